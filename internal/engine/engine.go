@@ -1,0 +1,246 @@
+// Package engine runs scanners over a target: it walks the tree once, hands
+// each scanner the files its cheap filter wants, runs the work on a bounded
+// pool of workers, survives bad inputs and returns findings in a
+// deterministic order.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// Scanner finds problems in files of one kind. Implementations live in the
+// capability packages (secret, dockerfile, kube, iac, …).
+type Scanner interface {
+	// Name is a short, stable name such as "dockerfile".
+	Name() string
+	// Wants is a cheap filter on a slash-separated path relative to the scan
+	// root, called before anything is read.
+	Wants(path string) bool
+	// Scan inspects the given files of fsys. A file it cannot use goes into
+	// the skipped list with a one-line reason; the scan goes on.
+	Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped)
+}
+
+// Grouper is implemented by scanners that need several files at once (a
+// Terraform module is all the .tf files of a directory). Files that map to
+// the same unit are passed to one Scan call; by default each file is a unit.
+type Grouper interface {
+	Unit(path string) string
+}
+
+// Result is what a scan found.
+type Result struct {
+	Findings []finding.Finding
+	Skipped  []finding.Skipped
+	// Files is the number of files seen by the walk.
+	Files int
+	// Units is the number of scan jobs that ran.
+	Units    int
+	Duration time.Duration
+}
+
+// Options tune a run. The zero value is usable.
+type Options struct {
+	// Workers bounds concurrency; zero means GOMAXPROCS.
+	Workers int
+	// Exclude holds path globs (path.Match syntax, matched against the
+	// relative path and each of its directories) that the walk skips.
+	Exclude []string
+	// Progress, when set, is called after each unit with the number done
+	// and the total. It is called from one goroutine at a time.
+	Progress func(done, total int)
+	// Logger receives debug information; nil discards it.
+	Logger *slog.Logger
+}
+
+// skipDirs are never descended into: they hold tool state, not sources.
+var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true}
+
+type job struct {
+	scanner Scanner
+	unit    string
+	paths   []string
+}
+
+// Run walks fsys once and runs every scanner over the files it wants.
+func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Result, error) {
+	start := time.Now()
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	res := &Result{}
+	jobs, err := plan(fsys, scanners, opts.Exclude, res)
+	if err != nil {
+		return nil, err
+	}
+	res.Units = len(jobs)
+	log.Debug("scan planned", "files", res.Files, "units", len(jobs))
+
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type out struct {
+		findings []finding.Finding
+		skipped  []finding.Skipped
+	}
+	work := make(chan job)
+	results := make(chan out)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(jobs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				f, s := runJob(ctx, fsys, j, log)
+				results <- out{f, s}
+			}
+		}()
+	}
+	go func() {
+		defer close(work)
+		for _, j := range jobs {
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+
+	done := 0
+	for o := range results {
+		res.Findings = append(res.Findings, o.findings...)
+		res.Skipped = append(res.Skipped, o.skipped...)
+		done++
+		if opts.Progress != nil {
+			opts.Progress(done, len(jobs))
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("scan interrupted: %w", err)
+	}
+	for i := range res.Findings {
+		if res.Findings[i].Fingerprint == "" {
+			res.Findings[i].Fingerprint = res.Findings[i].ComputeFingerprint("")
+		}
+	}
+	finding.Sort(res.Findings)
+	slices.SortFunc(res.Skipped, func(a, b finding.Skipped) int {
+		return strings.Compare(a.Path+"\x00"+a.Scanner, b.Path+"\x00"+b.Scanner)
+	})
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// plan walks the tree and groups wanted files into jobs, in a stable order.
+func plan(fsys fs.FS, scanners []Scanner, exclude []string, res *Result) ([]job, error) {
+	type key struct {
+		scanner int
+		unit    string
+	}
+	units := map[key][]string{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			res.Skipped = append(res.Skipped, finding.Skipped{Path: p, Scanner: "walk", Reason: unwrapPathError(err)})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if p != "." && (skipDirs[d.Name()] || excluded(p, exclude)) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() || excluded(p, exclude) {
+			return nil // symlinks, devices and sockets are never followed or read
+		}
+		res.Files++
+		for i, s := range scanners {
+			if !s.Wants(p) {
+				continue
+			}
+			u := p
+			if g, ok := s.(Grouper); ok {
+				u = g.Unit(p)
+			}
+			k := key{i, u}
+			units[k] = append(units[k], p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walking scan root: %w", err)
+	}
+	keys := make([]key, 0, len(units))
+	for k := range units {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].scanner != keys[j].scanner {
+			return keys[i].scanner < keys[j].scanner
+		}
+		return keys[i].unit < keys[j].unit
+	})
+	jobs := make([]job, len(keys))
+	for i, k := range keys {
+		jobs[i] = job{scanner: scanners[k.scanner], unit: k.unit, paths: units[k]}
+	}
+	return jobs, nil
+}
+
+// runJob runs one unit and turns a panic into a skipped entry, so that one
+// hostile input can never take the whole scan down.
+func runJob(ctx context.Context, fsys fs.FS, j job, log *slog.Logger) (fs []finding.Finding, sk []finding.Skipped) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Debug("scanner panic", "scanner", j.scanner.Name(), "unit", j.unit, "panic", r, "stack", string(debug.Stack()))
+			fs = nil
+			sk = []finding.Skipped{{Path: j.unit, Scanner: j.scanner.Name(), Reason: fmt.Sprintf("internal error: %v", r)}}
+		}
+	}()
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	return j.scanner.Scan(ctx, fsys, j.paths)
+}
+
+func excluded(p string, globs []string) bool {
+	for _, g := range globs {
+		for q := p; q != "." && q != "/"; q = path.Dir(q) {
+			if ok, _ := path.Match(g, q); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}

@@ -1,0 +1,95 @@
+// Package report renders a scan's results in the formats users and tools
+// read: table, json, sarif, markdown (and more as they are added). One
+// Writer per format; the package imports the shared vocabulary, never the CLI.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// SchemaVersion is the version of fourc's JSON report schema
+// (docs/json-schema.md). It changes only when a field changes meaning or is
+// removed; adding fields keeps it.
+const SchemaVersion = "1"
+
+// Report is everything a writer needs, independent of how it was produced.
+type Report struct {
+	// Tool and Version name the producer.
+	Tool    string
+	Version string
+	// Target is what was scanned, as the user named it.
+	Target string
+	// GeneratedAt is injected so that output is reproducible in tests.
+	GeneratedAt time.Time
+	// Findings are the reported findings, already filtered and sorted.
+	Findings []finding.Finding
+	// Suppressed are findings an ignore entry or inline comment silenced.
+	Suppressed []Suppressed
+	// Skipped are inputs the scan could not use.
+	Skipped []finding.Skipped
+	// Notices are one-line messages the user should see (expired or unused
+	// ignore entries, a stale vulnerability database).
+	Notices []string
+	// Checks is the catalogue of checks, used for rule metadata (SARIF).
+	Checks []check.Meta
+}
+
+// Suppressed is a finding that was silenced, and by what.
+type Suppressed struct {
+	Finding finding.Finding `json:"finding"`
+	// By names the suppression: "ignore file .fourcignore.yaml:12" or
+	// "inline comment Dockerfile:3".
+	By string `json:"by"`
+	// Reason is the reason the user gave, if any.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Writer renders a report in one format.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// WriterFunc adapts a function to Writer.
+type WriterFunc func(w io.Writer, r *Report) error
+
+// Write calls f.
+func (f WriterFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
+
+// Options tune writers that have choices.
+type Options struct {
+	// Color enables ANSI colour in the table writer (only for terminals).
+	Color bool
+}
+
+// Formats lists the supported format names.
+func Formats() []string {
+	names := make([]string, 0, len(writers))
+	for n := range writers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+var writers = map[string]func(Options) Writer{
+	"table":    func(o Options) Writer { return &Table{Color: o.Color} },
+	"json":     func(Options) Writer { return WriterFunc(WriteJSON) },
+	"sarif":    func(Options) Writer { return WriterFunc(WriteSARIF) },
+	"markdown": func(Options) Writer { return WriterFunc(WriteMarkdown) },
+}
+
+// New returns the writer for a format name.
+func New(format string, o Options) (Writer, error) {
+	mk, ok := writers[strings.ToLower(format)]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+	}
+	return mk(o), nil
+}
