@@ -57,9 +57,14 @@ type Result struct {
 type Options struct {
 	// Workers bounds concurrency; zero means GOMAXPROCS.
 	Workers int
-	// Exclude holds path globs (path.Match syntax, matched against the
-	// relative path and each of its directories) that the walk skips.
+	// Exclude holds path globs (path.Match syntax) that the walk skips. A
+	// glob with a slash is matched against the relative path and each of
+	// its parent directories; one without is matched against every path
+	// element's name, so "node_modules" skips such folders at any depth.
 	Exclude []string
+	// Only, when set, limits the scan to these relative paths (files or
+	// directories), e.g. when the user names one file.
+	Only []string
 	// Progress, when set, is called after each unit with the number done
 	// and the total. It is called from one goroutine at a time.
 	Progress func(done, total int)
@@ -84,7 +89,7 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		log = slog.New(slog.DiscardHandler)
 	}
 	res := &Result{}
-	jobs, err := plan(fsys, scanners, opts.Exclude, res)
+	jobs, err := plan(fsys, scanners, opts, res)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +155,8 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 }
 
 // plan walks the tree and groups wanted files into jobs, in a stable order.
-func plan(fsys fs.FS, scanners []Scanner, exclude []string, res *Result) ([]job, error) {
+func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, error) {
+	exclude := opts.Exclude
 	type key struct {
 		scanner int
 		unit    string
@@ -173,7 +179,7 @@ func plan(fsys fs.FS, scanners []Scanner, exclude []string, res *Result) ([]job,
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || excluded(p, exclude) {
+		if !d.Type().IsRegular() || excluded(p, exclude) || !within(p, opts.Only) {
 			return nil // symlinks, devices and sockets are never followed or read
 		}
 		res.Files++
@@ -228,10 +234,27 @@ func runJob(ctx context.Context, fsys fs.FS, j job, log *slog.Logger) (fs []find
 
 func excluded(p string, globs []string) bool {
 	for _, g := range globs {
+		byName := !strings.Contains(g, "/")
 		for q := p; q != "." && q != "/"; q = path.Dir(q) {
-			if ok, _ := path.Match(g, q); ok {
+			target := q
+			if byName {
+				target = path.Base(q)
+			}
+			if ok, _ := path.Match(g, target); ok {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+func within(p string, only []string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if o == "." || p == o || strings.HasPrefix(p, o+"/") {
+			return true
 		}
 	}
 	return false

@@ -125,3 +125,14 @@ type Skipped struct {
 func (s Skipped) String() string {
 	return fmt.Sprintf("%s (%s): %s", s.Path, s.Scanner, s.Reason)
 }
+
+// Suppressed is a finding that an ignore entry, inline comment or VEX
+// statement silenced, and by what.
+type Suppressed struct {
+	Finding Finding `json:"finding"`
+	// By names the suppression, e.g. ".fourcignore.yaml:12" or
+	// "inline comment Dockerfile:3".
+	By string `json:"by"`
+	// Reason is the reason or justification the user gave, if any.
+	Reason string `json:"reason,omitempty"`
+}

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -42,14 +43,10 @@ type Report struct {
 }
 
 // Suppressed is a finding that was silenced, and by what.
-type Suppressed struct {
-	Finding finding.Finding `json:"finding"`
-	// By names the suppression: "ignore file .fourcignore.yaml:12" or
-	// "inline comment Dockerfile:3".
-	By string `json:"by"`
-	// Reason is the reason the user gave, if any.
-	Reason string `json:"reason,omitempty"`
-}
+type Suppressed = finding.Suppressed
+
+// errNilReport is returned by every writer given a nil report.
+var errNilReport = errors.New("report: nil report")
 
 // Writer renders a report in one format.
 type Writer interface {
