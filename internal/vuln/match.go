@@ -1,0 +1,412 @@
+// Package vuln matches packages against OSV records: per-ecosystem version
+// semantics (osv-scalibr's semantic package), OSV ranges and version lists,
+// withdrawn records, alias merging, the nearest fixed version and severity
+// from CVSS vectors. It also holds the code-layer scanner that turns matches
+// into findings, with VEX suppression and Go call reachability.
+//
+// Matching does not care where packages came from: lockfiles, an SBOM or a
+// container image's package database all give []inventory.Package.
+package vuln
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/osv-scalibr/semantic"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/vulndb"
+)
+
+// Source looks up the OSV records that name a package. *vulndb.DB is one.
+type Source interface {
+	Lookup(ecosystem, name string) ([]*vulndb.Record, error)
+}
+
+// Vulnerability is one vulnerability of one package: the records that are
+// aliases of each other merged into one.
+type Vulnerability struct {
+	// Package is the affected package.
+	Package inventory.Package
+	// ID is the primary OSV ID (GO-, GHSA-, PYSEC-, RUSTSEC-, ...).
+	ID string
+	// Aliases are the other IDs of the same vulnerability (CVE, GHSA, ...),
+	// sorted.
+	Aliases []string
+	// Summary is a one-line description.
+	Summary string
+	// Severity is from the worst CVSS base score or the database's own
+	// rating; SeverityUnknown when the records give neither.
+	Severity finding.Severity
+	// Score is the CVSS base score behind Severity, zero when none.
+	Score float64
+	// Vector is the CVSS vector behind Score.
+	Vector string
+	// FixedVersion is the nearest version above the installed one that
+	// fixes it; empty when no fix is known.
+	FixedVersion string
+	// Reachability says whether Go code calls the vulnerable symbols; empty
+	// when it was not analysed.
+	Reachability Reachability
+	// Records are the merged OSV records, primary first.
+	Records []*vulndb.Record
+}
+
+// IDs returns the primary ID followed by the aliases.
+func (v Vulnerability) IDs() []string { return append([]string{v.ID}, v.Aliases...) }
+
+// Matcher matches packages against a Source.
+type Matcher struct {
+	src Source
+}
+
+// NewMatcher returns a matcher reading records from src.
+func NewMatcher(src Source) *Matcher { return &Matcher{src: src} }
+
+// Match returns the vulnerabilities of every package, sorted by package
+// location, package and ID. Packages without a name, version or known
+// ecosystem are not matched.
+func (m *Matcher) Match(ctx context.Context, pkgs []inventory.Package) ([]Vulnerability, error) {
+	var out []Vulnerability
+	for _, p := range pkgs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		vs, err := m.matchOne(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vs...)
+	}
+	slices.SortStableFunc(out, func(a, b Vulnerability) int {
+		return cmp.Or(
+			cmp.Compare(a.Package.Location.Path, b.Package.Location.Path),
+			cmp.Compare(a.Package.Location.Line, b.Package.Location.Line),
+			cmp.Compare(a.Package.Name, b.Package.Name),
+			cmp.Compare(a.Package.Version, b.Package.Version),
+			cmp.Compare(a.ID, b.ID),
+		)
+	})
+	return out, nil
+}
+
+func (m *Matcher) matchOne(p inventory.Package) ([]Vulnerability, error) {
+	if p.Name == "" || p.Version == "" || p.Ecosystem == "" {
+		return nil, nil
+	}
+	recs, err := m.src.Lookup(p.Ecosystem, p.Name)
+	if err != nil {
+		return nil, fmt.Errorf("matching %s: %w", p, err)
+	}
+	var hits []hit
+	for _, r := range recs {
+		if r.IsWithdrawn() {
+			continue
+		}
+		if ok, fixed := Affects(r, p); ok {
+			hits = append(hits, hit{rec: r, fixed: fixed})
+		}
+	}
+	return merge(p, hits), nil
+}
+
+type hit struct {
+	rec   *vulndb.Record
+	fixed string
+}
+
+// Affects reports whether record r affects package p, and the nearest fixed
+// version above p's version when r names one.
+func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
+	affected := false
+	var fixes []string
+	for _, a := range r.Affected {
+		if !samePackage(a.Package, p) {
+			continue
+		}
+		if slices.ContainsFunc(a.Versions, func(v string) bool { return sameVersion(p.Ecosystem, v, p.Version) }) {
+			affected = true
+		}
+		for _, rg := range a.Ranges {
+			ok, fixed := inRange(rg, p.Ecosystem, p.Version)
+			if ok {
+				affected = true
+				if fixed != "" {
+					fixes = append(fixes, fixed)
+				}
+			}
+		}
+	}
+	if !affected {
+		return false, ""
+	}
+	return true, lowest(p.Ecosystem, fixes)
+}
+
+func samePackage(a vulndb.Package, p inventory.Package) bool {
+	if a.Ecosystem != p.Ecosystem && a.Ecosystem != vulndb.BaseEcosystem(p.Ecosystem) {
+		return false
+	}
+	return vulndb.NormalizeName(a.Ecosystem, a.Name) == vulndb.NormalizeName(a.Ecosystem, p.Name)
+}
+
+func sameVersion(eco, a, b string) bool {
+	if a == b {
+		return true
+	}
+	if vulndb.BaseEcosystem(eco) == "Go" {
+		return strings.TrimPrefix(a, "v") == strings.TrimPrefix(b, "v")
+	}
+	return false
+}
+
+// parser returns how to parse versions of a range type in an ecosystem, or
+// nil when they cannot be compared.
+func parser(rangeType, eco string) func(string) (semantic.Version, error) {
+	switch rangeType {
+	case "SEMVER":
+		return func(s string) (semantic.Version, error) {
+			return semantic.ParseSemverVersion(strings.TrimPrefix(s, "v")), nil
+		}
+	case "ECOSYSTEM":
+		if _, err := semantic.Parse("0", eco); err != nil && strings.Contains(err.Error(), semantic.ErrUnsupportedEcosystem.Error()) {
+			return nil
+		}
+		trim := vulndb.BaseEcosystem(eco) == "Go"
+		return func(s string) (semantic.Version, error) {
+			if trim {
+				s = strings.TrimPrefix(s, "v")
+			}
+			return semantic.Parse(s, eco)
+		}
+	}
+	return nil // GIT ranges are out of scope
+}
+
+type event struct {
+	kind string // introduced, fixed, last_affected, limit
+	raw  string
+	v    semantic.Version // nil for introduced "0"
+}
+
+// inRange evaluates one OSV range for a version, following the OSV
+// evaluation rules: events sorted by version, introduced opens, fixed and
+// limit close (exclusive), last_affected closes (inclusive).
+func inRange(rg vulndb.Range, eco, version string) (bool, string) {
+	parse := parser(rg.Type, eco)
+	if parse == nil {
+		return false, ""
+	}
+	v, err := parse(version)
+	if err != nil {
+		return false, ""
+	}
+	events := make([]event, 0, len(rg.Events))
+	for _, e := range rg.Events {
+		var ev event
+		switch {
+		case e.Introduced != "":
+			ev = event{kind: "introduced", raw: e.Introduced}
+		case e.Fixed != "":
+			ev = event{kind: "fixed", raw: e.Fixed}
+		case e.LastAffected != "":
+			ev = event{kind: "last_affected", raw: e.LastAffected}
+		case e.Limit != "":
+			ev = event{kind: "limit", raw: e.Limit}
+		default:
+			continue
+		}
+		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
+			pv, err := parse(ev.raw)
+			if err != nil {
+				continue
+			}
+			ev.v = pv
+		}
+		events = append(events, ev)
+	}
+	slices.SortStableFunc(events, compareEvents)
+
+	affected := false
+	fixed := ""
+	for _, e := range events {
+		switch e.kind {
+		case "introduced":
+			if e.v == nil || versionCmp(v, e.v) >= 0 {
+				affected = true
+				fixed = ""
+			}
+		case "fixed":
+			switch c := versionCmp(v, e.v); {
+			case c >= 0:
+				affected = false
+			case affected && fixed == "":
+				fixed = e.raw
+			}
+		case "last_affected":
+			if versionCmp(v, e.v) > 0 {
+				affected = false
+			}
+		case "limit":
+			if e.v != nil && versionCmp(v, e.v) >= 0 {
+				affected = false
+			}
+		}
+	}
+	if !affected {
+		return false, ""
+	}
+	return true, fixed
+}
+
+func versionCmp(a, b semantic.Version) int {
+	c, err := a.Compare(b)
+	if err != nil {
+		return 0
+	}
+	return c
+}
+
+// compareEvents orders events by version; "introduced: 0" first and
+// "limit: *" last.
+func compareEvents(a, b event) int {
+	switch {
+	case a.v == nil && b.v == nil:
+		return 0
+	case a.v == nil:
+		if a.kind == "limit" {
+			return 1
+		}
+		return -1
+	case b.v == nil:
+		if b.kind == "limit" {
+			return -1
+		}
+		return 1
+	}
+	return versionCmp(a.v, b.v)
+}
+
+// lowest returns the lowest of versions in the ecosystem's order.
+func lowest(eco string, versions []string) string {
+	parse := parser("ECOSYSTEM", eco)
+	if parse == nil {
+		parse = parser("SEMVER", eco)
+	}
+	best := ""
+	var bestV semantic.Version
+	for _, s := range versions {
+		v, err := parse(s)
+		if err != nil {
+			continue
+		}
+		if bestV == nil || versionCmp(v, bestV) < 0 {
+			best, bestV = s, v
+		}
+	}
+	return best
+}
+
+// merge folds the hits that are aliases of each other into one
+// Vulnerability each.
+func merge(p inventory.Package, hits []hit) []Vulnerability {
+	// Union-find over record IDs and their aliases.
+	parent := map[string]string{}
+	var find func(string) string
+	find = func(x string) string {
+		if parent[x] == "" || parent[x] == x {
+			parent[x] = x
+			return x
+		}
+		r := find(parent[x])
+		parent[x] = r
+		return r
+	}
+	union := func(a, b string) {
+		ra, rb := find(a), find(b)
+		if ra != rb {
+			parent[ra] = rb
+		}
+	}
+	for _, h := range hits {
+		find(h.rec.ID)
+		for _, a := range h.rec.Aliases {
+			union(h.rec.ID, a)
+		}
+	}
+	groups := map[string][]hit{}
+	var roots []string
+	for _, h := range hits {
+		r := find(h.rec.ID)
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], h)
+	}
+	out := make([]Vulnerability, 0, len(roots))
+	for _, r := range roots {
+		out = append(out, newVulnerability(p, groups[r]))
+	}
+	return out
+}
+
+func newVulnerability(p inventory.Package, hits []hit) Vulnerability {
+	slices.SortFunc(hits, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(idRank(a.rec.ID), idRank(b.rec.ID)), cmp.Compare(a.rec.ID, b.rec.ID))
+	})
+	v := Vulnerability{Package: p, ID: hits[0].rec.ID}
+	ids := map[string]bool{}
+	var fixes []string
+	for _, h := range hits {
+		v.Records = append(v.Records, h.rec)
+		ids[h.rec.ID] = true
+		for _, a := range h.rec.Aliases {
+			ids[a] = true
+		}
+		if v.Summary == "" {
+			v.Summary = h.rec.Summary
+		}
+		if h.fixed != "" {
+			fixes = append(fixes, h.fixed)
+		}
+		sev, score, vector := RecordSeverity(h.rec, p)
+		if sev > v.Severity || (sev == v.Severity && score > v.Score) {
+			v.Severity, v.Score, v.Vector = sev, score, vector
+		}
+	}
+	delete(ids, v.ID)
+	for id := range ids {
+		v.Aliases = append(v.Aliases, id)
+	}
+	slices.SortFunc(v.Aliases, func(a, b string) int {
+		return cmp.Or(cmp.Compare(aliasRank(a), aliasRank(b)), cmp.Compare(a, b))
+	})
+	v.FixedVersion = lowest(p.Ecosystem, fixes)
+	return v
+}
+
+// idRank orders candidate primary IDs: ecosystem databases first, then
+// GitHub advisories, then anything else, CVE last.
+func idRank(id string) int {
+	for i, prefix := range []string{"GO-", "RUSTSEC-", "PYSEC-", "GHSA-"} {
+		if strings.HasPrefix(id, prefix) {
+			return i
+		}
+	}
+	if strings.HasPrefix(id, "CVE-") {
+		return 6
+	}
+	return 5
+}
+
+// aliasRank puts CVE IDs first among aliases: they are what people search.
+func aliasRank(id string) int {
+	if strings.HasPrefix(id, "CVE-") {
+		return 0
+	}
+	return 1
+}
