@@ -1,0 +1,154 @@
+package report
+
+import (
+	"cmp"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+//go:embed schema/report.schema.json
+var jsonSchema []byte
+
+// JSONSchema returns the JSON Schema (draft 2020-12) that every document
+// written by [WriteJSON] validates against. The caller gets its own copy.
+func JSONSchema() []byte {
+	return append([]byte(nil), jsonSchema...)
+}
+
+// jsonReport is the document WriteJSON emits; docs/json-schema.md describes
+// every field. Field order here is the order in the output.
+type jsonReport struct {
+	SchemaVersion string            `json:"schema_version"`
+	Tool          string            `json:"tool"`
+	Version       string            `json:"version"`
+	Target        string            `json:"target"`
+	GeneratedAt   string            `json:"generated_at"`
+	Summary       jsonSummary       `json:"summary"`
+	Findings      []finding.Finding `json:"findings"`
+	Suppressed    []Suppressed      `json:"suppressed"`
+	Skipped       []finding.Skipped `json:"skipped"`
+	Notices       []string          `json:"notices"`
+}
+
+// jsonSummary counts the reported findings; suppressed findings and skipped
+// inputs are counted apart.
+type jsonSummary struct {
+	Total      int            `json:"total"`
+	Severities severityCounts `json:"severities"`
+	Layers     layerCounts    `json:"layers"`
+	Suppressed int            `json:"suppressed"`
+	Skipped    int            `json:"skipped"`
+}
+
+// layerCounts has one entry per layer, keyed by the layer's name as it
+// appears in a finding's "layer" field.
+type layerCounts struct {
+	Code      layerCount `json:"Code"`
+	Container layerCount `json:"Container"`
+	Cluster   layerCount `json:"Cluster"`
+	Cloud     layerCount `json:"Cloud"`
+}
+
+type layerCount struct {
+	Total      int            `json:"total"`
+	Severities severityCounts `json:"severities"`
+}
+
+// severityCounts has one entry per severity, keyed by the severity's name
+// as it appears in a finding's "severity" field, worst first.
+type severityCounts struct {
+	Critical int `json:"CRITICAL"`
+	High     int `json:"HIGH"`
+	Medium   int `json:"MEDIUM"`
+	Low      int `json:"LOW"`
+	Info     int `json:"INFO"`
+	Unknown  int `json:"UNKNOWN"`
+}
+
+func (c *severityCounts) add(s finding.Severity) {
+	switch s {
+	case finding.SeverityCritical:
+		c.Critical++
+	case finding.SeverityHigh:
+		c.High++
+	case finding.SeverityMedium:
+		c.Medium++
+	case finding.SeverityLow:
+		c.Low++
+	case finding.SeverityInfo:
+		c.Info++
+	default:
+		c.Unknown++
+	}
+}
+
+func (c *layerCounts) of(l finding.Layer) *layerCount {
+	switch l {
+	case finding.LayerCode:
+		return &c.Code
+	case finding.LayerContainer:
+		return &c.Container
+	case finding.LayerCluster:
+		return &c.Cluster
+	case finding.LayerCloud:
+		return &c.Cloud
+	}
+	return nil
+}
+
+func summarize(r *Report) jsonSummary {
+	s := jsonSummary{
+		Total:      len(r.Findings),
+		Suppressed: len(r.Suppressed),
+		Skipped:    len(r.Skipped),
+	}
+	for _, f := range r.Findings {
+		s.Severities.add(f.Severity)
+		if lc := s.Layers.of(f.Layer); lc != nil {
+			lc.Total++
+			lc.Severities.add(f.Severity)
+		}
+	}
+	return s
+}
+
+// nonNil turns a nil slice into an empty one so that it encodes as [].
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// WriteJSON writes r as one JSON document (schema_version [SchemaVersion],
+// documented in docs/json-schema.md), indented, followed by a newline.
+// Lists are always present, empty rather than null.
+func WriteJSON(w io.Writer, r *Report) error {
+	if r == nil {
+		return errNilReport
+	}
+	doc := jsonReport{
+		SchemaVersion: SchemaVersion,
+		Tool:          cmp.Or(r.Tool, "fourc"),
+		Version:       r.Version,
+		Target:        r.Target,
+		GeneratedAt:   r.GeneratedAt.UTC().Format(time.RFC3339),
+		Summary:       summarize(r),
+		Findings:      nonNil(r.Findings),
+		Suppressed:    nonNil(r.Suppressed),
+		Skipped:       nonNil(r.Skipped),
+		Notices:       nonNil(r.Notices),
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encoding json report: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// Limits that keep a Markdown report postable as one pull-request comment
+// (GitHub refuses comment bodies over 65,536 characters).
+const (
+	// markdownMaxFindings is the most findings listed in the table.
+	markdownMaxFindings = 500
+	// markdownMaxBytes bounds the whole document. Bytes are never fewer
+	// than characters, so staying under it in bytes is safe.
+	markdownMaxBytes = 65000
+	// markdownTailReserve is kept free for the sections after the
+	// findings table when the table is cut short.
+	markdownTailReserve = 12000
+	// markdownMaxCell bounds one table cell, in runes.
+	markdownMaxCell = 300
+)
+
+// WriteMarkdown writes r as GitHub-flavoured Markdown for a pull-request
+// comment: a title, a layer × severity summary table, one table of findings
+// and collapsible sections for skipped inputs and suppressed findings. The
+// findings table stops after 500 rows, or earlier if the comment would grow
+// past GitHub's size limit, and says so.
+func WriteMarkdown(w io.Writer, r *Report) error {
+	if r == nil {
+		return errNilReport
+	}
+	var b strings.Builder
+	mdHeader(&b, r)
+	mdSummary(&b, r.Findings)
+	mdFindings(&b, r.Findings)
+	mdSkipped(&b, r.Skipped)
+	mdSuppressed(&b, r.Suppressed)
+	mdNotices(&b, r.Notices)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mdHeader(b *strings.Builder, r *Report) {
+	tool := cmp.Or(r.Tool, "fourc")
+	b.WriteString("## " + mdCell(tool) + " security report")
+	if r.Target != "" {
+		b.WriteString(": " + mdCell(r.Target))
+	}
+	b.WriteString("\n\n")
+	b.WriteString("**" + plural(len(r.Findings), "finding", "findings") + "** · " +
+		plural(len(r.Suppressed), "suppressed", "suppressed") + " · " +
+		plural(len(r.Skipped), "skipped input", "skipped inputs"))
+	if r.Version != "" {
+		b.WriteString(" · " + mdCell(tool) + " " + mdCell(r.Version))
+	}
+	if !r.GeneratedAt.IsZero() {
+		b.WriteString(" · " + r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	b.WriteString("\n\n")
+}
+
+// mdSummary writes the layer × severity table.
+func mdSummary(b *strings.Builder, fs []finding.Finding) {
+	sevs := worstFirst()
+	b.WriteString("| Layer |")
+	for _, s := range sevs {
+		b.WriteString(" " + titleCase(s.String()) + " |")
+	}
+	b.WriteString(" Total |\n|---|")
+	b.WriteString(strings.Repeat("--:|", len(sevs)+1))
+	b.WriteString("\n")
+
+	totals := map[finding.Severity]int{}
+	for _, g := range groupByLayer(fs) {
+		counts := map[finding.Severity]int{}
+		for _, f := range g.findings {
+			counts[f.Severity]++
+			totals[f.Severity]++
+		}
+		b.WriteString("| " + mdCell(g.layer.String()) + " |")
+		for _, s := range sevs {
+			b.WriteString(" " + strconv.Itoa(counts[s]) + " |")
+		}
+		b.WriteString(" " + strconv.Itoa(len(g.findings)) + " |\n")
+	}
+	b.WriteString("| **Total** |")
+	for _, s := range sevs {
+		b.WriteString(" **" + strconv.Itoa(totals[s]) + "** |")
+	}
+	b.WriteString(" **" + strconv.Itoa(len(fs)) + "** |\n\n")
+}
+
+// mdFindings writes the findings table, cut short by count or size.
+func mdFindings(b *strings.Builder, fs []finding.Finding) {
+	if len(fs) == 0 {
+		b.WriteString("No findings.\n\n")
+		return
+	}
+	b.WriteString("### Findings\n\n")
+	b.WriteString("| Severity | Check | Title | Resource | Location | Remediation |\n")
+	b.WriteString("|---|---|---|---|---|---|\n")
+	shown := 0
+	for _, f := range fs {
+		if shown == markdownMaxFindings {
+			break
+		}
+		row := mdFindingRow(f)
+		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve {
+			break
+		}
+		b.WriteString(row)
+		shown++
+	}
+	b.WriteString("\n")
+	if shown < len(fs) {
+		fmt.Fprintf(b, "> [!NOTE]\n> Showing the first %d of %d findings to stay within the comment size limit; "+
+			"the JSON or SARIF report has them all.\n\n", shown, len(fs))
+	}
+}
+
+func mdFindingRow(f finding.Finding) string {
+	title := mdCell(f.Title)
+	if f.Message != "" && f.Message != f.Title {
+		title += "<br>" + mdCell(f.Message)
+	}
+	return "| " + mdSeverity(f.Severity) +
+		" | " + mdCode(f.CheckID) +
+		" | " + title +
+		" | " + mdCell(f.Resource.String()) +
+		" | " + mdCode(locationString(f.Location)) +
+		" | " + mdCell(f.Remediation) + " |\n"
+}
+
+func mdSkipped(b *strings.Builder, sk []finding.Skipped) {
+	if len(sk) == 0 {
+		return
+	}
+	b.WriteString("<details><summary>" + plural(len(sk), "skipped input", "skipped inputs") + "</summary>\n\n")
+	b.WriteString("| Input | Scanner | Reason |\n|---|---|---|\n")
+	for i, s := range sk {
+		row := "| " + mdCode(s.Path) + " | " + mdCell(s.Scanner) + " | " + mdCell(s.Reason) + " |\n"
+		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve/2 {
+			fmt.Fprintf(b, "| … | | %d more not shown |\n", len(sk)-i)
+			break
+		}
+		b.WriteString(row)
+	}
+	b.WriteString("\n</details>\n\n")
+}
+
+func mdSuppressed(b *strings.Builder, sup []Suppressed) {
+	if len(sup) == 0 {
+		return
+	}
+	b.WriteString("<details><summary>" + plural(len(sup), "suppressed finding", "suppressed findings") + "</summary>\n\n")
+	b.WriteString("| Severity | Check | Resource | Location | Suppressed by | Reason |\n|---|---|---|---|---|---|\n")
+	for i, s := range sup {
+		f := s.Finding
+		row := "| " + mdSeverity(f.Severity) +
+			" | " + mdCode(f.CheckID) +
+			" | " + mdCell(f.Resource.String()) +
+			" | " + mdCode(locationString(f.Location)) +
+			" | " + mdCell(s.By) +
+			" | " + mdCell(s.Reason) + " |\n"
+		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve/4 {
+			fmt.Fprintf(b, "| | … | | | | %d more not shown |\n", len(sup)-i)
+			break
+		}
+		b.WriteString(row)
+	}
+	b.WriteString("\n</details>\n\n")
+}
+
+func mdNotices(b *strings.Builder, ns []string) {
+	if len(ns) == 0 {
+		return
+	}
+	b.WriteString("**Notices**\n\n")
+	for i, n := range ns {
+		line := "- " + mdCell(n) + "\n"
+		if b.Len()+len(line) > markdownMaxBytes-200 {
+			fmt.Fprintf(b, "- … %d more not shown\n", len(ns)-i)
+			break
+		}
+		b.WriteString(line)
+	}
+	b.WriteString("\n")
+}
+
+// mdSeverity renders a severity in bold for the two worst levels.
+func mdSeverity(s finding.Severity) string {
+	if s >= finding.SeverityHigh {
+		return "**" + s.String() + "**"
+	}
+	return s.String()
+}
+
+// titleCase turns "CRITICAL" into "Critical".
+func titleCase(s string) string {
+	if s == "" {
+		return s
+	}
+	return s[:1] + strings.ToLower(s[1:])
+}
+
+// mdReplacer makes text safe inside a GFM table cell: pipes would end the
+// cell, line breaks the row; angle brackets and ampersands would open HTML;
+// backslashes, asterisks, underscores, brackets and backticks would start
+// Markdown; an @ would mention a user or team in a pull request. Line breaks
+// are handled by mdCell.
+var mdReplacer = strings.NewReplacer(
+	`\`, `\\`,
+	"|", `\|`,
+	"<", "&lt;",
+	">", "&gt;",
+	"&", "&amp;",
+	"*", `\*`,
+	"_", `\_`,
+	"[", `\[`,
+	"]", `\]`,
+	"`", "\\`",
+	"@", "&#64;",
+)
+
+// mdCell escapes s for a table cell and bounds its length: line breaks
+// become <br>, other control characters are shown escaped.
+func mdCell(s string) string {
+	s = truncateRunes(s, markdownMaxCell)
+	lines := strings.Split(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), "\n")
+	for i, l := range lines {
+		lines[i] = mdReplacer.Replace(clean(l))
+	}
+	return strings.Join(lines, "<br>")
+}
+
+// mdCode renders s as inline code, which needs no Markdown escaping inside;
+// pipes are still escaped (GFM splits cells first) and text containing a
+// backtick or a line break falls back to an escaped plain cell.
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	if strings.ContainsAny(s, "`\r\n") {
+		return mdCell(s)
+	}
+	s = truncateRunes(clean(s), markdownMaxCell)
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+// truncateRunes cuts s to at most n runes, marking the cut with an ellipsis.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	return string(rs[:n-1]) + "…"
+}
