@@ -259,3 +259,25 @@ func TestWriteErrorsAreReturned(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriters renders a report of 10,000 findings in every format.
+func BenchmarkWriters(b *testing.B) {
+	r := testReport()
+	r.Findings = manyFindings(10000, false, `container "api" must not set securityContext.privileged=true`)
+	for _, format := range Formats() {
+		b.Run(format, func(b *testing.B) {
+			w, err := New(format, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var buf bytes.Buffer
+			for b.Loop() {
+				buf.Reset()
+				if err := w.Write(&buf, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.SetBytes(int64(buf.Len()))
+		})
+	}
+}
