@@ -1,0 +1,141 @@
+package iac
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// Options tune the scanner. The zero value is the default.
+type Options struct{}
+
+// Scanner audits Terraform modules, Terraform plan JSON and CloudFormation
+// templates. It implements engine.Scanner and engine.Grouper: the unit of
+// a Terraform module is its directory; a plan or template is its own unit.
+type Scanner struct {
+	opts   Options
+	checks *catalogue
+}
+
+// NewScanner returns a scanner with every check of the package.
+func NewScanner(opts Options) *Scanner {
+	return &Scanner{opts: opts, checks: newCatalogue()}
+}
+
+// Checks lists the metadata of every check of the package.
+func Checks() []check.Meta { return newCatalogue().metas() }
+
+// Name implements engine.Scanner.
+func (s *Scanner) Name() string { return scannerName }
+
+// Wants implements engine.Scanner: Terraform configuration and variable
+// files, and JSON/YAML files that may be plans or templates (sniffed when
+// scanned).
+func (s *Scanner) Wants(p string) bool {
+	base := path.Base(p)
+	switch {
+	case isConfigFile(base), isAutoVarsFile(base):
+		return true
+	case strings.HasSuffix(base, ".json"):
+		return !strings.HasSuffix(base, ".tfvars.json")
+	case strings.HasSuffix(base, ".yaml"), strings.HasSuffix(base, ".yml"), strings.HasSuffix(base, ".template"):
+		return true
+	}
+	return false
+}
+
+// Unit implements engine.Grouper: a Terraform file belongs to its
+// directory's module; any other file stands alone.
+func (s *Scanner) Unit(p string) string {
+	base := path.Base(p)
+	if isConfigFile(base) || isAutoVarsFile(base) {
+		return path.Dir(p)
+	}
+	return p
+}
+
+// Scan implements engine.Scanner.
+func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
+	if len(paths) == 0 || ctx.Err() != nil {
+		return nil, nil
+	}
+	var tf []string
+	var findings []finding.Finding
+	var skipped []finding.Skipped
+	for _, p := range paths {
+		base := path.Base(p)
+		if isConfigFile(base) || isAutoVarsFile(base) {
+			tf = append(tf, p)
+			continue
+		}
+		m, sk := loadDocument(fsys, p)
+		skipped = append(skipped, sk...)
+		if m != nil {
+			findings = append(findings, s.checks.run(m)...)
+		}
+	}
+	if len(tf) > 0 {
+		m, sk := loadModule(fsys, path.Dir(tf[0]), tf)
+		skipped = append(skipped, sk...)
+		findings = append(findings, s.checks.run(m)...)
+	}
+	return findings, skipped
+}
+
+// LoadModule loads the Terraform module in dir (all its *.tf, *.tf.json,
+// terraform.tfvars and *.auto.tfvars files) with the local modules it
+// calls, evaluates it and returns its models. Files that cannot be read or
+// parsed are returned as skipped; the rest of the module still loads.
+func LoadModule(fsys fs.FS, dir string) (*Module, []finding.Skipped) {
+	return loadModule(fsys, dir, nil)
+}
+
+func loadModule(fsys fs.FS, dir string, files []string) (*Module, []finding.Skipped) {
+	l := newLoader(fsys)
+	cfg := l.dir(dir, files)
+	root := l.evaluate(cfg, "", nil, nil)
+	m := &Module{Dir: dir, Calls: root.moduleCalls()}
+	for _, p := range cfg.providers {
+		if p.Labels[0] == "aws" && len(m.AWS.Providers) == 0 {
+			m.AWS.Providers = append(m.AWS.Providers, &AWSProvider{Block: Block{Type: "provider", Address: "provider.aws", Range: toRange(p.DefRange)}})
+		}
+	}
+	build(m, root.instances())
+	return m, l.skipped
+}
+
+// loadDocument loads a JSON or YAML file that may be a Terraform plan or a
+// CloudFormation template; a file that is neither yields no module.
+func loadDocument(fsys fs.FS, p string) (*Module, []finding.Skipped) {
+	head, err := readHead(fsys, p, 4096)
+	if err != nil {
+		return nil, []finding.Skipped{{Path: p, Scanner: scannerName, Reason: err.Error()}}
+	}
+	switch {
+	case strings.HasSuffix(p, ".json") && isPlan(head):
+		return loadPlan(fsys, p)
+	}
+	return nil, nil
+}
+
+// readHead reads up to n bytes from the start of a file.
+func readHead(fsys fs.FS, p string, n int) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	k, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("reading %q: %w", p, err)
+	}
+	return buf[:k], nil
+}
