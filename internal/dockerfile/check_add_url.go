@@ -1,0 +1,59 @@
+package dockerfile
+
+// FC-DF-007 inspects the sources and --checksum flag of ADD instructions.
+// It fires when ADD downloads an http:// or https:// URL without
+// --checksum, so the content is never verified. Allowed: ADD with
+// --checksum=sha256:…, Git sources (pinned by ref), and local sources
+// (see FC-DF-024). URLs appear in messages without credentials or query.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var checkAddURL = check.Check[*File]{
+	Meta: check.Meta{
+		ID:       "FC-DF-007",
+		Title:    "ADD downloads a remote URL without a checksum",
+		Severity: finding.SeverityMedium,
+		Layer:    finding.LayerContainer,
+		Description: "ADD fetches remote URLs with no integrity check: whoever controls the server or the path to it " +
+			"controls what goes into the image.",
+		Remediation: "Add --checksum=sha256:<digest> to the ADD, or download with curl and verify the checksum or signature in the same RUN.",
+		References:  []finding.Reference{cis("4.9"), hadolint("DL3020"), cwe(494)},
+	},
+	Eval: func(f *File) []check.Violation {
+		var out []check.Violation
+		for s, in := range f.Instructions() {
+			add, ok := in.Command.(*instructions.AddCommand)
+			if !ok || add.Checksum != "" {
+				continue
+			}
+			for _, src := range add.SourcePaths {
+				lower := strings.ToLower(src)
+				if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") || isGitURL(lower) {
+					continue
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("ADD in %s downloads %q without --checksum", stageRef(s), redactURL(src)),
+					Line:          in.StartLine,
+					Discriminator: s.Label() + "\x00" + redactURL(src),
+				})
+			}
+		}
+		return out
+	},
+}
+
+// isGitURL reports whether an ADD source is a Git repository, which
+// BuildKit clones (and pins by the ref after #).
+func isGitURL(lower string) bool {
+	u, _, _ := strings.Cut(lower, "#")
+	u, _, _ = strings.Cut(u, "?")
+	return strings.HasSuffix(u, ".git")
+}

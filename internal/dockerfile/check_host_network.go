@@ -1,0 +1,43 @@
+package dockerfile
+
+// FC-DF-019 inspects the --network flag of RUN instructions. It fires on
+// RUN --network=host, which shares the build host's network namespace
+// (and its localhost services) with the step. Allowed: the default network
+// and --network=none.
+
+import (
+	"fmt"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var checkHostNetwork = check.Check[*File]{
+	Meta: check.Meta{
+		ID:       "FC-DF-019",
+		Title:    "RUN with --network=host",
+		Severity: finding.SeverityLow,
+		Layer:    finding.LayerContainer,
+		Description: "RUN --network=host lets the step reach services bound to the build host's localhost, such as " +
+			"cloud metadata proxies or the Docker API, and needs the network.host entitlement.",
+		Remediation: "Remove --network=host; reach what the step needs through the default build network.",
+		References:  []finding.Reference{cwe(668)},
+	},
+	Eval: func(f *File) []check.Violation {
+		var out []check.Violation
+		for s, in := range f.Instructions() {
+			run, ok := in.Command.(*instructions.RunCommand)
+			if !ok || instructions.GetNetwork(run) != instructions.NetworkHost {
+				continue
+			}
+			out = append(out, check.Violation{
+				Message:       fmt.Sprintf("RUN in %s uses --network=host", stageRef(s)),
+				Line:          in.StartLine,
+				Discriminator: s.Label() + "\x00" + instrKey(in),
+			})
+		}
+		return out
+	},
+}

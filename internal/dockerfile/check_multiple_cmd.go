@@ -1,0 +1,45 @@
+package dockerfile
+
+// FC-DF-021 inspects CMD and ENTRYPOINT instructions per stage. It fires
+// on every CMD or ENTRYPOINT that a later one of the same kind in the same
+// stage overrides, since only the last one takes effect. Allowed: one of
+// each per stage.
+
+import (
+	"fmt"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var checkMultipleCmd = check.Check[*File]{
+	Meta: check.Meta{
+		ID:          "FC-DF-021",
+		Title:       "CMD or ENTRYPOINT overridden in the same stage",
+		Severity:    finding.SeverityInfo,
+		Layer:       finding.LayerContainer,
+		Description: "Only the last CMD and the last ENTRYPOINT of a stage take effect; earlier ones mislead readers about what the container runs.",
+		Remediation: "Keep one CMD and one ENTRYPOINT per stage.",
+		References:  []finding.Reference{hadolint("DL4003"), hadolint("DL4004")},
+	},
+	Eval: func(f *File) []check.Violation {
+		var out []check.Violation
+		for _, s := range f.Stages {
+			last := map[string]*Instruction{}
+			for _, in := range s.Instructions {
+				if in.Keyword != "CMD" && in.Keyword != "ENTRYPOINT" {
+					continue
+				}
+				if prev := last[in.Keyword]; prev != nil {
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("%s at line %d in %s is overridden by the %s at line %d", prev.Keyword, prev.StartLine, stageRef(s), in.Keyword, in.StartLine),
+						Line:          prev.StartLine,
+						Discriminator: s.Label() + "\x00" + instrKey(prev),
+					})
+				}
+				last[in.Keyword] = in
+			}
+		}
+		return out
+	},
+}

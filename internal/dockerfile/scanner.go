@@ -1,0 +1,137 @@
+// Package dockerfile audits Dockerfiles and Containerfiles: it parses them
+// with BuildKit's own parser into a typed, multi-stage-aware model (base
+// images with ARG expansion, stages, instructions with lines, the shell
+// commands RUN executes, heredocs included) and runs the FC-DF checks over
+// it. The model is exported so that other layers can link images to the
+// Dockerfiles that build them.
+package dockerfile
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
+)
+
+// scannerName is the scanner's stable name.
+const scannerName = "dockerfile"
+
+// Options tune the Dockerfile checks. The zero value is usable.
+type Options struct {
+	// AllowedRegistries, when not empty, turns on FC-DF-003: base images
+	// must come from one of these registries ("ghcr.io") or registry path
+	// prefixes ("ghcr.io/acme"). Bare names such as "alpine" are docker.io.
+	AllowedRegistries []string
+}
+
+// Scanner runs the Dockerfile checks over Dockerfiles and Containerfiles.
+type Scanner struct {
+	checks []check.Check[*File]
+}
+
+// NewScanner returns a scanner configured by opts.
+func NewScanner(opts Options) *Scanner {
+	return &Scanner{checks: checks(opts)}
+}
+
+// Name implements engine.Scanner.
+func (s *Scanner) Name() string { return scannerName }
+
+// Wants implements engine.Scanner: Dockerfile, Containerfile, *.Dockerfile,
+// *.dockerfile and Dockerfile.* (or Containerfile.*), but not their
+// .dockerignore files nor Markdown or editor swap files.
+func (s *Scanner) Wants(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	for _, skip := range []string{".dockerignore", ".md", ".swp"} {
+		if strings.HasSuffix(base, skip) {
+			return false
+		}
+	}
+	switch {
+	case base == "dockerfile" || base == "containerfile":
+		return true
+	case strings.HasSuffix(base, ".dockerfile") || strings.HasSuffix(base, ".containerfile"):
+		return true
+	case strings.HasPrefix(base, "dockerfile.") || strings.HasPrefix(base, "containerfile."):
+		return true
+	}
+	return false
+}
+
+// Scan implements engine.Scanner. A file that cannot be read or parsed is
+// skipped with a one-line reason; the others are checked.
+func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
+	var (
+		out     []finding.Finding
+		skipped []finding.Skipped
+	)
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		f, err := s.load(fsys, p)
+		if err != nil {
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
+			continue
+		}
+		out = append(out, s.Check(f)...)
+	}
+	return out, skipped
+}
+
+// load reads and parses one Dockerfile and looks for its .dockerignore.
+func (s *Scanner) load(fsys fs.FS, p string) (*File, error) {
+	data, err := source.ReadFile(fsys, p, 0)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, err
+	}
+	f, err := Parse(p, data)
+	if err != nil {
+		return nil, err
+	}
+	dir := path.Dir(p)
+	for _, ignore := range []string{".dockerignore", path.Base(p) + ".dockerignore"} {
+		if st, err := fs.Stat(fsys, path.Join(dir, ignore)); err == nil && !st.IsDir() {
+			f.HasDockerignore = true
+		}
+	}
+	return f, nil
+}
+
+// Check runs every check over a parsed file and returns its findings.
+func (s *Scanner) Check(f *File) []finding.Finding {
+	ends := map[int]int{}
+	for _, st := range f.Stages {
+		ends[st.From.StartLine] = st.From.EndLine
+		for _, in := range st.Instructions {
+			ends[in.StartLine] = in.EndLine
+		}
+	}
+	res := finding.Resource{Kind: "Dockerfile", Name: f.Path}
+	var out []finding.Finding
+	for _, c := range s.checks {
+		for _, v := range c.Eval(f) {
+			loc := finding.Location{Path: f.Path, StartLine: v.Line, EndLine: v.Line}
+			if end, ok := ends[v.Line]; ok {
+				loc.EndLine = end
+			}
+			out = append(out, c.Finding(res, loc, v))
+		}
+	}
+	finding.Sort(out)
+	return out
+}
+
+// oneLine folds a multi-line error into one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
