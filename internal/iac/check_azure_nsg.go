@@ -39,7 +39,7 @@ func checkAzureNSG() check.Check[*NetworkSecurityRule] {
 			if len(exposed) == 0 {
 				return nil
 			}
-			return []check.Violation{at(&r.Block, src.Range, "source_address_prefix", "security rule %q of %s admits %s to port %s", r.Name.Val, r.Address, src.Val, joinServices(dedupe(exposed)))}
+			return []check.Violation{at(&r.Block, src.Range, "source_address_prefix", "security rule %q of %s admits %s to %s", r.Name.Val, r.Address, src.Val, joinServices(exposed))}
 		},
 	}
 }

@@ -48,19 +48,7 @@ func checkGCPFirewall() check.Check[*ComputeFirewall] {
 			if len(exposed) == 0 {
 				return nil
 			}
-			return []check.Violation{at(&f.Block, src.Range, "source_ranges", "firewall %s admits %s to port %s", f.Address, src.Val, joinServices(dedupe(exposed)))}
+			return []check.Violation{at(&f.Block, src.Range, "source_ranges", "firewall %s admits %s to %s", f.Address, src.Val, joinServices(exposed))}
 		},
 	}
-}
-
-func dedupe(svcs []service) []service {
-	seen := map[int]bool{}
-	var out []service
-	for _, s := range svcs {
-		if !seen[s.port] {
-			seen[s.port] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

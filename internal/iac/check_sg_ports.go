@@ -22,7 +22,7 @@ func sgOpenPorts(r *SecurityGroupRule, svcs []service) []check.Violation {
 	if !known || len(exp) == 0 {
 		return nil
 	}
-	v := at(&r.Block, src.Range, "ingress", "security group rule in %s admits %s to port %s", r.Address, src.Val, joinServices(exp))
+	v := at(&r.Block, src.Range, "ingress", "security group rule in %s admits %s to %s", r.Address, src.Val, joinServices(exp))
 	v.Discriminator = fmt.Sprintf("%s:%s:%d-%d:%s", r.Range.Path, r.Protocol.Val, r.FromPort.Val, r.ToPort.Val, src.Val)
 	return []check.Violation{v}
 }

@@ -1,7 +1,9 @@
 package iac
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -84,13 +86,32 @@ func openSource(l List, open ...string) (Value[string], bool) {
 	return Value[string]{}, false
 }
 
-// joinServices formats services for a message: "22 (SSH), 3389 (RDP)".
+// joinServices formats services for a message, in port order:
+// "port 22 (SSH)" or "ports 22 (SSH), 3389 (RDP)".
 func joinServices(svcs []service) string {
+	svcs = dedupe(svcs)
 	parts := make([]string, len(svcs))
 	for i, s := range svcs {
 		parts[i] = s.String()
 	}
-	return strings.Join(parts, ", ")
+	if len(parts) == 1 {
+		return "port " + parts[0]
+	}
+	return "ports " + strings.Join(parts, ", ")
+}
+
+// dedupe drops repeated ports and sorts by port.
+func dedupe(svcs []service) []service {
+	seen := map[int]bool{}
+	var out []service
+	for _, s := range svcs {
+		if !seen[s.port] {
+			seen[s.port] = true
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b service) int { return cmp.Compare(a.port, b.port) })
+	return out
 }
 
 // awsExposed returns the services an AWS ingress rule admits, or false

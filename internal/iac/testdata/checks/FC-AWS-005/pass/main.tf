@@ -1,0 +1,4 @@
+resource "aws_s3_bucket" "backups" {
+  bucket              = "acme-db-backups"
+  object_lock_enabled = true
+}

@@ -1,0 +1,12 @@
+resource "aws_launch_template" "web" {
+  name = "web"
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size = 20
+    }
+  }
+  metadata_options {
+    http_tokens = "required"
+  }
+}

@@ -1,0 +1,4 @@
+resource "aws_rds_cluster" "main" {
+  engine              = "aurora-postgresql"
+  deletion_protection = true
+}

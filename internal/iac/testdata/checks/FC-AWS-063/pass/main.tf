@@ -1,0 +1,10 @@
+resource "aws_iam_user" "deploy" {
+  name = "deploy"
+}
+resource "aws_iam_user_policy_attachment" "deploy" {
+  user       = aws_iam_user.deploy.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_iam_access_key" "deploy" {
+  user = aws_iam_user.deploy.name
+}

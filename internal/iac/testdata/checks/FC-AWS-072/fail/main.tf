@@ -1,0 +1,6 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+resource "aws_s3_bucket" "data" {
+  bucket = "acme-data"
+}

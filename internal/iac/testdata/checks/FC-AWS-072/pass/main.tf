@@ -1,0 +1,6 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+module "audit" {
+  source = "./audit"
+}

@@ -1,0 +1,12 @@
+resource "azurerm_kubernetes_cluster" "main" {
+  name                = "main"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "main"
+  role_based_access_control_enabled = true
+  default_node_pool {
+    name       = "default"
+    node_count = 1
+    vm_size    = "Standard_D2_v2"
+  }
+}
