@@ -1,0 +1,201 @@
+package kube
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
+)
+
+// DefaultUntrustedNamespaceLabel marks namespaces that run untrusted code
+// when set to "true".
+const DefaultUntrustedNamespaceLabel = "fourc.dev/untrusted"
+
+// Options tune the scanner. The zero value is usable.
+type Options struct {
+	// UntrustedNamespaceLabel is the namespace label that, set to "true",
+	// requires workloads in that namespace to set runtimeClassName (a
+	// sandboxed runtime such as gVisor or Kata). Empty means
+	// DefaultUntrustedNamespaceLabel.
+	UntrustedNamespaceLabel string
+}
+
+// Scanner audits Kubernetes manifests: workloads (Pod Security Standards
+// and fourc's own workload checks), RBAC, and network and namespace
+// guardrails. It implements engine.Scanner and engine.Grouper.
+type Scanner struct {
+	checks catalogue
+	err    error
+}
+
+// catalogue is the checks of the package, by the kind of subject they
+// inspect.
+type catalogue struct {
+	workloads  []check.Check[*Workload]
+	objects    []check.Check[*Object]
+	namespaces []check.Check[*Namespace]
+}
+
+// NewScanner returns a scanner with every check enabled.
+func NewScanner(opts Options) *Scanner {
+	if opts.UntrustedNamespaceLabel == "" {
+		opts.UntrustedNamespaceLabel = DefaultUntrustedNamespaceLabel
+	}
+	ev, err := newPSSEvaluator()
+	return &Scanner{checks: newCatalogue(opts, ev), err: err}
+}
+
+// Checks returns the catalogue of this package's checks.
+func Checks() []check.Meta {
+	c := newCatalogue(Options{UntrustedNamespaceLabel: DefaultUntrustedNamespaceLabel}, nil)
+	return c.metas()
+}
+
+func (c catalogue) metas() []check.Meta {
+	var out []check.Meta
+	out = append(out, check.Metas(c.workloads)...)
+	out = append(out, check.Metas(c.objects)...)
+	out = append(out, check.Metas(c.namespaces)...)
+	return out
+}
+
+// Name implements engine.Scanner.
+func (s *Scanner) Name() string { return scannerName }
+
+// Wants implements engine.Scanner: YAML and JSON files, except
+// kustomization files and package manager files that are never manifests.
+func (s *Scanner) Wants(p string) bool {
+	base := path.Base(p)
+	switch strings.ToLower(path.Ext(base)) {
+	case ".yaml", ".yml", ".json":
+	default:
+		return false
+	}
+	switch base {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization",
+		"package.json", "package-lock.json", "npm-shrinkwrap.json", "composer.lock", "tsconfig.json":
+		return false
+	}
+	return !strings.HasPrefix(p, "node_modules/") && !strings.Contains(p, "/node_modules/")
+}
+
+// Unit implements engine.Grouper: every manifest under one top-level
+// directory of the scan root is one unit (files directly in the root form
+// the unit "."). Cross-object checks (a namespace without NetworkPolicy, a
+// Service exposing a workload, a binding of the default service account)
+// look at one unit at a time: an application's manifests usually live
+// under one directory, and units keep large monorepos parallel.
+func (s *Scanner) Unit(p string) string {
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
+}
+
+// Scan implements engine.Scanner. It loads every wanted file, skipping the
+// templates of Helm charts (Go templates, not YAML) and files that never
+// mention apiVersion, builds one Set of the unit's objects and evaluates
+// it.
+func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
+	if s.err != nil {
+		return nil, []finding.Skipped{{Path: strings.Join(paths, ", "), Scanner: scannerName, Reason: oneLine(s.err.Error())}}
+	}
+	var (
+		objs    []*Object
+		skipped []finding.Skipped
+		charts  = map[string]bool{}
+	)
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
+		if helmTemplate(fsys, p, charts) {
+			continue
+		}
+		data, err := source.ReadFile(fsys, p, 0)
+		if err != nil {
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
+			continue
+		}
+		if source.IsBinary(data) {
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: "binary file"})
+			continue
+		}
+		if !bytes.Contains(data, []byte("apiVersion")) {
+			continue // not a manifest: values files, CI configs, package metadata
+		}
+		o, sk := Load(p, data)
+		objs = append(objs, o...)
+		skipped = append(skipped, sk...)
+	}
+	return s.Evaluate(NewSet(objs)), skipped
+}
+
+// helmTemplate reports whether p lies in the templates/ directory of a Helm
+// chart (a directory holding Chart.yaml). charts caches the answer per
+// directory.
+func helmTemplate(fsys fs.FS, p string, charts map[string]bool) bool {
+	parts := strings.Split(p, "/")
+	for i := 0; i < len(parts)-1; i++ {
+		if parts[i] != "templates" {
+			continue
+		}
+		dir := path.Join(parts[:i]...)
+		chart, ok := charts[dir]
+		if !ok {
+			_, err := fs.Stat(fsys, path.Join(dir, "Chart.yaml"))
+			chart = err == nil
+			charts[dir] = chart
+		}
+		if chart {
+			return true
+		}
+	}
+	return false
+}
+
+// Evaluate runs every check over a set of objects. A live-cluster source
+// builds its Set with [NewObject] and [NewSet] and calls this.
+func (s *Scanner) Evaluate(set *Set) []finding.Finding {
+	var out []finding.Finding
+	for _, w := range set.Workloads {
+		for _, c := range s.checks.workloads {
+			for _, v := range c.Eval(w) {
+				out = append(out, c.Finding(w.Resource(), w.Location(v.Field), v))
+			}
+		}
+	}
+	for _, o := range set.Objects {
+		for _, c := range s.checks.objects {
+			for _, v := range c.Eval(o) {
+				out = append(out, c.Finding(o.Resource(), o.Location(v.Field), v))
+			}
+		}
+	}
+	for _, ns := range set.Namespaces {
+		a := ns.Anchor()
+		if a == nil {
+			continue
+		}
+		res := finding.Resource{Kind: "Namespace", Name: ns.Name}
+		if ns.Name == "" {
+			res.Name = "(unset)"
+		}
+		for _, c := range s.checks.namespaces {
+			for _, v := range c.Eval(ns) {
+				field := v.Field
+				if ns.Object == nil {
+					field = "metadata.namespace"
+				}
+				out = append(out, c.Finding(res, a.Location(field), v))
+			}
+		}
+	}
+	finding.Sort(out)
+	return out
+}

@@ -1,0 +1,160 @@
+package kube
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+)
+
+// Set is every object of one scan unit (a directory tree of manifests, or
+// a live cluster snapshot), indexed so that checks can look across
+// objects: a namespace's guardrails, the NetworkPolicies that apply to a
+// workload, the workloads a Service exposes.
+type Set struct {
+	// Objects are all objects, in the order they were given.
+	Objects []*Object
+	// Workloads are the objects that run pods, except those controlled by
+	// another object (a live ReplicaSet owned by a Deployment, a Job owned
+	// by a CronJob): their owner is inspected instead.
+	Workloads []*Workload
+	// Namespaces are every namespace the set declares or uses, sorted by
+	// name. The empty name stands for objects that leave the namespace to
+	// the client (kubectl -n, kustomize).
+	Namespaces []*Namespace
+
+	byName map[string]*Namespace
+}
+
+// Namespace is the view of one namespace across a set.
+type Namespace struct {
+	Name string
+	// Object is the Namespace object, nil when the set does not declare it.
+	Object *Object
+	// Workloads, NetworkPolicies, Services and ServiceAccounts are the
+	// namespace's objects of those kinds.
+	Workloads       []*Workload
+	NetworkPolicies []*Object
+	Services        []*Object
+	ServiceAccounts []*Object
+}
+
+// Labels returns the Namespace object's labels, nil when undeclared.
+func (n *Namespace) Labels() map[string]string {
+	if n == nil || n.Object == nil {
+		return nil
+	}
+	return n.Object.Meta().GetLabels()
+}
+
+// Anchor is the object a finding about the whole namespace points to: the
+// Namespace object, or else its first workload, NetworkPolicy or Service.
+func (n *Namespace) Anchor() *Object {
+	switch {
+	case n.Object != nil:
+		return n.Object
+	case len(n.Workloads) > 0:
+		return n.Workloads[0].Object
+	case len(n.NetworkPolicies) > 0:
+		return n.NetworkPolicies[0]
+	case len(n.Services) > 0:
+		return n.Services[0]
+	case len(n.ServiceAccounts) > 0:
+		return n.ServiceAccounts[0]
+	}
+	return nil
+}
+
+// ServiceAccount returns the namespace's ServiceAccount of that name, or nil.
+func (n *Namespace) ServiceAccount(name string) *corev1.ServiceAccount {
+	if n == nil {
+		return nil
+	}
+	for _, o := range n.ServiceAccounts {
+		if o.Name == name {
+			return o.Typed.(*corev1.ServiceAccount)
+		}
+	}
+	return nil
+}
+
+// NewSet indexes objs. It links every object to the set, so build one Set
+// per group of objects and do not share Objects between sets.
+func NewSet(objs []*Object) *Set {
+	s := &Set{Objects: objs, byName: map[string]*Namespace{}}
+	for _, o := range objs {
+		o.set = s
+		if o.Kind == "Namespace" {
+			ns := s.namespace(o.Name)
+			if ns.Object == nil {
+				ns.Object = o
+			}
+			continue
+		}
+		switch o.Kind {
+		case "NetworkPolicy":
+			ns := s.namespace(o.Namespace)
+			ns.NetworkPolicies = append(ns.NetworkPolicies, o)
+		case "Service":
+			ns := s.namespace(o.Namespace)
+			ns.Services = append(ns.Services, o)
+		case "ServiceAccount":
+			ns := s.namespace(o.Namespace)
+			ns.ServiceAccounts = append(ns.ServiceAccounts, o)
+		}
+		if w, ok := NewWorkload(o); ok && !controlled(o.Meta()) {
+			w.ns = s.namespace(o.Namespace)
+			w.ns.Workloads = append(w.ns.Workloads, w)
+			s.Workloads = append(s.Workloads, w)
+		}
+	}
+	for _, ns := range s.byName {
+		s.Namespaces = append(s.Namespaces, ns)
+	}
+	slices.SortFunc(s.Namespaces, func(a, b *Namespace) int { return cmp.Compare(a.Name, b.Name) })
+	return s
+}
+
+// Namespace returns the view of the named namespace, or nil when the set
+// neither declares nor uses it.
+func (s *Set) Namespace(name string) *Namespace { return s.byName[name] }
+
+func (s *Set) namespace(name string) *Namespace {
+	ns, ok := s.byName[name]
+	if !ok {
+		ns = &Namespace{Name: name}
+		s.byName[name] = ns
+	}
+	return ns
+}
+
+// Selected returns the workloads of namespace ns whose pod labels match a
+// Service-style equality selector. An empty selector selects nothing, as
+// for a Service.
+func (s *Set) Selected(ns string, selector map[string]string) []*Workload {
+	n := s.byName[ns]
+	if n == nil || len(selector) == 0 {
+		return nil
+	}
+	sel := labels.SelectorFromSet(selector)
+	var out []*Workload
+	for _, w := range n.Workloads {
+		if sel.Matches(labels.Set(w.PodMeta.Labels)) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// controlled reports whether another object controls this one (a live
+// object created by a controller).
+func controlled(m metav1.Object) bool {
+	for _, r := range m.GetOwnerReferences() {
+		if r.Controller != nil && *r.Controller {
+			return true
+		}
+	}
+	return false
+}
