@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress draws a bar on stderr when it is a terminal and --quiet is off;
+// otherwise it does nothing.
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+func (g *globals) progress(what string) *progress {
+	if g.quiet || !isTerminal(g.stderr) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(g.stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionThrottle(100_000_000),
+	)}
+}
+
+func (p *progress) update(done, total int) {
+	if p.bar == nil {
+		return
+	}
+	if p.bar.GetMax() != total {
+		p.bar.ChangeMax(total)
+	}
+	_ = p.bar.Set(done)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

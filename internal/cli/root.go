@@ -1,0 +1,132 @@
+// Package cli is fourc's command line: one file per command, options in
+// structs, output through the command's writers. It is the only package
+// that uses cobra; everything it does is delegated to the engine, the
+// scanners and the report writers.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, as documented in the README.
+const (
+	ExitOK       = 0 // no findings at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitError    = 2 // usage or runtime error
+)
+
+// errFindings signals exit code 1 without printing an error.
+var errFindings = errors.New("findings at or above the --fail-on severity")
+
+// usageError marks errors in how the command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// globals are the flags every command shares.
+type globals struct {
+	configFile string
+	quiet      bool
+	logLevel   string
+	noColor    bool
+
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// Run executes the command line and returns the process exit code. Only
+// main turns it into an exit.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr, now: clock()}
+	root := newRootCommand(g)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	default:
+		fmt.Fprintf(stderr, "fourc: %s\n", oneLine(err))
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "Run 'fourc %s --help' for usage.\n", commandPath(root, args))
+		}
+		return ExitError
+	}
+}
+
+func newRootCommand(g *globals) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fourc",
+		Short: "Audit cloud-native systems across Code, Container, Cluster and Cloud",
+		Long: `fourc audits cloud-native systems across the four layers of defence in depth —
+Code, Container, Cluster and Cloud — and tells you where the holes are and what
+to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return g.setup()
+		},
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.configFile, "config", "", "read defaults from this config file (default: ./fourc.yaml when present)")
+	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print no progress or notices on stderr")
+	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn or error")
+	pf.BoolVar(&g.noColor, "no-color", false, "never colour the output")
+	root.AddCommand(newScanCommand(g), newChecksCommand(g), newVersionCommand(g))
+	return root
+}
+
+// setup builds the logger once flags are parsed.
+func (g *globals) setup() error {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return usageError{fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
+	}
+	g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
+	return nil
+}
+
+// clock returns the time source: SOURCE_DATE_EPOCH when set (reproducible
+// reports), the real clock otherwise.
+func clock() func() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		var sec int64
+		if _, err := fmt.Sscan(s, &sec); err == nil {
+			t := time.Unix(sec, 0).UTC()
+			return func() time.Time { return t }
+		}
+	}
+	return time.Now
+}
+
+// oneLine keeps an error to one line: joined errors are separated by "; ".
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+}
+
+func commandPath(root *cobra.Command, args []string) string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root {
+		return ""
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), "fourc ")
+}

@@ -1,0 +1,266 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fourc-dev/fourc/internal/config"
+	"github.com/fourc-dev/fourc/internal/engine"
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/ignore"
+	"github.com/fourc-dev/fourc/internal/report"
+)
+
+// outputOptions are the flags shared by every command that writes a report.
+type outputOptions struct {
+	format     string
+	output     string
+	severity   string
+	failOn     string
+	ignoreFile string
+	exclude    []string
+}
+
+func (o *outputOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
+	f.StringVar(&o.severity, "severity", "", "report only these severities: a minimum (\"high\") or a list (\"HIGH,CRITICAL\")")
+	f.StringVar(&o.failOn, "fail-on", "", "exit with code 1 when a reported finding has this severity or higher")
+	f.StringVar(&o.ignoreFile, "ignore-file", "", "suppressions file (default: "+ignore.DefaultFile+" at the scan root when present)")
+	f.StringSliceVar(&o.exclude, "exclude", nil, "skip paths matching these globs (a name without '/' matches at any depth)")
+}
+
+// merge fills options the user did not set on the command line from the
+// config file.
+func (o *outputOptions) merge(cmd *cobra.Command, cfg *config.Config) {
+	set := func(name string, dst *string, v string) {
+		if !cmd.Flags().Changed(name) && v != "" {
+			*dst = v
+		}
+	}
+	set("format", &o.format, cfg.Format)
+	set("severity", &o.severity, cfg.Severity)
+	set("fail-on", &o.failOn, cfg.FailOn)
+	set("ignore-file", &o.ignoreFile, cfg.IgnoreFile)
+	if !cmd.Flags().Changed("exclude") {
+		o.exclude = append(o.exclude, cfg.Exclude...)
+	}
+}
+
+// severityFilter parses --severity: one name is a minimum, a comma list is
+// an exact set.
+func severityFilter(s string) (func(finding.Severity) bool, error) {
+	if s == "" {
+		return func(finding.Severity) bool { return true }, nil
+	}
+	parts := strings.Split(s, ",")
+	set := map[finding.Severity]bool{}
+	for _, p := range parts {
+		v, err := finding.ParseSeverity(strings.TrimSpace(p))
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--severity: %w", err)}
+		}
+		set[v] = true
+	}
+	if len(parts) == 1 {
+		var min finding.Severity
+		for v := range set {
+			min = v
+		}
+		return func(v finding.Severity) bool { return v >= min }, nil
+	}
+	return func(v finding.Severity) bool { return set[v] }, nil
+}
+
+type scanOptions struct {
+	outputOptions
+}
+
+func newScanCommand(g *globals) *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH]",
+		Short: "Scan a source tree across all four layers",
+		Long: `Scan a directory (or one file) and report problems in all four layers:
+secrets in the code, Dockerfiles, Kubernetes manifests and Terraform.
+PATH defaults to the current directory.`,
+		Example: `  fourc scan examples/shop
+  fourc scan . --format sarif --output fourc.sarif
+  fourc scan . --severity high --fail-on critical`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := "."
+			if len(args) == 1 {
+				target = args[0]
+			}
+			return runScan(cmd, g, o, target)
+		},
+	}
+	o.addFlags(cmd)
+	return cmd
+}
+
+func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	o.merge(cmd, cfg)
+	keep, err := severityFilter(o.severity)
+	if err != nil {
+		return err
+	}
+	failOn, err := parseFailOn(o.failOn)
+	if err != nil {
+		return err
+	}
+	root, only, err := resolveTarget(target)
+	if err != nil {
+		return err
+	}
+	ign, err := loadIgnore(o.ignoreFile, root)
+	if err != nil {
+		return err
+	}
+	reg, err := registry()
+	if err != nil {
+		return fmt.Errorf("check catalogue: %w", err)
+	}
+	sc, err := scanners(cfg)
+	if err != nil {
+		return err
+	}
+	fsys := os.DirFS(root)
+	prog := g.progress("scanning " + target)
+	res, err := engine.Run(cmd.Context(), fsys, sc, engine.Options{
+		Exclude:  o.exclude,
+		Only:     only,
+		Progress: prog.update,
+		Logger:   g.logger,
+	})
+	prog.finish()
+	if err != nil {
+		return fmt.Errorf("scanning %q: %w", target, err)
+	}
+	applied := ignore.Apply(res.Findings, ign, fsys, g.now())
+	rep := &report.Report{
+		Tool:        "fourc",
+		Version:     Version(),
+		Target:      target,
+		GeneratedAt: g.now(),
+		Suppressed:  applied.Suppressed,
+		Skipped:     res.Skipped,
+		Notices:     applied.Notices,
+		Checks:      reg.All(),
+	}
+	for _, f := range applied.Kept {
+		if keep(f.Severity) {
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	if err := g.writeReport(o.outputOptions, rep); err != nil {
+		return err
+	}
+	if failOn != nil && finding.AtLeast(rep.Findings, *failOn) {
+		return errFindings
+	}
+	return nil
+}
+
+func parseFailOn(s string) (*finding.Severity, error) {
+	if s == "" {
+		return nil, nil
+	}
+	v, err := finding.ParseSeverity(s)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--fail-on: %w", err)}
+	}
+	return &v, nil
+}
+
+// resolveTarget turns PATH into a scan root and, for a single file, the
+// relative path to limit the scan to.
+func resolveTarget(target string) (root string, only []string, err error) {
+	st, err := os.Stat(target)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil, fmt.Errorf("scan target %q does not exist", target)
+		}
+		return "", nil, fmt.Errorf("scan target: %w", err)
+	}
+	if st.IsDir() {
+		return target, nil, nil
+	}
+	return filepath.Dir(target), []string{filepath.Base(target)}, nil
+}
+
+func (g *globals) loadConfig() (*config.Config, error) {
+	if g.configFile != "" {
+		return config.Load(g.configFile, true)
+	}
+	return config.Load(config.DefaultFile, false)
+}
+
+// loadIgnore reads the named ignore file, or the default one at the scan
+// root when it exists.
+func loadIgnore(name, root string) (*ignore.File, error) {
+	if name != "" {
+		return ignore.Load(name)
+	}
+	def := filepath.Join(root, ignore.DefaultFile)
+	if _, err := os.Stat(def); err != nil {
+		return nil, nil
+	}
+	return ignore.Load(def)
+}
+
+// writeReport renders the report to --output (atomically) or stdout, and
+// says where it went on stderr when that is not obvious.
+func (g *globals) writeReport(o outputOptions, rep *report.Report) error {
+	color := o.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout)
+	w, err := report.New(o.format, report.Options{Color: color})
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if o.output == "" {
+		return w.Write(g.stdout, rep)
+	}
+	err = report.WriteFileAtomic(o.output, 0o644, func(out io.Writer) error { return w.Write(out, rep) })
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, "fourc: %s; report written to %s\n", summaryLine(rep), o.output)
+	}
+	return nil
+}
+
+// summaryLine counts findings by severity for a one-line status.
+func summaryLine(rep *report.Report) string {
+	counts := map[finding.Severity]int{}
+	for _, f := range rep.Findings {
+		counts[f.Severity]++
+	}
+	var parts []string
+	sev := finding.Severities()
+	for i := len(sev) - 1; i >= 0; i-- {
+		if n := counts[sev[i]]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(sev[i].String())))
+		}
+	}
+	s := fmt.Sprintf("%d findings", len(rep.Findings))
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if n := len(rep.Skipped); n > 0 {
+		s += fmt.Sprintf(", %d inputs skipped", n)
+	}
+	return s
+}
