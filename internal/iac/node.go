@@ -161,7 +161,9 @@ type pair struct{ key, val cty.Value }
 // iterate returns the key/value pairs of a known collection (list, set,
 // tuple, map or object), or false when it cannot be known or is too big.
 func iterate(v cty.Value) ([]pair, bool) {
-	u, _ := unmark(v)
+	// Only the collection's own marks go: elements keep theirs, so that
+	// for_each = aws_s3_bucket.this gives each.value its bucket's identity.
+	u, _ := v.Unmark()
 	if u.IsNull() || !u.IsKnown() {
 		return nil, false
 	}
@@ -179,7 +181,7 @@ func iterate(v cty.Value) ([]pair, bool) {
 	for it := u.ElementIterator(); it.Next(); {
 		k, e := it.Element()
 		if t.IsSetType() {
-			k = e
+			k, _ = e.UnmarkDeep()
 		}
 		out = append(out, pair{k, e})
 	}
@@ -203,6 +205,15 @@ func (a absent) attr(string) (cty.Value, Range, bool)     { return cty.NilVal, R
 func (a absent) blocks(string) []node                     { return nil }
 func (a absent) document(string) (cty.Value, Range, bool) { return cty.NilVal, Range{}, false }
 func (a absent) rng() Range                               { return a.r }
+
+// unknownNode is a nested block whose content cannot be known (a plan's
+// computed block): every attribute is set but unknown.
+type unknownNode struct{ r Range }
+
+func (u unknownNode) attr(string) (cty.Value, Range, bool)     { return cty.DynamicVal, u.r, true }
+func (u unknownNode) blocks(string) []node                     { return []node{u} }
+func (u unknownNode) document(string) (cty.Value, Range, bool) { return cty.DynamicVal, u.r, true }
+func (u unknownNode) rng() Range                               { return u.r }
 
 // first returns the first nested block of a type, or an absent one.
 func first(n node, name string) (node, bool) {

@@ -205,9 +205,13 @@ func (n *valueNode) attr(name string) (cty.Value, Range, bool) {
 
 func (n *valueNode) blocks(name string) []node {
 	v, _, ok := n.attr(name)
-	if !ok || !v.IsKnown() || v.IsMarked() {
+	if !ok {
 		return nil
 	}
+	if !v.IsWhollyKnown() && !v.IsKnown() {
+		return []node{unknownNode{n.r}}
+	}
+	v, _ = v.Unmark()
 	els, _ := elements(v)
 	unk, _ := n.sub(name).([]any)
 	var out []node

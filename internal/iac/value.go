@@ -128,6 +128,7 @@ func unmark(v cty.Value) (cty.Value, []string) {
 }
 
 func toString(v cty.Value) (string, bool) {
+	v, _ = v.UnmarkDeep()
 	if v.IsNull() || !v.IsKnown() {
 		return "", false
 	}
@@ -139,6 +140,7 @@ func toString(v cty.Value) (string, bool) {
 }
 
 func toBool(v cty.Value) (bool, bool) {
+	v, _ = v.UnmarkDeep()
 	if v.IsNull() || !v.IsKnown() {
 		return false, false
 	}
@@ -150,6 +152,7 @@ func toBool(v cty.Value) (bool, bool) {
 }
 
 func toInt(v cty.Value) (int, bool) {
+	v, _ = v.UnmarkDeep()
 	if v.IsNull() || !v.IsKnown() {
 		return 0, false
 	}

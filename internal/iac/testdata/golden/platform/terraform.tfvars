@@ -1,0 +1,2 @@
+env       = "prod"
+db_public = true
