@@ -14,7 +14,7 @@ import (
 
 // Hard-coded credentials: the Code layer should flag both.
 const (
-	awsAccessKeyID     = "AKIA2E0A8F3B244C9986"
+	awsAccessKeyID     = "AKIAQ3EGRJ7KZ5WXTM4P"
 	awsSecretAccessKey = "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"
 	databaseURL        = "postgres://shop:Sup3rS3cretPassw0rd@db.shop.internal:5432/orders"
 )
