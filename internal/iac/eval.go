@@ -19,6 +19,8 @@ import (
 const (
 	// maxDepth bounds nested local module calls.
 	maxDepth = 8
+	// maxModuleEvals bounds how many module instances one load evaluates.
+	maxModuleEvals = 256
 	// rounds bounds the passes over locals, resources and module calls
 	// that let values flow between them in any order.
 	rounds = 3
@@ -30,6 +32,25 @@ type loader struct {
 	funcs   map[string]function.Function
 	dirs    map[string]*dirConfig
 	skipped []finding.Skipped
+	evals   int
+	budget  *budget
+}
+
+// budget bounds how many resource instances and dynamic blocks one load
+// expands, so that nested count, for_each and dynamic blocks cannot
+// multiply into millions; past it, expansions stay unknown.
+type budget struct{ left int }
+
+// maxInstances is the expansion budget of one load.
+const maxInstances = 20000
+
+// take consumes n from the budget, reporting whether it was there.
+func (b *budget) take(n int) bool {
+	if b == nil || n > b.left {
+		return false
+	}
+	b.left -= n
+	return true
 }
 
 // instance is one evaluated resource or data source instance.
@@ -57,7 +78,7 @@ type callEval struct {
 }
 
 func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, funcs: functions(), dirs: map[string]*dirConfig{}}
+	return &loader{fsys: fsys, funcs: functions(), dirs: map[string]*dirConfig{}, budget: &budget{left: maxInstances}}
 }
 
 // dir returns the parsed configuration of a directory, parsing it once.
@@ -161,7 +182,7 @@ func (m *modEval) expand(body hcl.Body) (keys []instKey, known bool) {
 		u, _ := unmark(evalExpr(a.Expr, m.ctx))
 		n, ok := toInt(u)
 		if !ok || n < 0 || n > maxExpansion {
-			return []instKey{{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}, false
+			return unknownKeys(body), false
 		}
 		for i := range n {
 			keys = append(keys, instKey{
@@ -187,11 +208,24 @@ func (m *modEval) expand(body hcl.Body) (keys []instKey, known bool) {
 			}
 		}
 		if !ok {
-			return []instKey{{vars: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}, false
+			return unknownKeys(body), false
 		}
 		return keys, true
 	}
 	return []instKey{{}}, true
+}
+
+// unknownKeys is the single instance of a block whose count or for_each
+// is not expanded.
+func unknownKeys(body hcl.Body) []instKey {
+	attrs := metaAttrs(body)
+	switch {
+	case attrs["count"] != nil:
+		return []instKey{{vars: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
+	case attrs["for_each"] != nil:
+		return []instKey{{vars: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}
+	}
+	return []instKey{{}}
 }
 
 // metaAttrs returns the count and for_each attributes of a block body.
@@ -335,7 +369,12 @@ func (m *modEval) evalCalls() {
 			}
 			ce := m.calls[addr]
 			if ce == nil || !sameArgs(ce.args, args) {
+				if m.l.evals >= maxModuleEvals {
+					outs = append(outs, cty.DynamicVal)
+					continue
+				}
 				cfg := m.l.dir(dir, nil)
+				m.l.evals++
 				ce = &callEval{args: args, child: m.l.evaluate(cfg, addr+".", args, m.stack)}
 				m.calls[addr] = ce
 			}
@@ -394,13 +433,16 @@ func (m *modEval) instances() []instance {
 	var out []instance
 	add := func(b *hcl.Block, base string) {
 		keys, _ := m.expand(b.Body)
+		if !m.l.budget.take(len(keys)) {
+			keys = unknownKeys(b.Body)
+		}
 		for _, k := range keys {
 			ctx := m.ctx
 			if k.vars != nil {
 				ctx = m.ctx.NewChild()
 				ctx.Variables = k.vars
 			}
-			out = append(out, instance{typ: b.Labels[0], address: base + k.suffix, node: &hclNode{body: b.Body, ctx: ctx, def: toRange(b.DefRange)}})
+			out = append(out, instance{typ: b.Labels[0], address: base + k.suffix, node: &hclNode{body: b.Body, ctx: ctx, def: toRange(b.DefRange), budget: m.l.budget}})
 		}
 	}
 	for _, b := range m.cfg.resources {

@@ -1,6 +1,9 @@
 package iac
 
 import (
+	"errors"
+	"regexp"
+
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -28,8 +31,8 @@ func functions() map[string]function.Function {
 		"element":         stdlib.ElementFunc,
 		"flatten":         stdlib.FlattenFunc,
 		"floor":           stdlib.FloorFunc,
-		"format":          stdlib.FormatFunc,
-		"formatlist":      stdlib.FormatListFunc,
+		"format":          boundedFormat(stdlib.FormatFunc),
+		"formatlist":      boundedFormat(stdlib.FormatListFunc),
 		"indent":          stdlib.IndentFunc,
 		"join":            stdlib.JoinFunc,
 		"jsondecode":      stdlib.JSONDecodeFunc,
@@ -50,7 +53,6 @@ func functions() map[string]function.Function {
 		"replace":         stdlib.ReplaceFunc,
 		"reverse":         stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc,
-		"setproduct":      stdlib.SetProductFunc,
 		"setsubtract":     stdlib.SetSubtractFunc,
 		"setunion":        stdlib.SetUnionFunc,
 		"signum":          stdlib.SignumFunc,
@@ -75,4 +77,27 @@ func functions() map[string]function.Function {
 		"values":          stdlib.ValuesFunc,
 		"zipmap":          stdlib.ZipmapFunc,
 	}
+}
+
+// wideVerb matches a format verb with a width or precision of four digits
+// or more, which would let a configuration allocate without bound.
+var wideVerb = regexp.MustCompile(`%[-+ #0]*(\d{4,}|\d*\.\d{4,})`)
+
+// boundedFormat wraps format and formatlist to refuse huge widths.
+func boundedFormat(f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Params:   f.Params(),
+		VarParam: f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if len(args) > 0 {
+				if s, ok := toString(args[0]); ok && wideVerb.MatchString(s) {
+					return cty.NilVal, errors.New("format width too large")
+				}
+			}
+			return f.Call(args)
+		},
+	})
 }

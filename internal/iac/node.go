@@ -29,9 +29,10 @@ type node interface {
 const maxExpansion = 1000
 
 type hclNode struct {
-	body hcl.Body
-	ctx  *hcl.EvalContext
-	def  Range
+	body   hcl.Body
+	ctx    *hcl.EvalContext
+	def    Range
+	budget *budget
 }
 
 func toRange(r hcl.Range) Range {
@@ -102,14 +103,14 @@ func (n *hclNode) blocks(name string) []node {
 			return nil
 		}
 		for _, b := range c.Blocks {
-			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange)})
+			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange), budget: n.budget})
 		}
 		return out
 	}
 	for _, b := range sb.Blocks {
 		switch {
 		case b.Type == name:
-			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange())})
+			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange()), budget: n.budget})
 		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
 			out = append(out, n.dynamic(b)...)
 		}
@@ -139,14 +140,14 @@ func (n *hclNode) dynamic(b *hclsyntax.Block) []node {
 	mk := func(key, val cty.Value) node {
 		ctx := n.ctx.NewChild()
 		ctx.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})}
-		return &hclNode{body: content.Body, ctx: ctx, def: toRange(b.DefRange())}
+		return &hclNode{body: content.Body, ctx: ctx, def: toRange(b.DefRange()), budget: n.budget}
 	}
 	var fe cty.Value = cty.DynamicVal
 	if a := b.Body.Attributes["for_each"]; a != nil {
 		fe = evalExpr(a.Expr, n.ctx)
 	}
 	pairs, ok := iterate(fe)
-	if !ok {
+	if !ok || !n.budget.take(len(pairs)) {
 		return []node{mk(cty.DynamicVal, cty.DynamicVal)}
 	}
 	out := make([]node, 0, len(pairs))
