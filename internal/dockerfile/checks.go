@@ -2,7 +2,6 @@ package dockerfile
 
 import (
 	"fmt"
-	"iter"
 	"path"
 	"strconv"
 	"strings"
@@ -69,22 +68,6 @@ func stageRef(s *Stage) string {
 		return fmt.Sprintf("stage %q", s.Name)
 	}
 	return "stage #" + strconv.Itoa(s.Index)
-}
-
-// runCommands yields every shell command of every RUN instruction, with the
-// wrappers (sudo, env, …) still in place.
-func runCommands(f *File) iter.Seq2[*Stage, ShellCommand] {
-	return func(yield func(*Stage, ShellCommand) bool) {
-		for s, in := range f.Instructions() {
-			for _, p := range in.Pipelines {
-				for _, c := range p {
-					if len(c.Args) > 0 && !yield(s, c) {
-						return
-					}
-				}
-			}
-		}
-	}
 }
 
 // hasFlag reports whether args hold one of the given options, either

@@ -210,16 +210,3 @@ func installOf(c ShellCommand) (install, bool) {
 	}
 	return in, true
 }
-
-// installs yields the package installations of one instruction.
-func installs(in *Instruction) []install {
-	var out []install
-	for _, p := range in.Pipelines {
-		for _, c := range p {
-			if i, ok := installOf(c); ok {
-				out = append(out, i)
-			}
-		}
-	}
-	return out
-}

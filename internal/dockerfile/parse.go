@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -243,7 +244,9 @@ func (b *builder) args(in *Instruction, c *instructions.ArgCommand, e, global *e
 }
 
 // expand expands variables in word the way BuildKit does (quote removal
-// included) and returns the names it found no value for. A word BuildKit
+// included) and returns the names it found no value for and whose value
+// would change the result: $X and ${X} count, ${X:-default} does not, as
+// the default is what a build gets, like an ARG default. A word BuildKit
 // would refuse (e.g. ${X:?message}) is returned as written.
 func (b *builder) expand(word string, e *env) (string, []string) {
 	if !strings.ContainsAny(word, `$"'\`+"`") {
@@ -253,12 +256,25 @@ func (b *builder) expand(word string, e *env) (string, []string) {
 	if err != nil {
 		return word, []string{word}
 	}
+	if len(res.Unmatched) == 0 {
+		return res.Result, nil
+	}
 	var u []string
-	for k := range res.Unmatched {
-		u = append(u, k)
+	for _, m := range varRef.FindAllStringSubmatch(word, -1) {
+		name, op := m[1]+m[2], m[3]
+		if _, unmatched := res.Unmatched[name]; !unmatched {
+			continue
+		}
+		if m[1] != "" || !(op == ":-" || op == "-" || op == ":=" || op == "=") {
+			u = append(u, name)
+		}
 	}
 	return res.Result, u
 }
+
+// varRef matches $NAME (group 1) and ${NAME (group 2) with the operator
+// that follows the name (group 3).
+var varRef = regexp.MustCompile(`\$(?:([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(:?[-+=?]|[#%/}]|))`)
 
 // parsePort parses "80", "80/udp" or "8000-8010/tcp".
 func parsePort(s string) (Port, bool) {

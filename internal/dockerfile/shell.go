@@ -80,28 +80,41 @@ func (w *scriptWalker) script(src string, line func(int) int, depth int) {
 		return
 	}
 	inPipe := map[syntax.Node]bool{}
+	stmtOf := map[syntax.Command]*syntax.Stmt{}
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
-			w.heredocScripts(n, src, line, depth)
+			if n.Cmd == nil {
+				w.heredocScripts(n, src, line, depth)
+			} else {
+				stmtOf[n.Cmd] = n
+			}
 		case *syntax.BinaryCmd:
 			if !isPipe(n.Op) || inPipe[n] {
 				return true
 			}
 			var p Pipeline
-			for _, st := range pipeStages(n, inPipe) {
+			stages := pipeStages(n, inPipe)
+			for _, st := range stages {
 				if call, ok := st.Cmd.(*syntax.CallExpr); ok {
 					inPipe[call] = true
-					p = append(p, w.command(call, src, line, depth))
+					p = append(p, w.command(call, src, line))
 				} else {
 					// A subshell or block inside a pipe: keep its place.
 					p = append(p, ShellCommand{Line: line(int(st.Pos().Line()))})
 				}
 			}
 			w.out = append(w.out, p)
+			for i, st := range stages {
+				if _, ok := st.Cmd.(*syntax.CallExpr); ok {
+					w.nested(p[i], st, src, line, depth)
+				}
+			}
 		case *syntax.CallExpr:
 			if !inPipe[n] {
-				w.out = append(w.out, Pipeline{w.command(n, src, line, depth)})
+				c := w.command(n, src, line)
+				w.out = append(w.out, Pipeline{c})
+				w.nested(c, stmtOf[n], src, line, depth)
 			}
 		}
 		return true
@@ -126,8 +139,8 @@ func pipeStages(n *syntax.BinaryCmd, seen map[syntax.Node]bool) []*syntax.Stmt {
 	return out
 }
 
-// command turns a call into a ShellCommand and follows `sh -c SCRIPT`.
-func (w *scriptWalker) command(call *syntax.CallExpr, src string, line func(int) int, depth int) ShellCommand {
+// command turns a call into a ShellCommand.
+func (w *scriptWalker) command(call *syntax.CallExpr, src string, line func(int) int) ShellCommand {
 	c := ShellCommand{Line: line(int(call.Pos().Line()))}
 	for _, word := range call.Args {
 		c.Args = append(c.Args, wordText(word, src))
@@ -137,10 +150,18 @@ func (w *scriptWalker) command(call *syntax.CallExpr, src string, line func(int)
 			c.Assigns = append(c.Assigns, a.Name.Value+"="+wordText(a.Value, src))
 		}
 	}
+	return c
+}
+
+// nested follows the code a command runs itself: `sh -c SCRIPT`, and
+// heredocs fed to a shell by its statement st (which may be nil).
+func (w *scriptWalker) nested(c ShellCommand, st *syntax.Stmt, src string, line func(int) int, depth int) {
 	if script, ok := shellScriptArg(Unwrap(c.Args)); ok {
 		w.script(script, func(int) int { return c.Line }, depth+1)
 	}
-	return c
+	if st != nil {
+		w.heredocScripts(st, src, line, depth)
+	}
 }
 
 // heredocScripts follows heredocs that a shell executes: a bare `<<EOF`
