@@ -70,7 +70,7 @@ func TestWants(t *testing.T) {
 		"uv.lock": true, "pom.xml": true, "gradle.lockfile": true, "Cargo.lock": true, "Gemfile.lock": true,
 		"composer.lock": true, "packages.lock.json": true, "packages.config": true,
 		"bin/server": true, // possibly a Go binary: checked by mode before reading
-		"main.go": false, "README.md": false, "deploy.yaml": false, "node_modules/x/package-lock.json": false,
+		"main.go":    false, "README.md": false, "deploy.yaml": false, "node_modules/x/package-lock.json": false,
 		"node_modules/.bin/tool": false, ".env": false,
 	}
 	for p, want := range tests {
