@@ -2,6 +2,7 @@ package iac
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -87,42 +88,52 @@ func (c *catalogue) metas() []check.Meta {
 // run evaluates every check over a module's models.
 func (c *catalogue) run(m *Module) []finding.Finding {
 	var out []finding.Finding
-	runChecks(&out, c.providers, m.AWS.Providers)
-	runChecks(&out, c.s3, m.AWS.S3Buckets)
-	runChecks(&out, c.sgRules, m.AWS.SecurityGroupRules)
-	runChecks(&out, c.ebs, m.AWS.EBSVolumes)
-	runChecks(&out, c.instances, m.AWS.Instances)
-	runChecks(&out, c.dbs, m.AWS.DBInstances)
-	runChecks(&out, c.eks, m.AWS.EKSClusters)
-	runChecks(&out, c.policies, m.AWS.PolicyDocuments)
-	runChecks(&out, c.attachments, m.AWS.PolicyAttachments)
-	runChecks(&out, c.accessKeys, m.AWS.AccessKeys)
-	runChecks(&out, c.trails, m.AWS.CloudTrails)
-	runChecks(&out, c.vpcs, m.AWS.VPCs)
-	runChecks(&out, c.kms, m.AWS.KMSKeys)
-	runChecks(&out, c.efs, m.AWS.EFSFileSystems)
-	runChecks(&out, c.gcsBuckets, m.GCP.StorageBuckets)
-	runChecks(&out, c.gcsIAM, m.GCP.StorageBucketIAM)
-	runChecks(&out, c.firewalls, m.GCP.Firewalls)
-	runChecks(&out, c.gke, m.GCP.ContainerClusters)
-	runChecks(&out, c.gkeNodes, m.GCP.NodeConfigs)
-	runChecks(&out, c.azAccounts, m.Azure.StorageAccounts)
-	runChecks(&out, c.azContainers, m.Azure.StorageContainers)
-	runChecks(&out, c.azRules, m.Azure.SecurityRules)
-	runChecks(&out, c.aks, m.Azure.KubernetesClusters)
-	runChecks(&out, c.azDisks, m.Azure.ManagedDisks)
+	runChecks(&out, m.Dir, c.providers, m.AWS.Providers)
+	runChecks(&out, m.Dir, c.s3, m.AWS.S3Buckets)
+	runChecks(&out, m.Dir, c.sgRules, m.AWS.SecurityGroupRules)
+	runChecks(&out, m.Dir, c.ebs, m.AWS.EBSVolumes)
+	runChecks(&out, m.Dir, c.instances, m.AWS.Instances)
+	runChecks(&out, m.Dir, c.dbs, m.AWS.DBInstances)
+	runChecks(&out, m.Dir, c.eks, m.AWS.EKSClusters)
+	runChecks(&out, m.Dir, c.policies, m.AWS.PolicyDocuments)
+	runChecks(&out, m.Dir, c.attachments, m.AWS.PolicyAttachments)
+	runChecks(&out, m.Dir, c.accessKeys, m.AWS.AccessKeys)
+	runChecks(&out, m.Dir, c.trails, m.AWS.CloudTrails)
+	runChecks(&out, m.Dir, c.vpcs, m.AWS.VPCs)
+	runChecks(&out, m.Dir, c.kms, m.AWS.KMSKeys)
+	runChecks(&out, m.Dir, c.efs, m.AWS.EFSFileSystems)
+	runChecks(&out, m.Dir, c.gcsBuckets, m.GCP.StorageBuckets)
+	runChecks(&out, m.Dir, c.gcsIAM, m.GCP.StorageBucketIAM)
+	runChecks(&out, m.Dir, c.firewalls, m.GCP.Firewalls)
+	runChecks(&out, m.Dir, c.gke, m.GCP.ContainerClusters)
+	runChecks(&out, m.Dir, c.gkeNodes, m.GCP.NodeConfigs)
+	runChecks(&out, m.Dir, c.azAccounts, m.Azure.StorageAccounts)
+	runChecks(&out, m.Dir, c.azContainers, m.Azure.StorageContainers)
+	runChecks(&out, m.Dir, c.azRules, m.Azure.SecurityRules)
+	runChecks(&out, m.Dir, c.aks, m.Azure.KubernetesClusters)
+	runChecks(&out, m.Dir, c.azDisks, m.Azure.ManagedDisks)
 	return out
 }
 
 // subject is a model a check inspects: every one has a block.
 type subject interface{ header() *Block }
 
-func runChecks[T subject](out *[]finding.Finding, cs []check.Check[T], items []T) {
+func runChecks[T subject](out *[]finding.Finding, root string, cs []check.Check[T], items []T) {
 	for _, it := range items {
 		b := it.header()
 		res := finding.Resource{Kind: b.Type, Name: b.Address}
+		// A module's resource found through a caller elsewhere: say which
+		// caller, so that two callers of one module give two findings.
+		via := ""
+		if b.Range.Object == "" && !within(b.Range.Path, root) {
+			via = root
+		}
 		for _, c := range cs {
 			for _, v := range c.Eval(it) {
+				if via != "" {
+					v.Message += fmt.Sprintf(" (module called from %s)", via)
+					v.Discriminator += "\x00" + via
+				}
 				loc := finding.Location{Path: b.Range.Path, StartLine: b.Range.StartLine, Object: b.Range.Object}
 				if v.Line > 0 {
 					loc.StartLine = v.Line
@@ -154,4 +165,9 @@ func ref(source, url string) finding.Reference { return finding.Reference{Source
 // cwe returns a reference to a CWE entry.
 func cwe(n int) finding.Reference {
 	return finding.Reference{Source: fmt.Sprintf("CWE-%d", n), URL: fmt.Sprintf("https://cwe.mitre.org/data/definitions/%d.html", n)}
+}
+
+// within reports whether file p lies in directory dir (or below it).
+func within(p, dir string) bool {
+	return dir == "." || dir == "" || strings.HasPrefix(p, dir+"/")
 }

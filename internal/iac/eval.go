@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -14,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 const (
@@ -34,6 +36,9 @@ type loader struct {
 	skipped []finding.Skipped
 	evals   int
 	budget  *budget
+	// manifest maps module keys ("vpc", "vpc.subnets") to the directories
+	// where `terraform init` installed them (.terraform/modules).
+	manifest map[string]string
 }
 
 // budget bounds how many resource instances and dynamic blocks one load
@@ -65,6 +70,7 @@ type modEval struct {
 	l      *loader
 	cfg    *dirConfig
 	prefix string // "" for the root, "module.a." for a child
+	key    string // "" for the root, "a.b" for module.a's module.b
 	ctx    *hcl.EvalContext
 	locals map[string]cty.Value
 	calls  map[string]*callEval
@@ -101,8 +107,8 @@ func (l *loader) dir(dir string, files []string) *dirConfig {
 
 // evaluate instantiates a module with the given input values (nil for the
 // root module, which takes its tfvars and defaults).
-func (l *loader) evaluate(cfg *dirConfig, prefix string, inputs map[string]cty.Value, stack []string) *modEval {
-	m := &modEval{l: l, cfg: cfg, prefix: prefix, locals: map[string]cty.Value{}, calls: map[string]*callEval{}, stack: append(stack, cfg.dir)}
+func (l *loader) evaluate(cfg *dirConfig, prefix, key string, inputs map[string]cty.Value, stack []string) *modEval {
+	m := &modEval{l: l, cfg: cfg, prefix: prefix, key: key, locals: map[string]cty.Value{}, calls: map[string]*callEval{}, stack: append(stack, cfg.dir)}
 	m.ctx = &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: l.funcs}
 	vars := map[string]cty.Value{}
 	for _, vb := range cfg.variables {
@@ -308,6 +314,50 @@ func (m *modEval) setResources() {
 	m.ctx.Variables["data"] = cty.ObjectVal(dv)
 }
 
+func (m *modEval) childKey(name string) string {
+	if m.key == "" {
+		return name
+	}
+	return m.key + "." + name
+}
+
+// resolve returns the directory a module call loads from: a local source,
+// or a remote one that `terraform init` installed (per the manifest).
+func (m *modEval) resolve(b *hcl.Block) (string, bool) {
+	src, _ := moduleSource(b)
+	if dir, ok := localSource(m.cfg.dir, src); ok {
+		return dir, true
+	}
+	dir, ok := m.l.manifest[m.childKey(b.Labels[0])]
+	return dir, ok
+}
+
+// readManifest reads .terraform/modules/modules.json of a root module.
+func readManifest(fsys fs.FS, root string) map[string]string {
+	data, err := source.ReadFile(fsys, path.Join(root, ".terraform", "modules", "modules.json"), 1<<20)
+	if err != nil {
+		return nil
+	}
+	var mf struct {
+		Modules []struct{ Key, Dir string }
+	}
+	if json.Unmarshal(data, &mf) != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, md := range mf.Modules {
+		if md.Key == "" || md.Dir == "" || path.IsAbs(md.Dir) {
+			continue
+		}
+		dir := path.Clean(path.Join(root, md.Dir))
+		if dir == ".." || strings.HasPrefix(dir, "../") {
+			continue
+		}
+		out[md.Key] = dir
+	}
+	return out
+}
+
 // localSource resolves a local module source against the calling
 // directory; ok is false for remote sources and paths leaving the root.
 func localSource(dir, src string) (string, bool) {
@@ -341,8 +391,7 @@ func (m *modEval) evalCalls() {
 	mods := map[string]cty.Value{}
 	for _, b := range m.cfg.modules {
 		name := b.Labels[0]
-		src, _ := moduleSource(b)
-		dir, local := localSource(m.cfg.dir, src)
+		dir, local := m.resolve(b)
 		if local && (len(m.stack) >= maxDepth || slices.Contains(m.stack, dir)) {
 			local = false
 		}
@@ -375,7 +424,7 @@ func (m *modEval) evalCalls() {
 				}
 				cfg := m.l.dir(dir, nil)
 				m.l.evals++
-				ce = &callEval{args: args, child: m.l.evaluate(cfg, addr+".", args, m.stack)}
+				ce = &callEval{args: args, child: m.l.evaluate(cfg, addr+".", m.childKey(name), args, m.stack)}
 				m.calls[addr] = ce
 			}
 			outs = append(outs, ce.child.outputs())
@@ -469,10 +518,12 @@ func (m *modEval) moduleCalls() []ModuleCall {
 	for _, b := range m.cfg.modules {
 		src, _ := moduleSource(b)
 		_, local := localSource(m.cfg.dir, src)
+		dir, _ := m.resolve(b)
 		out = append(out, ModuleCall{
 			Block:  Block{Type: "module", Address: m.prefix + "module." + b.Labels[0], Range: toRange(b.DefRange)},
 			Source: src,
 			Local:  local,
+			Dir:    dir,
 		})
 	}
 	for _, ce := range sortedCalls(m.calls) {

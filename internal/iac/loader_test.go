@@ -102,9 +102,12 @@ func TestLoadModuleModel(t *testing.T) {
 	}
 	var calls []string
 	for _, c := range m.Calls {
-		calls = append(calls, fmt.Sprintf("%s %s local=%v", c.Address, c.Source, c.Local))
+		calls = append(calls, fmt.Sprintf("%s %s local=%v dir=%s", c.Address, c.Source, c.Local, c.Dir))
 	}
-	wantCalls := []string{"module.cluster ./modules/cluster local=true", "module.vpc terraform-aws-modules/vpc/aws local=false"}
+	wantCalls := []string{
+		"module.cluster ./modules/cluster local=true dir=modules/cluster",
+		"module.vpc terraform-aws-modules/vpc/aws local=false dir=.terraform/modules/vpc",
+	}
 	if diff := cmp.Diff(wantCalls, calls); diff != "" {
 		t.Errorf("calls (-want +got):\n%s", diff)
 	}
@@ -392,5 +395,33 @@ func TestWantsAndUnit(t *testing.T) {
 				t.Errorf("Unit(%q) = %q, want %q", tt.path, got, tt.unit)
 			}
 		}
+	}
+}
+
+func TestCalledModulesScanThroughCallers(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"main.tf":               "module \"store\" {\n  source = \"./modules/store\"\n  encrypted = false\n}\n",
+		"envs/prod/main.tf":     "module \"store\" {\n  source = \"../../modules/store\"\n  encrypted = true\n}\n",
+		"modules/store/main.tf": "variable \"encrypted\" {}\nresource \"aws_efs_file_system\" \"f\" {\n  encrypted = var.encrypted\n}\nresource \"aws_kms_key\" \"k\" {}\n",
+		"lone/main.tf":          "resource \"aws_efs_file_system\" \"g\" {}\n",
+	})
+	fs, sk := scanTree(t, fsys)
+	if len(sk) > 0 {
+		t.Fatalf("skipped: %v", sk)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.CheckID+" "+f.Location.String()+" "+f.Resource.Name+strings.TrimPrefix(f.Message, strings.TrimSuffix(f.Message, " (module called from envs/prod)")))
+	}
+	slices.Sort(got)
+	want := []string{
+		// once per caller, never for the module dir on its own
+		"FC-AWS-081 modules/store/main.tf:5 module.store.aws_kms_key.k",
+		"FC-AWS-081 modules/store/main.tf:5 module.store.aws_kms_key.k (module called from envs/prod)",
+		"FC-AWS-082 lone/main.tf:1 aws_efs_file_system.g",
+		"FC-AWS-082 modules/store/main.tf:3 module.store.aws_efs_file_system.f",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
 	}
 }

@@ -18,9 +18,13 @@ type ModuleCall struct {
 	Block
 	// Source is the module's source as written.
 	Source string
-	// Local is true for "./" and "../" sources, which are loaded; remote
-	// sources are noted, never fetched.
+	// Local is true for "./" and "../" sources. Remote sources are never
+	// fetched; they are loaded only when `terraform init` installed them
+	// (.terraform/modules/modules.json).
 	Local bool
+	// Dir is the directory the module was loaded from, empty when it was
+	// not loaded.
+	Dir string
 }
 
 // Module is a Terraform configuration (or a plan, or a CloudFormation

@@ -20,13 +20,14 @@ type Options struct{}
 // templates. It implements engine.Scanner and engine.Grouper: the unit of
 // a Terraform module is its directory; a plan or template is its own unit.
 type Scanner struct {
-	opts   Options
-	checks *catalogue
+	opts    Options
+	checks  *catalogue
+	callers *callers
 }
 
 // NewScanner returns a scanner with every check of the package.
 func NewScanner(opts Options) *Scanner {
-	return &Scanner{opts: opts, checks: newCatalogue()}
+	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{}}
 }
 
 // Checks lists the metadata of every check of the package.
@@ -37,8 +38,12 @@ func (s *Scanner) Name() string { return scannerName }
 
 // Wants implements engine.Scanner: Terraform configuration and variable
 // files, and JSON/YAML files that may be plans or templates (sniffed when
-// scanned).
+// scanned). Modules installed by `terraform init` (.terraform/) are loaded
+// through their callers only.
 func (s *Scanner) Wants(p string) bool {
+	if strings.HasPrefix(p, ".terraform/") || strings.Contains(p, "/.terraform/") {
+		return false
+	}
 	base := path.Base(p)
 	switch {
 	case isConfigFile(base), isAutoVarsFile(base):
@@ -61,7 +66,9 @@ func (s *Scanner) Unit(p string) string {
 	return p
 }
 
-// Scan implements engine.Scanner.
+// Scan implements engine.Scanner. A directory that another directory of
+// the tree calls as a local module is not scanned on its own: its findings
+// come from its callers' scans, with the inputs they give it.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	if len(paths) == 0 || ctx.Err() != nil {
 		return nil, nil
@@ -81,7 +88,7 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 			findings = append(findings, s.checks.run(m)...)
 		}
 	}
-	if len(tf) > 0 {
+	if len(tf) > 0 && !s.callers.isCalled(fsys, path.Dir(tf[0])) {
 		m, sk := loadModule(fsys, path.Dir(tf[0]), tf)
 		skipped = append(skipped, sk...)
 		findings = append(findings, s.checks.run(m)...)
@@ -99,8 +106,9 @@ func LoadModule(fsys fs.FS, dir string) (*Module, []finding.Skipped) {
 
 func loadModule(fsys fs.FS, dir string, files []string) (*Module, []finding.Skipped) {
 	l := newLoader(fsys)
+	l.manifest = readManifest(fsys, dir)
 	cfg := l.dir(dir, files)
-	root := l.evaluate(cfg, "", nil, nil)
+	root := l.evaluate(cfg, "", "", nil, nil)
 	m := &Module{Dir: dir, Calls: root.moduleCalls()}
 	for _, p := range cfg.providers {
 		if p.Labels[0] == "aws" && len(m.AWS.Providers) == 0 {
