@@ -42,9 +42,18 @@ type Grouper interface {
 	Unit(path string) string
 }
 
+// AssetScanner is implemented by scanners that also report the assets they
+// saw (workloads, images, packages, …) for cross-layer correlation. When a
+// scanner implements it, the engine calls ScanAssets instead of Scan.
+type AssetScanner interface {
+	Scanner
+	ScanAssets(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Asset, []finding.Skipped)
+}
+
 // Result is what a scan found.
 type Result struct {
 	Findings []finding.Finding
+	Assets   []finding.Asset
 	Skipped  []finding.Skipped
 	// Files is the number of files seen by the walk.
 	Files int
@@ -102,6 +111,7 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 	}
 	type out struct {
 		findings []finding.Finding
+		assets   []finding.Asset
 		skipped  []finding.Skipped
 	}
 	work := make(chan job)
@@ -112,8 +122,8 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				f, s := runJob(ctx, fsys, j, log)
-				results <- out{f, s}
+				f, a, s := runJob(ctx, fsys, j, log)
+				results <- out{f, a, s}
 			}
 		}()
 	}
@@ -132,6 +142,7 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 	done := 0
 	for o := range results {
 		res.Findings = append(res.Findings, o.findings...)
+		res.Assets = append(res.Assets, o.assets...)
 		res.Skipped = append(res.Skipped, o.skipped...)
 		done++
 		if opts.Progress != nil {
@@ -147,6 +158,7 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		}
 	}
 	finding.Sort(res.Findings)
+	slices.SortFunc(res.Assets, func(a, b finding.Asset) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(res.Skipped, func(a, b finding.Skipped) int {
 		return strings.Compare(a.Path+"\x00"+a.Scanner, b.Path+"\x00"+b.Scanner)
 	})
@@ -218,18 +230,22 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 
 // runJob runs one unit and turns a panic into a skipped entry, so that one
 // hostile input can never take the whole scan down.
-func runJob(ctx context.Context, fsys fs.FS, j job, log *slog.Logger) (fs []finding.Finding, sk []finding.Skipped) {
+func runJob(ctx context.Context, fsys fs.FS, j job, log *slog.Logger) (fs []finding.Finding, as []finding.Asset, sk []finding.Skipped) {
 	defer func() {
 		if r := recover(); r != nil {
 			log.Debug("scanner panic", "scanner", j.scanner.Name(), "unit", j.unit, "panic", r, "stack", string(debug.Stack()))
-			fs = nil
+			fs, as = nil, nil
 			sk = []finding.Skipped{{Path: j.unit, Scanner: j.scanner.Name(), Reason: fmt.Sprintf("internal error: %v", r)}}
 		}
 	}()
 	if ctx.Err() != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return j.scanner.Scan(ctx, fsys, j.paths)
+	if a, ok := j.scanner.(AssetScanner); ok {
+		return a.ScanAssets(ctx, fsys, j.paths)
+	}
+	fs, sk = j.scanner.Scan(ctx, fsys, j.paths)
+	return fs, nil, sk
 }
 
 func excluded(p string, globs []string) bool {
