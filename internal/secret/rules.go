@@ -1,0 +1,129 @@
+package secret
+
+import (
+	"bytes"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// BuiltinRules returns fourc's built-in rules in priority order: when two
+// matches overlap, the rule with the higher severity wins, and between equal
+// severities the one listed first.
+func BuiltinRules() []Rule {
+	return []Rule{
+		ruleAWSAccessKeyID(),
+		ruleAWSSecretKey(),
+		ruleGCPServiceAccountKey(),
+		ruleAzureStorageKey(),
+		ruleKubeconfigCredential(),
+		rulePrivateKey(),
+		ruleOpenSSHPrivateKey(),
+		ruleEncryptedPrivateKey(),
+		ruleGCPAPIKey(),
+		ruleGitHubToken(),
+		ruleGitLabToken(),
+		ruleSlackToken(),
+		ruleSlackWebhook(),
+		ruleStripeKey(),
+		ruleNPMToken(),
+		rulePyPIToken(),
+		ruleKubernetesSAToken(),
+		ruleJWT(),
+		ruleDatabaseURL(),
+		ruleGenericSecret(),
+	}
+}
+
+// Checks returns the catalogue of the secret checks: every built-in rule and
+// FC-SEC-900, the check Gitleaks rules report under. User rules
+// (FC-SEC-901…999) are listed by [Detector.Checks].
+func Checks() []check.Meta {
+	rules := BuiltinRules()
+	out := make([]check.Meta, 0, len(rules)+1)
+	for _, r := range rules {
+		out = append(out, r.Meta)
+	}
+	return append(out, customMeta())
+}
+
+// customID is the check every Gitleaks rule reports under.
+const customID = "FC-SEC-900"
+
+// customMeta is the check of rules loaded from a Gitleaks config; the
+// message of each finding names the Gitleaks rule.
+func customMeta() check.Meta {
+	return check.Meta{
+		ID:          customID,
+		Title:       "Custom secret rule",
+		Severity:    finding.SeverityHigh,
+		Layer:       finding.LayerCode,
+		Description: "A value matching a rule of the loaded Gitleaks configuration was found in a file; whoever reads the file can use it.",
+		Remediation: "Revoke the credential, remove it from the file and its history, and load it from a secret store at run time.",
+		References:  []finding.Reference{cwe798()},
+	}
+}
+
+func cwe798() finding.Reference {
+	return finding.Reference{Source: "CWE-798", URL: "https://cwe.mitre.org/data/definitions/798.html"}
+}
+
+func cwe321() finding.Reference {
+	return finding.Reference{Source: "CWE-321", URL: "https://cwe.mitre.org/data/definitions/321.html"}
+}
+
+func cwe259() finding.Reference {
+	return finding.Reference{Source: "CWE-259", URL: "https://cwe.mitre.org/data/definitions/259.html"}
+}
+
+// placeholders is the allowlist every built-in rule shares: values that
+// documentation, templates and tests use in place of a real secret.
+func placeholders() Allowlist {
+	return Allowlist{
+		Stopwords: []string{
+			"example", "placeholder", "xxxx", "changeme", "change_me", "change-me",
+			"dummy", "sample", "redacted", "omitted", "your_", "your-", "yourtoken",
+			"notreal", "not_real", "not-real", "not_a_real", "not-a-real", "test",
+		},
+		Regexes: []string{
+			`\$\{[^}]*\}`,       // ${VAR}
+			`^\$[A-Za-z_({]`,    // $VAR, $(cmd)
+			`\{\{[^}]*\}\}`,     // {{ template }}
+			`<[A-Za-z0-9_ -]+>`, // <your-token>
+			`%[sdvq]`,           // printf verbs
+			`^[*.#xX-]+$`,       // ****, ..., xxxx
+			`\.\.\.`,            // truncated values
+			`(?i)^(?:none|null|nil|true|false|undefined|empty|secret|password|passwd|token|string)$`,
+		},
+	}
+}
+
+// lowVariety reports whether a value is too regular to be a generated
+// secret: few distinct bytes, or mostly ascending or repeated runs such as
+// "abcdefgh" or "12341234".
+func lowVariety(v []byte) bool {
+	if len(v) < 2 {
+		return true
+	}
+	var seen [256]bool
+	distinct := 0
+	for _, c := range v {
+		if !seen[c] {
+			seen[c] = true
+			distinct++
+		}
+	}
+	if distinct <= 3 || distinct*4 < len(v) && len(v) < 64 {
+		return true
+	}
+	steps := 0
+	for i := 1; i < len(v); i++ {
+		if d := int(v[i]) - int(v[i-1]); d == 1 || d == 0 {
+			steps++
+		}
+	}
+	return steps*2 > len(v)
+}
+
+// hasAny reports whether b holds any of the bytes in set.
+func hasAny(b []byte, set string) bool { return bytes.ContainsAny(b, set) }

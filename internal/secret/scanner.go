@@ -1,0 +1,221 @@
+package secret
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
+)
+
+const scannerName = "secret"
+
+// Streaming parameters: a file is read in windows of windowSize bytes, each
+// sharing windowOverlap bytes with the previous one. A secret is reported by
+// the window in whose middle part it starts, so every secret shorter than
+// half the overlap, with up to half the overlap of context before it, is
+// seen whole exactly once.
+const (
+	windowSize    = 1 << 20
+	windowOverlap = 16 << 10
+)
+
+// Scanner finds secrets in the files of a tree. It implements
+// engine.Scanner and is safe for concurrent use.
+type Scanner struct {
+	det        *Detector
+	window     int
+	overlap    int
+	bufs       sync.Pool // *fileScratch
+	skipDirs   []string
+	skipExts   map[string]bool
+	skipFiles  map[string]bool
+	skipSuffix []string
+}
+
+// fileScratch is the memory one file scan needs; it is pooled per Scanner.
+type fileScratch struct {
+	buf []byte
+	st  *scratch
+}
+
+// NewScanner builds a scanner over the rules opts selects.
+func NewScanner(opts Options) (*Scanner, error) {
+	d, err := NewDetector(opts)
+	if err != nil {
+		return nil, err
+	}
+	return newScanner(d, windowSize, windowOverlap), nil
+}
+
+func newScanner(d *Detector, window, overlap int) *Scanner {
+	return &Scanner{
+		det:     d,
+		window:  window,
+		overlap: overlap,
+		// Third-party trees: their secrets are not yours to rotate, and they
+		// are large.
+		skipDirs: []string{"vendor", "node_modules", "bower_components", "site-packages", "__pycache__"},
+		skipExts: setOf(
+			// images
+			".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".icns", ".tif", ".tiff", ".webp", ".svg", ".psd", ".heic",
+			// archives and packages
+			".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst", ".7z", ".rar", ".jar", ".war", ".ear", ".whl",
+			".deb", ".rpm", ".apk", ".dmg", ".iso", ".nupkg", ".gem",
+			// fonts
+			".ttf", ".otf", ".woff", ".woff2", ".eot",
+			// media and documents that are binary
+			".mp3", ".mp4", ".wav", ".ogg", ".flac", ".avi", ".mov", ".webm", ".pdf",
+			// compiled objects
+			".exe", ".dll", ".so", ".dylib", ".a", ".o", ".obj", ".class", ".pyc", ".pyo", ".wasm", ".bin",
+		),
+		skipFiles: setOf(
+			// lock files: hashes and URLs of dependencies, never credentials
+			"package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb",
+			"go.sum", "go.work.sum", "cargo.lock", "poetry.lock", "pipfile.lock", "uv.lock", "pdm.lock",
+			"gemfile.lock", "composer.lock", "mix.lock", "pubspec.lock", "packages.lock.json",
+			"gradle.lockfile", "flake.lock", "podfile.lock", "package.resolved", ".terraform.lock.hcl",
+		),
+		skipSuffix: []string{".min.js", ".min.css", ".js.map", ".css.map"},
+	}
+}
+
+func setOf(items ...string) map[string]bool {
+	m := make(map[string]bool, len(items))
+	for _, s := range items {
+		m[s] = true
+	}
+	return m
+}
+
+// Name returns "secret".
+func (s *Scanner) Name() string { return scannerName }
+
+// Detector returns the scanner's compiled rule set, for use on bytes that
+// do not come from files (a Dockerfile ENV value, an image layer).
+func (s *Scanner) Detector() *Detector { return s.det }
+
+// Wants drops, by path alone, files that cannot hold a secret of yours:
+// vendored and installed dependencies, lock files, minified bundles, and
+// images, archives, fonts and compiled objects by extension. A file a
+// Gitleaks path rule names is always wanted.
+func (s *Scanner) Wants(p string) bool {
+	if s.det.wantsPath(p) {
+		return true
+	}
+	if s.det.allowedPath(p) {
+		return false
+	}
+	for _, d := range s.skipDirs {
+		if strings.HasPrefix(p, d+"/") || strings.Contains(p, "/"+d+"/") {
+			return false
+		}
+	}
+	base := strings.ToLower(path.Base(p))
+	if s.skipFiles[base] || s.skipExts[path.Ext(base)] {
+		return false
+	}
+	for _, suf := range s.skipSuffix {
+		if strings.HasSuffix(base, suf) {
+			return false
+		}
+	}
+	return true
+}
+
+// Scan reads each file in overlapping windows and reports every secret as
+// a finding on the file. Binary files are passed over silently; a file that
+// cannot be read is skipped with the reason.
+func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
+	var (
+		out     []finding.Finding
+		skipped []finding.Skipped
+	)
+	fsc, _ := s.bufs.Get().(*fileScratch)
+	if fsc == nil {
+		fsc = &fileScratch{buf: make([]byte, s.window), st: s.det.newScratch()}
+	}
+	defer s.bufs.Put(fsc)
+	for _, p := range paths {
+		if ctx.Err() != nil {
+			break
+		}
+		for _, m := range s.det.matchPath(p) {
+			out = append(out, s.det.Finding(m, finding.Resource{Kind: "file", Name: p}, finding.Location{Path: p}, p))
+		}
+		matches, err := s.scanFile(ctx, fsys, p, fsc, nil)
+		for _, m := range matches {
+			out = append(out, s.det.Finding(m, finding.Resource{Kind: "file", Name: p},
+				finding.Location{Path: p, StartLine: m.Line}, p))
+		}
+		if err != nil {
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: err.Error()})
+		}
+	}
+	return out, skipped
+}
+
+// scanFile streams one file through the detector. Match offsets are
+// absolute in the file. It returns the matches found before any read error.
+func (s *Scanner) scanFile(ctx context.Context, fsys fs.FS, p string, fsc *fileScratch, out []Match) ([]Match, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return out, fmt.Errorf("opening %q: %w", p, unwrapPath(err))
+	}
+	defer f.Close()
+	buf := fsc.buf[:s.window]
+	n, err := io.ReadFull(f, buf)
+	eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+	if err != nil && !eof {
+		return out, fmt.Errorf("reading %q: %w", p, unwrapPath(err))
+	}
+	if n == 0 || source.IsBinary(buf[:n]) {
+		return out, nil
+	}
+	half := s.overlap / 2
+	base, line := 0, 1
+	for {
+		lo, hi := 0, n
+		if base > 0 {
+			lo = half
+		}
+		if !eof {
+			hi = n - half
+		}
+		first := len(out)
+		out = s.det.scan(fsc.st, buf[:n], p, lo, hi, line, out)
+		for i := first; i < len(out); i++ {
+			out[i].Start += base
+			out[i].End += base
+		}
+		if eof || ctx.Err() != nil {
+			return out, nil
+		}
+		// Slide: keep the last overlap bytes, read the rest of the window.
+		keep := s.overlap
+		line += bytes.Count(buf[:n-keep], []byte{'\n'})
+		copy(buf, buf[n-keep:n])
+		base += n - keep
+		m, err := io.ReadFull(f, buf[keep:])
+		n = keep + m
+		eof = errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		if err != nil && !eof {
+			return out, fmt.Errorf("reading %q at byte %d: %w", p, base+keep, unwrapPath(err))
+		}
+	}
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
