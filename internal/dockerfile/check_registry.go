@@ -5,7 +5,8 @@ package dockerfile
 // the list is empty. An entry is a registry host ("ghcr.io") or a host and
 // path prefix ("ghcr.io/acme"); bare names such as "alpine" come from
 // docker.io, and docker.io, index.docker.io and registry-1.docker.io are
-// one registry.
+// one registry. A reference whose ARGs have no value is judged when they
+// can only change its tag or digest.
 
 import (
 	"fmt"
@@ -72,7 +73,7 @@ func checkRegistry(allowed []string) check.Check[*File] {
 			}
 			var out []check.Violation
 			for _, s := range f.Stages {
-				if !s.Base.External() {
+				if s.Base.Scratch || s.Base.Stage >= 0 || s.Base.Registry == "" {
 					continue
 				}
 				ok := false

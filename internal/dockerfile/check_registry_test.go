@@ -16,10 +16,12 @@ func TestRegistryAllowList(t *testing.T) {
 		"registry.example.com:5000/any/thing:1.0": true,
 		"registry.example.com/any/thing:1.0":      false,
 		"quay.io/prometheus/node-exporter:v1":     false,
+		"quay.io/prometheus/busybox:${UNSET}":     false,
+		"${UNSET}/busybox:1":                      true, // unknowable, not judged
 	}
 	c := checkRegistry(allowed)
 	for ref, ok := range tests {
-		f := mustParse(t, "FROM "+ref+"\n")
+		f := mustParse(t, "ARG UNSET\nFROM "+ref+"\n")
 		if got := len(c.Eval(f)) == 0; got != ok {
 			t.Errorf("FROM %s: allowed=%v, want %v", ref, got, ok)
 		}

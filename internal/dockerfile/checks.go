@@ -39,6 +39,7 @@ func checks(opts Options) []check.Check[*File] {
 		checkAddLocal,
 		checkSetuid,
 		checkTLSDisabled,
+		checkShellFormCmd,
 	}
 }
 

@@ -55,7 +55,8 @@ type Image struct {
 	// Ref is the reference after expansion with the global ARG defaults.
 	Ref string
 	// Unresolved is true when Raw uses an ARG that has no default, so Ref
-	// is not what a build would use and nothing should be judged from it.
+	// is not what a build would use. Registry and Repository are still set
+	// when the missing values can only change the tag or digest.
 	Unresolved bool
 	// Scratch is true for `FROM scratch`.
 	Scratch bool

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -137,7 +138,13 @@ func (b *builder) from(in *Instruction, st *instructions.Stage) {
 	b.shell = []string{"/bin/sh", "-c"}
 }
 
-// image expands and parses a FROM reference.
+// placeholder stands in for variables without a value when a FROM
+// reference is parsed, to learn which parts of it they leave unknown.
+const placeholder = "fourc0unresolved0"
+
+// image expands and parses a FROM reference. When it uses ARGs without a
+// value, the registry and repository are still filled in if the missing
+// values can only affect the tag or digest.
 func (b *builder) image(raw string) (Image, []string) {
 	ref, unresolved := b.expand(raw, b.global)
 	im := Image{Raw: raw, Ref: ref, Stage: -1, Unresolved: len(unresolved) > 0}
@@ -147,25 +154,46 @@ func (b *builder) image(raw string) (Image, []string) {
 			im.Stage = i
 		}
 	}
-	if im.Stage >= 0 || im.Unresolved {
+	if im.Stage >= 0 {
+		return im, unresolved
+	}
+	if im.Unresolved {
+		probe := &env{vals: maps.Clone(b.global.vals), keys: slices.Clone(b.global.keys)}
+		for _, u := range unresolved {
+			probe.set(u, placeholder)
+		}
+		guess, _ := b.expand(raw, probe)
+		p := parseRef(guess)
+		if p.Err == "" && !strings.Contains(p.Registry+"/"+p.Repository, placeholder) {
+			im.Registry, im.Repository = p.Registry, p.Repository
+		}
 		return im, unresolved
 	}
 	if lower == "scratch" {
 		im.Scratch = true
 		return im, unresolved
 	}
+	p := parseRef(ref)
+	im.Registry, im.Repository, im.Tag, im.Digest, im.Err = p.Registry, p.Repository, p.Tag, p.Digest, p.Err
+	return im, unresolved
+}
+
+// parseRef splits an image reference into registry, repository, the tag
+// as written and the digest, or says why it is not valid.
+func parseRef(ref string) Image {
+	var im Image
 	base, digest, hasDigest := strings.Cut(ref, "@")
 	if hasDigest {
 		if _, err := name.NewDigest(ref); err != nil {
 			im.Err = err.Error()
-			return im, unresolved
+			return im
 		}
 		im.Digest = digest
 	}
 	tag, err := name.NewTag(base)
 	if err != nil {
 		im.Err = err.Error()
-		return im, unresolved
+		return im
 	}
 	im.Registry = tag.RegistryStr()
 	if im.Registry == name.DefaultRegistry {
@@ -175,7 +203,7 @@ func (b *builder) image(raw string) (Image, []string) {
 	if i := strings.LastIndex(base, ":"); i >= 0 && !strings.Contains(base[i+1:], "/") {
 		im.Tag = base[i+1:]
 	}
-	return im, unresolved
+	return im
 }
 
 // command records what the model needs from one instruction inside a stage

@@ -34,6 +34,8 @@ FROM ghcr.io/acme/tool
 FROM python:${PY:-3.12}-slim
 FROM index.docker.io/library/debian:12
 FROM UPPER/Case
+FROM ghcr.io/acme/app:${UNSET}
+FROM ${UNSET}/app:1
 `
 	f := mustParse(t, src)
 	type img struct {
@@ -57,6 +59,8 @@ FROM UPPER/Case
 		{"#6", "python:3.12-slim", "docker.io", "library/python", "3.12-slim", "", -1, false, false, false},
 		{"#7", "index.docker.io/library/debian:12", "docker.io", "library/debian", "12", "", -1, false, false, false},
 		{"#8", "UPPER/Case", "", "", "", "", -1, false, false, true},
+		{"#9", "ghcr.io/acme/app:", "ghcr.io", "acme/app", "", "", -1, false, true, false},
+		{"#10", "/app:1", "", "", "", "", -1, false, true, false},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stages (-want +got):\n%s", diff)

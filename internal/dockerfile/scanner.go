@@ -9,6 +9,7 @@ package dockerfile
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -90,7 +91,7 @@ func (s *Scanner) load(fsys fs.FS, p string) (*File, error) {
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			err = pe.Err
+			return nil, fmt.Errorf("reading %q: %w", p, pe.Err)
 		}
 		return nil, err
 	}
