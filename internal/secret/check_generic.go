@@ -2,7 +2,6 @@ package secret
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -43,7 +42,7 @@ func ruleGenericSecret() Rule {
 			"`(?P<secret>[^`\\s]{8,256})`|" +
 			`(?P<secret>[^\s"'` + "`" + `,;(){}\[\]<>]{8,256})[ \t]*(?:#.*)?$)`,
 		Anchored: true,
-		Accept:   assignmentFollows,
+		Accept:   secretAssignment,
 		Entropy:  3.0,
 		Allowlists: []Allowlist{placeholders(), {Stopwords: []string{
 			"password", "passw0rd", "secret", "token", "apikey", "api_key", "12345", "abcdef", "qwerty",
@@ -63,13 +62,18 @@ func ruleGenericSecret() Rule {
 	}
 }
 
-// assignmentFollows reports whether the word holding a keyword hit is
-// followed, after an optional closing quote and blanks, by an assignment
-// operator (=, :=, :, =>) rather than a comparison (==, !=) or anything else.
-func assignmentFollows(data []byte, _, end int) bool {
+// secretAssignment reports whether the word holding a keyword hit is a name
+// that may hold a secret and is followed, after an optional closing quote
+// and blanks, by an assignment operator (=, :=, :, =>) rather than a
+// comparison (==, !=) or anything else. It runs on every keyword hit, before
+// the pattern, so it must stay cheap.
+func secretAssignment(data []byte, start, end int) bool {
 	i := end
 	for i < len(data) && i-end < 256 && isWordByte(data[i]) {
 		i++
+	}
+	if describesSecret(data[wordStart(data, start, 256):i]) {
+		return false
 	}
 	if i < len(data) && (data[i] == '"' || data[i] == '\'') {
 		i++
@@ -101,10 +105,11 @@ func describesSecret(match []byte) bool {
 	if end < 0 {
 		end = len(match)
 	}
-	name := strings.ToLower(string(match[:end]))
-	name = strings.TrimRight(name, "_.-")
+	var buf [128]byte
+	name := lowerASCII(buf[:0], match[:min(end, len(buf))])
+	name = bytes.TrimRight(name, "_.-")
 	for _, w := range []string{"public", "publishable", "tokeniz", "placeholder"} {
-		if strings.Contains(name, w) {
+		if bytes.Contains(name, []byte(w)) {
 			return true
 		}
 	}
@@ -117,7 +122,7 @@ func describesSecret(match []byte) bool {
 		"hint", "prompt", "message", "msg", "error", "rotation", "enabled", "required", "min", "max",
 		"generator", "backend", "mount", "selector", "key_id", "keyid", "param", "parameter",
 	} {
-		if strings.HasSuffix(name, suffix) {
+		if bytes.HasSuffix(name, []byte(suffix)) {
 			return true
 		}
 	}
