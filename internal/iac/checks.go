@@ -167,7 +167,8 @@ func cwe(n int) finding.Reference {
 	return finding.Reference{Source: fmt.Sprintf("CWE-%d", n), URL: fmt.Sprintf("https://cwe.mitre.org/data/definitions/%d.html", n)}
 }
 
-// within reports whether file p lies in directory dir (or below it).
+// within reports whether file p lies in directory dir (or below it), or
+// is the scanned file itself (plans and templates).
 func within(p, dir string) bool {
-	return dir == "." || dir == "" || strings.HasPrefix(p, dir+"/")
+	return dir == "." || dir == "" || p == dir || strings.HasPrefix(p, dir+"/")
 }

@@ -67,3 +67,13 @@ func FuzzPlan(f *testing.F) {
 		NewScanner(Options{}).Scan(t.Context(), fsys, []string{"x.tfplan.json"})
 	})
 }
+
+// FuzzTemplate reads arbitrary bytes as a CloudFormation template.
+func FuzzTemplate(f *testing.F) {
+	addSeeds(f, filepath.Join("testdata", "golden", "cfn"), "")
+	f.Add([]byte("AWSTemplateFormatVersion: x\nResources:\n  A: &a\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Ref A}\n  B: *a\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fsys := fstest.MapFS{"t.yaml": {Data: src}}
+		NewScanner(Options{}).Scan(t.Context(), fsys, []string{"t.yaml"})
+	})
+}

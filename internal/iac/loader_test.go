@@ -341,6 +341,8 @@ func TestMalformedInput(t *testing.T) {
 		"n/future.json":      {Data: []byte(`{"format_version": "9.0", "terraform_version": "9.0.0"}`)},
 		"n/package.json":     {Data: []byte(`{"name": "web", "version": "1.0.0"}`)},
 		"n/empty.tf":         {Data: nil},
+		"n/bad.yaml":         {Data: []byte("AWSTemplateFormatVersion: \"2010-09-09\"\nResources: [\n")},
+		"n/deploy.yaml":      {Data: []byte("apiVersion: apps/v1\nkind: Deployment\n")},
 		"n/vars.auto.tfvars": {Data: []byte("x = \n")},
 	}
 	fs, sk := scanTree(t, fsys)
@@ -351,7 +353,7 @@ func TestMalformedInput(t *testing.T) {
 		}
 		reasons = append(reasons, s.Path)
 	}
-	want := []string{"m/bad.tf", "m/bad.tf.json", "m/blob.tf", "n/future.json", "n/plan.json", "n/vars.auto.tfvars"}
+	want := []string{"m/bad.tf", "m/bad.tf.json", "m/blob.tf", "n/bad.yaml", "n/future.json", "n/plan.json", "n/vars.auto.tfvars"}
 	slices.Sort(reasons)
 	if diff := cmp.Diff(want, reasons); diff != "" {
 		t.Errorf("skipped paths (-want +got):\n%s", diff)
@@ -424,4 +426,10 @@ func TestCalledModulesScanThroughCallers(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
+}
+
+func TestGoldenCloudFormation(t *testing.T) {
+	fsys := os.DirFS(filepath.Join("testdata", "golden", "cfn"))
+	fs, sk := scanTree(t, fsys)
+	golden(t, "cfn", fs, sk)
 }

@@ -129,6 +129,8 @@ func loadDocument(fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	switch {
 	case strings.HasSuffix(p, ".json") && isPlan(head):
 		return loadPlan(fsys, p)
+	case isTemplate(head):
+		return loadTemplate(fsys, p)
 	}
 	return nil, nil
 }
