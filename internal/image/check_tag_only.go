@@ -1,0 +1,34 @@
+package image
+
+// Inspects: the image reference the user gave, for registry images.
+// Allowed: a reference pinned by digest ("repo@sha256:..."). A reference by
+// tag only (including an implied "latest") fails: tags are mutable.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var tagOnly = check.Check[Target]{
+	Meta: check.Meta{
+		ID:          "FC-IMG-007",
+		Title:       "Image referenced by tag only",
+		Severity:    finding.SeverityLow,
+		Layer:       finding.LayerContainer,
+		Description: "A tag can be moved to other content at any time, so what was scanned (or signed) is not guaranteed to be what runs.",
+		Remediation: "Reference the image by digest (name:tag@sha256:...) in deployments and scans.",
+		References: []finding.Reference{
+			{Source: "NIST SP 800-190 4.2.2"},
+			{Source: "CWE-494"},
+		},
+	},
+	Eval: func(t Target) []check.Violation {
+		if t.Kind != KindRegistry || strings.Contains(t.Ref, "@") {
+			return nil
+		}
+		return []check.Violation{{Message: fmt.Sprintf("image %q is referenced by a mutable tag, not a digest", t.Ref)}}
+	},
+}

@@ -1,0 +1,377 @@
+package image
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+)
+
+// Kind is where an image was read from.
+type Kind string
+
+// Kinds of image source.
+const (
+	KindRegistry      Kind = "registry"
+	KindDockerArchive Kind = "docker-archive"
+	KindOCIArchive    Kind = "oci-archive"
+	KindOCILayout     Kind = "oci-layout"
+)
+
+// imageSource is an opened image and what is known about where it came from.
+type imageSource struct {
+	kind Kind
+	img  v1.Image
+	// ref is set for registry images.
+	ref    name.Reference
+	remote []remote.Option
+}
+
+// open detects what ref names and opens it. An explicit prefix
+// ("docker-archive:", "oci-archive:", "oci:", "registry:") skips detection;
+// otherwise an existing path is a directory (OCI layout) or a tarball
+// (docker save or OCI), and anything else is a registry reference.
+func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
+	plat, err := platform(opts.Platform)
+	if err != nil {
+		return nil, err
+	}
+	kind, p := Kind(""), ref
+	for prefix, k := range map[string]Kind{"docker-archive:": KindDockerArchive, "oci-archive:": KindOCIArchive, "oci:": KindOCILayout, "registry:": KindRegistry} {
+		if rest, ok := strings.CutPrefix(ref, prefix); ok {
+			kind, p = k, rest
+		}
+	}
+	if kind == "" {
+		kind, err = detect(p)
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch kind {
+	case KindOCILayout:
+		img, err := fromLayout(p, plat)
+		if err != nil {
+			return nil, fmt.Errorf("reading OCI layout %q: %w", p, err)
+		}
+		return &imageSource{kind: kind, img: img}, nil
+	case KindDockerArchive:
+		img, err := tarball.ImageFromPath(p, nil)
+		if err != nil {
+			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
+		}
+		return &imageSource{kind: kind, img: img}, nil
+	case KindOCIArchive:
+		img, err := fromOCIArchive(p, plat)
+		if err != nil {
+			return nil, fmt.Errorf("reading OCI archive %q: %w", p, err)
+		}
+		return &imageSource{kind: kind, img: img}, nil
+	}
+	return fromRegistry(ctx, p, plat, opts)
+}
+
+func platform(s string) (v1.Platform, error) {
+	if s == "" {
+		return v1.Platform{OS: "linux", Architecture: runtime.GOARCH}, nil
+	}
+	p, err := v1.ParsePlatform(s)
+	if err != nil {
+		return v1.Platform{}, fmt.Errorf("parsing platform %q: %w", s, err)
+	}
+	return *p, nil
+}
+
+// detect tells a layout directory and the two kinds of tarball apart by
+// their contents; a path that does not exist is a registry reference.
+func detect(p string) (Kind, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return KindRegistry, nil
+		}
+		return "", fmt.Errorf("reading %q: %w", p, err)
+	}
+	if st.IsDir() {
+		if _, err := os.Stat(filepath.Join(p, "index.json")); err != nil {
+			return "", fmt.Errorf("directory %q is not an OCI layout (no index.json)", p)
+		}
+		return KindOCILayout, nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	var oci bool
+	for i := 0; i < 10000; i++ {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("file %q is neither a docker archive nor an OCI tarball: %w", p, err)
+		}
+		switch path.Clean(h.Name) {
+		case "manifest.json":
+			return KindDockerArchive, nil
+		case "index.json":
+			oci = true
+		}
+	}
+	if oci {
+		return KindOCIArchive, nil
+	}
+	return "", fmt.Errorf("file %q is neither a docker archive (no manifest.json) nor an OCI tarball (no index.json)", p)
+}
+
+func fromRegistry(ctx context.Context, s string, plat v1.Platform, opts Options) (*imageSource, error) {
+	var nopts []name.Option
+	if opts.Insecure {
+		nopts = append(nopts, name.Insecure)
+	}
+	ref, err := name.ParseReference(s, nopts...)
+	if err != nil {
+		return nil, fmt.Errorf("parsing reference %q: %w", s, err)
+	}
+	ropts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain), remote.WithPlatform(plat)}
+	if opts.Transport != nil {
+		ropts = append(ropts, remote.WithTransport(opts.Transport))
+	}
+	desc, err := remote.Get(ref, ropts...)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %q: %w", s, err)
+	}
+	img, err := desc.Image() // resolves an index to the platform's image
+	if err != nil {
+		return nil, fmt.Errorf("reading image %q for %s: %w", s, plat, err)
+	}
+	return &imageSource{kind: KindRegistry, img: img, ref: ref, remote: ropts}, nil
+}
+
+func fromLayout(dir string, plat v1.Platform) (v1.Image, error) {
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		return nil, err
+	}
+	return pick(idx, plat)
+}
+
+// pick chooses the image of an index: the only one, or the one for plat,
+// descending into nested indexes.
+func pick(idx v1.ImageIndex, plat v1.Platform) (v1.Image, error) {
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return nil, err
+	}
+	var imgs []v1.Descriptor
+	for _, d := range im.Manifests {
+		switch {
+		case d.MediaType.IsIndex():
+			child, err := idx.ImageIndex(d.Digest)
+			if err != nil {
+				return nil, err
+			}
+			if img, err := pick(child, plat); err == nil {
+				return img, nil
+			}
+		case d.MediaType.IsImage():
+			imgs = append(imgs, d)
+		}
+	}
+	if len(imgs) == 1 && (imgs[0].Platform == nil || imgs[0].Platform.Satisfies(plat)) {
+		return idx.Image(imgs[0].Digest)
+	}
+	var seen []string
+	for _, d := range imgs {
+		if d.Platform != nil && d.Platform.Satisfies(plat) {
+			return idx.Image(d.Digest)
+		}
+		if d.Platform != nil {
+			seen = append(seen, d.Platform.String())
+		}
+	}
+	if len(imgs) == 0 {
+		return nil, errors.New("no image manifest in the index")
+	}
+	return nil, fmt.Errorf("no image for platform %s (have %s)", plat, strings.Join(seen, ", "))
+}
+
+// ociArchive reads an OCI image layout packed in a tar file without
+// unpacking it: it indexes the tar once and reads blobs in place.
+type ociArchive struct {
+	f     *os.File
+	files map[string]tarSpan
+}
+
+type tarSpan struct{ off, size int64 }
+
+func fromOCIArchive(p string, plat v1.Platform) (v1.Image, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	a := &ociArchive{f: f, files: map[string]tarSpan{}}
+	// The file stays open for the image's lifetime, like tarball's opener.
+	cr := &countReader{r: f}
+	tr := tar.NewReader(cr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if h.Typeflag == tar.TypeReg {
+			a.files[path.Clean(h.Name)] = tarSpan{off: cr.n, size: h.Size}
+		}
+	}
+	raw, err := a.read("index.json")
+	if err != nil {
+		return nil, err
+	}
+	var im v1.IndexManifest
+	if err := json.Unmarshal(raw, &im); err != nil {
+		return nil, fmt.Errorf("parsing index.json: %w", err)
+	}
+	return a.pick(&im, plat)
+}
+
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (a *ociArchive) blobPath(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
+
+func (a *ociArchive) open(name string) (io.ReadCloser, error) {
+	s, ok := a.files[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not in the archive", name)
+	}
+	return io.NopCloser(io.NewSectionReader(a.f, s.off, s.size)), nil
+}
+
+func (a *ociArchive) read(name string) ([]byte, error) {
+	s, ok := a.files[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not in the archive", name)
+	}
+	if s.size > 64<<20 {
+		return nil, fmt.Errorf("%s: %d bytes is too large for a manifest", name, s.size)
+	}
+	buf := make([]byte, s.size)
+	_, err := a.f.ReadAt(buf, s.off)
+	return buf, err
+}
+
+func (a *ociArchive) pick(im *v1.IndexManifest, plat v1.Platform) (v1.Image, error) {
+	var imgs []v1.Descriptor
+	for _, d := range im.Manifests {
+		switch {
+		case d.MediaType.IsIndex():
+			raw, err := a.read(a.blobPath(d.Digest))
+			if err != nil {
+				return nil, err
+			}
+			var child v1.IndexManifest
+			if err := json.Unmarshal(raw, &child); err != nil {
+				return nil, fmt.Errorf("parsing index %s: %w", d.Digest, err)
+			}
+			if img, err := a.pick(&child, plat); err == nil {
+				return img, nil
+			}
+		case d.MediaType.IsImage():
+			imgs = append(imgs, d)
+		}
+	}
+	for _, d := range imgs {
+		if len(imgs) == 1 || (d.Platform != nil && d.Platform.Satisfies(plat)) {
+			raw, err := a.read(a.blobPath(d.Digest))
+			if err != nil {
+				return nil, err
+			}
+			return partial.CompressedToImage(&archiveImage{a: a, raw: raw, mt: d.MediaType})
+		}
+	}
+	return nil, fmt.Errorf("no image for platform %s", plat)
+}
+
+type archiveImage struct {
+	a   *ociArchive
+	raw []byte
+	mt  types.MediaType
+	m   *v1.Manifest
+}
+
+func (i *archiveImage) RawManifest() ([]byte, error)        { return i.raw, nil }
+func (i *archiveImage) MediaType() (types.MediaType, error) { return i.mt, nil }
+func (i *archiveImage) manifest() (*v1.Manifest, error) {
+	if i.m == nil {
+		m, err := v1.ParseManifest(bytes.NewReader(i.raw))
+		if err != nil {
+			return nil, err
+		}
+		i.m = m
+	}
+	return i.m, nil
+}
+
+func (i *archiveImage) RawConfigFile() ([]byte, error) {
+	m, err := i.manifest()
+	if err != nil {
+		return nil, err
+	}
+	return i.a.read(i.a.blobPath(m.Config.Digest))
+}
+
+func (i *archiveImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
+	m, err := i.manifest()
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range m.Layers {
+		if l.Digest == h {
+			return &archiveLayer{a: i.a, d: l}, nil
+		}
+	}
+	if m.Config.Digest == h {
+		return &archiveLayer{a: i.a, d: m.Config}, nil
+	}
+	return nil, fmt.Errorf("blob %s is not in the manifest", h)
+}
+
+type archiveLayer struct {
+	a *ociArchive
+	d v1.Descriptor
+}
+
+func (l *archiveLayer) Digest() (v1.Hash, error)            { return l.d.Digest, nil }
+func (l *archiveLayer) Compressed() (io.ReadCloser, error)  { return l.a.open(l.a.blobPath(l.d.Digest)) }
+func (l *archiveLayer) Size() (int64, error)                { return l.d.Size, nil }
+func (l *archiveLayer) MediaType() (types.MediaType, error) { return l.d.MediaType, nil }

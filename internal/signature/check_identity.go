@@ -1,0 +1,48 @@
+package signature
+
+// Inspects: the docker-reference that a verified simple-signing payload
+// names, compared by repository with the image being verified.
+// Allowed: a valid signature for this digest whose payload names this
+// repository (or names none). Only evaluated when a key is given.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var unexpectedIdentity = check.Check[*Result]{
+	Meta: check.Meta{
+		ID:          "FC-SIG-003",
+		Title:       "Image signed for another identity",
+		Severity:    finding.SeverityHigh,
+		Layer:       finding.LayerContainer,
+		Description: "The only valid signatures for this digest were made for a different repository, so the signer vouched for the content under another name; the image may have been copied or promoted without being signed for where it runs.",
+		Remediation: "Sign the image for the repository it is deployed from, or deploy it from the repository it was signed for.",
+		References: []finding.Reference{
+			{Source: "SLSA v1.0 Build L2"},
+			{Source: "CWE-345"},
+		},
+	},
+	Eval: func(r *Result) []check.Violation {
+		if !r.KeyGiven {
+			return nil
+		}
+		var others []string
+		for _, s := range r.Signatures {
+			if !s.Valid || s.Digest != r.Digest {
+				continue
+			}
+			if s.identityOK(r.Image) {
+				return nil
+			}
+			others = append(others, fmt.Sprintf("%q", s.Identity))
+		}
+		if len(others) == 0 {
+			return nil
+		}
+		return []check.Violation{{Message: fmt.Sprintf("image %s is signed only for %s", r.Image, strings.Join(others, ", "))}}
+	},
+}

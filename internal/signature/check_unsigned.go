@@ -1,0 +1,35 @@
+package signature
+
+// Inspects: the signatures found for the image's digest (the .sig tag and
+// Sigstore bundle referrers).
+// Allowed: at least one signature, when a key is given or a signature is
+// required. Without either, nothing is reported.
+
+import (
+	"fmt"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var unsigned = check.Check[*Result]{
+	Meta: check.Meta{
+		ID:          "FC-SIG-001",
+		Title:       "Image is not signed",
+		Severity:    finding.SeverityHigh,
+		Layer:       finding.LayerContainer,
+		Description: "No Cosign signature is stored for the image's digest, so nothing proves who built it or that it was not replaced in the registry.",
+		Remediation: "Sign the image by digest in the build pipeline (cosign sign --key KEY IMAGE@DIGEST) and verify the signature before deploying.",
+		References: []finding.Reference{
+			{Source: "SLSA v1.0 Build L2"},
+			{Source: "NIST SP 800-190 4.2.3"},
+			{Source: "CWE-345"},
+		},
+	},
+	Eval: func(r *Result) []check.Violation {
+		if (!r.KeyGiven && !r.Required) || len(r.Signatures) > 0 {
+			return nil
+		}
+		return []check.Violation{{Message: fmt.Sprintf("image %s@%s has no Cosign signature (no .sig tag, no signature referrers)", r.Image, r.Digest)}}
+	},
+}
