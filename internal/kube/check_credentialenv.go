@@ -1,13 +1,13 @@
 package kube
 
 // FC-K8S-008 inspects env[*].name and env[*].value of every container
-// (init, regular, ephemeral). It fails when a variable whose name has a
+// (init, regular, ephemeral). It fails when a variable whose name holds a
 // credential word (PASSWORD, PASSWD, PASS, PWD, SECRET, TOKEN, KEY, APIKEY,
-// CREDENTIAL(S), PRIVATE_KEY…) as one of its _-separated parts gets a
+// CREDENTIAL(S), …; words split at separators and camelCase) gets a
 // literal value. Names that describe a credential rather than hold one
 // (…_FILE, …_PATH, …_NAME, …_ID, …_HEADER, …_ENABLED, …) and values that
-// cannot be credentials (empty, shorter than 4 characters, true/false,
-// numbers, paths, $(VAR) references) pass. Values are never reported.
+// cannot be credentials (shorter than 4 characters, true/false, numbers,
+// paths, $(VAR) references) pass. Values are never reported.
 
 import (
 	"fmt"
@@ -22,9 +22,7 @@ import (
 // credentialName reports whether an environment variable name says it holds
 // a credential.
 func credentialName(name string) bool {
-	parts := strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	parts := nameWords(name)
 	if len(parts) == 0 {
 		return false
 	}
@@ -41,6 +39,36 @@ func credentialName(name string) bool {
 		}
 	}
 	return false
+}
+
+// nameWords splits a variable name into upper-case words at separators
+// and lower-to-upper case changes: "dbPassword_file" → DB, PASSWORD, FILE.
+func nameWords(name string) []string {
+	var (
+		words []string
+		cur   []rune
+		prev  rune
+	)
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToUpper(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range name {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return words
 }
 
 // credentialValue reports whether a literal value could be a credential.

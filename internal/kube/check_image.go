@@ -61,7 +61,7 @@ func checkImageDigest() check.Check[*Workload] {
 			"Reference the image by digest (name:tag@sha256:…), updated by your dependency bot.",
 			refNSA(), ref("CWE-1357")),
 		func(c Container, tag string) (string, string) {
-			return fmt.Sprintf("%s uses image %q by tag, not by digest", c, c.Image), "image"
+			return fmt.Sprintf("%s uses image %q without a digest", c, c.Image), "image"
 		})
 }
 

@@ -19,9 +19,10 @@ import (
 // scannerName names this package's scanner in findings and skipped entries.
 const scannerName = "kube"
 
-// maxNodes bounds how many YAML nodes one document may expand to, aliases
-// included, so that an alias bomb is skipped instead of eating memory.
-const maxNodes = 1 << 20
+// nodeBudget bounds how many YAML nodes one document of a file of size n
+// may expand to, aliases included: a document without aliases has fewer
+// nodes than bytes, so the budget only stops alias bombs, early.
+func nodeBudget(n int) int { return 2*n + 10000 }
 
 // maxListDepth bounds Lists nested in Lists.
 const maxListDepth = 4
@@ -72,7 +73,7 @@ func Load(name string, data []byte) ([]*Object, []finding.Skipped) {
 		if !isList(kind) && newTyped(apiVersion, kind) == nil {
 			continue // a kind fourc does not inspect (ConfigMap, custom resources, …)
 		}
-		c := converter{lines: map[string]int{}, budget: maxNodes}
+		c := converter{lines: map[string]int{}, budget: nodeBudget(len(data))}
 		v, err := c.value(root, "", true, 0)
 		if err != nil {
 			skip(doc, "%s %s: %v", apiVersion, kind, err)
