@@ -1,0 +1,158 @@
+// Command iacbench compares fourc's IaC scanner with tfsec on the same
+// input: a Terraform tree generated from the check fixtures (every pass and
+// fail module of internal/iac/testdata/checks plus the golden platform
+// module, copied -copies times). It prints both wall times and the ratio.
+//
+// Run from the repository root:
+//
+//	go run ./bench/iac -copies 20 -tfsec ~/.cache/fourc-bench/bin/tfsec
+//
+// tfsec is installed with
+//
+//	GOFLAGS=-mod=mod GOBIN=~/.cache/fourc-bench/bin go install github.com/aquasecurity/tfsec/cmd/tfsec@v1.26.0
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/engine"
+	"github.com/fourc-dev/fourc/internal/iac"
+)
+
+func main() {
+	home, _ := os.UserHomeDir()
+	copies := flag.Int("copies", 20, "how many copies of the fixture tree to scan")
+	runs := flag.Int("runs", 3, "runs per tool; the fastest counts")
+	tfsec := flag.String("tfsec", filepath.Join(home, ".cache", "fourc-bench", "bin", "tfsec"), "path to the tfsec binary")
+	src := flag.String("fixtures", filepath.Join("internal", "iac", "testdata"), "the iac package's testdata directory")
+	flag.Parse()
+	if err := run(*src, *tfsec, *copies, *runs); err != nil {
+		fmt.Fprintln(os.Stderr, "iacbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(src, tfsec string, copies, runs int) error {
+	dir, err := os.MkdirTemp("", "iacbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	files, err := generate(src, dir, copies)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("input: %d Terraform files in %d copies of the fixture tree\n", files, copies)
+
+	var res *engine.Result
+	fourc, err := best(runs, func() error {
+		var err error
+		res, err = engine.Run(context.Background(), os.DirFS(dir), []engine.Scanner{iac.NewScanner(iac.Options{})}, engine.Options{})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("running fourc: %w", err)
+	}
+	fmt.Printf("fourc iac: %8.3fs  %d findings, %d units, %d skipped\n", fourc.Seconds(), len(res.Findings), res.Units, len(res.Skipped))
+
+	if _, err := os.Stat(tfsec); err != nil {
+		return fmt.Errorf("tfsec not found at %q (see the command's doc for the install line): %w", tfsec, err)
+	}
+	var out []byte
+	ts, err := best(runs, func() error {
+		cmd := exec.Command(tfsec, dir, "--format", "json", "--soft-fail", "--no-color", "--no-module-downloads")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		var err error
+		out, err = cmd.Output()
+		if err != nil {
+			return fmt.Errorf("%w: %s", err, stderr.String())
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("running tfsec: %w", err)
+	}
+	var report struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		return fmt.Errorf("decoding tfsec output: %w", err)
+	}
+	fmt.Printf("tfsec:     %8.3fs  %d results\n", ts.Seconds(), len(report.Results))
+	fmt.Printf("ratio:     tfsec takes %.1fx fourc's time\n", ts.Seconds()/fourc.Seconds())
+	return nil
+}
+
+// best runs f n times and returns the fastest wall time.
+func best(n int, f func() error) (time.Duration, error) {
+	var min time.Duration
+	for i := 0; i < max(n, 1); i++ {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		if d := time.Since(start); i == 0 || d < min {
+			min = d
+		}
+	}
+	return min, nil
+}
+
+// generate copies every fixture module (and the golden platform module)
+// into dst, copies times, each under its own directory.
+func generate(src, dst string, copies int) (int, error) {
+	var modules []string
+	for _, pattern := range []string{filepath.Join(src, "checks", "*", "*"), filepath.Join(src, "golden", "platform")} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			return 0, err
+		}
+		modules = append(modules, m...)
+	}
+	if len(modules) == 0 {
+		return 0, fmt.Errorf("no fixture modules under %q", src)
+	}
+	files := 0
+	for i := range copies {
+		for _, m := range modules {
+			rel, err := filepath.Rel(src, m)
+			if err != nil {
+				return 0, err
+			}
+			target := filepath.Join(dst, fmt.Sprintf("copy%03d", i), rel)
+			err = filepath.WalkDir(m, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				r, err := filepath.Rel(m, p)
+				if err != nil {
+					return err
+				}
+				data, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				out := filepath.Join(target, r)
+				if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+					return err
+				}
+				files++
+				return os.WriteFile(out, data, 0o644)
+			})
+			if err != nil {
+				return 0, err
+			}
+		}
+	}
+	return files, nil
+}
