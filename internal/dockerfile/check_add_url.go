@@ -34,15 +34,21 @@ var checkAddURL = check.Check[*File]{
 			if !ok || add.Checksum != "" {
 				continue
 			}
-			for _, src := range add.SourcePaths {
+			// Show sources as written when expansion lost parts of them.
+			written := add.SourcePaths
+			if raw := addSources(in); len(in.Unresolved) > 0 && len(raw) == len(written) {
+				written = raw
+			}
+			for i, src := range add.SourcePaths {
 				lower := strings.ToLower(src)
 				if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") || isGitURL(lower) {
 					continue
 				}
+				shown := redactURL(written[i])
 				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("ADD in %s downloads %q without --checksum", stageRef(s), redactURL(src)),
+					Message:       fmt.Sprintf("ADD in %s downloads %q without --checksum", stageRef(s), shown),
 					Line:          in.StartLine,
-					Discriminator: s.Label() + "\x00" + redactURL(src),
+					Discriminator: s.Label() + "\x00" + shown,
 				})
 			}
 		}
@@ -56,4 +62,19 @@ func isGitURL(lower string) bool {
 	u, _, _ := strings.Cut(lower, "#")
 	u, _, _ = strings.Cut(u, "?")
 	return strings.HasSuffix(u, ".git")
+}
+
+// addSources returns the sources of an ADD as written, without heredocs
+// and the destination; JSON form is decoded by the parser already.
+func addSources(in *Instruction) []string {
+	if len(in.Args) < 2 {
+		return nil
+	}
+	var out []string
+	for _, a := range in.Args[:len(in.Args)-1] {
+		if !strings.HasPrefix(a, "<<") {
+			out = append(out, a)
+		}
+	}
+	return out
 }

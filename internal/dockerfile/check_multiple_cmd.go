@@ -1,9 +1,9 @@
 package dockerfile
 
-// FC-DF-021 inspects CMD and ENTRYPOINT instructions per stage. It fires
-// on every CMD or ENTRYPOINT that a later one of the same kind in the same
-// stage overrides, since only the last one takes effect. Allowed: one of
-// each per stage.
+// FC-DF-021 inspects CMD, ENTRYPOINT and HEALTHCHECK instructions per
+// stage. It fires on every one that a later one of the same kind in the
+// same stage overrides, since only the last one takes effect. Allowed: one
+// of each per stage.
 
 import (
 	"fmt"
@@ -15,19 +15,19 @@ import (
 var checkMultipleCmd = check.Check[*File]{
 	Meta: check.Meta{
 		ID:          "FC-DF-021",
-		Title:       "CMD or ENTRYPOINT overridden in the same stage",
+		Title:       "CMD, ENTRYPOINT or HEALTHCHECK overridden in the same stage",
 		Severity:    finding.SeverityInfo,
 		Layer:       finding.LayerContainer,
-		Description: "Only the last CMD and the last ENTRYPOINT of a stage take effect; earlier ones mislead readers about what the container runs.",
-		Remediation: "Keep one CMD and one ENTRYPOINT per stage.",
-		References:  []finding.Reference{hadolint("DL4003"), hadolint("DL4004")},
+		Description: "Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones mislead readers about what the container runs and how it is checked.",
+		Remediation: "Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage.",
+		References:  []finding.Reference{hadolint("DL4003"), hadolint("DL4004"), hadolint("DL3012")},
 	},
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, s := range f.Stages {
 			last := map[string]*Instruction{}
 			for _, in := range s.Instructions {
-				if in.Keyword != "CMD" && in.Keyword != "ENTRYPOINT" {
+				if in.Keyword != "CMD" && in.Keyword != "ENTRYPOINT" && in.Keyword != "HEALTHCHECK" {
 					continue
 				}
 				if prev := last[in.Keyword]; prev != nil {

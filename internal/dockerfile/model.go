@@ -101,6 +101,9 @@ type Instruction struct {
 	Source string
 	// Flags are the instruction's flags as written, e.g. "--from=build".
 	Flags []string
+	// Args are the instruction's arguments as the parser split them, before
+	// expansion (ENV and LABEL come as name, value, separator triples).
+	Args []string
 	// Heredocs are the here-documents attached to the instruction.
 	Heredocs []Heredoc
 	// Command is BuildKit's typed form of the instruction, its words

@@ -96,6 +96,9 @@ func (b *builder) add(node *parser.Node) error {
 		Source:    strings.TrimSpace(node.Original),
 		Flags:     node.Flags,
 	}
+	for n := node.Next; n != nil; n = n.Next {
+		in.Args = append(in.Args, n.Value)
+	}
 	for _, h := range node.Heredocs {
 		in.Heredocs = append(in.Heredocs, Heredoc{Name: h.Name, Content: h.Content})
 	}

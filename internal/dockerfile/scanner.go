@@ -43,15 +43,19 @@ func NewScanner(opts Options) *Scanner {
 // Name implements engine.Scanner.
 func (s *Scanner) Name() string { return scannerName }
 
+// notDockerfile are suffixes of files named like Dockerfiles that are not:
+// ignore files, documentation, source code, data and editor leftovers.
+var notDockerfile = []string{".dockerignore", ".md", ".rst", ".txt", ".html", ".go", ".py", ".js", ".ts", ".rs",
+	".java", ".rb", ".json", ".yaml", ".yml", ".toml", ".xml", ".swp", ".bak", ".orig", ".rej", "~"}
+
 // Wants implements engine.Scanner: Dockerfile, Containerfile, *.Dockerfile,
-// *.dockerfile and Dockerfile.* (or Containerfile.*), but not their
-// .dockerignore files nor Markdown or editor swap files.
+// *.dockerfile and Dockerfile.* (or Containerfile.*), in any case, but not
+// their .dockerignore files nor files whose extension says they are
+// something else (Dockerfile.md, dockerfile.go, Dockerfile.yaml, …).
 func (s *Scanner) Wants(p string) bool {
 	base := strings.ToLower(path.Base(p))
-	for _, skip := range []string{".dockerignore", ".md", ".swp"} {
-		if strings.HasSuffix(base, skip) {
-			return false
-		}
+	if hasAnySuffix(base, notDockerfile...) {
+		return false
 	}
 	switch {
 	case base == "dockerfile" || base == "containerfile":
