@@ -213,3 +213,49 @@ func TestFindingLines(t *testing.T) {
 		})
 	}
 }
+
+func TestSetSkipsPartialAndControlledWorkloads(t *testing.T) {
+	src := `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  replicas: 5
+---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: api-5d9c
+  namespace: shop
+  ownerReferences:
+    - {apiVersion: apps/v1, kind: Deployment, name: api, uid: "1", controller: true}
+spec:
+  template:
+    spec:
+      containers: [{name: api, image: api}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: once, namespace: shop}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: once, image: once}]
+`
+	objs, skipped := Load("s.yaml", []byte(src))
+	if len(skipped) > 0 || len(objs) != 3 {
+		t.Fatalf("loaded %d objects, skipped %v", len(objs), skipped)
+	}
+	set := NewSet(objs)
+	var got []string
+	for _, w := range set.Workloads {
+		got = append(got, w.Resource().String())
+	}
+	if diff := cmp.Diff([]string{"Job/shop/once"}, got); diff != "" {
+		t.Errorf("workloads (-want +got):\n%s", diff)
+	}
+	ns := set.Namespace("shop")
+	if ns == nil || len(ns.Workloads) != 1 || ns.Object != nil {
+		t.Errorf("namespace view %+v", ns)
+	}
+}

@@ -18,7 +18,9 @@ type Set struct {
 	Objects []*Object
 	// Workloads are the objects that run pods, except those controlled by
 	// another object (a live ReplicaSet owned by a Deployment, a Job owned
-	// by a CronJob): their owner is inspected instead.
+	// by a CronJob: their owner is inspected instead) and those whose pod
+	// template has no container (partial objects such as kustomize
+	// patches, which the API server would reject on their own).
 	Workloads []*Workload
 	// Namespaces are every namespace the set declares or uses, sorted by
 	// name. The empty name stands for objects that leave the namespace to
@@ -104,7 +106,7 @@ func NewSet(objs []*Object) *Set {
 			ns := s.namespace(o.Namespace)
 			ns.ServiceAccounts = append(ns.ServiceAccounts, o)
 		}
-		if w, ok := NewWorkload(o); ok && !controlled(o.Meta()) {
+		if w, ok := NewWorkload(o); ok && !controlled(o.Meta()) && len(w.PodSpec.Containers)+len(w.PodSpec.InitContainers) > 0 {
 			w.ns = s.namespace(o.Namespace)
 			w.ns.Workloads = append(w.ns.Workloads, w)
 			s.Workloads = append(s.Workloads, w)
