@@ -16,6 +16,7 @@ type builder struct {
 	flowLogs                           []Value[string]
 	users                              []iamUser
 	trails                             int
+	registryScanning                   bool
 }
 
 // s3Setting is a separate aws_s3_bucket_* resource: which bucket it names
@@ -71,6 +72,8 @@ func extractors() map[string]extractor {
 		"aws_flow_log":                                       (*builder).flowLog,
 		"aws_kms_key":                                        (*builder).kmsKey,
 		"aws_efs_file_system":                                (*builder).efs,
+		"aws_ecr_repository":                                 (*builder).ecrRepository,
+		"aws_ecr_registry_scanning_configuration":            (*builder).ecrRegistryScanning,
 
 		"google_storage_bucket":                        (*builder).gcsBucket,
 		"google_storage_bucket_iam_member":             (*builder).gcsIAMMember,
@@ -249,6 +252,13 @@ func (b *builder) link() {
 		}
 	}
 	b.linkIAM()
+	if b.registryScanning {
+		for _, r := range b.m.AWS.ECRRepositories {
+			if !r.ScanOnPush.Val {
+				r.ScanOnPush = Unknown[bool](r.Range)
+			}
+		}
+	}
 	for _, p := range b.m.AWS.Providers {
 		p.Trails = b.trails
 	}

@@ -433,6 +433,16 @@ func (t *cfnTemplate) extract(b *builder, r cfnResource) {
 			KeySpec:  t.str(mapGet(p, "KeySpec"), d, "SYMMETRIC_DEFAULT"),
 			KeyUsage: t.str(mapGet(p, "KeyUsage"), d, "ENCRYPT_DECRYPT"),
 		})
+	case "AWS::ECR::Repository":
+		sc := mapGet(p, "ImageScanningConfiguration")
+		b.m.AWS.ECRRepositories = append(b.m.AWS.ECRRepositories, &ECRRepository{
+			Block:         blk,
+			Name:          t.str(mapGet(p, "RepositoryName"), d),
+			ScanOnPush:    t.boolean(mapGet(sc, "ScanOnPush"), t.rng(sc, d), false),
+			TagMutability: t.str(mapGet(p, "ImageTagMutability"), d, "MUTABLE"),
+		})
+	case "AWS::ECR::RegistryScanningConfiguration":
+		b.registryScanning = true
 	case "AWS::EFS::FileSystem":
 		b.m.AWS.EFSFileSystems = append(b.m.AWS.EFSFileSystems, &EFSFileSystem{Block: blk, Encrypted: t.boolean(mapGet(p, "Encrypted"), d, false)})
 	}

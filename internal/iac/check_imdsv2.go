@@ -21,7 +21,7 @@ func checkIMDSv2() check.Check[*Instance] {
 				return nil
 			}
 			return []check.Violation{at(&in.Block, in.HTTPTokens.Range, "metadata_options.http_tokens",
-				"%s sets metadata_options.http_tokens to %q; it must be \"required\"", in.Address, in.HTTPTokens.Val)}
+				"%s does not require IMDSv2: http_tokens is %q, it must be \"required\"", in.Address, in.HTTPTokens.Val)}
 		},
 	}
 }

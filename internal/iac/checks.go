@@ -25,6 +25,7 @@ type catalogue struct {
 	vpcs        []check.Check[*VPC]
 	kms         []check.Check[*KMSKey]
 	efs         []check.Check[*EFSFileSystem]
+	ecr         []check.Check[*ECRRepository]
 
 	gcsBuckets []check.Check[*StorageBucket]
 	gcsIAM     []check.Check[*StorageBucketIAM]
@@ -55,6 +56,7 @@ func newCatalogue() *catalogue {
 		vpcs:        []check.Check[*VPC]{checkVPCFlowLogs()},
 		kms:         []check.Check[*KMSKey]{checkKMSRotation()},
 		efs:         []check.Check[*EFSFileSystem]{checkEFSEncryption()},
+		ecr:         []check.Check[*ECRRepository]{checkECRScanOnPush(), checkECRTagMutability()},
 
 		gcsBuckets: []check.Check[*StorageBucket]{checkGCSUniformAccess()},
 		gcsIAM:     []check.Check[*StorageBucketIAM]{checkGCSPublic()},
@@ -76,7 +78,7 @@ func (c *catalogue) metas() []check.Meta {
 		check.Metas(c.providers), check.Metas(c.s3), check.Metas(c.sgRules), check.Metas(c.ebs),
 		check.Metas(c.instances), check.Metas(c.dbs), check.Metas(c.eks), check.Metas(c.policies),
 		check.Metas(c.attachments), check.Metas(c.accessKeys), check.Metas(c.trails), check.Metas(c.vpcs),
-		check.Metas(c.kms), check.Metas(c.efs),
+		check.Metas(c.kms), check.Metas(c.efs), check.Metas(c.ecr),
 		check.Metas(c.gcsBuckets), check.Metas(c.gcsIAM), check.Metas(c.firewalls), check.Metas(c.gke), check.Metas(c.gkeNodes),
 		check.Metas(c.azAccounts), check.Metas(c.azContainers), check.Metas(c.azRules), check.Metas(c.aks), check.Metas(c.azDisks),
 	} {
@@ -102,6 +104,7 @@ func (c *catalogue) run(m *Module) []finding.Finding {
 	runChecks(&out, m.Dir, c.vpcs, m.AWS.VPCs)
 	runChecks(&out, m.Dir, c.kms, m.AWS.KMSKeys)
 	runChecks(&out, m.Dir, c.efs, m.AWS.EFSFileSystems)
+	runChecks(&out, m.Dir, c.ecr, m.AWS.ECRRepositories)
 	runChecks(&out, m.Dir, c.gcsBuckets, m.GCP.StorageBuckets)
 	runChecks(&out, m.Dir, c.gcsIAM, m.GCP.StorageBucketIAM)
 	runChecks(&out, m.Dir, c.firewalls, m.GCP.Firewalls)

@@ -497,3 +497,15 @@ func (b *builder) kmsKey(blk Block, n node) {
 func (b *builder) efs(blk Block, n node) {
 	b.m.AWS.EFSFileSystems = append(b.m.AWS.EFSFileSystems, &EFSFileSystem{Block: blk, Encrypted: getBool(n, "encrypted", false)})
 }
+
+func (b *builder) ecrRepository(blk Block, n node) {
+	sc, _ := first(n, "image_scanning_configuration")
+	b.m.AWS.ECRRepositories = append(b.m.AWS.ECRRepositories, &ECRRepository{
+		Block:         blk,
+		Name:          getString(n, "name"),
+		ScanOnPush:    getBool(sc, "scan_on_push", false),
+		TagMutability: getString(n, "image_tag_mutability", "MUTABLE"),
+	})
+}
+
+func (b *builder) ecrRegistryScanning(Block, node) { b.registryScanning = true }

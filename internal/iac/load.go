@@ -183,8 +183,8 @@ func diagReason(diags hcl.Diagnostics) string {
 		msg := strings.Join(strings.Fields(d.Summary), " ")
 		if d.Detail != "" {
 			detail := strings.Join(strings.Fields(d.Detail), " ")
-			if len(detail) > 160 {
-				detail = detail[:160] + "…"
+			if r := []rune(detail); len(r) > 160 {
+				detail = string(r[:160]) + "…"
 			}
 			msg += ": " + detail
 		}

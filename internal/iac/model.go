@@ -57,6 +57,7 @@ type AWS struct {
 	VPCs               []*VPC
 	KMSKeys            []*KMSKey
 	EFSFileSystems     []*EFSFileSystem
+	ECRRepositories    []*ECRRepository
 }
 
 // AWSProvider is a `provider "aws"` block of the root module; Trails counts
@@ -218,6 +219,17 @@ type KMSKey struct {
 type EFSFileSystem struct {
 	Block
 	Encrypted Value[bool]
+}
+
+// ECRRepository is an aws_ecr_repository.
+type ECRRepository struct {
+	Block
+	Name Value[string]
+	// ScanOnPush is image_scanning_configuration.scan_on_push; unknown when
+	// a registry-wide scanning configuration may cover the repository.
+	ScanOnPush Value[bool]
+	// TagMutability is image_tag_mutability ("MUTABLE", "IMMUTABLE", …).
+	TagMutability Value[string]
 }
 
 // GCP holds the Google Cloud resources of a module.

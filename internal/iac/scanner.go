@@ -127,7 +127,7 @@ func loadDocument(fsys fs.FS, p string) (*Module, []finding.Skipped) {
 		return nil, []finding.Skipped{{Path: p, Scanner: scannerName, Reason: err.Error()}}
 	}
 	switch {
-	case strings.HasSuffix(p, ".json") && isPlan(head):
+	case strings.HasSuffix(p, ".tfplan.json"), strings.HasSuffix(p, ".json") && isPlan(head):
 		return loadPlan(fsys, p)
 	case isTemplate(head):
 		return loadTemplate(fsys, p)
