@@ -156,7 +156,43 @@ func parseDir(fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Ski
 			}
 		}
 	}
+	cfg.locals = orderLocals(cfg.locals)
 	return cfg, skipped
+}
+
+// orderLocals sorts locals so that each comes after the locals it refers
+// to (cycles keep their order), so that one evaluation pass usually
+// settles them all.
+func orderLocals(locals []*hcl.Attribute) []*hcl.Attribute {
+	byName := map[string]*hcl.Attribute{}
+	for _, a := range locals {
+		byName[a.Name] = a
+	}
+	state := map[string]int{} // 1 visiting, 2 done
+	out := make([]*hcl.Attribute, 0, len(locals))
+	var visit func(a *hcl.Attribute)
+	visit = func(a *hcl.Attribute) {
+		if state[a.Name] != 0 {
+			return
+		}
+		state[a.Name] = 1
+		for _, tr := range a.Expr.Variables() {
+			if tr.RootName() != "local" || len(tr) < 2 {
+				continue
+			}
+			if ta, ok := tr[1].(hcl.TraverseAttr); ok {
+				if dep := byName[ta.Name]; dep != nil {
+					visit(dep)
+				}
+			}
+		}
+		state[a.Name] = 2
+		out = append(out, a)
+	}
+	for _, a := range locals {
+		visit(a)
+	}
+	return out
 }
 
 func varsOrder(name string) string {
