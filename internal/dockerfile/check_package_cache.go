@@ -46,7 +46,7 @@ func cacheMounted(in *Instruction, dirs ...string) bool {
 // removes reports whether the RUN removes a path under any of dirs.
 func removes(in *Instruction, dirs ...string) bool {
 	for _, c := range runShellCommands(in) {
-		args := Unwrap(c.Args)
+		args := unwrap(c.Args)
 		if len(args) == 0 || path.Base(args[0]) != "rm" {
 			continue
 		}

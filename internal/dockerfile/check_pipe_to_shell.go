@@ -77,14 +77,14 @@ var checkPipeToShell = check.Check[*File]{
 		for s, in := range f.Instructions() {
 			for _, p := range in.Pipelines {
 				for i, c := range p {
-					args := Unwrap(c.Args)
+					args := unwrap(c.Args)
 					if len(args) == 0 {
 						continue
 					}
 					name := path.Base(args[0])
 					if i > 0 && readsStdinCode(args) {
 						for _, prev := range p[:i] {
-							if dl := Unwrap(prev.Args); len(dl) > 0 && downloaders[path.Base(dl[0])] {
+							if dl := unwrap(prev.Args); len(dl) > 0 && downloaders[path.Base(dl[0])] {
 								out = append(out, check.Violation{
 									Message:       fmt.Sprintf("RUN in %s pipes the output of %s into %s", stageRef(s), path.Base(dl[0]), name),
 									Line:          c.Line,

@@ -155,7 +155,7 @@ var checkTLSDisabled = check.Check[*File]{
 						break
 					}
 				}
-				args := Unwrap(c.Args)
+				args := unwrap(c.Args)
 				if len(args) >= 3 && pythonName.MatchString(path.Base(args[0])) && args[1] == "-m" {
 					args = args[2:]
 				}

@@ -32,7 +32,7 @@ var checkUpdateAlone = check.Check[*File]{
 			tool := ""
 			installsToo := false
 			for _, c := range runShellCommands(in) {
-				args := Unwrap(c.Args)
+				args := unwrap(c.Args)
 				if len(args) < 2 {
 					continue
 				}

@@ -89,7 +89,7 @@ func hasFlag(args []string, names ...string) bool {
 func commandCalls(in *Instruction, name, sub string) bool {
 	for _, p := range in.Pipelines {
 		for _, c := range p {
-			args := Unwrap(c.Args)
+			args := unwrap(c.Args)
 			if len(args) == 0 || path.Base(args[0]) != name {
 				continue
 			}

@@ -89,7 +89,7 @@ func modeChanges(in *Instruction) []modeChange {
 	}
 	var out []modeChange
 	for _, sc := range runShellCommands(in) {
-		args := Unwrap(sc.Args)
+		args := unwrap(sc.Args)
 		if len(args) < 3 || path.Base(args[0]) != "chmod" {
 			continue
 		}

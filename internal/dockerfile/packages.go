@@ -168,7 +168,7 @@ func managerOf(tool string) string {
 
 // installOf recognises a package installation in a shell command.
 func installOf(c ShellCommand) (install, bool) {
-	args := Unwrap(c.Args)
+	args := unwrap(c.Args)
 	if len(args) >= 3 && pythonName.MatchString(path.Base(args[0])) && args[1] == "-m" {
 		args = args[2:]
 	}

@@ -156,7 +156,7 @@ func (w *scriptWalker) command(call *syntax.CallExpr, src string, line func(int)
 // nested follows the code a command runs itself: `sh -c SCRIPT`, and
 // heredocs fed to a shell by its statement st (which may be nil).
 func (w *scriptWalker) nested(c ShellCommand, st *syntax.Stmt, src string, line func(int) int, depth int) {
-	if script, ok := shellScriptArg(Unwrap(c.Args)); ok {
+	if script, ok := shellScriptArg(unwrap(c.Args)); ok {
 		w.script(script, func(int) int { return c.Line }, depth+1)
 	}
 	if st != nil {
@@ -173,7 +173,7 @@ func (w *scriptWalker) heredocScripts(st *syntax.Stmt, src string, line func(int
 		for i, word := range call.Args {
 			args[i] = wordText(word, src)
 		}
-		args = Unwrap(args)
+		args = unwrap(args)
 		if len(args) > 0 && shells[path.Base(args[0])] {
 			runsStdin = true
 			for _, a := range args[1:] {
@@ -299,9 +299,9 @@ var wrappers = map[string]map[string]bool{
 	"xargs":   {"-I": true, "-L": true, "-n": true, "-P": true, "-d": true, "-s": true, "-E": true, "-a": true},
 }
 
-// Unwrap strips leading wrappers (sudo, env VAR=x, nohup, xargs, …) with
+// unwrap strips leading wrappers (sudo, env VAR=x, nohup, xargs, …) with
 // their options and returns the command that really runs.
-func Unwrap(args []string) []string {
+func unwrap(args []string) []string {
 	for {
 		inner, ok := unwrapOnce(args)
 		if !ok {

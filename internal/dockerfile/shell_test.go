@@ -115,9 +115,9 @@ func TestUnwrap(t *testing.T) {
 		{"sudo", ""},
 	}
 	for _, tt := range tests {
-		got := strings.Join(Unwrap(strings.Fields(tt.in)), " ")
+		got := strings.Join(unwrap(strings.Fields(tt.in)), " ")
 		if got != tt.want {
-			t.Errorf("Unwrap(%q) = %q, want %q", tt.in, got, tt.want)
+			t.Errorf("unwrap(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
