@@ -108,7 +108,7 @@ func (l *loader) dir(dir string, files []string) *dirConfig {
 // evaluate instantiates a module with the given input values (nil for the
 // root module, which takes its tfvars and defaults).
 func (l *loader) evaluate(cfg *dirConfig, prefix, key string, inputs map[string]cty.Value, stack []string) *modEval {
-	m := &modEval{l: l, cfg: cfg, prefix: prefix, key: key, locals: map[string]cty.Value{}, calls: map[string]*callEval{}, stack: append(stack, cfg.dir)}
+	m := &modEval{l: l, cfg: cfg, prefix: prefix, key: key, locals: map[string]cty.Value{}, calls: map[string]*callEval{}, stack: append(slices.Clip(stack), cfg.dir)}
 	m.ctx = &hcl.EvalContext{Variables: map[string]cty.Value{}, Functions: l.funcs}
 	vars := map[string]cty.Value{}
 	for _, vb := range cfg.variables {

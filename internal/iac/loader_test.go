@@ -433,3 +433,55 @@ func TestGoldenCloudFormation(t *testing.T) {
 	fs, sk := scanTree(t, fsys)
 	golden(t, "cfn", fs, sk)
 }
+
+func TestIdentityAcrossModules(t *testing.T) {
+	fsys := mapFS(map[string]string{
+		"main.tf": `
+module "store" {
+  source = "./store"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = module.store.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+resource "aws_security_group_rule" "r" {
+  type              = "ingress"
+  security_group_id = module.store.sg
+  from_port         = 5432
+  to_port           = 5432
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+}`,
+		"store/main.tf": `
+resource "aws_s3_bucket" "b" {
+  bucket_prefix = "data-"
+}
+resource "aws_s3_bucket" "other" {
+  bucket_prefix = "other-"
+}
+resource "aws_security_group" "db" {}
+output "id" {
+  value = aws_s3_bucket.b.id
+}
+output "sg" {
+  value = aws_security_group.db.id
+}`,
+	})
+	m, sk := LoadModule(fsys, ".")
+	if len(sk) > 0 {
+		t.Fatalf("skipped: %v", sk)
+	}
+	got := map[string]bool{}
+	for _, b := range m.AWS.S3Buckets {
+		got[b.Address] = b.Versioning.Is(true)
+	}
+	want := map[string]bool{"module.store.aws_s3_bucket.b": true, "module.store.aws_s3_bucket.other": false}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("versioning by bucket (-want +got):\n%s", diff)
+	}
+	if len(m.AWS.SecurityGroupRules) != 1 || m.AWS.SecurityGroupRules[0].Group != "module.store.aws_security_group.db" {
+		t.Errorf("rule not attached to the module's group: %+v", m.AWS.SecurityGroupRules)
+	}
+}
