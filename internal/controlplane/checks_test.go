@@ -112,4 +112,3 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 }
-
