@@ -91,7 +91,7 @@ func checkCredentialEnv() check.Check[*Workload] {
 		Meta: meta("FC-K8S-008", "Credential hard-coded in environment variable", finding.SeverityHigh,
 			"A password, token or key written into the manifest is readable by everyone with access to the repository or to the object in the cluster.",
 			"Move the value into a Secret (or an external secret store), rotate it, and mount it as a file.",
-			ref("CWE-798"), ref("CIS Kubernetes 5.4.1")),
+			ref("CWE-798"), refNSA()),
 		Eval: func(w *Workload) []check.Violation {
 			var out []check.Violation
 			for c := range w.Containers() {

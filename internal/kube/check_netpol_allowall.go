@@ -55,7 +55,7 @@ func checkNetworkPolicyAllowAll() check.Check[*Object] {
 		Meta: meta("FC-NET-003", "NetworkPolicy allows all ingress", finding.SeverityMedium,
 			"An ingress rule that admits every source on every port cancels every other policy for the pods it selects, including a default deny.",
 			"Restrict the rule's from to the pods, namespaces or address ranges that must connect, and list the ports.",
-			ref("CIS Kubernetes 5.3.2"), refNSA()),
+			refNSA()),
 		Eval: func(o *Object) []check.Violation {
 			np, ok := o.Typed.(*networkingv1.NetworkPolicy)
 			if !ok || !hasIngress(np) {

@@ -29,7 +29,7 @@ func checkNamespaceDefaultDeny() check.Check[*Namespace] {
 				return nil
 			}
 			for _, o := range ns.NetworkPolicies {
-				if defaultDenyIngress(o.Typed.(*networkingv1.NetworkPolicy)) {
+				if np, ok := o.Typed.(*networkingv1.NetworkPolicy); ok && defaultDenyIngress(np) {
 					return nil
 				}
 			}

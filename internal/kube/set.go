@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -75,8 +76,8 @@ func (n *Namespace) ServiceAccount(name string) *corev1.ServiceAccount {
 		return nil
 	}
 	for _, o := range n.ServiceAccounts {
-		if o.Name == name {
-			return o.Typed.(*corev1.ServiceAccount)
+		if sa, ok := o.Typed.(*corev1.ServiceAccount); ok && o.Name == name {
+			return sa
 		}
 	}
 	return nil
@@ -88,21 +89,19 @@ func NewSet(objs []*Object) *Set {
 	s := &Set{Objects: objs, byName: map[string]*Namespace{}}
 	for _, o := range objs {
 		o.set = s
-		if o.Kind == "Namespace" {
-			ns := s.namespace(o.Name)
-			if ns.Object == nil {
+		switch o.Typed.(type) {
+		case *corev1.Namespace:
+			if ns := s.namespace(o.Name); ns.Object == nil {
 				ns.Object = o
 			}
 			continue
-		}
-		switch o.Kind {
-		case "NetworkPolicy":
+		case *networkingv1.NetworkPolicy:
 			ns := s.namespace(o.Namespace)
 			ns.NetworkPolicies = append(ns.NetworkPolicies, o)
-		case "Service":
+		case *corev1.Service:
 			ns := s.namespace(o.Namespace)
 			ns.Services = append(ns.Services, o)
-		case "ServiceAccount":
+		case *corev1.ServiceAccount:
 			ns := s.namespace(o.Namespace)
 			ns.ServiceAccounts = append(ns.ServiceAccounts, o)
 		}
