@@ -67,8 +67,10 @@ func scanOne(t *testing.T, s *Scanner, dir, name string) []finding.Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Skipped) > 0 {
-		t.Errorf("%s/%s skipped: %v", dir, name, res.Skipped)
+	for _, sk := range res.Skipped {
+		if sk.Path != fixtureConfig { // its lookahead rule is skipped on purpose
+			t.Errorf("%s/%s skipped: %v", dir, name, sk)
+		}
 	}
 	return res.Findings
 }

@@ -299,7 +299,7 @@ func (d *Detector) matchPath(path string) []Match {
 		out = append(out, Match{
 			RuleID:        r.ID,
 			Rule:          r.Name,
-			Label:         r.Label + " file",
+			Label:         r.Label,
 			Discriminator: discriminator([]byte(path)),
 		})
 	}

@@ -233,13 +233,17 @@ func (gr gitleaksRule) translate() (Rule, error) {
 			keywords = append(keywords, k)
 		}
 	}
+	label := fmt.Sprintf("secret (gitleaks rule %q)", gr.ID)
+	if gr.Regex == "" {
+		label = fmt.Sprintf("file matching gitleaks rule %q", gr.ID)
+	}
 	// Gitleaks runs a rule's regexp over the whole fragment; the pattern
 	// here sees 4 KiB from the start of a keyword's line, which covers
 	// multi-line secrets such as private keys.
 	return Rule{
 		Meta:        customMeta(),
 		Name:        gr.ID,
-		Label:       fmt.Sprintf("secret (gitleaks rule %q)", gr.ID),
+		Label:       label,
 		Keywords:    keywords,
 		Pattern:     gr.Regex,
 		SecretGroup: gr.SecretGroup,

@@ -1,13 +1,16 @@
 package secret
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -231,5 +234,43 @@ func TestGitleaksErrors(t *testing.T) {
 	if _, _, err := parseGitleaks([]byte("[[rules]\nid = "), "broken.toml"); err == nil ||
 		!strings.Contains(err.Error(), `parsing gitleaks config "broken.toml"`) {
 		t.Errorf("broken TOML: got %v", err)
+	}
+}
+
+// TestGitleaksSkippedReported checks that unusable Gitleaks rules reach the
+// scan's result, once.
+func TestGitleaksSkippedReported(t *testing.T) {
+	s, err := NewScanner(Options{GitleaksConfig: fixtureConfig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), fstest.MapFS{
+		"a.txt": {Data: []byte("one")}, "b.txt": {Data: []byte("two")},
+	}, []engine.Scanner{s}, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Path != fixtureConfig {
+		t.Errorf("skipped = %v, want the lookahead rule once", res.Skipped)
+	}
+}
+
+func TestGitleaksPathRuleFinding(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gitleaks.toml")
+	if err := os.WriteFile(cfg, []byte("[[rules]]\nid = \"pkcs12-file\"\npath = '''\\.p12$'''\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewScanner(Options{GitleaksConfig: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, sk := s.Scan(context.Background(), fstest.MapFS{"certs/client.p12": {Data: []byte("0\x82\x01\x00\x00")}}, []string{"certs/client.p12"})
+	if len(sk) != 0 || len(fs) != 1 {
+		t.Fatalf("findings %v, skipped %v: want one finding", fs, sk)
+	}
+	want := `file matching gitleaks rule "pkcs12-file": certs/client.p12`
+	if fs[0].CheckID != customID || fs[0].Message != want || fs[0].Location.Path != "certs/client.p12" {
+		t.Errorf("finding %+v, want %s with message %q", fs[0], customID, want)
 	}
 }

@@ -91,3 +91,10 @@ func TestNoRawSecretInOutput(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactPEMBody(t *testing.T) {
+	got := Redact([]byte("\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"))
+	if !strings.HasPrefix(got, "MIIE…sha256:") {
+		t.Errorf("Redact of a PEM body = %q, want it to show the first characters after the newline", got)
+	}
+}

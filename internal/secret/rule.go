@@ -256,7 +256,8 @@ func entropy(b []byte) float64 {
 func Redact(secret []byte) string {
 	sum := sha256.Sum256(secret)
 	keep := min(4, len(secret)/4)
-	prefix := secret[:keep]
+	prefix := bytes.TrimLeft(secret, " \t\r\n") // a PEM body starts on a new line
+	prefix = prefix[:min(keep, len(prefix))]
 	for !utf8.Valid(prefix) && len(prefix) > 0 {
 		prefix = prefix[:len(prefix)-1]
 	}

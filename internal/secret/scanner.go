@@ -34,6 +34,7 @@ type Scanner struct {
 	window     int
 	overlap    int
 	bufs       sync.Pool // *fileScratch
+	reported   sync.Once // the Gitleaks rules that could not be used
 	skipDirs   []string
 	skipExts   map[string]bool
 	skipFiles  map[string]bool
@@ -132,12 +133,17 @@ func (s *Scanner) Wants(p string) bool {
 
 // Scan reads each file in overlapping windows and reports every secret as
 // a finding on the file. Binary files are passed over silently; a file that
-// cannot be read is skipped with the reason.
+// cannot be read is skipped with the reason. The first call also returns, as
+// skipped, the Gitleaks rules that could not be used (see
+// [Detector.Skipped]).
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	var (
 		out     []finding.Finding
 		skipped []finding.Skipped
 	)
+	// Rules of a Gitleaks config that could not be used go into the first
+	// scan's skipped list, so that they reach the report once.
+	s.reported.Do(func() { skipped = append(skipped, s.det.Skipped()...) })
 	fsc, _ := s.bufs.Get().(*fileScratch)
 	if fsc == nil {
 		fsc = &fileScratch{buf: make([]byte, s.window), st: s.det.newScratch()}
