@@ -4,8 +4,9 @@ package kube
 // internal-load-balancer annotations of Services, and links the Service to
 // the workloads of its namespace that spec.selector selects. NodePort
 // fails; LoadBalancer fails unless an internal-load-balancer annotation of
-// a major cloud is set or every source range is narrower than the whole
-// internet.
+// a major cloud is set or every source range (spec.loadBalancerSourceRanges,
+// or the service.beta.kubernetes.io/load-balancer-source-ranges
+// annotation) is narrower than the whole internet.
 
 import (
 	"fmt"
@@ -54,9 +55,13 @@ func checkServiceExposure() check.Check[*Object] {
 				if internalLoadBalancer(svc.Annotations) {
 					return nil
 				}
-				if len(svc.Spec.LoadBalancerSourceRanges) > 0 {
+				ranges := svc.Spec.LoadBalancerSourceRanges
+				if len(ranges) == 0 && svc.Annotations[corev1.AnnotationLoadBalancerSourceRangesKey] != "" {
+					ranges = strings.Split(svc.Annotations[corev1.AnnotationLoadBalancerSourceRangesKey], ",")
+				}
+				if len(ranges) > 0 {
 					open := false
-					for _, r := range svc.Spec.LoadBalancerSourceRanges {
+					for _, r := range ranges {
 						open = open || openCIDR(r)
 					}
 					if !open {
