@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -191,7 +192,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
 	}
 	res.Platform = strings.Trim(cfg.OS+"/"+cfg.Architecture, "/")
-	layers, err := imageLayers(img, cfg)
+	layers, err := imageLayers(img, cfg, src.opens)
 	if err != nil {
 		return nil, fmt.Errorf("reading layers of %q: %w", ref, err)
 	}
@@ -286,10 +287,13 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 
 // imageLayers lists the layers with their history entries. History
 // entries marked empty_layer have no layer; the others map in order.
-func imageLayers(img v1.Image, cfg *v1.ConfigFile) ([]Layer, error) {
+func imageLayers(img v1.Image, cfg *v1.ConfigFile, opens []func() (io.ReadCloser, error)) ([]Layer, error) {
 	ls, err := img.Layers()
 	if err != nil {
 		return nil, err
+	}
+	if opens != nil && len(opens) != len(ls) {
+		return nil, fmt.Errorf("archive lists %d layers, manifest %d", len(opens), len(ls))
 	}
 	var created []string
 	for _, h := range cfg.History {
@@ -299,12 +303,16 @@ func imageLayers(img v1.Image, cfg *v1.ConfigFile) ([]Layer, error) {
 	}
 	out := make([]Layer, len(ls))
 	for i, l := range ls {
-		out[i] = Layer{Index: i, Open: l.Uncompressed}
+		out[i] = Layer{Index: i, Open: layerOpener(l)}
+		if opens != nil {
+			out[i].Open = opens[i]
+		}
 		if d, err := l.Digest(); err == nil {
 			out[i].Digest = d.String()
 		}
-		if d, err := l.DiffID(); err == nil {
-			out[i].DiffID = d.String()
+		// The config lists the diff IDs; asking a layer may hash it whole.
+		if i < len(cfg.RootFS.DiffIDs) {
+			out[i].DiffID = cfg.RootFS.DiffIDs[i].String()
 		}
 		if s, err := l.Size(); err == nil {
 			out[i].Size = s

@@ -42,6 +42,8 @@ type imageSource struct {
 	// ref is set for registry images.
 	ref    name.Reference
 	remote []remote.Option
+	// opens, when set, replace the layers' own readers (docker archives).
+	opens []func() (io.ReadCloser, error)
 }
 
 // open detects what ref names and opens it. An explicit prefix
@@ -77,7 +79,11 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}
-		return &imageSource{kind: kind, img: img}, nil
+		opens, err := dockerArchiveLayers(p)
+		if err != nil {
+			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
+		}
+		return &imageSource{kind: kind, img: img, opens: opens}, nil
 	case KindOCIArchive:
 		img, err := fromOCIArchive(p, plat)
 		if err != nil {
@@ -220,30 +226,90 @@ func pick(idx v1.ImageIndex, plat v1.Platform) (v1.Image, error) {
 type ociArchive struct {
 	f     *os.File
 	files map[string]tarSpan
+	links map[string]string
 }
 
 type tarSpan struct{ off, size int64 }
 
-func fromOCIArchive(p string, plat v1.Platform) (v1.Image, error) {
+// indexArchive records where each file of a tar file starts. The file
+// stays open for the image's lifetime, like go-containerregistry's
+// tarball opener.
+func indexArchive(p string) (*ociArchive, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
-	a := &ociArchive{f: f, files: map[string]tarSpan{}}
-	// The file stays open for the image's lifetime, like tarball's opener.
+	a := &ociArchive{f: f, files: map[string]tarSpan{}, links: map[string]string{}}
 	cr := &countReader{r: f}
 	tr := tar.NewReader(cr)
 	for {
 		h, err := tr.Next()
 		if err == io.EOF {
-			break
+			return a, nil
 		}
 		if err != nil {
+			f.Close()
 			return nil, err
 		}
-		if h.Typeflag == tar.TypeReg {
+		switch h.Typeflag {
+		case tar.TypeReg:
 			a.files[path.Clean(h.Name)] = tarSpan{off: cr.n, size: h.Size}
+		case tar.TypeSymlink:
+			a.links[path.Clean(h.Name)] = path.Join(path.Dir(path.Clean(h.Name)), h.Linkname)
+		case tar.TypeLink:
+			a.links[path.Clean(h.Name)] = path.Clean(h.Linkname)
 		}
+	}
+}
+
+// span finds a file, following links inside the archive.
+func (a *ociArchive) span(name string) (tarSpan, bool) {
+	name = path.Clean(name)
+	for range 16 {
+		if s, ok := a.files[name]; ok {
+			return s, true
+		}
+		next, ok := a.links[name]
+		if !ok {
+			break
+		}
+		name = next
+	}
+	return tarSpan{}, false
+}
+
+// dockerArchiveLayers opens the layers of a docker archive in place, in
+// manifest order, so they are decompressed once and never recompressed.
+func dockerArchiveLayers(p string) ([]func() (io.ReadCloser, error), error) {
+	a, err := indexArchive(p)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := a.read("manifest.json")
+	if err != nil {
+		return nil, err
+	}
+	var m []struct{ Layers []string }
+	if err := json.Unmarshal(raw, &m); err != nil || len(m) == 0 {
+		return nil, fmt.Errorf("parsing manifest.json: %v", err)
+	}
+	var out []func() (io.ReadCloser, error)
+	for _, l := range m[0].Layers {
+		out = append(out, func() (io.ReadCloser, error) {
+			rc, err := a.open(l)
+			if err != nil {
+				return nil, err
+			}
+			return decompress(rc)
+		})
+	}
+	return out, nil
+}
+
+func fromOCIArchive(p string, plat v1.Platform) (v1.Image, error) {
+	a, err := indexArchive(p)
+	if err != nil {
+		return nil, err
 	}
 	raw, err := a.read("index.json")
 	if err != nil {
@@ -270,7 +336,7 @@ func (c *countReader) Read(p []byte) (int, error) {
 func (a *ociArchive) blobPath(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
 
 func (a *ociArchive) open(name string) (io.ReadCloser, error) {
-	s, ok := a.files[name]
+	s, ok := a.span(name)
 	if !ok {
 		return nil, fmt.Errorf("%s: not in the archive", name)
 	}
@@ -278,7 +344,7 @@ func (a *ociArchive) open(name string) (io.ReadCloser, error) {
 }
 
 func (a *ociArchive) read(name string) ([]byte, error) {
-	s, ok := a.files[name]
+	s, ok := a.span(name)
 	if !ok {
 		return nil, fmt.Errorf("%s: not in the archive", name)
 	}

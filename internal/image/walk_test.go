@@ -26,8 +26,10 @@ type tarEntry struct {
 	size int64 // for entries whose body is not given (streamed zeros)
 }
 
-func reg(name, body string) tarEntry { return tarEntry{name: name, typ: tar.TypeReg, mode: 0o644, body: body} }
-func dir(name string) tarEntry       { return tarEntry{name: name, typ: tar.TypeDir, mode: 0o755} }
+func reg(name, body string) tarEntry {
+	return tarEntry{name: name, typ: tar.TypeReg, mode: 0o644, body: body}
+}
+func dir(name string) tarEntry { return tarEntry{name: name, typ: tar.TypeDir, mode: 0o755} }
 func symlink(name, target string) tarEntry {
 	return tarEntry{name: name, typ: tar.TypeSymlink, mode: 0o777, link: target}
 }

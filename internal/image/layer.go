@@ -1,0 +1,79 @@
+package image
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+)
+
+// decompress returns the tar stream inside a layer blob, recognising gzip
+// and zstd by their magic bytes; anything else is read as a plain tar.
+func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
+	br := bufio.NewReaderSize(rc, 256<<10)
+	magic, err := br.Peek(4)
+	if err != nil && !errors.Is(err, io.EOF) {
+		rc.Close()
+		return nil, err
+	}
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("corrupt gzip: %w", err)
+		}
+		return &stack{Reader: zr, close: []func() error{zr.Close, rc.Close}}, nil
+	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20))
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("corrupt zstd: %w", err)
+		}
+		return &stack{Reader: zr, close: []func() error{func() error { zr.Close(); return nil }, rc.Close}}, nil
+	}
+	return &stack{Reader: br, close: []func() error{rc.Close}}, nil
+}
+
+type stack struct {
+	io.Reader
+	close []func() error
+}
+
+func (s *stack) Close() error {
+	var errs []error
+	for _, c := range s.close {
+		errs = append(errs, c())
+	}
+	return errors.Join(errs...)
+}
+
+// layerOpener reads a layer's blob as stored and decompresses it here:
+// faster than go-containerregistry's own gzip reader. Layers whose media
+// type says they are not compressed, or that fail to give their blob, are
+// read through Uncompressed.
+func layerOpener(l v1.Layer) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		mt, err := l.MediaType()
+		if err == nil && compressedType(mt) {
+			if rc, err := l.Compressed(); err == nil {
+				return decompress(rc)
+			}
+		}
+		return l.Uncompressed()
+	}
+}
+
+func compressedType(mt types.MediaType) bool {
+	switch mt {
+	case types.DockerLayer, types.OCILayer, types.OCILayerZStd, types.DockerForeignLayer, types.OCIRestrictedLayer:
+		return true
+	}
+	return false
+}
