@@ -60,7 +60,7 @@ func TestExampleSARIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := compileSchema(t, "https://json.schemastore.org/sarif-2.1.0.json", schema)
-	out, stderr, code := run(t, "scan", "../../examples/shop", "--format", "sarif")
+	out, stderr, code := run(t, "scan", "../../examples/shop", "--format", "sarif", "--db", starter(t), "--reachability=false")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -89,7 +89,7 @@ func TestExampleSARIF(t *testing.T) {
 // published schema and checks each layer has findings with locations.
 func TestExampleJSON(t *testing.T) {
 	s := compileSchema(t, "https://fourc.dev/report.schema.json", report.JSONSchema())
-	out, stderr, code := run(t, "scan", "../../examples/shop", "--format", "json")
+	out, stderr, code := run(t, "scan", "../../examples/shop", "--format", "json", "--db", starter(t), "--reachability=false")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -1,15 +1,23 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"time"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/dockerfile"
 	"github.com/fourc-dev/fourc/internal/engine"
+	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/iac"
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/secret"
+	"github.com/fourc-dev/fourc/internal/vex"
+	"github.com/fourc-dev/fourc/internal/vuln"
+	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
 // registry builds the validated catalogue of every check fourc has. The
@@ -17,14 +25,64 @@ import (
 func registry() (*check.Registry, error) {
 	return check.NewRegistry(
 		secret.Checks(),
+		vuln.Checks(),
 		dockerfile.Checks(),
 		kube.Checks(),
 		iac.Checks(),
 	)
 }
 
-// scanners builds the file scanners for `fourc scan`, configured from cfg.
-func scanners(cfg *config.Config) ([]engine.Scanner, error) {
+// staleAfter is the age from which the vulnerability database is reported
+// as stale.
+const staleAfter = 7 * 24 * time.Hour
+
+// vulnOptions are the flags of the vulnerability scanner.
+type vulnOptions struct {
+	dbPath        string
+	vexFiles      []string
+	reachability  bool
+	reachableOnly bool
+	offline       bool
+}
+
+// scanSet is the configured scanners of one `fourc scan`, plus what they
+// report besides findings.
+type scanSet struct {
+	scanners []engine.Scanner
+	vuln     *vuln.Scanner
+	notices  []string
+}
+
+func (s *scanSet) Close() {
+	if s.vuln != nil {
+		s.vuln.Close()
+	}
+}
+
+// suppressed returns findings the vulnerability scanner hid (VEX,
+// --reachable-only) in the report's form.
+func (s *scanSet) suppressed() []finding.Suppressed {
+	if s.vuln == nil {
+		return nil
+	}
+	var out []finding.Suppressed
+	for _, sp := range s.vuln.Suppressed() {
+		out = append(out, finding.Suppressed{Finding: sp.Finding, By: sp.By, Reason: sp.Reason})
+	}
+	return out
+}
+
+// vulnNotices returns what the vulnerability scanner wants the user to know.
+func (s *scanSet) vulnNotices() []string {
+	if s.vuln == nil {
+		return nil
+	}
+	return s.vuln.Notices()
+}
+
+// newScanSet builds the file scanners for `fourc scan`, configured from cfg
+// and the flags. root is the scan root on disk.
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time) (*scanSet, error) {
 	sec, err := secret.NewScanner(secret.Options{
 		DisabledRules:  cfg.Secrets.DisabledRules,
 		GitleaksConfig: cfg.Secrets.GitleaksConfig,
@@ -32,10 +90,73 @@ func scanners(cfg *config.Config) ([]engine.Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secret rules: %w", err)
 	}
-	return []engine.Scanner{
+	set := &scanSet{scanners: []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),
 		iac.NewScanner(iac.Options{}),
-	}, nil
+	}}
+	vs, notice, err := openVulnScanner(vo, root, now)
+	if err != nil {
+		return nil, err
+	}
+	if notice != "" {
+		set.notices = append(set.notices, notice)
+	}
+	if vs != nil {
+		set.vuln = vs
+		set.scanners = append(set.scanners, vs)
+	}
+	return set, nil
+}
+
+// openVulnScanner opens the vulnerability database. A missing database is
+// not an error: the scan goes on without dependency matching and says so.
+func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner, string, error) {
+	path := vo.dbPath
+	if path == "" {
+		p, err := vulndb.DefaultPath()
+		if err != nil {
+			return nil, "", err
+		}
+		path = p
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Sprintf("no vulnerability database at %s, so dependencies were not checked; run 'fourc db update' (online) or 'fourc db import --starter' (offline)", path), nil
+	}
+	var statements *vex.Statements
+	if len(vo.vexFiles) > 0 {
+		st, err := vex.Load(vo.vexFiles...)
+		if err != nil {
+			return nil, "", err
+		}
+		statements = st
+	}
+	vs, err := vuln.NewScanner(vuln.Options{
+		DBPath:        path,
+		VEX:           statements,
+		Root:          root,
+		Reachability:  vo.reachability,
+		ReachableOnly: vo.reachableOnly,
+		Offline:       vo.offline,
+	})
+	if err != nil {
+		return nil, "", fmt.Errorf("vulnerability database: %w", err)
+	}
+	st := vs.DB().Status()
+	notice := fmt.Sprintf("vulnerability database: %d records, built %s (%s old)", st.Records, st.BuiltAt.UTC().Format(time.DateOnly), age(st.Age(now)))
+	if st.Stale(now, staleAfter) {
+		notice = "STALE " + notice + "; run 'fourc db update'"
+	}
+	return vs, notice, nil
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return "under an hour"
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }

@@ -81,6 +81,7 @@ func severityFilter(s string) (func(finding.Severity) bool, error) {
 
 type scanOptions struct {
 	outputOptions
+	vuln vulnOptions
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -104,7 +105,17 @@ PATH defaults to the current directory.`,
 		},
 	}
 	o.addFlags(cmd)
+	o.vuln.addFlags(cmd)
 	return cmd
+}
+
+func (o *vulnOptions) addFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&o.dbPath, "db", "", "vulnerability database file (default: $FOURC_DB or the user cache directory)")
+	f.StringSliceVar(&o.vexFiles, "vex", nil, "OpenVEX or CycloneDX VEX documents; not_affected and fixed statements suppress findings")
+	f.BoolVar(&o.reachability, "reachability", true, "analyse Go call paths to vulnerable code (govulncheck)")
+	f.BoolVar(&o.reachableOnly, "reachable-only", false, "hide Go vulnerabilities whose code is not called")
+	f.BoolVar(&o.offline, "offline", false, "never touch the network (Go reachability uses only the local module cache)")
 }
 
 func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) error {
@@ -133,13 +144,17 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
 	}
-	sc, err := scanners(cfg)
+	if !cmd.Flags().Changed("offline") && cfg.Offline {
+		o.vuln.offline = true
+	}
+	set, err := newScanSet(cfg, o.vuln, root, g.now())
 	if err != nil {
 		return err
 	}
+	defer set.Close()
 	fsys := os.DirFS(root)
 	prog := g.progress("scanning " + target)
-	res, err := engine.Run(cmd.Context(), fsys, sc, engine.Options{
+	res, err := engine.Run(cmd.Context(), fsys, set.scanners, engine.Options{
 		Exclude:  o.exclude,
 		Only:     only,
 		Progress: prog.update,
@@ -155,9 +170,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		Version:     Version(),
 		Target:      target,
 		GeneratedAt: g.now(),
-		Suppressed:  applied.Suppressed,
+		Suppressed:  append(applied.Suppressed, set.suppressed()...),
 		Skipped:     res.Skipped,
-		Notices:     applied.Notices,
+		Notices:     append(append(set.notices, set.vulnNotices()...), applied.Notices...),
 		Checks:      reg.All(),
 	}
 	for _, f := range applied.Kept {

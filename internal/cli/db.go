@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fourc-dev/fourc/internal/vulndb"
+)
+
+// starterModule is the pinned Go module whose data/osv folder holds the
+// real OSV records of the Go vulnerability database; `fourc db import
+// --starter` builds an offline database from it.
+const starterModule = "golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018"
+
+func newDBCommand(g *globals) *cobra.Command {
+	var dbPath string
+	cmd := &cobra.Command{
+		Use:   "db",
+		Short: "Manage the vulnerability database (OSV data)",
+		Long: `Manage fourc's local vulnerability database, built from OSV records.
+The database lives at $FOURC_DB, or under the user cache directory; --db names
+another file. Updates are atomic: a failed update leaves the old database.`,
+	}
+	cmd.PersistentFlags().StringVar(&dbPath, "db", "", "database file (default: $FOURC_DB or the user cache directory)")
+	path := func() (string, error) {
+		if dbPath != "" {
+			return dbPath, nil
+		}
+		return vulndb.DefaultPath()
+	}
+	cmd.AddCommand(newDBUpdateCommand(g, path), newDBImportCommand(g, path), newDBStatusCommand(g, path))
+	return cmd
+}
+
+func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command {
+	var baseURL string
+	var ecosystems []string
+	cmd := &cobra.Command{
+		Use:   "update",
+		Short: "Download OSV exports and rebuild the database",
+		Example: `  fourc db update
+  fourc db update --ecosystem Go --ecosystem npm
+  fourc db update --base-url https://mirror.example.com/osv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := path()
+			if err != nil {
+				return err
+			}
+			bar := g.byteProgress("downloading OSV data")
+			st, err := vulndb.Update(cmd.Context(), p, vulndb.UpdateOptions{
+				BaseURL:    baseURL,
+				Ecosystems: ecosystems,
+				Progress:   bar.update,
+				Now:        g.now,
+			})
+			bar.finish()
+			if err != nil {
+				return fmt.Errorf("updating the vulnerability database: %w", err)
+			}
+			return writeStatus(cmd.OutOrStdout(), st, g.now())
+		},
+	}
+	cmd.Flags().StringVar(&baseURL, "base-url", "", "where <Ecosystem>/all.zip files are served (default: OSV's public exports)")
+	cmd.Flags().StringSliceVar(&ecosystems, "ecosystem", nil, "ecosystems to download (default: those of the current database, or "+strings.Join(vulndb.DefaultEcosystems(), ", ")+")")
+	return cmd
+}
+
+func newDBImportCommand(g *globals, path func() (string, error)) *cobra.Command {
+	var starter bool
+	cmd := &cobra.Command{
+		Use:   "import [DIR|ZIP]",
+		Short: "Import local OSV records (for machines without network access)",
+		Long: `Import OSV JSON records from a directory (searched recursively) or a zip.
+With --starter, import the real Go vulnerability records of the pinned
+` + starterModule + ` module, fetched through the Go module
+proxy (or taken from the local module cache) by the go command.`,
+		Example: `  fourc db import --starter
+  fourc db import ./osv-mirror/
+  fourc db import Go-all.zip`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if starter == (len(args) == 1) {
+				return usageError{fmt.Errorf("name a directory or zip to import, or use --starter")}
+			}
+			p, err := path()
+			if err != nil {
+				return err
+			}
+			src := ""
+			if starter {
+				dir, err := downloadModule(cmd.Context(), starterModule)
+				if err != nil {
+					return err
+				}
+				src = filepath.Join(dir, "data", "osv")
+			} else {
+				src = args[0]
+			}
+			st, err := vulndb.Import(cmd.Context(), p, src, vulndb.ImportOptions{Now: g.now})
+			if err != nil {
+				return fmt.Errorf("importing %q: %w", src, err)
+			}
+			return writeStatus(cmd.OutOrStdout(), st, g.now())
+		},
+	}
+	cmd.Flags().BoolVar(&starter, "starter", false, "import the pinned Go vulnerability database module")
+	return cmd
+}
+
+func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command {
+	var format string
+	var verify bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the database's age, sources and record counts",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := path()
+			if err != nil {
+				return err
+			}
+			db, err := vulndb.Open(p)
+			if err != nil {
+				return fmt.Errorf("vulnerability database %s: %w", p, err)
+			}
+			defer db.Close()
+			if verify {
+				if err := db.Verify(); err != nil {
+					return fmt.Errorf("vulnerability database %s: %w", p, err)
+				}
+			}
+			st := db.Status()
+			switch format {
+			case "json":
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(st)
+			case "table":
+				return writeStatus(cmd.OutOrStdout(), st, g.now())
+			}
+			return usageError{fmt.Errorf("--format %q is not one of table, json", format)}
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	cmd.Flags().BoolVar(&verify, "verify", false, "check every record against the stored checksum")
+	return cmd
+}
+
+func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "database\t%s\n", st.Path)
+	fmt.Fprintf(tw, "built\t%s (%s old)\n", st.BuiltAt.UTC().Format(time.RFC3339), age(st.Age(now)))
+	fmt.Fprintf(tw, "records\t%d\n", st.Records)
+	ecos := make([]string, 0, len(st.Ecosystems))
+	for e := range st.Ecosystems {
+		ecos = append(ecos, e)
+	}
+	slices.Sort(ecos)
+	for _, e := range ecos {
+		fmt.Fprintf(tw, "  %s\t%d\n", e, st.Ecosystems[e])
+	}
+	for _, s := range st.Sources {
+		b, _ := json.Marshal(s)
+		fmt.Fprintf(tw, "source\t%s\n", b)
+	}
+	if st.Stale(now, staleAfter) {
+		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(staleAfter.Hours()/24))
+	}
+	return tw.Flush()
+}
+
+// downloadModule fetches a Go module through the go command (the module
+// proxy or the local module cache) and returns its directory.
+func downloadModule(ctx context.Context, mod string) (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("--starter needs the go command to fetch %s: %w", mod, err)
+	}
+	var stdout, stderr bytes.Buffer
+	c := exec.CommandContext(ctx, goBin, "mod", "download", "-json", mod)
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		return "", fmt.Errorf("go mod download %s: %v: %s", mod, err, strings.TrimSpace(stdout.String()+stderr.String()))
+	}
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
+		return "", fmt.Errorf("go mod download %s: %w", mod, err)
+	}
+	if info.Error != "" || info.Dir == "" {
+		return "", fmt.Errorf("go mod download %s: %s", mod, info.Error)
+	}
+	return info.Dir, nil
+}
