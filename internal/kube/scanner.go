@@ -3,6 +3,7 @@ package kube
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io/fs"
 	"path"
 	"strings"
@@ -119,7 +120,7 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		}
 		data, err := source.ReadFile(fsys, p, 0)
 		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: readReason(p, err)})
 			continue
 		}
 		if source.IsBinary(data) {
@@ -134,6 +135,15 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		skipped = append(skipped, sk...)
 	}
 	return s.Evaluate(NewSet(objs)), skipped
+}
+
+// readReason turns a read error into a reason that does not repeat the path.
+func readReason(p string, err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return oneLine(strings.TrimPrefix(err.Error(), p+": "))
 }
 
 // helmTemplate reports whether p lies in the templates/ directory of a Helm

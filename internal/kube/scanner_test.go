@@ -93,7 +93,7 @@ func TestScanThroughEngine(t *testing.T) {
 	want := []string{
 		"app/binary.yaml: binary file",
 		`app/broken.yaml: document 1: Pod: decoding v1 Pod: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.name of type string`,
-		"app/huge.yaml: app/huge.yaml: file too large (8388623 bytes, limit 8388608)",
+		"app/huge.yaml: file too large (8388623 bytes, limit 8388608)",
 	}
 	if diff := cmp.Diff(want, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
@@ -257,5 +257,42 @@ spec:
 	ns := set.Namespace("shop")
 	if ns == nil || len(ns.Workloads) != 1 || ns.Object != nil {
 		t.Errorf("namespace view %+v", ns)
+	}
+}
+
+func TestUntrustedNamespaceLabelOption(t *testing.T) {
+	src := `apiVersion: v1
+kind: Namespace
+metadata:
+  name: tenants
+  labels: {example.com/sandbox: "true"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: job, namespace: tenants}
+spec:
+  containers: [{name: c, image: c}]
+`
+	tests := []struct {
+		label string
+		want  bool
+	}{
+		{"", false}, // default label fourc.dev/untrusted is not set
+		{"example.com/sandbox", true},
+	}
+	for _, tt := range tests {
+		objs, _ := Load("ns.yaml", []byte(src))
+		got := false
+		for _, f := range NewScanner(Options{UntrustedNamespaceLabel: tt.label}).Evaluate(NewSet(objs)) {
+			if f.CheckID == "FC-K8S-015" {
+				got = true
+				if f.Location.StartLine != 10 {
+					t.Errorf("FC-K8S-015 at line %d, want 10 (spec)", f.Location.StartLine)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("label %q: FC-K8S-015 reported = %v, want %v", tt.label, got, tt.want)
+		}
 	}
 }
