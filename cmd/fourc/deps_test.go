@@ -33,13 +33,15 @@ const capabilityRank = 3
 // capabilityDeps lists the capability-to-capability imports that are
 // allowed; everything else between capabilities is a layering error.
 var capabilityDeps = map[string][]string{
-	"internal/vuln":       {"internal/inventory", "internal/vulndb", "internal/vex"},
-	"internal/sbom":       {"internal/inventory"},
-	"internal/image":      {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile"},
-	"internal/dockerfile": {"internal/secret"},
-	"internal/kube":       {"internal/secret"},
-	"internal/cluster":    {"internal/kube"},
-	"internal/host":       {"internal/inventory", "internal/controlplane"},
+	"internal/vuln":         {"internal/inventory", "internal/vulndb", "internal/vex"},
+	"internal/sbom":         {"internal/inventory"},
+	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile", "internal/signature", "internal/sbom"},
+	"internal/dockerfile":   {"internal/secret"},
+	"internal/kube":         {"internal/secret"},
+	"internal/cluster":      {"internal/kube"},
+	"internal/host":         {"internal/inventory"},
+	"internal/controlplane": {"internal/host"},
+	"internal/probe":        {"internal/controlplane"},
 }
 
 // heavy external modules may only be imported by the packages named.
