@@ -26,7 +26,7 @@ func ruleAWSAccessKeyID() Rule {
 		Keywords:   []string{"akia", "asia", "abia", "acca", "a3t"},
 		Pattern:    `\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b`,
 		Entropy:    3.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }
 
@@ -55,6 +55,6 @@ func ruleAWSSecretKey() Rule {
 		Multiline:  true,
 		Span:       256,
 		Entropy:    4.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

@@ -29,7 +29,7 @@ func ruleAzureStorageKey() Rule {
 		Pattern: `(?i)(?:accountkey\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==))|` +
 			`(?:(?:azure|storage)[a-z0-9_.-]*(?:key|secret)[a-z0-9_.-]*["']?\s*(?::=|=>|=|:)\s*["']?(?P<secret>[A-Za-z0-9+/]{86}==))`,
 		Entropy:    4.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, _ []byte) (string, bool) {
 			raw, err := base64.StdEncoding.DecodeString(string(secret))
 			return "", err == nil && len(raw) == 64

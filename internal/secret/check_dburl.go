@@ -34,7 +34,7 @@ func ruleDatabaseURL() Rule {
 			"redis://", "rediss://", "amqp://", "amqps://"},
 		Pattern: `(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?)://` +
 			`[^:/?#\s@"'<>]*:(?P<secret>[^@/?#\s"'<>]+)@[^\s/?#"'<>:,;]+`,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, match []byte) (string, bool) {
 			m := dbURLParts.FindSubmatch(match)
 			if m == nil {

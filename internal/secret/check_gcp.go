@@ -28,7 +28,7 @@ func ruleGCPServiceAccountKey() Rule {
 			`(?P<secret>[A-Za-z0-9+/=\\]{64,}?)(?:\\n)?-----END (?:RSA )?PRIVATE KEY-----(?:\\n)?"`,
 		Span:       8 << 10,
 		Entropy:    4.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }
 
@@ -51,6 +51,6 @@ func ruleGCPAPIKey() Rule {
 		Keywords:   []string{"aiza"},
 		Pattern:    `\b(?P<secret>AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$)`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

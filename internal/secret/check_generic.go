@@ -2,6 +2,8 @@ package secret
 
 import (
 	"bytes"
+	"encoding/base64"
+	"strings"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -18,10 +20,12 @@ const genericNames = `(?:password|passwd|secret|token|api[_.-]?key|apikey|access
 //
 // The value must be a quoted string or an unquoted value ending the line,
 // 8 to 256 characters without spaces, of entropy ≥ 3.0 (≥ 3.5 from 20
-// characters on, unless hexadecimal). Names that describe rather than hold a secret (…_name,
-// …_file, …_url, …_id, …Ref, token_type, public keys) and values that look
-// like identifiers, paths, URLs, placeholders or keyboard patterns are
-// allowed.
+// characters on, unless hexadecimal). Allowed: names that describe rather
+// than hold a secret (…_name, …_file, …_url, …_id, …Ref, token_type, public
+// keys); values that read as code or words (identifiers, &pointers,
+// "serviceaccount1"), paths, URLs, numbers, placeholders, keyboard patterns,
+// and base64 whose decoded text is itself such a value ("c2VjcmV0" is
+// "secret").
 func ruleGenericSecret() Rule {
 	return Rule{
 		Meta: check.Meta{
@@ -41,15 +45,15 @@ func ruleGenericSecret() Rule {
 			`(?:"(?P<secret>[^"\s\\]{8,256})"|'(?P<secret>[^'\s\\]{8,256})'|` +
 			"`(?P<secret>[^`\\s]{8,256})`|" +
 			`(?P<secret>[^\s"'` + "`" + `,;(){}\[\]<>]{8,256})[ \t]*(?:#.*)?$)`,
-		Anchored: true,
-		Accept:   secretAssignment,
-		Entropy:  3.0,
-		Allowlists: []Allowlist{placeholders(), {Stopwords: []string{
-			"password", "passw0rd", "secret", "token", "apikey", "api_key", "12345", "abcdef", "qwerty",
-			"letmein", "hunter2", "foobar", "lorem", "default", "insecure", "localhost",
-		}}},
+		Anchored:   true,
+		Accept:     secretAssignment,
+		Entropy:    3.0,
+		Allowlists: append(placeholders(), Allowlist{Stopwords: genericStopwords()}),
 		Verify: func(secret, match []byte) (string, bool) {
-			if describesSecret(match) || looksLikeIdentifier(secret) || isNumber(secret) || lowVariety(secret) {
+			if describesSecret(match) || !plausibleSecret(secret) {
+				return "", false
+			}
+			if !quoted(secret, match) && codeReference(secret) {
 				return "", false
 			}
 			// Long values must be denser, except hex, whose alphabet caps
@@ -57,9 +61,60 @@ func ruleGenericSecret() Rule {
 			if len(secret) >= 20 && !isHex(secret) && entropy(secret) < 3.5 {
 				return "", false
 			}
+			if text, ok := base64Text(secret); ok && !plausibleSecret(text) {
+				return "", false
+			}
 			return "", true
 		},
 	}
+}
+
+// genericStopwords mark a value assigned to a secret-looking name as a
+// stand-in or a well-known weak example.
+func genericStopwords() []string {
+	return []string{
+		"password", "passw0rd", "p4ssw0rd", "pa55w0rd", "secret", "s3cr3t", "token", "t0k3n",
+		"apikey", "api_key", "12345", "abcdef", "qwerty", "letmein", "hunter2", "foobar", "lorem",
+		"default", "insecure", "localhost",
+	}
+}
+
+// plausibleSecret reports whether a value could be a generated or chosen
+// secret rather than code, words, a path, a number, a template ({…}), a
+// placeholder or a keyboard pattern.
+func plausibleSecret(v []byte) bool {
+	if looksLikeIdentifier(v) || isNumber(v) || lowVariety(v) || bytes.ContainsAny(v, " {}") {
+		return false
+	}
+	lower := bytes.ToLower(v)
+	for _, words := range [][]string{placeholderWords(), genericStopwords()} {
+		for _, w := range words {
+			if bytes.Contains(lower, []byte(w)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// base64Text decodes a base64 value whose content is printable text, such
+// as the data of a Kubernetes Secret; random bytes are not text.
+func base64Text(v []byte) ([]byte, bool) {
+	if len(v)%4 != 0 {
+		return nil, false
+	}
+	raw := make([]byte, base64.StdEncoding.DecodedLen(len(v)))
+	n, err := base64.StdEncoding.Decode(raw, v)
+	if err != nil || n == 0 {
+		return nil, false
+	}
+	raw = bytes.TrimSpace(raw[:n])
+	for _, c := range raw {
+		if c < 0x20 || c > 0x7e {
+			return nil, false
+		}
+	}
+	return raw, true
 }
 
 // secretAssignment reports whether the word holding a keyword hit is a name
@@ -130,29 +185,100 @@ func describesSecret(match []byte) bool {
 }
 
 // looksLikeIdentifier reports whether a value reads as code or words rather
-// than a generated secret: letters and _ . - : only, or a path or URL.
+// than a generated secret: a path or URL; or, after a leading & or * (an
+// address or a dereference), words separated by _ . - : or /, each made of
+// letters in one case or in camelCase (random letters switch case all the
+// time) and at most four trailing digits: "&tc.optional",
+// "serviceaccount1", "node1-node2-only", "example.io/credential-id".
 func looksLikeIdentifier(v []byte) bool {
 	if bytes.Contains(v, []byte("://")) || bytes.HasPrefix(v, []byte("/")) ||
 		bytes.HasPrefix(v, []byte("./")) || bytes.HasPrefix(v, []byte("~/")) {
 		return true
 	}
-	for _, c := range v {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '.', c == '-', c == ':':
-		default:
+	v = bytes.TrimLeft(v, "&*")
+	words := 0
+	for w := range bytes.FieldsFuncSeq(v, func(r rune) bool { return strings.ContainsRune("_.-:/", r) }) {
+		if !isWord(w) {
+			return false
+		}
+		words++
+	}
+	return words > 0
+}
+
+// quoted reports whether the secret stands in quotes in the match (the
+// pattern takes it from the end of the match).
+func quoted(secret, match []byte) bool {
+	i := bytes.LastIndex(match, secret)
+	return i > 0 && bytes.IndexByte([]byte("\"'`"), match[i-1]) >= 0
+}
+
+// codeReference reports whether an unquoted value is an expression in code:
+// identifiers joined by dots, two or more of them words in camelCase,
+// PascalCase or one case ("clientCfg.TLSClientConfig.KeyFile").
+func codeReference(v []byte) bool {
+	words := 0
+	for seg := range bytes.SplitSeq(v, []byte(".")) {
+		if !isIdentifier(seg) {
+			return false
+		}
+		if isCamelWord(seg) {
+			words++
+		}
+	}
+	return words >= 2
+}
+
+func isIdentifier(s []byte) bool {
+	if len(s) == 0 || '0' <= s[0] && s[0] <= '9' {
+		return false
+	}
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
 			return false
 		}
 	}
 	return true
 }
 
-func isHex(v []byte) bool {
-	for _, c := range v {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+// isCamelWord reports whether s is letters (and up to four trailing
+// digits) where a new capitalised word starts at most every third letter.
+func isCamelWord(s []byte) bool {
+	body := bytes.TrimRight(s, "0123456789")
+	if len(s)-len(body) > 4 || len(body) == 0 {
+		return false
+	}
+	starts := 0
+	for i, c := range body {
+		upper := 'A' <= c && c <= 'Z'
+		if !upper && !('a' <= c && c <= 'z') {
 			return false
 		}
+		if upper && i > 0 && 'a' <= body[i-1] && body[i-1] <= 'z' {
+			starts++
+		}
 	}
-	return true
+	return starts*3 <= len(body)
+}
+
+// isWord reports whether w is letters in one case or camelCase followed by
+// at most four digits.
+func isWord(w []byte) bool {
+	body := bytes.TrimRight(w, "0123456789")
+	if len(w)-len(body) > 4 || len(body) == 0 {
+		return false
+	}
+	switches := 0
+	for i, c := range body {
+		upper := 'A' <= c && c <= 'Z'
+		if !upper && !('a' <= c && c <= 'z') {
+			return false
+		}
+		if i > 0 && upper != ('A' <= body[i-1] && body[i-1] <= 'Z') {
+			switches++
+		}
+	}
+	return switches*3 <= len(body)
 }
 
 // isNumber reports whether a value is a numeric literal that fits a machine
@@ -164,6 +290,15 @@ func isNumber(v []byte) bool {
 	}
 	for _, c := range v {
 		if !('0' <= c && c <= '9' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(v []byte) bool {
+	for _, c := range v {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
 			return false
 		}
 	}

@@ -29,7 +29,7 @@ func ruleGitHubToken() Rule {
 		Pattern: `\b(?P<secret>(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\b|` +
 			`\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, _ []byte) (string, bool) {
 			for _, k := range []struct{ prefix, label string }{
 				{"ghp_", "GitHub personal access token"},
@@ -68,6 +68,6 @@ func ruleGitLabToken() Rule {
 		Keywords:   []string{"glpat-"},
 		Pattern:    `\b(?P<secret>glpat-[0-9A-Za-z_-]{20,}(?:\.[0-9A-Za-z_-]+)*)`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

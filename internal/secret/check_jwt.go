@@ -77,7 +77,7 @@ func ruleJWT() Rule {
 		Keywords:   []string{"eyj"},
 		Pattern:    jwtPattern,
 		Entropy:    3.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, _ []byte) (string, bool) {
 			claims, ok := jwtClaims(secret)
 			return "", ok && !isServiceAccountToken(claims)
@@ -105,7 +105,7 @@ func ruleKubernetesSAToken() Rule {
 		Keywords:   []string{"eyj"},
 		Pattern:    jwtPattern,
 		Entropy:    3.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, _ []byte) (string, bool) {
 			claims, ok := jwtClaims(secret)
 			return "", ok && isServiceAccountToken(claims)

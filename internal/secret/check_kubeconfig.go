@@ -11,7 +11,8 @@ import (
 // "current-context:") for credentials embedded in users[].user:
 // client-key-data, token, password, and the access-token, id-token and
 // refresh-token of auth providers. References to files (client-key:,
-// tokenFile:) and values such as DATA+OMITTED or REDACTED are allowed.
+// tokenFile:), values such as DATA+OMITTED or REDACTED, and tokens that
+// read as words ("localhost-match-with-port") are allowed.
 func ruleKubeconfigCredential() Rule {
 	return Rule{
 		Meta: check.Meta{
@@ -30,7 +31,7 @@ func ruleKubeconfigCredential() Rule {
 		Requires: []string{"kind: config", "current-context:"},
 		Pattern: `(?m)^[ \t-]*(?P<field>client-key-data|token|password|access-token|id-token|refresh-token)[ \t]*:[ \t]*["']?` +
 			`(?P<secret>[^\s"'#]{6,})`,
-		Allowlists: []Allowlist{placeholders(), {Stopwords: []string{"data+omitted"}}},
+		Allowlists: append(placeholders(), Allowlist{Stopwords: []string{"data+omitted"}}),
 		Verify: func(secret, match []byte) (string, bool) {
 			field := bytes.TrimLeft(match, " \t-")
 			field = field[:bytes.IndexByte(field, ':')]
@@ -41,7 +42,7 @@ func ruleKubeconfigCredential() Rule {
 			case "password":
 				return "kubeconfig password", !lowVariety(secret)
 			default:
-				return "kubeconfig bearer token", len(secret) >= 16 && !lowVariety(secret)
+				return "kubeconfig bearer token", len(secret) >= 16 && !lowVariety(secret) && !looksLikeIdentifier(secret)
 			}
 		},
 	}

@@ -120,7 +120,7 @@ func rulePrivateKey() Rule {
 		Multiline:  true,
 		Span:       8 << 10,
 		Entropy:    4.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, match []byte) (string, bool) {
 			info, ok := inspectKey(secret, match)
 			return info.label, ok && !info.encrypted && info.kind != "OPENSSH "
@@ -143,7 +143,7 @@ func ruleEncryptedPrivateKey() Rule {
 		Multiline:  true,
 		Span:       8 << 10,
 		Entropy:    4.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, match []byte) (string, bool) {
 			info, ok := inspectKey(secret, match)
 			return info.label, ok && info.encrypted
@@ -164,7 +164,7 @@ func ruleOpenSSHPrivateKey() Rule {
 		Multiline:  true,
 		Span:       8 << 10,
 		Entropy:    4.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 		Verify: func(secret, match []byte) (string, bool) {
 			info, ok := inspectKey(secret, match)
 			return info.label, ok && !info.encrypted && info.kind == "OPENSSH "

@@ -26,7 +26,7 @@ func ruleNPMToken() Rule {
 		Pattern: `\b(?P<secret>npm_[A-Za-z0-9]{36})\b|` +
 			`_authToken\s*=\s*["']?(?P<secret>[^\s"'$][^\s"']{7,})`,
 		Entropy:    3.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }
 
@@ -50,6 +50,6 @@ func rulePyPIToken() Rule {
 		Keywords:   []string{"pypi-ageichlwas5vcmc"},
 		Pattern:    `\b(?P<secret>pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

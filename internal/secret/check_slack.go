@@ -25,7 +25,7 @@ func ruleSlackToken() Rule {
 		Keywords:   []string{"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"},
 		Pattern:    `\b(?P<secret>xox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{10,250})`,
 		Entropy:    3.0,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }
 
@@ -48,6 +48,6 @@ func ruleSlackWebhook() Rule {
 		Keywords:   []string{"hooks.slack.com"},
 		Pattern:    `https://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<secret>T[A-Z0-9]{6,12}/[A-Z0-9]{8,12}/[A-Za-z0-9]{20,40})`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

@@ -25,6 +25,6 @@ func ruleStripeKey() Rule {
 		Keywords:   []string{"sk_live_", "rk_live_"},
 		Pattern:    `\b(?P<secret>(?:sk|rk)_live_[0-9A-Za-z]{20,247})\b`,
 		Entropy:    3.5,
-		Allowlists: []Allowlist{placeholders()},
+		Allowlists: placeholders(),
 	}
 }

@@ -76,25 +76,35 @@ func cwe259() finding.Reference {
 	return finding.Reference{Source: "CWE-259", URL: "https://cwe.mitre.org/data/definitions/259.html"}
 }
 
-// placeholders is the allowlist every built-in rule shares: values that
-// documentation, templates and tests use in place of a real secret.
-func placeholders() Allowlist {
-	return Allowlist{
-		Stopwords: []string{
-			"example", "placeholder", "xxxx", "changeme", "change_me", "change-me",
-			"dummy", "sample", "redacted", "omitted", "your_", "your-", "yourtoken",
-			"notreal", "not_real", "not-real", "not_a_real", "not-a-real", "test",
-		},
+// placeholders are the allowlists every built-in rule shares: values that
+// documentation, templates and tests use in place of a real secret, and
+// lines that say the value is not real.
+func placeholders() []Allowlist {
+	return []Allowlist{{
+		Stopwords: placeholderWords(),
 		Regexes: []string{
-			`\$\{[^}]*\}`,       // ${VAR}
-			`^\$[A-Za-z_({]`,    // $VAR, $(cmd)
-			`\{\{[^}]*\}\}`,     // {{ template }}
-			`<[A-Za-z0-9_ -]+>`, // <your-token>
-			`%[sdvq]`,           // printf verbs
-			`^[*.#xX-]+$`,       // ****, ..., xxxx
-			`\.\.\.`,            // truncated values
+			`\$\{[^}]*\}`,          // ${VAR}
+			`^\$[A-Za-z_({]`,       // $VAR, $(cmd)
+			`\{\{[^}]*\}\}`,        // {{ template }}
+			`<[A-Za-z0-9_ -]+>`,    // <your-token>
+			`^%[-+ #0-9.]*[sdvq]$`, // a printf verb: "%s"
+			`^%\([A-Za-z_]+\)s$`,   // Python's "%(password)s"
+			`^[*.#xX-]+$`,          // ****, ..., xxxx
+			`\.\.\.`,               // truncated values
 			`(?i)^(?:none|null|nil|true|false|undefined|empty|secret|password|passwd|token|string)$`,
 		},
+	}, {
+		Target:  targetLine,
+		Regexes: []string{`(?i)\b(?:fake|dummy)\b|not a real`},
+	}}
+}
+
+// placeholderWords mark a value as a stand-in when found in it.
+func placeholderWords() []string {
+	return []string{
+		"example", "placeholder", "xxxx", "changeme", "change_me", "change-me",
+		"dummy", "sample", "redacted", "omitted", "your_", "your-", "yourtoken",
+		"notreal", "not_real", "not-real", "not_a_real", "not-a-real", "test",
 	}
 }
 

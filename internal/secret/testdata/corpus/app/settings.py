@@ -1,8 +1,8 @@
 import os
 
 DEBUG = False
-SECRET_KEY = '9)Fc!*@P8kxZ3uQ(_)@%auKNoTPju6AIxM7kIz+HsvSlC3YZfi'
+SECRET_KEY = '&&h0w%doD-iHiDxT5f5UlO+cdRj07I6i9bHr(RF%z)0Q9*9AH!'
 DATABASES = {
-    "default": {"ENGINE": "django.db.backends.mysql", "URL": "mysql://shop:93L0Go7KRtY3suS62L@mysql.internal:3306/shop"},
+    "default": {"ENGINE": "django.db.backends.mysql", "URL": "mysql://shop:XHARfAuUqVJEYxmVdx@mysql.internal:3306/shop"},
 }
 ALLOWED_HOSTS = ["shop.internal"]

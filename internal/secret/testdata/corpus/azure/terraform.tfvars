@@ -1,2 +1,2 @@
 location = "westeurope"
-storage_account_key = "j/S7ZKA5lcxIPuQLKc0A55k4zsQ7aSUC4mpzaqCMp4E/i2KN+MqEUr0T5sZU5h6VoYfCuqT8XpGr7V6c18WdTg=="
+storage_account_key = "GtVckLRIJS1e9lIL0przEH6IWPwN2VHn/9KkC+V/cdmpJXksXCfU8MZJVzbe2JEBQs9C3/l/ztb6w3MB0yXpnQ=="

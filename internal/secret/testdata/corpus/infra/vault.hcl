@@ -3,6 +3,6 @@ storage "raft" {
 }
 seal "transit" {
   address    = "https://vault-root.internal:8200"
-  token      = "hvs.Ecqq1L7y5uCEaZyLEQTPFS1V"
+  token      = "hvs.fRHHy4Ggo8OoCkApfS3eCLjh"
   key_name   = "autounseal"
 }

@@ -1,3 +1,3 @@
 var builder = WebApplication.CreateBuilder(args);
-const string ApiSecret = "ZQoOpMkB21HQ8FdkNrljp1bABCNkNSFrsy4l";
+const string ApiSecret = "DTsjQieCP2WavIdHhJVq58EltnrMHEndCbwB";
 builder.Services.AddAuthentication();

@@ -1,4 +1,4 @@
 export const client = createClient({
   baseUrl: "https://search.internal",
-  accessKey: "UCyZLBlaSgTKJs2PjbvrIfV3z5DF",
+  accessKey: "edleRFk51umPvUZrkmp25Qgl6XNc",
 });

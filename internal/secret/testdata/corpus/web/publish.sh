@@ -1,3 +1,3 @@
 #!/bin/sh
-echo "//npm.pkg.github.com/:_authToken=6JIaw1qnIs15Lg9ayTKmDpHZKDSzbQ9JivaZmZkG" > ~/.npmrc
+echo "//npm.pkg.github.com/:_authToken=0rkL9DriW2fWVM4qszKVsHpuXhMSJcdV9CVitZSw" > ~/.npmrc
 npm publish

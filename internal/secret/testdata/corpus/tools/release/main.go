@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-github/v66/github"
 )
 
-const releaseToken = "ghp_TTRb6mro8pGb6tcJFVfTAfYZhbdWgyUwUJUt"
+const releaseToken = "ghp_SFf5koxfUF40PBHKOksQLl7P4tt99goiWaWU"
 
 func main() {
 	client := github.NewClient(nil).WithAuthToken(releaseToken)

@@ -1,7 +1,7 @@
 import { Loader } from "@googlemaps/js-api-loader";
 
 const loader = new Loader({
-  apiKey: "AIzaaHRbkh7BWBRrmZ3-R7xNfJ4NZ0arGCs_H1A",
+  apiKey: "AIzaVI2-SGmjdbnIyFHMQVmdfUinkGmf0pJTftz",
   version: "weekly",
 });
 
