@@ -22,7 +22,7 @@ func TestGenericSecret(t *testing.T) {
 		{`SECRET_KEY_BASE => "a3f9c2e7b1d4f6a8c0e2b5d7f9a1c3e5"`, true},
 		{`ADMIN_PASSWORD=qWxZrTyPlKmNbVcXaSdFgHjK`, true},                 // letters only, but random
 		{`VAULT_TOKEN=hvs.CAESIJnVCK8xQ2mLp9Zr7Tb4Wd1`, true},             // dotted, unquoted, random
-		{`password: VHIwdWI0ZG9yJjN4UTkh`, true},                         // base64 of a real-looking password
+		{`password: VHIwdWI0ZG9yJjN4UTkh`, true},                          // base64 of a real-looking password
 		{`auth_key = "Zq7Lm2Xc9Vb4Nk8Jh3Gf6Ds1" # rotated 2026-01`, true}, // trailing comment
 		// Names that describe a secret rather than hold one.
 		{`secret_name: payments-secret-v2`, false},
