@@ -4,8 +4,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"io/fs"
@@ -352,13 +357,16 @@ func TestScanDebianImageFromEverySource(t *testing.T) {
 		})
 	}
 
-	t.Run("registry by digest", func(t *testing.T) {
-		res, err := Scan(ctx, reg+"/fourc/debian@"+bi.digest, Options{Insecure: true, Now: testNow, NoSecrets: true})
+	t.Run("registry by digest, verify key", func(t *testing.T) {
+		res, err := Scan(ctx, reg+"/fourc/debian@"+bi.digest, Options{Insecure: true, Now: testNow, NoSecrets: true, VerifyKey: writePublicKey(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if hasFinding(res.Findings, tagOnly.ID, "") {
 			t.Error("a digest reference was reported as tag-only")
+		}
+		if !hasFinding(res.Findings, "FC-SIG-001", "has no Cosign signature") || res.Signature == nil || res.Signature.Verified() {
+			t.Errorf("unsigned image not reported: %v", summary(res.Findings))
 		}
 	})
 }
@@ -423,4 +431,22 @@ func checkDebianResult(t *testing.T, res *Result, bi builtImage) {
 	if !slices.ContainsFunc(res.Removed, func(r Removed) bool { return r.Path == "app/.env" && r.AddedIn == 1 && r.RemovedIn == 2 }) {
 		t.Errorf("removed = %+v, want app/.env added in 1, removed in 2", res.Removed)
 	}
+}
+
+// writePublicKey writes a fresh ECDSA public key as PEM, as cosign.pub.
+func writePublicKey(t testing.TB) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "cosign.pub")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
