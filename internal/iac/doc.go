@@ -14,4 +14,18 @@
 //
 // Checks are pure [check.Check] values over those models; [Checks] lists
 // their metadata for the catalogue.
+//
+// # Adding a check
+//
+//  1. Pick the model it inspects, or add one to model.go with an extractor
+//     in extract_aws.go, extract_gcp.go or extract_azure.go (and cfn.go
+//     for CloudFormation). Extractors read nodes only, so the same code
+//     serves HCL and plan JSON; set provider defaults for missing
+//     attributes and leave values unknown when they cannot be known.
+//  2. Write check_<name>.go: a comment naming the fields and the allowed
+//     values, then a function returning check.Check[*Model] with a new,
+//     hand-assigned FC-AWS/FC-GCP/FC-AZ ID.
+//  3. Add it to newCatalogue in checks.go.
+//  4. Add testdata/checks/<ID>/pass/ and testdata/checks/<ID>/fail/; the
+//     fixture test fails until both exist and behave.
 package iac
