@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -29,6 +31,7 @@ func main() {
 	cpu := flag.String("cpuprofile", "", "write a CPU profile")
 	pkgs := flag.String("packages", "", "write the package list (name version, one a line) here")
 	rootfs := flag.String("pack", "", "instead of scanning, pack this root file system tarball into a docker archive at REF")
+	trivy := flag.String("compare-trivy", "", "instead of scanning, compare the package list REF (from -packages) with this trivy JSON report")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: image-bench [-db FILE] [-insecure] REF")
@@ -36,6 +39,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *trivy != "" {
+		if err := compare(flag.Arg(0), *trivy); err != nil {
+			fmt.Fprintln(os.Stderr, "image-bench:", err)
+			os.Exit(2)
+		}
+		return
+	}
 	if *rootfs != "" {
 		if err := pack(*rootfs, flag.Arg(0)); err != nil {
 			fmt.Fprintln(os.Stderr, "image-bench:", err)
@@ -123,4 +133,68 @@ func pack(rootfs, out string) error {
 		return err
 	}
 	return tarball.WriteToFile(out, tag, img)
+}
+
+// compare prints how the package list of fourc (lines "name version")
+// and the packages of a trivy JSON report differ.
+func compare(fourcList, trivyJSON string) error {
+	data, err := os.ReadFile(fourcList)
+	if err != nil {
+		return err
+	}
+	ours := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line != "" {
+			ours[line] = true
+		}
+	}
+	raw, err := os.ReadFile(trivyJSON)
+	if err != nil {
+		return err
+	}
+	var rep struct {
+		Results []struct {
+			Packages []struct {
+				Name, Version, Release string
+				Epoch                  int
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return fmt.Errorf("parsing %s: %w", trivyJSON, err)
+	}
+	theirs := map[string]bool{}
+	for _, r := range rep.Results {
+		for _, p := range r.Packages {
+			v := p.Version
+			if p.Release != "" {
+				v += "-" + p.Release
+			}
+			if p.Epoch > 0 {
+				v = fmt.Sprintf("%d:%s", p.Epoch, v)
+			}
+			theirs[p.Name+" "+v] = true
+		}
+	}
+	var onlyOurs, onlyTheirs []string
+	for k := range ours {
+		if !theirs[k] {
+			onlyOurs = append(onlyOurs, k)
+		}
+	}
+	for k := range theirs {
+		if !ours[k] {
+			onlyTheirs = append(onlyTheirs, k)
+		}
+	}
+	slices.Sort(onlyOurs)
+	slices.Sort(onlyTheirs)
+	fmt.Printf("packages: fourc %d, trivy %d, in both %d\n", len(ours), len(theirs), len(ours)-len(onlyOurs))
+	for _, k := range onlyOurs {
+		fmt.Printf("  only fourc: %s\n", k)
+	}
+	for _, k := range onlyTheirs {
+		fmt.Printf("  only trivy: %s\n", k)
+	}
+	return nil
 }

@@ -61,9 +61,17 @@ func secretFindings(det *secret.Detector, res *Result, v *View, hits []secretHit
 		}
 		loc := layerLocation(e.Path, res.Layers, e.Layer)
 		loc.StartLine = h.match.Line
-		out = append(out, det.Finding(h.match, res.resource(), loc, where))
+		out = append(out, inContainer(det.Finding(h.match, res.resource(), loc, where)))
 	}
 	return out
+}
+
+// inContainer moves a secret finding to the Container layer: a secret
+// baked into an image ships with every copy of it, whatever the source
+// tree it came from.
+func inContainer(f finding.Finding) finding.Finding {
+	f.Layer = finding.LayerContainer
+	return f
 }
 
 // configSecrets searches the image configuration: environment variables,
@@ -72,7 +80,7 @@ func configSecrets(det *secret.Detector, res *Result, cfg *v1.ConfigFile) []find
 	var out []finding.Finding
 	scan := func(data, where, object string) {
 		for _, m := range det.Scan([]byte(data)) {
-			out = append(out, det.Finding(m, res.resource(), finding.Location{Object: object}, where))
+			out = append(out, inContainer(det.Finding(m, res.resource(), finding.Location{Object: object}, where)))
 		}
 	}
 	for _, e := range cfg.Config.Env {
