@@ -180,6 +180,13 @@ func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p st
 		}
 		pkg.Relationship = rel.of(pkg)
 		pkgs = append(pkgs, pkg)
+		if e.Name() == gomod.Name && pkg.Name == "stdlib" {
+			// The go (or toolchain) directive also names the go command
+			// that builds the module: OSV files its bugs under "toolchain".
+			tc := pkg
+			tc.Name, tc.PURL = "toolchain", goPURL("toolchain", pkg.Version)
+			pkgs = append(pkgs, tc)
+		}
 	}
 	return pkgs, nil
 }

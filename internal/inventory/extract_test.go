@@ -144,3 +144,33 @@ func TestBadInputIsSkipped(t *testing.T) {
 		}
 	}
 }
+
+// FuzzExtract feeds arbitrary bytes to every extractor under the file
+// names they want; none may panic past extractOne's recovery or hang.
+func FuzzExtract(f *testing.F) {
+	names := []string{"go.mod", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt",
+		"poetry.lock", "Pipfile.lock", "uv.lock", "pom.xml", "gradle.lockfile", "Cargo.lock", "Gemfile.lock",
+		"composer.lock", "packages.lock.json", "packages.config", "bun.lock", "pdm.lock"}
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "tree", "*", "*"))
+	for i, s := range seeds {
+		if data, err := os.ReadFile(s); err == nil {
+			f.Add(uint8(i), data)
+		}
+	}
+	x := newExtractor(f)
+	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		name := names[int(which)%len(names)]
+		fsys := fstest.MapFS{name: {Data: data}, "package.json": {Data: data}, "composer.json": {Data: data}}
+		pkgs, skipped := x.Extract(context.Background(), fsys, []string{name})
+		for _, p := range pkgs {
+			if p.Location.Path != name {
+				t.Errorf("package %v located in %q, want %q", p, p.Location.Path, name)
+			}
+		}
+		for _, s := range skipped {
+			if s.Reason == "" {
+				t.Errorf("skipped without a reason: %+v", s)
+			}
+		}
+	})
+}

@@ -86,3 +86,15 @@ func FuzzParse(f *testing.F) {
 		s.Applies("CVE-2023-39325", "pkg:golang/golang.org/x/net@v0.16.0")
 	})
 }
+
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "openvex.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := Parse(data, "x"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

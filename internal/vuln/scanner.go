@@ -226,7 +226,11 @@ func (s *Scanner) newFinding(v Vulnerability, viol check.Violation) finding.Find
 	loc := finding.Location{Path: v.Package.Location.Path, StartLine: v.Package.Location.Line}
 	f := s.check.Finding(res, loc, viol)
 	f.Severity = v.Severity
-	if v.FixedVersion != "" {
+	switch {
+	case v.FixedVersion == "":
+	case v.Package.Ecosystem == "Go" && (v.Package.Name == "stdlib" || v.Package.Name == "toolchain"):
+		f.Remediation = fmt.Sprintf("Build with Go %s or later (raise the go or toolchain directive, or rebuild the binary).", v.FixedVersion)
+	default:
 		f.Remediation = fmt.Sprintf("Upgrade %s to %s or later.", v.Package.Name, displayVersion(v.Package.Ecosystem, v.FixedVersion))
 	}
 	f.References = append(slices.Clone(f.References), finding.Reference{Source: "OSV " + v.ID, URL: "https://osv.dev/vulnerability/" + v.ID})

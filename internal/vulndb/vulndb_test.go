@@ -471,3 +471,23 @@ func TestNormalizeName(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseRecord(f *testing.F) {
+	for _, v := range realRecords(f, 20) {
+		f.Add(v)
+	}
+	f.Add([]byte(`{"id":"X-1","affected":[{"package":{"ecosystem":"npm","name":"a"},"versions":["1"]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, compact, err := ParseRecord(data)
+		if err != nil {
+			return
+		}
+		if !idPattern.MatchString(r.ID) || !json.Valid(compact) {
+			t.Fatalf("accepted record with id %q or invalid compact JSON", r.ID)
+		}
+		r2, _, err := ParseRecord(compact)
+		if err != nil || r2.ID != r.ID {
+			t.Fatalf("compacted record does not parse back: %v", err)
+		}
+	})
+}
