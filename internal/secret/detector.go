@@ -145,7 +145,9 @@ func compileRule(r Rule) (*compiledRule, error) {
 		}
 		c.re = re
 		if r.Anchored {
-			c.re = regexp.MustCompile(`^(?:` + r.Pattern + `)`) // r.Pattern compiled above
+			if c.re, err = compileRE(`^(?:` + r.Pattern + `)`); err != nil {
+				return nil, err
+			}
 		}
 		for i, n := range c.re.SubexpNames() {
 			if n == "secret" {
