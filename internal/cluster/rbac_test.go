@@ -1,0 +1,160 @@
+package cluster
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+func TestParseResource(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Request
+	}{
+		{"pods", Request{Resource: "pods"}},
+		{"pods/exec", Request{Resource: "pods", Subresource: "exec"}},
+		{"deployments", Request{Group: "apps", Resource: "deployments"}},
+		{"deployments.apps/scale", Request{Group: "apps", Resource: "deployments", Subresource: "scale"}},
+		{"widgets.example.com", Request{Group: "example.com", Resource: "widgets"}},
+		{"widgets", Request{Resource: "widgets", AnyGroup: true}},
+		{"/metrics", Request{Resource: "/metrics"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, ParseResource(tt.in)); diff != "" {
+			t.Errorf("ParseResource(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestClusterRoleRulesAggregation(t *testing.T) {
+	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
+	resources := func(rules []rbacv1.PolicyRule) []string {
+		var out []string
+		for _, x := range rules {
+			out = append(out, x.Resources...)
+		}
+		return out
+	}
+	tests := []struct {
+		role string
+		want []string
+	}{
+		// admin ← edit (← edit-apps, view) ; view ← admin (cycle)
+		{"admin", []string{"pods/exec", "deployments", "*/scale", "pods", "deployments"}},
+		{"edit", []string{"deployments", "*/scale", "pods", "deployments", "pods/exec"}},
+		{"view", []string{"pods", "deployments", "pods/exec", "deployments", "*/scale"}},
+		{"metrics", []string{"secrets", "widgets"}},
+		{"does-not-exist", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, resources(r.ClusterRoleRules(tt.role))); diff != "" {
+			t.Errorf("ClusterRoleRules(%q) resources (-want +got):\n%s", tt.role, diff)
+		}
+	}
+}
+
+func TestWhoCan(t *testing.T) {
+	snap := manifestSnapshot(t, "testdata/rbac/cluster.yaml")
+	masters := Subject{Kind: "Group", Name: "system:masters", Via: []string{`ClusterRoleBinding "cluster-admin" → ClusterRole "cluster-admin"`}}
+	devsVia := []string{`RoleBinding "shop/devs-admin" → ClusterRole "admin"`}
+	tests := []struct {
+		verb, resource, ns string
+		want               []Subject
+	}{
+		{"create", "pods/exec", "shop", []Subject{
+			{Kind: "User", Name: "alice", Via: devsVia},
+			{Kind: "Group", Name: "devs", Via: devsVia},
+			masters,
+			// view aggregates admin in this world, so every service account of shop gets it
+			{Kind: "Group", Name: "system:serviceaccounts:shop", Via: []string{`RoleBinding "shop/all-sa-view" → ClusterRole "view"`}},
+		}},
+		{"create", "pods/exec", "", []Subject{masters}},
+		{"create", "pods/exec", "billing", []Subject{masters}},
+		{"update", "deployments/scale", "shop", []Subject{
+			{Kind: "User", Name: "alice", Via: devsVia},
+			{Kind: "Group", Name: "devs", Via: devsVia},
+			masters,
+			{Kind: "Group", Name: "system:serviceaccounts:shop", Via: []string{`RoleBinding "shop/all-sa-view" → ClusterRole "view"`}},
+		}},
+		{"get", "secrets", "shop", []Subject{
+			{Kind: "User", Name: "system:serviceaccount:shop:worker", Via: []string{`RoleBinding "shop/api-secrets" → Role "shop/secrets"`}},
+			masters,
+			{Kind: "ServiceAccount", Name: "api", Namespace: "shop", Via: []string{`RoleBinding "shop/api-secrets" → Role "shop/secrets"`}},
+		}},
+		// resourceNames limit the rule to one Secret: not "get secrets"
+		{"get", "secrets", "", []Subject{masters}},
+		{"get", "/metrics", "", []Subject{masters, {Kind: "ServiceAccount", Name: "prometheus", Namespace: "monitoring", Via: []string{`ClusterRoleBinding "prometheus" → ClusterRole "metrics"`}}}},
+		{"get", "/debug/pprof", "", []Subject{masters, {Kind: "ServiceAccount", Name: "prometheus", Namespace: "monitoring", Via: []string{`ClusterRoleBinding "prometheus" → ClusterRole "metrics"`}}}},
+		{"post", "/metrics", "", []Subject{masters}},
+		{"list", "widgets", "", []Subject{masters, {Kind: "ServiceAccount", Name: "prometheus", Namespace: "monitoring", Via: []string{`ClusterRoleBinding "prometheus" → ClusterRole "metrics"`}}}},
+		{"list", "widgets.other.io", "", []Subject{masters}},
+	}
+	for _, tt := range tests {
+		got := WhoCan(snap, tt.verb, tt.resource, tt.ns)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("WhoCan(%s %s -n %q) (-want +got):\n%s", tt.verb, tt.resource, tt.ns, diff)
+		}
+	}
+}
+
+func TestCanThroughImplicitGroups(t *testing.T) {
+	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
+	listPods := Request{Verb: "list", Resource: "pods", Namespace: "shop"}
+	getSecrets := Request{Verb: "get", Resource: "secrets", Namespace: "shop"}
+	tests := []struct {
+		s    Subject
+		req  Request
+		want bool
+	}{
+		{ServiceAccount("shop", "anything"), listPods, true},     // system:serviceaccounts:shop → view
+		{ServiceAccount("billing", "anything"), listPods, false}, // other namespace's group
+		{ServiceAccount("shop", "worker"), getSecrets, true},     // bound as a User name
+		{ServiceAccount("shop", "api"), getSecrets, true},        // namespace defaulted from the binding
+		{ServiceAccount("billing", "api"), getSecrets, false},
+		{Subject{Kind: "User", Name: "mallory"}, getSecrets, false}, // broken and dangling bindings grant nothing
+		{Subject{Kind: "User", Name: "bob"}, listPods, false},
+		{Subject{Kind: "Group", Name: "devs"}, listPods, true},
+		{Subject{Kind: "Group", Name: "system:masters"}, Request{Verb: "*", Group: "*", Resource: "*"}, true},
+		{Subject{Kind: "Group", Name: "devs"}, Request{Verb: "*", Group: "*", Resource: "*", Namespace: "shop"}, false},
+	}
+	for _, tt := range tests {
+		if got, _ := r.Can(tt.s, tt.req); got != tt.want {
+			t.Errorf("Can(%s, %+v) = %v, want %v", tt.s, tt.req, got, tt.want)
+		}
+	}
+}
+
+func TestPermissionsAndSubjects(t *testing.T) {
+	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
+	got := r.Permissions(ServiceAccount("shop", "api"))
+	var via []string
+	for _, g := range got {
+		if g.Namespace != "shop" {
+			t.Errorf("grant outside shop: %+v", g)
+		}
+		via = append(via, g.Via)
+	}
+	want := []string{
+		// view's own rule, admin's and edit-apps' (through edit)
+		`RoleBinding "shop/all-sa-view" → ClusterRole "view"`,
+		`RoleBinding "shop/all-sa-view" → ClusterRole "view"`,
+		`RoleBinding "shop/all-sa-view" → ClusterRole "view"`,
+		`RoleBinding "shop/api-secrets" → Role "shop/secrets"`,
+	}
+	if diff := cmp.Diff(want, via); diff != "" {
+		t.Errorf("Permissions (-want +got):\n%s", diff)
+	}
+	var names []string
+	for _, s := range r.Subjects() {
+		names = append(names, s.String())
+	}
+	wantNames := []string{
+		`User "alice"`, `User "mallory"`, `User "system:serviceaccount:shop:worker"`,
+		`Group "devs"`, `Group "system:masters"`, `Group "system:serviceaccounts:shop"`,
+		`ServiceAccount "monitoring/prometheus"`, `ServiceAccount "shop/api"`,
+	}
+	if diff := cmp.Diff(wantNames, names); diff != "" {
+		t.Errorf("Subjects (-want +got):\n%s", diff)
+	}
+}
