@@ -252,3 +252,34 @@ type failingGetter struct{}
 func (failingGetter) ConfigMapData(context.Context, string, string) (map[string]string, error) {
 	return nil, errors.New("forbidden")
 }
+
+func TestPlatform(t *testing.T) {
+	for _, tc := range []struct {
+		labels map[string]string
+		want   string
+	}{
+		{map[string]string{"eks.amazonaws.com/nodegroup": "ng-1"}, "eks"},
+		{map[string]string{"cloud.google.com/gke-nodepool": "default-pool"}, "gke"},
+		{map[string]string{"kubernetes.azure.com/cluster": "c"}, "aks"},
+		{map[string]string{"node.kubernetes.io/instance-type": "k3s"}, "k3s"},
+		{map[string]string{"node-role.kubernetes.io/control-plane": ""}, "kubeadm"},
+		{map[string]string{}, ""},
+	} {
+		if got := controlplane.PlatformFromNodeLabels(tc.labels); got.Name != tc.want {
+			t.Errorf("PlatformFromNodeLabels(%v) = %q, want %q", tc.labels, got.Name, tc.want)
+		}
+	}
+	// A K3s node: the platform is reported and the embedded control plane
+	// is said to be out of sight.
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "etc/rancher/k3s"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "etc/rancher/k3s/config.yaml"), []byte("write-kubeconfig-mode: \"0600\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, skipped, facts := scanFixture(t, dir, controlplane.Options{})
+	if facts["platform"] != "K3s" || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "inside the k3s process") {
+		t.Errorf("facts %v, skipped %v", facts, skipped)
+	}
+}

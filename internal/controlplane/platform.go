@@ -95,6 +95,12 @@ func PlatformFromNodeLabels(labels map[string]string) Platform {
 			return Platform{Name: "aks", Managed: true, Evidence: "node label " + k}
 		}
 	}
+	switch labels["node.kubernetes.io/instance-type"] {
+	case "k3s":
+		return Platform{Name: "k3s", Evidence: "node label node.kubernetes.io/instance-type=k3s"}
+	case "rke2":
+		return Platform{Name: "rke2", Evidence: "node label node.kubernetes.io/instance-type=rke2"}
+	}
 	if _, ok := labels["node-role.kubernetes.io/control-plane"]; ok {
 		return Platform{Name: "kubeadm", Evidence: "node label node-role.kubernetes.io/control-plane"}
 	}

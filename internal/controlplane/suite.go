@@ -223,6 +223,9 @@ func Discover(n *host.Node) ([]*ComponentConfig, []finding.Skipped) {
 	if found[Kubelet] == nil {
 		delete(found, Kubelet)
 	}
+	if platform.Name == "k3s" && found[APIServer] == nil {
+		skip(platform.Evidence, "K3s runs the API server, controller manager and scheduler inside the k3s process with its own defaults; their flags are not visible on the node, so only the kubelet and node files are checked")
+	}
 	if platform.Name == "" && len(found) == 0 {
 		return nil, skipped // not a Kubernetes node
 	}

@@ -8,8 +8,13 @@ import (
 // SSHDConfigPath is where OpenSSH's server reads its configuration.
 const SSHDConfigPath = "/etc/ssh/sshd_config"
 
-// maxIncludeDepth bounds nested Include directives (sshd allows 16).
-const maxIncludeDepth = 16
+// maxIncludeDepth bounds nested Include directives (sshd allows 16), and
+// maxIncludedFiles the files one configuration may pull in, so that a
+// configuration including itself through globs stays cheap.
+const (
+	maxIncludeDepth  = 16
+	maxIncludedFiles = 128
+)
 
 // SSHSetting is one keyword's value and where it was read.
 type SSHSetting struct {
@@ -58,15 +63,24 @@ func ReadSSHDConfig(n *Node) *SSHDConfig {
 	}
 	c.Present = true
 	var match string
-	c.read(n, SSHDConfigPath, &match, 0)
+	reads := 0
+	c.read(n, SSHDConfigPath, &match, map[string]bool{}, &reads)
 	return c
 }
 
-func (c *SSHDConfig) read(n *Node, file string, match *string, depth int) {
-	data, err := n.ReadFile(file, 1<<20)
-	if err != nil || depth > maxIncludeDepth {
+// read reads one file; stack holds the files being read (a file never
+// includes itself), reads counts every file read.
+func (c *SSHDConfig) read(n *Node, file string, match *string, stack map[string]bool, reads *int) {
+	if stack[file] || len(stack) > maxIncludeDepth || *reads >= maxIncludedFiles {
 		return
 	}
+	*reads++
+	data, err := n.ReadFile(file, 1<<20)
+	if err != nil {
+		return
+	}
+	stack[file] = true
+	defer delete(stack, file)
 	for i, raw := range strings.Split(string(data), "\n") {
 		key, value := splitSSHLine(raw)
 		if key == "" {
@@ -83,7 +97,7 @@ func (c *SSHDConfig) read(n *Node, file string, match *string, depth int) {
 				}
 				files, _ := n.Glob(pat)
 				for _, f := range files {
-					c.read(n, f, match, depth+1)
+					c.read(n, f, match, stack, reads)
 				}
 			}
 			continue
