@@ -26,8 +26,8 @@ K8S=k8s.io/kubernetes@v1.37.2
 WHAT=${1:-all}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
-for tool in zip /usr/bin/time; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install zip time)" >&2; exit 2; }
+for tool in zip bc /usr/bin/time; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install zip bc time)" >&2; exit 2; }
 done
 mkdir -p "$BIN" "$WORK"
 
@@ -66,10 +66,12 @@ measure() {
 	shift 2
 	local rc=0
 	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
-	local wall rss
+	local wall rss user sys
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")
-	printf '%-28s wall %8s   peak RSS %7d MB   exit %d\n' "$name" "$wall" $((rss / 1024)) "$rc"
+	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
+	sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/$name.time")
+	printf '%-22s wall %8s   cpu %7.2f s   peak RSS %6d MB   exit %d\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$rc"
 }
 
 # --- (a) a large real Go module tree ----------------------------------------

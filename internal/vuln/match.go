@@ -11,9 +11,11 @@ package vuln
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/osv-scalibr/semantic"
 
@@ -59,19 +61,58 @@ type Vulnerability struct {
 // IDs returns the primary ID followed by the aliases.
 func (v Vulnerability) IDs() []string { return append([]string{v.ID}, v.Aliases...) }
 
-// Matcher matches packages against a Source.
+// Matcher matches packages against a Source. It is safe for concurrent use.
 type Matcher struct {
 	src Source
+	// versions caches parsed versions: records repeat the same range
+	// events for every package version matched against them.
+	versions sync.Map // versionKey → parsed
+}
+
+type versionKey struct{ rangeType, eco, raw string }
+
+type parsed struct {
+	v   semantic.Version
+	err error
 }
 
 // NewMatcher returns a matcher reading records from src.
 func NewMatcher(src Source) *Matcher { return &Matcher{src: src} }
 
+// parse parses a version for a range type and ecosystem through the cache.
+func (m *Matcher) parse(rangeType, eco, raw string) (semantic.Version, error) {
+	k := versionKey{rangeType, eco, raw}
+	if p, ok := m.versions.Load(k); ok {
+		return p.(parsed).v, p.(parsed).err
+	}
+	parse := parser(rangeType, eco)
+	if parse == nil {
+		return nil, errUnsupported
+	}
+	v, err := parse(raw)
+	m.versions.Store(k, parsed{v, err})
+	return v, err
+}
+
+var errUnsupported = errors.New("unsupported range type or ecosystem")
+
+// parseFunc parses a version of a range type in an ecosystem.
+type parseFunc func(rangeType, eco, raw string) (semantic.Version, error)
+
+// directParse parses without a cache.
+func directParse(rangeType, eco, raw string) (semantic.Version, error) {
+	parse := parser(rangeType, eco)
+	if parse == nil {
+		return nil, errUnsupported
+	}
+	return parse(raw)
+}
+
 // Match returns the vulnerabilities of every package, sorted by package
 // location, package and ID. Packages without a name, version or known
 // ecosystem are not matched.
 func (m *Matcher) Match(ctx context.Context, pkgs []inventory.Package) ([]Vulnerability, error) {
-	var out []Vulnerability
+	var found []*Vulnerability
 	for _, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -80,9 +121,12 @@ func (m *Matcher) Match(ctx context.Context, pkgs []inventory.Package) ([]Vulner
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, vs...)
+		for i := range vs {
+			found = append(found, &vs[i])
+		}
 	}
-	slices.SortStableFunc(out, func(a, b Vulnerability) int {
+	// Sort pointers, not the large structs, then copy once.
+	slices.SortStableFunc(found, func(a, b *Vulnerability) int {
 		return cmp.Or(
 			cmp.Compare(a.Package.Location.Path, b.Package.Location.Path),
 			cmp.Compare(a.Package.Location.Line, b.Package.Location.Line),
@@ -91,6 +135,10 @@ func (m *Matcher) Match(ctx context.Context, pkgs []inventory.Package) ([]Vulner
 			cmp.Compare(a.ID, b.ID),
 		)
 	})
+	out := make([]Vulnerability, len(found))
+	for i, v := range found {
+		out[i] = *v
+	}
 	return out, nil
 }
 
@@ -107,11 +155,11 @@ func (m *Matcher) matchOne(p inventory.Package) ([]Vulnerability, error) {
 		if r.IsWithdrawn() {
 			continue
 		}
-		if ok, fixed := Affects(r, p); ok {
+		if ok, fixed := affects(r, p, m.parse); ok {
 			hits = append(hits, hit{rec: r, fixed: fixed})
 		}
 	}
-	return merge(p, hits), nil
+	return merge(p, hits, m.parse), nil
 }
 
 type hit struct {
@@ -122,6 +170,10 @@ type hit struct {
 // Affects reports whether record r affects package p, and the nearest fixed
 // version above p's version when r names one.
 func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
+	return affects(r, p, directParse)
+}
+
+func affects(r *vulndb.Record, p inventory.Package, parse parseFunc) (bool, string) {
 	affected := false
 	var fixes []string
 	for _, a := range r.Affected {
@@ -132,7 +184,7 @@ func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
 			affected = true
 		}
 		for _, rg := range a.Ranges {
-			ok, fixed := inRange(rg, p.Ecosystem, p.Version)
+			ok, fixed := inRange(rg, p.Ecosystem, p.Version, parse)
 			if ok {
 				affected = true
 				if fixed != "" {
@@ -144,7 +196,7 @@ func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
 	if !affected {
 		return false, ""
 	}
-	return true, lowest(p.Ecosystem, fixes)
+	return true, lowest(p.Ecosystem, fixes, parse)
 }
 
 func samePackage(a vulndb.Package, p inventory.Package) bool {
@@ -196,12 +248,8 @@ type event struct {
 // inRange evaluates one OSV range for a version, following the OSV
 // evaluation rules: events sorted by version, introduced opens, fixed and
 // limit close (exclusive), last_affected closes (inclusive).
-func inRange(rg vulndb.Range, eco, version string) (bool, string) {
-	parse := parser(rg.Type, eco)
-	if parse == nil {
-		return false, ""
-	}
-	v, err := parse(version)
+func inRange(rg vulndb.Range, eco, version string, parse parseFunc) (bool, string) {
+	v, err := parse(rg.Type, eco, version)
 	if err != nil {
 		return false, ""
 	}
@@ -221,7 +269,7 @@ func inRange(rg vulndb.Range, eco, version string) (bool, string) {
 			continue
 		}
 		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
-			pv, err := parse(ev.raw)
+			pv, err := parse(rg.Type, eco, ev.raw)
 			if err != nil {
 				continue
 			}
@@ -292,15 +340,18 @@ func compareEvents(a, b event) int {
 }
 
 // lowest returns the lowest of versions in the ecosystem's order.
-func lowest(eco string, versions []string) string {
-	parse := parser("ECOSYSTEM", eco)
-	if parse == nil {
-		parse = parser("SEMVER", eco)
+func lowest(eco string, versions []string, parse parseFunc) string {
+	if len(versions) < 2 {
+		return strings.Join(versions, "")
+	}
+	typ := "ECOSYSTEM"
+	if parser(typ, eco) == nil {
+		typ = "SEMVER"
 	}
 	best := ""
 	var bestV semantic.Version
 	for _, s := range versions {
-		v, err := parse(s)
+		v, err := parse(typ, eco, s)
 		if err != nil {
 			continue
 		}
@@ -313,7 +364,7 @@ func lowest(eco string, versions []string) string {
 
 // merge folds the hits that are aliases of each other into one
 // Vulnerability each.
-func merge(p inventory.Package, hits []hit) []Vulnerability {
+func merge(p inventory.Package, hits []hit, parse parseFunc) []Vulnerability {
 	// Union-find over record IDs and their aliases.
 	parent := map[string]string{}
 	var find func(string) string
@@ -349,12 +400,12 @@ func merge(p inventory.Package, hits []hit) []Vulnerability {
 	}
 	out := make([]Vulnerability, 0, len(roots))
 	for _, r := range roots {
-		out = append(out, newVulnerability(p, groups[r]))
+		out = append(out, newVulnerability(p, groups[r], parse))
 	}
 	return out
 }
 
-func newVulnerability(p inventory.Package, hits []hit) Vulnerability {
+func newVulnerability(p inventory.Package, hits []hit, parse parseFunc) Vulnerability {
 	slices.SortFunc(hits, func(a, b hit) int {
 		return cmp.Or(cmp.Compare(idRank(a.rec.ID), idRank(b.rec.ID)), cmp.Compare(a.rec.ID, b.rec.ID))
 	})
@@ -385,7 +436,7 @@ func newVulnerability(p inventory.Package, hits []hit) Vulnerability {
 	slices.SortFunc(v.Aliases, func(a, b string) int {
 		return cmp.Or(cmp.Compare(aliasRank(a), aliasRank(b)), cmp.Compare(a, b))
 	})
-	v.FixedVersion = lowest(p.Ecosystem, fixes)
+	v.FixedVersion = lowest(p.Ecosystem, fixes, parse)
 	return v
 }
 

@@ -3,6 +3,7 @@ package vuln
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,6 +251,54 @@ func TestCVSSBaseScore(t *testing.T) {
 		got, ok := CVSSBaseScore(tc.typ, tc.vector)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("CVSSBaseScore(%s, %q) = %v, %v; want %v, %v", tc.typ, tc.vector, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// BenchmarkMatch10k matches 10,000 Go packages (every module the real
+// records name, at versions from their range events, then synthetic ones)
+// against the real database: the work of `fourc sbom scan` on a large SBOM.
+func BenchmarkMatch10k(b *testing.B) {
+	db := realDB(b)
+	names := map[string][]string{}
+	files, _ := filepath.Glob(filepath.Join(realOSVDir(b), "*.json"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, _, err := vulndb.ParseRecord(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, a := range r.Affected {
+			for _, rg := range a.Ranges {
+				for _, e := range rg.Events {
+					if v := e.Introduced + e.Fixed; v != "" && v != "0" {
+						names[a.Package.Name] = append(names[a.Package.Name], v)
+					}
+				}
+			}
+		}
+	}
+	var pkgs []inventory.Package
+	for i := 0; len(pkgs) < 10000; i++ {
+		for name, vs := range names {
+			if len(pkgs) == 10000 {
+				break
+			}
+			v := fmt.Sprintf("0.0.%d", i)
+			if i < len(vs) {
+				v = vs[i]
+			}
+			pkgs = append(pkgs, inventory.Package{Name: name, Version: v, Ecosystem: "Go"})
+		}
+	}
+	m := NewMatcher(db)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.Match(context.Background(), pkgs); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
