@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -96,12 +97,15 @@ func mdSummary(b *strings.Builder, fs []finding.Finding) {
 	b.WriteString(" **" + strconv.Itoa(len(fs)) + "** |\n\n")
 }
 
-// mdFindings writes the findings table, cut short by count or size.
+// mdFindings writes the findings table, worst first so that what is cut
+// short by count or size is the least severe.
 func mdFindings(b *strings.Builder, fs []finding.Finding) {
 	if len(fs) == 0 {
 		b.WriteString("No findings.\n\n")
 		return
 	}
+	fs = slices.Clone(fs)
+	slices.SortStableFunc(fs, func(x, y finding.Finding) int { return cmp.Compare(y.Severity, x.Severity) })
 	b.WriteString("### Findings\n\n")
 	b.WriteString("| Severity | Check | Title | Resource | Location | Remediation |\n")
 	b.WriteString("|---|---|---|---|---|---|\n")
