@@ -61,6 +61,9 @@ type Options struct {
 	Now time.Time
 	// Transport is the HTTP transport to registries; nil means the default.
 	Transport http.RoundTripper
+	// Dockerfile, when set, is the Dockerfile the image was built from:
+	// findings then name the instruction (file:line) that made each layer.
+	Dockerfile string
 }
 
 // Result is what a scan of one image found.
@@ -195,6 +198,9 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	layers, err := imageLayers(img, cfg, src.opens)
 	if err != nil {
 		return nil, fmt.Errorf("reading layers of %q: %w", ref, err)
+	}
+	if opts.Dockerfile != "" {
+		res.Skipped = append(res.Skipped, linkDockerfile(layers, opts.Dockerfile)...)
 	}
 
 	pf, err := newPkgFinder()
@@ -333,6 +339,9 @@ func layerLocation(p string, layers []Layer, li int) finding.Location {
 		if cb := layers[li].CreatedBy; cb != "" {
 			loc.Object += ": " + shorten(cleanCreatedBy(cb), 120)
 		}
+		if in := layers[li].Instruction; in != "" {
+			loc.Object += " (" + in + ")"
+		}
 	}
 	return loc
 }
@@ -345,6 +354,11 @@ func cleanCreatedBy(s string) string {
 		return strings.TrimSpace(rest)
 	}
 	if rest, ok := strings.CutPrefix(s, "/bin/sh -c "); ok {
+		return "RUN " + strings.TrimSpace(rest)
+	}
+	// BuildKit: "RUN /bin/sh -c apt-get update # buildkit".
+	s = strings.TrimSpace(strings.TrimSuffix(s, "# buildkit"))
+	if rest, ok := strings.CutPrefix(s, "RUN /bin/sh -c "); ok {
 		return "RUN " + strings.TrimSpace(rest)
 	}
 	return s

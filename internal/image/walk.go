@@ -30,6 +30,9 @@ type Layer struct {
 	// CreatedBy is the history entry that made the layer (the Dockerfile
 	// instruction, as the builder recorded it).
 	CreatedBy string `json:"created_by,omitempty"`
+	// Instruction is the Dockerfile instruction (file:line) that made the
+	// layer, when the scan was given the Dockerfile.
+	Instruction string `json:"instruction,omitempty"`
 	// Files counts the tar entries read from the layer.
 	Files int `json:"files"`
 	// Open returns the layer's uncompressed tar stream.
