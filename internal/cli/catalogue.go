@@ -13,8 +13,10 @@ import (
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/iac"
+	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/secret"
+	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/vex"
 	"github.com/fourc-dev/fourc/internal/vuln"
 	"github.com/fourc-dev/fourc/internal/vulndb"
@@ -29,6 +31,8 @@ func registry() (*check.Registry, error) {
 		dockerfile.Checks(),
 		kube.Checks(),
 		iac.Checks(),
+		image.Checks(),
+		signature.Checks(),
 	)
 }
 
@@ -49,6 +53,7 @@ type vulnOptions struct {
 // report besides findings.
 type scanSet struct {
 	scanners []engine.Scanner
+	secret   *secret.Scanner
 	vuln     *vuln.Scanner
 	notices  []string
 }
@@ -65,9 +70,26 @@ func (s *scanSet) suppressed() []finding.Suppressed {
 	if s.vuln == nil {
 		return nil
 	}
+	return suppressedOf(s.vuln)
+}
+
+// suppressedOf converts what a vulnerability scanner hid to report entries.
+func suppressedOf(vs *vuln.Scanner) []finding.Suppressed {
 	var out []finding.Suppressed
-	for _, sp := range s.vuln.Suppressed() {
+	for _, sp := range vs.Suppressed() {
 		out = append(out, finding.Suppressed{Finding: sp.Finding, By: sp.By, Reason: sp.Reason})
+	}
+	return out
+}
+
+// checks returns the catalogue plus the user's own secret rules, so that
+// report formats with rule metadata (SARIF) describe them too.
+func (s *scanSet) checks(reg *check.Registry) []check.Meta {
+	out := reg.All()
+	for _, m := range s.secret.Detector().Checks() {
+		if _, ok := reg.Lookup(m.ID); !ok {
+			out = append(out, m)
+		}
 	}
 	return out
 }
@@ -83,14 +105,21 @@ func (s *scanSet) vulnNotices() []string {
 // newScanSet builds the file scanners for `fourc scan`, configured from cfg
 // and the flags. root is the scan root on disk.
 func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time) (*scanSet, error) {
+	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
+	for i := range cfg.Secrets.Rules {
+		if err := cfg.Secrets.Rules[i].Decode(&rules[i]); err != nil {
+			return nil, fmt.Errorf("config secrets.rules[%d] (line %d): %w", i, cfg.Secrets.Rules[i].Line, err)
+		}
+	}
 	sec, err := secret.NewScanner(secret.Options{
 		DisabledRules:  cfg.Secrets.DisabledRules,
+		ExtraRules:     rules,
 		GitleaksConfig: cfg.Secrets.GitleaksConfig,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("secret rules: %w", err)
 	}
-	set := &scanSet{scanners: []engine.Scanner{
+	set := &scanSet{secret: sec, scanners: []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),

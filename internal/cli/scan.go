@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -81,7 +83,8 @@ func severityFilter(s string) (func(finding.Severity) bool, error) {
 
 type scanOptions struct {
 	outputOptions
-	vuln vulnOptions
+	vuln         vulnOptions
+	secretConfig string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -106,6 +109,7 @@ PATH defaults to the current directory.`,
 	}
 	o.addFlags(cmd)
 	o.vuln.addFlags(cmd)
+	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	return cmd
 }
 
@@ -124,11 +128,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		return err
 	}
 	o.merge(cmd, cfg)
-	keep, err := severityFilter(o.severity)
-	if err != nil {
-		return err
-	}
-	failOn, err := parseFailOn(o.failOn)
+	keep, failOn, err := o.filters()
 	if err != nil {
 		return err
 	}
@@ -143,6 +143,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	reg, err := registry()
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
+	}
+	if o.secretConfig != "" {
+		cfg.Secrets.GitleaksConfig = o.secretConfig
 	}
 	if !cmd.Flags().Changed("offline") && cfg.Offline {
 		o.vuln.offline = true
@@ -164,29 +167,70 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", target, err)
 	}
-	applied := ignore.Apply(res.Findings, ign, fsys, g.now())
+	return g.publish(o.outputOptions, target, results{
+		findings:   res.Findings,
+		suppressed: set.suppressed(),
+		skipped:    res.Skipped,
+		notices:    append(set.notices, set.vulnNotices()...),
+		ignore:     ign,
+		fsys:       fsys,
+		checks:     set.checks(reg),
+	}, keep, failOn)
+}
+
+// results is what a command found, before suppressions and filters.
+type results struct {
+	findings   []finding.Finding
+	suppressed []finding.Suppressed
+	skipped    []finding.Skipped
+	notices    []string
+	ignore     *ignore.File
+	// fsys is where inline suppression comments are read; nil for live
+	// targets.
+	fsys   fs.FS
+	checks []check.Meta
+}
+
+// publish applies suppressions and the severity filter, writes the report
+// and turns --fail-on into errFindings. Every command that reports
+// findings ends here.
+func (g *globals) publish(o outputOptions, target string, r results, keep func(finding.Severity) bool, failOn *finding.Severity) error {
+	applied := ignore.Apply(r.findings, r.ignore, r.fsys, g.now())
 	rep := &report.Report{
 		Tool:        "fourc",
 		Version:     Version(),
 		Target:      target,
 		GeneratedAt: g.now(),
-		Suppressed:  append(applied.Suppressed, set.suppressed()...),
-		Skipped:     res.Skipped,
-		Notices:     append(append(set.notices, set.vulnNotices()...), applied.Notices...),
-		Checks:      reg.All(),
+		Suppressed:  append(applied.Suppressed, r.suppressed...),
+		Skipped:     r.skipped,
+		Notices:     append(r.notices, applied.Notices...),
+		Checks:      r.checks,
 	}
 	for _, f := range applied.Kept {
 		if keep(f.Severity) {
 			rep.Findings = append(rep.Findings, f)
 		}
 	}
-	if err := g.writeReport(o.outputOptions, rep); err != nil {
+	if err := g.writeReport(o, rep); err != nil {
 		return err
 	}
 	if failOn != nil && finding.AtLeast(rep.Findings, *failOn) {
 		return errFindings
 	}
 	return nil
+}
+
+// filters parses --severity and --fail-on.
+func (o *outputOptions) filters() (func(finding.Severity) bool, *finding.Severity, error) {
+	keep, err := severityFilter(o.severity)
+	if err != nil {
+		return nil, nil, err
+	}
+	failOn, err := parseFailOn(o.failOn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return keep, failOn, nil
 }
 
 func parseFailOn(s string) (*finding.Severity, error) {
