@@ -82,6 +82,9 @@ func (pf *pkgFinder) keep(p string, fi fs.FileInfo) (bool, func([]byte) bool) {
 		}
 	}
 	if pf.inv.Wants(p) {
+		if path.Ext(p) == "" && fi.Mode()&0o111 == 0 {
+			return false, nil // a would-be binary that cannot run (docs, configs)
+		}
 		return true, goBinaryOrText
 	}
 	return false, nil
