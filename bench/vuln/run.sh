@@ -83,9 +83,8 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tree ]; then
 		cp -r "$src" "$tree.tmp"
 		chmod -R u+w "$tree.tmp"
 		cache=$(go env GOMODCACHE)/cache/download
-		go mod edit -json "$tree.tmp/go.mod" |
-			sed -n 's/^[[:space:]]*"Path": "\(.*\)",$/\1/p; s/^[[:space:]]*"Version": "\(.*\)"$/\1/p' |
-			paste - - | while read -r mod ver; do
+		awk '/^require \(/ {r = 1; next} r && /^\)/ {r = 0} r && NF >= 2 {print $1, $2} /^require [^(]/ {print $2, $3}' "$tree.tmp/go.mod" |
+			while read -r mod ver; do
 			esc=$(printf '%s' "$mod" | sed 's/[A-Z]/!\L&/g')
 			if [ -f "$cache/$esc/@v/$ver.mod" ]; then
 				mkdir -p "$tree.tmp/deps/$mod@$ver"

@@ -1,0 +1,25 @@
+package sbom_test
+
+import (
+	"fmt"
+
+	"github.com/fourc-dev/fourc/internal/sbom"
+)
+
+func ExampleRead() {
+	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+	  {"type": "library", "name": "golang.org/x/net", "version": "v0.16.0", "purl": "pkg:golang/golang.org/x/net@v0.16.0"},
+	  {"type": "library", "name": "Django", "version": "3.2.12", "purl": "pkg:pypi/django@3.2.12"}]}`
+	pkgs, format, err := sbom.Read([]byte(doc), "bom.json")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(format)
+	for _, p := range pkgs {
+		fmt.Println(p.Ecosystem, p.Name, p.Version)
+	}
+	// Output:
+	// cyclonedx
+	// Go golang.org/x/net 0.16.0
+	// PyPI Django 3.2.12
+}
