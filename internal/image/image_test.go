@@ -34,6 +34,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image/imagetest"
+	"github.com/fourc-dev/fourc/internal/sbom"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
@@ -449,4 +450,45 @@ func writePublicKey(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestWriteSBOM(t *testing.T) {
+	bi := debianImage(t)
+	archive := filepath.Join(t.TempDir(), "debian.tar")
+	tag, _ := name.NewTag("fourc.test/debian:sbom")
+	if err := tarball.WriteToFile(archive, tag, bi.img); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []sbom.Format{sbom.CycloneDX, sbom.SPDX} {
+		t.Run(string(format), func(t *testing.T) {
+			var buf bytes.Buffer
+			res, err := WriteSBOM(context.Background(), &buf, archive, format, Options{}, sbom.Meta{Tool: "fourc", Created: testNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Findings) == 0 {
+				t.Error("the SBOM scan lost the image checks")
+			}
+			pkgs, got, err := sbom.Read(buf.Bytes(), "sbom.json")
+			if err != nil || got != format {
+				t.Fatalf("reading the SBOM back: %v (format %s)", err, got)
+			}
+			want := map[string]bool{}
+			for _, p := range res.Packages {
+				want[p.Name+"@"+p.Version] = true
+			}
+			have := map[string]bool{}
+			for _, p := range pkgs {
+				have[p.Name+"@"+p.Version] = true
+			}
+			if d := cmp.Diff(want, have); d != "" {
+				t.Errorf("SBOM packages (-scan +sbom):\n%s", d)
+			}
+			for _, p := range []string{"apt@2.6.1", "golang.org/x/net@0.17.0"} {
+				if !have[p] {
+					t.Errorf("SBOM lacks %s", p)
+				}
+			}
+		})
+	}
 }
