@@ -1,0 +1,175 @@
+package posture
+
+import (
+	"maps"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// imageRef is an image reference split into its parts.
+type imageRef struct {
+	// Registry is the host, "docker.io" when none is written.
+	Registry string
+	// Repository is the path inside the registry, without Docker Hub's
+	// "library/" prefix.
+	Repository string
+	Tag        string
+	Digest     string
+}
+
+// parseImage splits a reference as Kubernetes and Docker write it:
+// [registry/]path[:tag][@digest]. It never fails; odd input just yields
+// odd parts.
+func parseImage(ref string) imageRef {
+	var r imageRef
+	ref = strings.TrimSpace(ref)
+	if i := strings.IndexByte(ref, '@'); i >= 0 {
+		ref, r.Digest = ref[:i], ref[i+1:]
+	}
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		ref, r.Tag = ref[:i], ref[i+1:]
+	}
+	r.Registry = "docker.io"
+	if i := strings.IndexByte(ref, '/'); i >= 0 {
+		host := ref[:i]
+		if strings.ContainsAny(host, ".:") || host == "localhost" {
+			r.Registry, ref = host, ref[i+1:]
+		}
+	}
+	if r.Registry == "docker.io" || r.Registry == "index.docker.io" {
+		r.Registry = "docker.io"
+		ref = strings.TrimPrefix(ref, "library/")
+	}
+	r.Repository = strings.ToLower(ref)
+	return r
+}
+
+// sourceRepo normalises an org.opencontainers.image.source URL for
+// comparison: no scheme, no trailing slash or ".git", lower case.
+func sourceRepo(u string) string {
+	u = strings.ToLower(strings.TrimSpace(u))
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
+	return u
+}
+
+// nameHint is a name that identifies the application a Dockerfile builds,
+// and where it comes from.
+type nameHint struct{ name, from string }
+
+// hints returns the names a Dockerfile is known by.
+func (b *builder) hints(d *Node) []nameHint {
+	var out []nameHint
+	add := func(name, from string) {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" || name == "." || name == "/" {
+			return
+		}
+		for _, h := range out {
+			if h.name == name {
+				return
+			}
+		}
+		out = append(out, nameHint{name, from})
+	}
+	add(d.Attrs["app"], "the Dockerfile's file name")
+	ctx := d.Attrs["context"]
+	if ctx == "" {
+		ctx = path.Dir(d.Name)
+	}
+	if ctx != "." {
+		add(path.Base(ctx), "the Dockerfile's directory")
+	} else {
+		add(b.root, "the scanned directory, where the Dockerfile is")
+	}
+	if src := sourceRepo(d.Attrs["label.org.opencontainers.image.source"]); src != "" {
+		add(path.Base(src), "the repository its org.opencontainers.image.source label names")
+	}
+	return out
+}
+
+// linkImages adds "builds" edges from Dockerfiles to the images workloads
+// run. Rules, strongest first (only the strongest match of an image is
+// kept; equal matches are all kept):
+//
+//  1. a workload running the image carries an org.opencontainers.image.source
+//     annotation equal to the Dockerfile's LABEL of that name;
+//  2. the last element of the image's repository path is one of the
+//     Dockerfile's names (its file name as in api.Dockerfile, its
+//     directory, the scanned directory for a Dockerfile at the root, the
+//     repository of its org.opencontainers.image.source label);
+//  3. another element of the repository path is one of those names.
+//
+// An image a Dockerfile builds FROM is never taken as built by it.
+func (b *builder) linkImages() {
+	ids := slices.Sorted(maps.Keys(b.nodes))
+	var dockerfiles []*Node
+	for _, id := range ids {
+		if n := b.nodes[id]; n.Kind == "dockerfile" {
+			dockerfiles = append(dockerfiles, n)
+		}
+	}
+	if len(dockerfiles) == 0 {
+		return
+	}
+	runs := map[string][]string{} // image → workloads
+	for _, e := range b.edges {
+		if e.Rel == "runs" {
+			runs[e.To] = append(runs[e.To], e.From)
+		}
+	}
+	for _, id := range ids {
+		img := b.nodes[id]
+		if img.Kind != "image" || len(runs[id]) == 0 {
+			continue
+		}
+		ref := parseImage(img.Name)
+		segs := strings.Split(ref.Repository, "/")
+		var sources []string
+		for _, w := range runs[id] {
+			if n := b.nodes[w]; n != nil {
+				if s := sourceRepo(n.Attrs["annotation.org.opencontainers.image.source"]); s != "" {
+					sources = append(sources, s)
+				}
+			}
+		}
+		best, links := 0, map[string]string{}
+		for _, d := range dockerfiles {
+			if _, base := b.edges[d.ID+"\x00from\x00"+id]; base {
+				continue
+			}
+			score, why := 0, ""
+			if lbl := sourceRepo(d.Attrs["label.org.opencontainers.image.source"]); lbl != "" && slices.Contains(sources, lbl) {
+				score, why = 3, "the workload's org.opencontainers.image.source annotation and the Dockerfile's label both name "+lbl
+			}
+			for _, h := range b.hints(d) {
+				if score >= 2 {
+					break
+				}
+				for i, s := range segs {
+					switch {
+					case s != h.name:
+					case i == len(segs)-1 && score < 2:
+						score, why = 2, "image repository "+strconv.Quote(ref.Repository)+" is named "+strconv.Quote(h.name)+" like "+h.from
+					case score < 1:
+						score, why = 1, "image repository path "+strconv.Quote(ref.Repository)+" contains "+strconv.Quote(h.name)+", "+h.from
+					}
+				}
+			}
+			switch {
+			case score == 0 || score < best:
+				continue
+			case score > best:
+				best, links = score, map[string]string{}
+			}
+			links[d.ID] = why
+		}
+		for _, did := range slices.Sorted(maps.Keys(links)) {
+			b.edge(did, "builds", id, links[did])
+		}
+	}
+}
