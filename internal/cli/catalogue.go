@@ -8,13 +8,18 @@ import (
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/config"
+	"github.com/fourc-dev/fourc/internal/controlplane"
 	"github.com/fourc-dev/fourc/internal/dockerfile"
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/host"
 	"github.com/fourc-dev/fourc/internal/iac"
 	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/objectstore"
+	"github.com/fourc-dev/fourc/internal/probe"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/vex"
@@ -33,6 +38,11 @@ func registry() (*check.Registry, error) {
 		iac.Checks(),
 		image.Checks(),
 		signature.Checks(),
+		cluster.Checks(),
+		controlplane.Checks(),
+		host.Checks(),
+		probe.Checks(),
+		objectstore.Checks(),
 	)
 }
 

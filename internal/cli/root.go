@@ -91,7 +91,10 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print no progress or notices on stderr")
 	pf.StringVar(&g.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn or error")
 	pf.BoolVar(&g.noColor, "no-color", false, "never colour the output")
-	root.AddCommand(newScanCommand(g), newImageCommand(g), newSBOMCommand(g), newDBCommand(g), newChecksCommand(g), newVersionCommand(g))
+	root.AddCommand(
+		newScanCommand(g), newImageCommand(g), newK8sCommand(g), newHostCommand(g), newS3Command(g),
+		newSBOMCommand(g), newDBCommand(g), newChecksCommand(g), newVersionCommand(g),
+	)
 	return root
 }
 
