@@ -269,7 +269,7 @@ func storageFindings(ctx context.Context, cli *clientv3.Client, resource string,
 		parts = append(parts, fmt.Sprintf("%d %s (key %s)", t.count, p, strings.Join(keys, ", ")))
 		if why, weak := weakProviders[p]; weak {
 			out = append(out, metaWeakProvider.Finding(res, loc, check.Violation{
-				Message:       fmt.Sprintf("%d %s in etcd are encrypted with %s, which is %s", t.count, resource, p, why),
+				Message:       fmt.Sprintf("%s encrypts %d of the %s in etcd, and is %s", p, t.count, resource, why),
 				Discriminator: p,
 			}))
 		}

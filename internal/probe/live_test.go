@@ -200,7 +200,7 @@ func TestLiveEncryptionAtRest(t *testing.T) {
 	createSecret(t, c, weakServer, "after-aescbc")
 	got, _ = probe.Run(context.Background(), probe.Options{Etcd: []string{c.EtcdEndpoint}})
 	weak := ids(got)["FC-ETCD-002"]
-	if len(weak) != 1 || weak[0].Message != "1 secrets in etcd are encrypted with aescbc, which is open to padding-oracle attacks" {
+	if len(weak) != 1 || weak[0].Message != "aescbc encrypts 1 of the secrets in etcd, and is open to padding-oracle attacks" {
 		t.Errorf("weak provider findings: %v", weak)
 	}
 }
