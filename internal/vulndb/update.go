@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -196,10 +195,10 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 		return "", err
 	}
 	name := f.Name()
-	var got atomic.Int64
+	var got int64
 	r := &stallReader{r: resp.Body, onRead: func(n int) {
 		timer.Reset(stall)
-		got.Add(int64(n))
+		got += int64(n)
 		p.done += int64(n)
 		p.report()
 	}}
@@ -210,8 +209,8 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 	if err != nil {
 		return name, causeOf(ctx, err)
 	}
-	if resp.ContentLength >= 0 && got.Load() != resp.ContentLength {
-		return name, fmt.Errorf("truncated download: got %d of %d bytes", got.Load(), resp.ContentLength)
+	if resp.ContentLength >= 0 && got != resp.ContentLength {
+		return name, fmt.Errorf("truncated download: got %d of %d bytes", got, resp.ContentLength)
 	}
 	return name, nil
 }
