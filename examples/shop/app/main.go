@@ -3,6 +3,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"database/sql"
 	"fmt"
 	"log"
@@ -28,6 +29,15 @@ func title(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "parsed %v\n", doc.Type)
 }
 
+// paymentsClient calls the payment provider. Certificate verification is
+// switched off "to get past the provider's self-signed staging certificate":
+// the Code layer should flag it.
+func paymentsClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+	}}
+}
+
 func main() {
 	db, err := sql.Open("postgres", databaseURL)
 	if err == nil {
@@ -35,6 +45,8 @@ func main() {
 	}
 	log.Printf("using key %s", awsAccessKeyID[:4])
 	_ = awsSecretAccessKey
+	log.Printf("signing S3 requests with secret key %s", awsSecretAccessKey) // a secret written to the log
+	_ = paymentsClient()
 	http.HandleFunc("/title", title)
 	log.Fatal(http.ListenAndServe(":8080", nil))
 }

@@ -1,0 +1,27 @@
+package sast
+
+// FC-SAST-012 maps gosec G403: rsa.GenerateKey with a constant size below
+// 2048 bits. Allowed: 2048 bits or more.
+
+import (
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+var checkRSAKeySize = goCheck{
+	Rules: []string{"G403"},
+	Check: check.Check[gosecIssue]{
+		Meta: check.Meta{
+			ID:          "FC-SAST-012",
+			Title:       "RSA key shorter than 2048 bits",
+			Severity:    finding.SeverityMedium,
+			Layer:       finding.LayerCode,
+			Description: "RSA keys below 2048 bits are within reach of factoring and are rejected by current standards.",
+			Remediation: "Generate RSA keys of at least 2048 bits (3072 for long-lived keys), or use ECDSA P-256 / Ed25519.",
+			References:  []finding.Reference{cwe(326), gosecRef("G403")},
+		},
+		Eval: mapRule([]string{"G403"}, nil, func(gosecIssue) string {
+			return "rsa.GenerateKey is called with fewer than 2048 bits"
+		}),
+	},
+}

@@ -1,0 +1,9 @@
+package main
+
+import "crypto/tls"
+
+func config() *tls.Config {
+	return &tls.Config{MinVersion: tls.VersionTLS13}
+}
+
+func main() { _ = config() }

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"net/http"
+	_ "net/http/pprof"
+	"time"
+)
+
+func main() {
+	srv := &http.Server{Addr: ":8080", ReadHeaderTimeout: time.Second}
+	_ = srv.ListenAndServe()
+}
