@@ -1,0 +1,9 @@
+module example.com/shop
+
+go 1.22
+
+require (
+	github.com/google/uuid v1.6.0
+	golang.org/x/net v0.17.0
+	golang.org/x/text v0.14.0 // indirect
+)

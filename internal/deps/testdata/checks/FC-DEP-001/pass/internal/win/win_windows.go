@@ -1,0 +1,5 @@
+//go:build windows && !arm64
+
+package win
+
+import _ "github.com/example/onwindows"

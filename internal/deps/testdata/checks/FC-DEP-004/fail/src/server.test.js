@@ -1,0 +1,3 @@
+const request = require("supertest");
+const app = require("./server");
+test("health", () => request(app).get("/healthz"));

@@ -1,0 +1,3 @@
+const request = require("supertest");
+const app = require("../src/server");
+test("health", () => request(app).get("/healthz"));
