@@ -15,7 +15,7 @@ import (
 // writeKubeconfig writes a copy of the admin kubeconfig changed by edit.
 func writeKubeconfig(t *testing.T, edit func(*clientcmdapi.Config)) string {
 	t.Helper()
-	cfg, err := clientcmd.LoadFromFile(env.Kubeconfig)
+	cfg, err := clientcmd.LoadFromFile(live(t).Kubeconfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestUnusableCluster(t *testing.T) {
 			`^cluster https://127\.0\.0\.1:\d+ \(context "fourc-test", kubeconfig ".*"\): TLS handshake failed \(certificate expired or not trusted\?\): .*x509: certificate signed by unknown authority`},
 		{"no file", Options{Kubeconfig: missing},
 			`^reading kubeconfig "` + regexp.QuoteMeta(missing) + `": no such file or directory$`},
-		{"no context", Options{Kubeconfig: env.Kubeconfig, Context: "prod"},
+		{"no context", Options{Kubeconfig: live(t).Kubeconfig, Context: "prod"},
 			`^loading kubeconfig ".*": context was not found for specified context: prod$`},
 	}
 	for _, tt := range tests {
@@ -95,7 +95,7 @@ func TestNamespaceFromContext(t *testing.T) {
 		{Options{Kubeconfig: withNS}, "live-shop"},
 		{Options{Kubeconfig: withNS, AllNamespaces: true}, ""},
 		{Options{Kubeconfig: withNS, Namespace: "kube-system"}, "kube-system"},
-		{Options{Kubeconfig: env.Kubeconfig}, ""},
+		{Options{Kubeconfig: live(t).Kubeconfig}, ""},
 	}
 	for _, tt := range tests {
 		snap, _, err := Read(context.Background(), tt.opts)

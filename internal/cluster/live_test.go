@@ -30,7 +30,7 @@ import (
 
 func admin(t *testing.T) *kubernetes.Clientset {
 	t.Helper()
-	cs, err := kubernetes.NewForConfig(env.RESTConfig())
+	cs, err := kubernetes.NewForConfig(live(t).RESTConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func admin(t *testing.T) *kubernetes.Clientset {
 
 func apply(t *testing.T, manifest string) {
 	t.Helper()
-	if out, err := env.KubectlApply(context.Background(), manifest); err != nil {
+	if out, err := live(t).KubectlApply(context.Background(), manifest); err != nil {
 		t.Fatalf("kubectl apply: %v\n%s", err, out)
 	}
 }
@@ -135,7 +135,7 @@ func TestLiveScanMatchesManifestScan(t *testing.T) {
 	}
 	manifest := kube.NewScanner(kube.Options{}).Evaluate(kube.NewSet(objs))
 
-	live, skippedLive, err := Scan(context.Background(), Options{Kubeconfig: env.Kubeconfig, Namespace: "live-shop"})
+	live, skippedLive, err := Scan(context.Background(), Options{Kubeconfig: live(t).Kubeconfig, Namespace: "live-shop"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,14 +182,14 @@ func TestLiveScanMatchesManifestScan(t *testing.T) {
 // TestSnapshotFacts checks what a snapshot carries besides objects.
 func TestSnapshotFacts(t *testing.T) {
 	shop(t)
-	snap, skipped, err := Read(context.Background(), Options{Kubeconfig: env.Kubeconfig, Namespace: "live-shop"})
+	snap, skipped, err := Read(context.Background(), Options{Kubeconfig: live(t).Kubeconfig, Namespace: "live-shop"})
 	if err != nil || len(skipped) > 0 {
 		t.Fatal(err, skipped)
 	}
 	if snap.Version != "v1.37.2" || snap.MinorVersion() != "v1.37" {
 		t.Errorf("version %q (%q)", snap.Version, snap.MinorVersion())
 	}
-	if snap.Server != env.Server || snap.Context != "fourc-test" || snap.Namespace != "live-shop" {
+	if snap.Server != live(t).Server || snap.Context != "fourc-test" || snap.Namespace != "live-shop" {
 		t.Errorf("server %q context %q namespace %q", snap.Server, snap.Context, snap.Namespace)
 	}
 	if ns := snap.Set.Namespaces; len(ns) != 1 || ns[0].Name != "live-shop" || ns[0].Object == nil {
@@ -261,7 +261,7 @@ func TestReaderClusterRole(t *testing.T) {
 		t.Errorf("role resources (-read +granted):\n%s", diff)
 	}
 
-	kc, err := env.ServiceAccountKubeconfig(ctx, "fourc", "fourc")
+	kc, err := live(t).ServiceAccountKubeconfig(ctx, "fourc", "fourc")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestReaderClusterRole(t *testing.T) {
 	if len(skipped) > 0 {
 		t.Errorf("the reader role is not enough: %v", skipped)
 	}
-	adminSnap, _, err := Read(ctx, Options{Kubeconfig: env.Kubeconfig, AllNamespaces: true})
+	adminSnap, _, err := Read(ctx, Options{Kubeconfig: live(t).Kubeconfig, AllNamespaces: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,12 +316,12 @@ func TestReaderClusterRole(t *testing.T) {
 }
 
 type auditEvent struct {
-	Verb           string `json:"verb"`
-	RequestURI     string `json:"requestURI"`
-	User           struct{ Username string } `json:"user"`
+	Verb           string                                `json:"verb"`
+	RequestURI     string                                `json:"requestURI"`
+	User           struct{ Username string }             `json:"user"`
 	ObjectRef      *struct{ Resource, Namespace string } `json:"objectRef"`
-	ResponseStatus *struct{ Code int } `json:"responseStatus"`
-	ResponseObject struct{ Kind string } `json:"responseObject"`
+	ResponseStatus *struct{ Code int }                   `json:"responseStatus"`
+	ResponseObject struct{ Kind string }                 `json:"responseObject"`
 	raw            []byte
 }
 
@@ -329,7 +329,7 @@ type auditEvent struct {
 func auditEvents(t *testing.T, user, resource string) []auditEvent {
 	t.Helper()
 	time.Sleep(time.Second) // the log backend writes as requests complete
-	f, err := os.Open(env.AuditLogPath)
+	f, err := os.Open(live(t).AuditLogPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestForbiddenKindsAreSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	bindClusterRole(t, "fourc-limited", limitedUser)
-	kc, err := env.UserKubeconfig(limitedUser)
+	kc, err := live(t).UserKubeconfig(limitedUser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +430,7 @@ func TestPagination(t *testing.T) {
 		return err == nil
 	})
 	bindClusterRole(t, "fourc-reader", pagerUser)
-	kc, err := env.UserKubeconfig(pagerUser)
+	kc, err := live(t).UserKubeconfig(pagerUser)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +489,7 @@ subjects:
   - {kind: User, name: dana, apiGroup: rbac.authorization.k8s.io}
   - {kind: Group, name: devs, apiGroup: rbac.authorization.k8s.io}
 `)
-	snap, _, err := Read(ctx, Options{Kubeconfig: env.Kubeconfig, AllNamespaces: true})
+	snap, _, err := Read(ctx, Options{Kubeconfig: live(t).Kubeconfig, AllNamespaces: true})
 	if err != nil {
 		t.Fatal(err)
 	}

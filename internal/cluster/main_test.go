@@ -2,8 +2,8 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/testenv"
@@ -33,17 +33,31 @@ rules:
 // env is the control plane every live test of the package shares:
 // etcd, kube-apiserver and kube-controller-manager (default service
 // accounts, Pods of Deployments, aggregated ClusterRoles as in a real
-// cluster).
-var env *testenv.Cluster
+// cluster). It starts on first use, so that tests of pure functions run
+// without it.
+var (
+	envOnce sync.Once
+	env     *testenv.Cluster
+	envErr  error
+)
+
+// live returns the shared control plane, starting it if needed.
+func live(t *testing.T) *testenv.Cluster {
+	t.Helper()
+	envOnce.Do(func() {
+		env, envErr = testenv.New(context.Background(), testenv.WithControllerManager(), testenv.WithAuditPolicy(auditPolicy),
+			testenv.WithLogf(t.Logf))
+	})
+	if envErr != nil {
+		t.Fatalf("starting the test control plane: %v", envErr)
+	}
+	return env
+}
 
 func TestMain(m *testing.M) {
-	var err error
-	env, err = testenv.New(context.Background(), testenv.WithControllerManager(), testenv.WithAuditPolicy(auditPolicy))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "starting the test control plane:", err)
-		os.Exit(1)
-	}
 	code := m.Run()
-	env.Stop()
+	if env != nil {
+		env.Stop()
+	}
 	os.Exit(code)
 }

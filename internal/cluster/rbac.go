@@ -3,6 +3,7 @@ package cluster
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -113,7 +114,30 @@ type RBAC struct {
 	clusterRoles map[string]*rbacv1.ClusterRole
 	roles        map[string]*rbacv1.Role // "namespace/name"
 	bindings     []binding
-	aggregated   map[string][]rbacv1.PolicyRule
+	// byNamespace indexes bindings by namespace ("" for
+	// ClusterRoleBindings).
+	byNamespace map[string][]int
+	aggregated  map[string][]rbacv1.PolicyRule
+}
+
+// scope visits the bindings that can apply in namespace ns: every
+// ClusterRoleBinding, and the RoleBindings of ns.
+func (r *RBAC) scope(ns string) iter.Seq[binding] {
+	return func(yield func(binding) bool) {
+		for _, i := range r.byNamespace[""] {
+			if !yield(r.bindings[i]) {
+				return
+			}
+		}
+		if ns == "" {
+			return
+		}
+		for _, i := range r.byNamespace[ns] {
+			if !yield(r.bindings[i]) {
+				return
+			}
+		}
+	}
 }
 
 // binding is a RoleBinding or ClusterRoleBinding, normalised.
@@ -143,6 +167,7 @@ func NewRBAC(set *kube.Set) *RBAC {
 		clusterRoles: map[string]*rbacv1.ClusterRole{},
 		roles:        map[string]*rbacv1.Role{},
 		aggregated:   map[string][]rbacv1.PolicyRule{},
+		byNamespace:  map[string][]int{},
 	}
 	if set == nil {
 		return r
@@ -158,6 +183,9 @@ func NewRBAC(set *kube.Set) *RBAC {
 		case *rbacv1.RoleBinding:
 			r.bindings = append(r.bindings, binding{"RoleBinding", t.Name, o.Namespace, t.RoleRef, t.Subjects})
 		}
+	}
+	for i, b := range r.bindings {
+		r.byNamespace[b.namespace] = append(r.byNamespace[b.namespace], i)
 	}
 	r.aggregate()
 	return r
@@ -302,7 +330,7 @@ func (r *RBAC) Subjects() []Subject {
 // Can reports whether s may do req, and through which bindings.
 func (r *RBAC) Can(s Subject, req Request) (bool, []string) {
 	var via []string
-	for _, b := range r.bindings {
+	for b := range r.scope(req.Namespace) {
 		if !r.binds(b, s) || !r.grants(b, req) {
 			continue
 		}
@@ -317,7 +345,7 @@ func (r *RBAC) Can(s Subject, req Request) (bool, []string) {
 // by one.
 func (r *RBAC) WhoCan(req Request) []Subject {
 	byKey := map[subjectKey]*Subject{}
-	for _, b := range r.bindings {
+	for b := range r.scope(req.Namespace) {
 		if !r.grants(b, req) {
 			continue
 		}
