@@ -6,8 +6,8 @@
 // For a Go module the scanner reads go.mod with golang.org/x/mod/modfile
 // (keeping each requirement's line) and the imports of every Go file of
 // the module — every build tag counts except "ignore", as for `go mod
-// tidy`; nested modules, vendor, testdata and directories starting with "."
-// or "_" are left out. An import belongs to the required module with the
+// tidy`; nested modules, vendor, testdata, node_modules and directories
+// starting with "." or "_" are left out. An import belongs to the required module with the
 // longest path that prefixes it. A direct requirement (no "// indirect")
 // that no file imports, no tool directive names and no go:generate line
 // runs is reported; so is one imported only by _test.go files. Indirect

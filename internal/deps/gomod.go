@@ -111,7 +111,8 @@ var goGenerateRun = regexp.MustCompile(`(?m)^//go:generate\s+go\s+run\s+(?:-\S+\
 
 // goModuleUses reads the imports of every Go file of the module rooted at
 // dir: nested modules, vendor, testdata and directories whose name starts
-// with "." or "_" are left out, as the go command does.
+// with "." or "_" are left out, as the go command does, and so is
+// node_modules (JavaScript dependencies, large and never Go).
 func goModuleUses(ctx context.Context, fsys fs.FS, dir string) (*goUses, error) {
 	u := &goUses{imports: map[string]importUse{}}
 	fset := token.NewFileSet()
@@ -130,7 +131,7 @@ func goModuleUses(ctx context.Context, fsys fs.FS, dir string) (*goUses, error) 
 				return nil
 			}
 			name := d.Name()
-			if name == "vendor" || name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
 				return fs.SkipDir
 			}
 			if st, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil && !st.IsDir() {
