@@ -193,7 +193,7 @@ func vulnerableCode(v *view, w *Node) (steps []Step, vulns []finding.Finding) {
 		}
 		imgText := fmt.Sprintf("the workload runs image %q", b.image.Name)
 		if len(imgVulns) > 0 {
-			imgText += fmt.Sprintf(", in which %d reachable critical or high vulnerabilities were found", len(imgVulns))
+			imgText += ", in which the image scan found " + plural(len(imgVulns), "reachable critical or high vulnerability")
 		}
 		steps = append(steps, step(b.image, imgText, imgVulns))
 		if len(pkgSteps) > 0 {
@@ -226,9 +226,9 @@ func vulnText(pkg *Node, fs []finding.Finding) string {
 	if len(fs) > len(ids) {
 		more = fmt.Sprintf(" and %d more", len(fs)-len(ids))
 	}
-	text := fmt.Sprintf("%s (in %s) has %d critical or high vulnerabilities", pkg.Name, pkg.Location.Path, len(fs))
+	text := fmt.Sprintf("%s (in %s) has %s", pkg.Name, pkg.Location.Path, plural(len(fs), "critical or high vulnerability"))
 	if called > 0 {
-		text = fmt.Sprintf("%s (in %s) has %d vulnerabilities whose vulnerable code the program calls", pkg.Name, pkg.Location.Path, len(fs))
+		text = fmt.Sprintf("%s (in %s) has %s whose vulnerable code the program calls", pkg.Name, pkg.Location.Path, plural(len(fs), "vulnerability"))
 	}
 	text += ": " + strings.Join(ids, ", ") + more
 	if unknown > 0 {
@@ -276,8 +276,8 @@ func exposedVulnerable(v *view, m BuiltinRule) []Path {
 		steps := exposureSteps(v, w)
 		steps = append(steps, step(w, fmt.Sprintf("%s runs the image and answers those connections", w.Label()), pick(w.Findings, serious)))
 		steps = append(steps, code...)
-		summary := fmt.Sprintf("%s is reachable from the internet and runs code with %d reachable critical or high vulnerabilities (%s).",
-			w.Label(), len(vulns), advisoryID(vulns[0]))
+		summary := fmt.Sprintf("%s is reachable from the internet and runs code with %s (%s).",
+			w.Label(), plural(len(vulns), "reachable critical or high vulnerability"), advisoryID(vulns[0]))
 		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary,
 			"Upgrade the vulnerable packages to their fixed versions; until then, take the workload off the internet or put a filtering proxy in front of it.", steps))
 	}
@@ -415,12 +415,12 @@ func bakedSecret(v *view, m BuiltinRule) []Path {
 			}
 			var from []string
 			if inCode > 0 {
-				from = append(from, plural(inCode, "secret")+" in the code it copies")
+				from = append(from, plural(inCode, "secret")+" from the code "+d.Name+" copies")
 			}
 			if len(dfs) > 0 {
-				from = append(from, plural(len(dfs), "secret")+" in "+d.Name)
+				from = append(from, plural(len(dfs), "secret")+" written in "+d.Name)
 			}
-			summary := fmt.Sprintf("%s end up in image %q, which %s runs.", upperFirst(joinAnd(from)), b.image.Name, w.Label())
+			summary := fmt.Sprintf("Image %q, which %s runs, carries %s.", b.image.Name, w.Label(), joinAnd(from))
 			out = append(out, newPath(m.ID, w.ID+"|"+b.image.ID, m.Title, sev, summary,
 				"Rotate the secrets, remove them from the code and the Dockerfile, and give them to the workload at run time from a Kubernetes Secret or a secret manager.", steps))
 		}
@@ -452,7 +452,7 @@ func vulnerableUnenforced(v *view, m BuiltinRule) []Path {
 			text = fmt.Sprintf("namespace %q enforces only the privileged Pod Security level", ns.Name)
 		}
 		steps = append(steps, step(ns, text+", so a compromised pod can start privileged pods beside it", pick(ns.Findings, checks("FC-NET-006"))))
-		summary := fmt.Sprintf("%s runs code with %d reachable critical or high vulnerabilities in namespace %q, which enforces no Pod Security level.", w.Label(), len(vulns), ns.Name)
+		summary := fmt.Sprintf("%s runs code with %s in namespace %q, which enforces no Pod Security level.", w.Label(), plural(len(vulns), "reachable critical or high vulnerability"), ns.Name)
 		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary,
 			"Upgrade the vulnerable packages, and label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline).", steps))
 	}
@@ -510,10 +510,14 @@ func pathCounts(ps []Path) string {
 	return s
 }
 
-// plural formats "1 secret" or "3 secrets".
+// plural formats "1 secret" or "3 secrets" ("vulnerability" becomes
+// "vulnerabilities").
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	if s, ok := strings.CutSuffix(noun, "y"); ok {
+		return strconv.Itoa(n) + " " + s + "ies"
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }
@@ -527,11 +531,4 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -45,6 +45,11 @@ func severityRank(s finding.Severity) int {
 	return 0
 }
 
+// maxBonus caps what context adds to a finding's rank, so that context
+// alone never makes a MEDIUM finding P1: P1 takes HIGH with two facts of
+// context, or CRITICAL with one.
+const maxBonus = 2
+
 // levelOf maps a rank to a level: 5 and more is P1, 4 is P2, 3 is P3,
 // less is P4.
 func levelOf(rank int) int {
@@ -73,6 +78,8 @@ func levelOf(rank int) int {
 //   - −1 for a vulnerability whose code is known not to be called;
 //   - −1 for a Code or Container finding no workload of the scan runs,
 //     when the scan saw workloads at all.
+//
+// The bonuses add up to at most maxBonus (2).
 func prioritize(v *view, paths []Path) map[string]Priority {
 	onPath := map[string][]string{}
 	for _, p := range paths {
@@ -99,7 +106,8 @@ func prioritize(v *view, paths []Path) map[string]Priority {
 
 func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string) Priority {
 	sev := effectiveSeverity(f)
-	rank := severityRank(sev)
+	base := severityRank(sev)
+	bonus := 0 // what the context adds, capped at maxBonus
 	var reasons []string
 	if sev != f.Severity {
 		reasons = append(reasons, fmt.Sprintf("%s severity, taken as %s because the vulnerable code is called", f.Severity, sev))
@@ -118,21 +126,21 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 	if !unreached {
 		for _, w := range ws {
 			if v.exposed(w) {
-				rank++
+				bonus++
 				reasons = append(reasons, fmt.Sprintf("%s is reachable from the internet", w.Label()))
 				break
 			}
 		}
 	}
 	if len(rules) > 0 {
-		rank++
+		bonus++
 		reasons = append(reasons, "on attack path "+strings.Join(rules, ", "))
 	}
 	shipped := f.Layer == finding.LayerCode || f.Layer == finding.LayerContainer
 	if shipped && !unreached {
 		for _, w := range ws {
 			if hostAccess(w) {
-				rank++
+				bonus++
 				reasons = append(reasons, fmt.Sprintf("runs in %s, which is privileged or shares a host namespace", w.Label()))
 				break
 			}
@@ -140,7 +148,7 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 	}
 	for _, w := range ws {
 		if open := openLayers(v, w); len(open) >= 3 {
-			rank++
+			bonus++
 			names := make([]string, len(open))
 			for i, l := range open {
 				names[i] = l.String()
@@ -149,12 +157,10 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 			break
 		}
 	}
-	if isVulnerability(f) {
-		switch r := Reachability(f); r {
-		case "imported", "required":
-			rank--
-			reasons = append(reasons, "the vulnerable code is "+r+" but not called")
-		}
+	rank := base + min(bonus, maxBonus)
+	if unreached {
+		rank--
+		reasons = append(reasons, "the vulnerable code is "+Reachability(f)+" but not called")
 	}
 	if shipped && len(ws) == 0 && len(v.workloads) > 0 && n.Kind != "workload" {
 		rank--

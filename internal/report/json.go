@@ -20,19 +20,36 @@ func JSONSchema() []byte {
 	return append([]byte(nil), jsonSchema...)
 }
 
-// jsonReport is the document WriteJSON emits; docs/json-schema.md describes
-// every field. Field order here is the order in the output.
-type jsonReport struct {
+// jsonDocument is the document WriteJSON emits, with findings of type F;
+// docs/json-schema.md describes every field. Field order here is the order
+// in the output.
+type jsonDocument[F any] struct {
 	SchemaVersion string            `json:"schema_version"`
 	Tool          string            `json:"tool"`
 	Version       string            `json:"version"`
 	Target        string            `json:"target"`
 	GeneratedAt   string            `json:"generated_at"`
 	Summary       jsonSummary       `json:"summary"`
-	Findings      []finding.Finding `json:"findings"`
+	Findings      []F               `json:"findings"`
 	Suppressed    []Suppressed      `json:"suppressed"`
 	Skipped       []finding.Skipped `json:"skipped"`
 	Notices       []string          `json:"notices"`
+	// Posture and Baseline are present only when computed.
+	Posture  *jsonPosture  `json:"posture,omitempty"`
+	Baseline *jsonBaseline `json:"baseline,omitempty"`
+}
+
+// jsonReport is the document as a reader decodes it: plain findings.
+type jsonReport = jsonDocument[finding.Finding]
+
+// jsonFinding is a finding with what the posture analysis and the
+// baseline add to it; the additions are omitted when not computed, so
+// the finding reads exactly as the shared type encodes it.
+type jsonFinding struct {
+	finding.Finding
+	Priority       string `json:"priority,omitempty"`
+	PriorityReason string `json:"priority_reason,omitempty"`
+	Baseline       string `json:"baseline,omitempty"`
 }
 
 // jsonSummary counts the reported findings; suppressed findings and skipped
@@ -132,17 +149,25 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport
 	}
-	doc := jsonReport{
+	fs := make([]jsonFinding, len(r.Findings))
+	for i, f := range r.Findings {
+		fs[i].Finding = f
+		fs[i].Priority, fs[i].PriorityReason = priorityOf(r, f)
+		fs[i].Baseline = baselineOf(r, f)
+	}
+	doc := jsonDocument[jsonFinding]{
 		SchemaVersion: SchemaVersion,
 		Tool:          cmp.Or(r.Tool, "fourc"),
 		Version:       r.Version,
 		Target:        r.Target,
 		GeneratedAt:   r.GeneratedAt.UTC().Format(time.RFC3339),
 		Summary:       summarize(r),
-		Findings:      nonNil(r.Findings),
+		Findings:      fs,
 		Suppressed:    nonNil(r.Suppressed),
 		Skipped:       nonNil(r.Skipped),
 		Notices:       nonNil(r.Notices),
+		Posture:       postureJSON(r.Posture),
+		Baseline:      baselineJSON(r),
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

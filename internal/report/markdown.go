@@ -39,7 +39,9 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	var b strings.Builder
 	mdHeader(&b, r)
 	mdSummary(&b, r.Findings)
-	mdFindings(&b, r.Findings)
+	mdPaths(&b, r)
+	mdFindings(&b, r)
+	mdFixed(&b, r)
 	mdSkipped(&b, r.Skipped)
 	mdSuppressed(&b, r.Suppressed)
 	mdNotices(&b, r.Notices)
@@ -64,6 +66,78 @@ func mdHeader(b *strings.Builder, r *Report) {
 		b.WriteString(" · " + r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	b.WriteString("\n\n")
+	if r.Posture != nil {
+		b.WriteString("**Posture score " + scoreText(r.Posture.Overall()) + "**")
+		for _, l := range finding.Layers() {
+			b.WriteString(" · " + l.String() + " " + scoreText(r.Posture.LayerScore(l)))
+		}
+		b.WriteString("\n\n")
+	}
+	if r.Baseline != nil {
+		b.WriteString("**Compared with the baseline")
+		if r.BaselinePath != "" {
+			b.WriteString(" " + mdCode(r.BaselinePath))
+		}
+		b.WriteString(":** " + r.Baseline.Summary() + "\n\n")
+	}
+}
+
+// markdownMaxPaths bounds the attack paths listed.
+const markdownMaxPaths = 20
+
+// mdPaths lists the attack paths, each with its chain of steps folded.
+func mdPaths(b *strings.Builder, r *Report) {
+	if r.Posture == nil {
+		return
+	}
+	ps := r.Posture.Paths
+	if len(ps) == 0 {
+		b.WriteString("No attack path found.\n\n")
+		return
+	}
+	b.WriteString("### Attack paths\n\n")
+	for i, p := range ps {
+		if i == markdownMaxPaths {
+			fmt.Fprintf(b, "… and %d more; the JSON or HTML report has them all.\n\n", len(ps)-i)
+			break
+		}
+		layers := make([]string, len(p.Layers))
+		for j, l := range p.Layers {
+			layers[j] = layerName(l)
+		}
+		b.WriteString("<details><summary>" + mdSeverity(p.Severity) + " " + mdCode(p.Rule) + " " + mdCell(p.Title) +
+			" (" + strings.Join(layers, " → ") + ")</summary>\n\n")
+		b.WriteString(mdCell(p.Summary) + "\n\n")
+		for j, st := range p.Steps {
+			line := fmt.Sprintf("%d. **%s** %s: %s", j+1, mdCell(st.Kind), mdCode(st.Name), mdCell(st.Text))
+			if ids := stepChecks(st); ids != "" {
+				line += " (" + mdCell(ids) + ")"
+			}
+			b.WriteString(line + "\n")
+		}
+		if p.Remediation != "" {
+			b.WriteString("\n**Fix:** " + mdCell(p.Remediation) + "\n")
+		}
+		b.WriteString("\n</details>\n\n")
+	}
+}
+
+// mdFixed lists the findings fixed since the baseline.
+func mdFixed(b *strings.Builder, r *Report) {
+	if r.Baseline == nil || len(r.Baseline.Fixed) == 0 {
+		return
+	}
+	b.WriteString("<details><summary>" + plural(len(r.Baseline.Fixed), "finding", "findings") + " fixed since the baseline</summary>\n\n")
+	b.WriteString("| Severity | Check | Resource | Location |\n|---|---|---|---|\n")
+	for i, f := range r.Baseline.Fixed {
+		row := "| " + mdSeverity(f.Severity) + " | " + mdCode(f.CheckID) + " | " + mdCell(f.Resource.String()) + " | " + mdCode(locationString(f.Location)) + " |\n"
+		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve/2 {
+			fmt.Fprintf(b, "| | … | %d more not shown | |\n", len(r.Baseline.Fixed)-i)
+			break
+		}
+		b.WriteString(row)
+	}
+	b.WriteString("\n</details>\n\n")
 }
 
 // mdSummary writes the layer × severity table.
@@ -99,22 +173,40 @@ func mdSummary(b *strings.Builder, fs []finding.Finding) {
 
 // mdFindings writes the findings table, worst first so that what is cut
 // short by count or size is the least severe.
-func mdFindings(b *strings.Builder, fs []finding.Finding) {
+// With a posture analysis the table has a Priority column; with a
+// baseline, new findings are marked.
+func mdFindings(b *strings.Builder, r *Report) {
+	fs := r.Findings
 	if len(fs) == 0 {
 		b.WriteString("No findings.\n\n")
 		return
 	}
 	fs = slices.Clone(fs)
 	slices.SortStableFunc(fs, func(x, y finding.Finding) int { return cmp.Compare(y.Severity, x.Severity) })
+	if r.Posture != nil {
+		// Priority first, so that what a cut drops is what matters least.
+		level := func(f finding.Finding) int {
+			if p, ok := r.Posture.PriorityOf(f); ok {
+				return p.Level
+			}
+			return 5
+		}
+		slices.SortStableFunc(fs, func(x, y finding.Finding) int { return cmp.Compare(level(x), level(y)) })
+	}
 	b.WriteString("### Findings\n\n")
-	b.WriteString("| Severity | Check | Title | Resource | Location | Remediation |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
+	if r.Posture != nil {
+		b.WriteString("| Severity | Priority | Check | Title | Resource | Location | Remediation |\n")
+		b.WriteString("|---|---|---|---|---|---|---|\n")
+	} else {
+		b.WriteString("| Severity | Check | Title | Resource | Location | Remediation |\n")
+		b.WriteString("|---|---|---|---|---|---|\n")
+	}
 	shown := 0
 	for _, f := range fs {
 		if shown == markdownMaxFindings {
 			break
 		}
-		row := mdFindingRow(f)
+		row := mdFindingRow(r, f)
 		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve {
 			break
 		}
@@ -128,12 +220,20 @@ func mdFindings(b *strings.Builder, fs []finding.Finding) {
 	}
 }
 
-func mdFindingRow(f finding.Finding) string {
+func mdFindingRow(r *Report, f finding.Finding) string {
 	title := mdCell(f.Title)
+	if baselineOf(r, f) == "new" {
+		title = "🆕 " + title
+	}
 	if f.Message != "" && f.Message != f.Title {
 		title += "<br>" + mdCell(f.Message)
 	}
-	return "| " + mdSeverity(f.Severity) +
+	sev := mdSeverity(f.Severity)
+	if r.Posture != nil {
+		prio, _ := priorityOf(r, f)
+		sev += " | " + prio
+	}
+	return "| " + sev +
 		" | " + mdCode(f.CheckID) +
 		" | " + title +
 		" | " + mdCell(f.Resource.String()) +

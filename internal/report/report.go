@@ -1,5 +1,5 @@
 // Package report renders a scan's results in the formats users and tools
-// read: table, json, sarif, markdown (and more as they are added). One
+// read: table, json, sarif, markdown, html (and more as they are added). One
 // Writer per format; the package imports the shared vocabulary, never the CLI.
 package report
 
@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourc-dev/fourc/internal/baseline"
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/posture"
 )
 
 // SchemaVersion is the version of fourc's JSON report schema
@@ -40,6 +42,14 @@ type Report struct {
 	Notices []string
 	// Checks is the catalogue of checks, used for rule metadata (SARIF).
 	Checks []check.Meta
+	// Posture is the cross-layer analysis of the findings (scores, attack
+	// paths, priorities, defence in depth); nil when it was not computed.
+	// Writers show it when set and are unchanged otherwise.
+	Posture *posture.Result
+	// Baseline compares the findings with a previous report (--baseline);
+	// nil without one. BaselinePath names that report for the reader.
+	Baseline     *baseline.Diff
+	BaselinePath string
 }
 
 // Suppressed is a finding that was silenced, and by what.
@@ -80,6 +90,7 @@ var writers = map[string]func(Options) Writer{
 	"json":     func(Options) Writer { return WriterFunc(WriteJSON) },
 	"sarif":    func(Options) Writer { return WriterFunc(WriteSARIF) },
 	"markdown": func(Options) Writer { return WriterFunc(WriteMarkdown) },
+	"html":     func(Options) Writer { return WriterFunc(WriteHTML) },
 }
 
 // New returns the writer for a format name.

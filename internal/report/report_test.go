@@ -215,16 +215,16 @@ func TestGolden(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if diff := cmp.Diff([]string{"json", "markdown", "sarif", "table"}, Formats()); diff != "" {
+	if diff := cmp.Diff([]string{"html", "json", "markdown", "sarif", "table"}, Formats()); diff != "" {
 		t.Errorf("Formats() mismatch (-want +got):\n%s", diff)
 	}
-	for _, name := range []string{"JSON", "Table", "SARIF", "markdown"} {
+	for _, name := range []string{"JSON", "Table", "SARIF", "markdown", "HTML"} {
 		if _, err := New(name, Options{}); err != nil {
 			t.Errorf("New(%q): %v", name, err)
 		}
 	}
 	_, err := New("yaml", Options{})
-	if err == nil || !strings.Contains(err.Error(), `"yaml"`) || !strings.Contains(err.Error(), "json, markdown, sarif, table") {
+	if err == nil || !strings.Contains(err.Error(), `"yaml"`) || !strings.Contains(err.Error(), "html, json, markdown, sarif, table") {
 		t.Errorf(`New("yaml") error = %v, want one naming the format and the choices`, err)
 	}
 }

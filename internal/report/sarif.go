@@ -53,7 +53,12 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	run := sarif.NewRun(*sarif.NewTool(driver))
 	run.Results = make([]*sarif.Result, 0, len(r.Findings))
 	for _, f := range r.Findings {
-		run.AddResult(sarifResult(f, ruleIndex[f.CheckID]))
+		res := sarifResult(f, ruleIndex[f.CheckID])
+		sarifPosture(r, f, res)
+		run.AddResult(res)
+	}
+	if props := sarifRunProperties(r); props != nil {
+		run.Properties = props
 	}
 	run.Invocations = []*sarif.Invocation{sarifInvocation(r)}
 	log.AddRun(run)
@@ -333,4 +338,32 @@ func sarifInvocation(r *Report) *sarif.Invocation {
 			WithMessage(sarif.NewTextMessage(n)))
 	}
 	return inv
+}
+
+// sarifPosture adds what the posture analysis and the baseline know about
+// a finding: its priority (and, for GitHub's ordering, a rank) and its
+// SARIF baselineState.
+func sarifPosture(r *Report, f finding.Finding, res *sarif.Result) {
+	if prio, reason := priorityOf(r, f); prio != "" {
+		if res.Properties == nil {
+			res.Properties = sarif.Properties{}
+		}
+		res.Properties["priority"] = prio
+		res.Properties["priority_reason"] = reason
+		p, _ := r.Posture.PriorityOf(f)
+		res.WithRank(float32(100 - 25*(p.Level-1)))
+	}
+	if status := baselineOf(r, f); status != "" {
+		res.WithBaselineState(status)
+	}
+}
+
+// sarifRunProperties carries the posture scores and attack paths, which
+// SARIF has no place of its own for, in the run's property bag.
+func sarifRunProperties(r *Report) sarif.Properties {
+	if r.Posture == nil {
+		return nil
+	}
+	p := postureJSON(r.Posture)
+	return sarif.Properties{"fourc/scores": p.Scores, "fourc/attack_paths": p.AttackPaths}
 }

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/posture"
 )
 
 // tableWidth is the terminal width the table writer wraps prose to.
@@ -56,12 +57,15 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 		return errNilReport
 	}
 	bw := bufio.NewWriter(w)
-	p := tablePrinter{w: bw, color: t.Color}
+	p := tablePrinter{w: bw, color: t.Color, r: r}
 
 	p.header(r)
+	p.paths(r)
+	p.defence(r)
 	for _, g := range groupByLayer(r.Findings) {
 		p.layer(g)
 	}
+	p.fixed(r)
 	p.skipped(r.Skipped)
 	p.suppressed(len(r.Suppressed))
 	p.notices(r.Notices)
@@ -73,6 +77,7 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 type tablePrinter struct {
 	w     *bufio.Writer
 	color bool
+	r     *Report
 }
 
 // paint wraps s in an SGR sequence when colour is on.
@@ -102,6 +107,20 @@ func (p *tablePrinter) header(r *Report) {
 		plural(len(r.Findings), "finding", "findings"),
 		plural(len(r.Suppressed), "suppressed", "suppressed"),
 		plural(len(r.Skipped), "skipped input", "skipped inputs")))
+	if r.Posture != nil {
+		parts := []string{"posture score " + p.paint(ansiBold, scoreText(r.Posture.Overall()))}
+		for _, l := range finding.Layers() {
+			parts = append(parts, l.String()+" "+scoreText(r.Posture.LayerScore(l)))
+		}
+		p.line(strings.Join(parts, " · "))
+	}
+	if r.Baseline != nil {
+		what := "baseline"
+		if r.BaselinePath != "" {
+			what += " " + clean(r.BaselinePath)
+		}
+		p.line(what + ": " + r.Baseline.Summary())
+	}
 }
 
 // layer prints one layer's heading and its findings.
@@ -123,6 +142,9 @@ func (p *tablePrinter) layer(g layerGroup) {
 	} else {
 		summary = p.paint(ansiDim, summary)
 	}
+	if p.r.Posture != nil && g.layer.Valid() {
+		summary += p.paint(ansiDim, " · score "+scoreText(p.r.Posture.LayerScore(g.layer)))
+	}
 	p.line(p.paint(ansiBold, g.layer.String()) + "  " + summary)
 
 	for _, f := range g.findings {
@@ -141,7 +163,15 @@ func (p *tablePrinter) finding(f finding.Finding) {
 	pad := strings.Repeat(" ", findingIndent)
 	sev := f.Severity.String()
 	sevCell := p.paint(severityColor(f.Severity), sev) + strings.Repeat(" ", max(severityWidth-len(sev), 0))
-	p.line("  " + sevCell + "  " + p.paint(ansiBold, clean(f.CheckID)) + "  " + clean(f.Title))
+	prio, reason := priorityOf(p.r, f)
+	if prio != "" {
+		sevCell += "  " + p.paint(ansiBold, prio)
+	}
+	title := clean(f.Title)
+	if status := baselineOf(p.r, f); status == "new" {
+		title += "  " + p.paint(ansiBold, "[new]")
+	}
+	p.line("  " + sevCell + "  " + p.paint(ansiBold, clean(f.CheckID)) + "  " + title)
 
 	if res := f.Resource.String(); res != "" {
 		p.line(pad + p.paint(ansiDim, "resource ") + clean(res))
@@ -161,6 +191,143 @@ func (p *tablePrinter) finding(f finding.Finding) {
 			}
 			p.line(pad + l)
 		}
+	}
+	if reason != "" {
+		for i, l := range wrap("why "+prio+": "+clean(reason), tableWidth-findingIndent) {
+			if i == 0 {
+				l = p.paint(ansiDim, "why "+prio+":") + strings.TrimPrefix(l, "why "+prio+":")
+			}
+			p.line(pad + l)
+		}
+	}
+}
+
+// scoreText formats a posture score, "n/a" for a layer not assessed.
+func scoreText(s posture.Score) string {
+	if !s.Assessed {
+		return "n/a"
+	}
+	return strconv.Itoa(s.Score)
+}
+
+// paths prints the attack paths, each as its chain of steps.
+func (p *tablePrinter) paths(r *Report) {
+	if r.Posture == nil {
+		return
+	}
+	p.line("")
+	ps := r.Posture.Paths
+	if len(ps) == 0 {
+		p.line(p.paint(ansiBold, "Attack paths") + "  " + p.paint(ansiDim, "none found"))
+		return
+	}
+	crit := 0
+	for _, pa := range ps {
+		if pa.Severity == finding.SeverityCritical {
+			crit++
+		}
+	}
+	head := plural(len(ps), "path", "paths")
+	if crit > 0 {
+		head += fmt.Sprintf(" (%d critical)", crit)
+	}
+	p.line(p.paint(ansiBold, "Attack paths") + "  " + head)
+	pad := strings.Repeat(" ", findingIndent)
+	for _, pa := range ps {
+		sev := pa.Severity.String()
+		sevCell := p.paint(severityColor(pa.Severity), sev) + strings.Repeat(" ", max(severityWidth-len(sev), 0))
+		layers := make([]string, len(pa.Layers))
+		for i, l := range pa.Layers {
+			layers[i] = layerName(l)
+		}
+		p.line("  " + sevCell + "  " + p.paint(ansiBold, clean(pa.Rule)) + "  " + clean(pa.Title) + p.paint(ansiDim, "  ["+strings.Join(layers, " → ")+"]"))
+		for _, l := range wrap(clean(pa.Summary), tableWidth-findingIndent) {
+			p.line(pad + l)
+		}
+		for i, st := range pa.Steps {
+			text := fmt.Sprintf("%d. %s %s (%s): %s", i+1, st.Kind, st.Name, layerName(st.Layer), st.Text)
+			if ids := stepChecks(st); ids != "" {
+				text += " [" + ids + "]"
+			}
+			for j, l := range wrap(clean(text), tableWidth-findingIndent-3) {
+				if j == 0 {
+					p.line(pad + l)
+				} else {
+					p.line(pad + "   " + l)
+				}
+			}
+		}
+		if pa.Remediation != "" {
+			for i, l := range wrap("fix: "+clean(pa.Remediation), tableWidth-findingIndent) {
+				if i == 0 {
+					l = p.paint(ansiDim, "fix:") + strings.TrimPrefix(l, "fix:")
+				}
+				p.line(pad + l)
+			}
+		}
+	}
+}
+
+// stepChecks lists the checks of a step's findings once each, with a count
+// when one repeats: "FC-K8S-101, FC-VULN-001 ×10".
+func stepChecks(st posture.Step) string {
+	var ids []string
+	count := map[string]int{}
+	for _, f := range st.Findings {
+		if count[f.CheckID] == 0 {
+			ids = append(ids, f.CheckID)
+		}
+		count[f.CheckID]++
+	}
+	for i, id := range ids {
+		if count[id] > 1 {
+			ids[i] = fmt.Sprintf("%s ×%d", id, count[id])
+		}
+	}
+	return strings.Join(ids, ", ")
+}
+
+// defence prints one line per workload: which layers protect it.
+func (p *tablePrinter) defence(r *Report) {
+	if r.Posture == nil || len(r.Posture.Workloads) == 0 {
+		return
+	}
+	p.line("")
+	p.line(p.paint(ansiBold, "Defence in depth") + "  " + p.paint(ansiDim, "per workload: which layers protect it"))
+	for _, w := range r.Posture.Workloads {
+		what := w.Kind
+		if w.Exposed {
+			what += ", exposed to the internet"
+		}
+		var states []string
+		for _, l := range w.Layers {
+			st := l.State
+			switch st {
+			case posture.Open:
+				st = p.paint(severityColor(finding.SeverityHigh), st)
+			case posture.Unknown:
+				st = p.paint(ansiDim, st)
+			}
+			states = append(states, layerName(l.Layer)+" "+st)
+		}
+		p.line("  " + p.paint(ansiBold, clean(w.Name)) + " (" + what + ")  " + strings.Join(states, " · "))
+	}
+}
+
+// fixed prints the findings the baseline had and this scan no longer has.
+func (p *tablePrinter) fixed(r *Report) {
+	if r.Baseline == nil || len(r.Baseline.Fixed) == 0 {
+		return
+	}
+	p.line("")
+	p.line(p.paint(ansiBold, "Fixed since the baseline") + "  " + plural(len(r.Baseline.Fixed), "finding", "findings"))
+	for _, f := range r.Baseline.Fixed {
+		sev := f.Severity.String()
+		line := "  " + sev + strings.Repeat(" ", max(severityWidth-len(sev), 0)) + "  " + clean(f.CheckID) + "  " + clean(f.Resource.String())
+		if loc := locationString(f.Location); loc != "" {
+			line += "  " + clean(loc)
+		}
+		p.line(line)
 	}
 }
 

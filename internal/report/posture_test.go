@@ -1,0 +1,206 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/fourc-dev/fourc/internal/baseline"
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/posture"
+)
+
+// testAssets is the system behind the representative report: the
+// Deployment shop/api runs an image built by the root Dockerfile (which
+// copies the whole tree), is exposed by a LoadBalancer, runs privileged as
+// a service account that can read secrets, in a namespace without Pod
+// Security enforcement or NetworkPolicy.
+func testAssets() []finding.Asset {
+	return []finding.Asset{
+		{ID: "workload:shop/Deployment/api", Kind: "workload", Name: "shop/api", Layer: finding.LayerCluster,
+			Resource: finding.Resource{Kind: "Deployment", Name: "shop/api"},
+			Attrs:    map[string]string{"namespace": "shop", "kind": "Deployment", "privileged": "true", "token": "true", "serviceAccount": "api"},
+			Edges: []finding.Edge{{Rel: "runs", To: "image:registry.example.com/shop/api:1.4"}, {Rel: "uses", To: "serviceaccount:shop/api"},
+				{Rel: "in", To: "namespace:shop"}}},
+		{ID: "image:registry.example.com/shop/api:1.4", Kind: "image", Name: "registry.example.com/shop/api:1.4", Layer: finding.LayerContainer,
+			Resource: finding.Resource{Kind: "image", Name: "registry.example.com/shop/api:1.4"}},
+		{ID: "service:shop/api", Kind: "service", Name: "shop/api", Layer: finding.LayerCluster,
+			Resource: finding.Resource{Kind: "Service", Name: "shop/api"},
+			Attrs:    map[string]string{"namespace": "shop", "type": "LoadBalancer", "exposure": "internet", "ports": "443"},
+			Edges:    []finding.Edge{{Rel: "exposes", To: "workload:shop/Deployment/api"}, {Rel: "in", To: "namespace:shop"}}},
+		{ID: "serviceaccount:shop/api", Kind: "serviceaccount", Name: "shop/api", Layer: finding.LayerCluster,
+			Resource: finding.Resource{Kind: "ServiceAccount", Name: "shop/api"},
+			Attrs:    map[string]string{"namespace": "shop", "declared": "true", "readSecrets": "true", "clusterAdmin": "false", "via": `RoleBinding "shop/api-reader" → Role "reader"`}},
+		{ID: "namespace:shop", Kind: "namespace", Name: "shop", Layer: finding.LayerCluster,
+			Resource: finding.Resource{Kind: "Namespace", Name: "shop"}, Attrs: map[string]string{"declared": "true", "psaEnforce": ""}},
+		{ID: "dockerfile:Dockerfile", Kind: "dockerfile", Name: "Dockerfile", Layer: finding.LayerContainer,
+			Resource: finding.Resource{Kind: "Dockerfile", Name: "Dockerfile"}, Location: finding.Location{Path: "Dockerfile"},
+			Attrs: map[string]string{"context": ".", "copies": "."}},
+	}
+}
+
+// testPostureReport is the representative report with a posture analysis
+// and a baseline comparison: the baseline lacked the S3 logging finding
+// (new) and had a finding this scan no longer reports (fixed).
+func testPostureReport() *Report {
+	r := testReport()
+	r.Posture = posture.Analyze(posture.Input{Findings: r.Findings, Assets: testAssets(), RootName: "shop"}, posture.Options{})
+	var prev []finding.Finding
+	for _, f := range r.Findings {
+		if f.CheckID != metaS3Logging.ID {
+			prev = append(prev, f)
+		}
+	}
+	prev = append(prev, metaAutomount.Finding(
+		finding.Resource{Kind: "Deployment", Name: "shop/worker"},
+		finding.Location{Path: "deploy/worker.yaml", StartLine: 17},
+		check.Violation{Message: "pods of Deployment \"shop/worker\" mount the service account token"}))
+	d := baseline.Compare(&baseline.Baseline{Findings: prev}, r.Findings)
+	r.Baseline = &d
+	r.BaselinePath = "main.json"
+	posture.SortByPriority(r.Findings, r.Posture)
+	return r
+}
+
+func TestPostureReportFixture(t *testing.T) {
+	r := testPostureReport()
+	if len(r.Posture.Paths) < 3 {
+		t.Fatalf("the fixture finds %d attack paths, want at least 3", len(r.Posture.Paths))
+	}
+	if len(r.Baseline.New) != 1 || len(r.Baseline.Fixed) != 1 {
+		t.Fatalf("baseline: %s, want 1 new and 1 fixed", r.Baseline.Summary())
+	}
+}
+
+func TestGoldenPosture(t *testing.T) {
+	tests := []struct {
+		format string
+		opts   Options
+		golden string
+	}{
+		{"table", Options{}, "posture.txt"},
+		{"table", Options{Color: true}, "posture.color.txt"},
+		{"json", Options{}, "posture.json"},
+		{"sarif", Options{}, "posture.sarif"},
+		{"markdown", Options{}, "posture.md"},
+		{"html", Options{}, "posture.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			got := render(t, tt.format, tt.opts, testPostureReport())
+			checkGolden(t, tt.golden, got)
+			if again := render(t, tt.format, tt.opts, testPostureReport()); !bytes.Equal(got, again) {
+				t.Errorf("%s output is not deterministic", tt.format)
+			}
+		})
+	}
+	// Without posture and baseline, HTML still renders every finding.
+	checkGolden(t, "report.html", render(t, "html", Options{}, testReport()))
+}
+
+// TestJSONPostureValidatesAgainstSchema: the posture and baseline members
+// are documented by the schema, field for field.
+func TestJSONPostureValidatesAgainstSchema(t *testing.T) {
+	open, closed := compileReportSchema(t, false), compileReportSchema(t, true)
+	doc := decodeJSON(t, render(t, "json", Options{}, testPostureReport()))
+	if err := open.Validate(doc); err != nil {
+		t.Error(err)
+	}
+	if err := closed.Validate(doc); err != nil {
+		t.Errorf("output has a field the schema does not document: %v", err)
+	}
+	top := doc.(map[string]any)
+	for _, k := range []string{"posture", "baseline"} {
+		if _, ok := top[k]; !ok {
+			t.Errorf("no %q member", k)
+		}
+	}
+	f0 := top["findings"].([]any)[0].(map[string]any)
+	if f0["priority"] != "P1" || f0["priority_reason"] == "" || f0["baseline"] != "unchanged" {
+		t.Errorf("first finding: priority %v (%v), baseline %v", f0["priority"], f0["priority_reason"], f0["baseline"])
+	}
+	// The posture members are required once posture is there.
+	for _, p := range []string{"/posture/scores", "/posture/attack_paths", "/posture/attack_paths/0/steps",
+		"/posture/workloads/0/layers", "/posture/graph/nodes", "/baseline/fixed_findings", "/baseline/new"} {
+		d := decodeJSON(t, render(t, "json", Options{}, testPostureReport()))
+		if !deletePointer(d, p) {
+			t.Errorf("%s: not in the output", p)
+			continue
+		}
+		if err := open.Validate(d); err == nil {
+			t.Errorf("output without %s still validates", p)
+		}
+	}
+}
+
+// TestJSONPostureRoundTrip: a reader that knows only the plain finding
+// type still decodes the findings of a posture report.
+func TestJSONPostureRoundTrip(t *testing.T) {
+	r := testPostureReport()
+	var doc jsonReport
+	if err := json.Unmarshal(render(t, "json", Options{}, r), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != len(r.Findings) || doc.Findings[0].Fingerprint != r.Findings[0].Fingerprint {
+		t.Errorf("findings do not round-trip: %d vs %d", len(doc.Findings), len(r.Findings))
+	}
+	if doc.Posture == nil || len(doc.Posture.AttackPaths) != len(r.Posture.Paths) || doc.Baseline == nil || doc.Baseline.Fixed != 1 {
+		t.Errorf("posture or baseline lost: %+v %+v", doc.Posture, doc.Baseline)
+	}
+}
+
+func TestTablePosture(t *testing.T) {
+	out := string(render(t, "table", Options{}, testPostureReport()))
+	for _, want := range []string{
+		"posture score ",
+		"baseline main.json: 1 new, 1 fixed, 8 unchanged",
+		"Attack paths  ",
+		"FC-PATH-001",
+		"Defence in depth",
+		"shop/api (Deployment, exposed to the internet)",
+		"why P1: ",
+		"[new]",
+		"Fixed since the baseline  1 finding",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table output lacks %q", want)
+		}
+	}
+	// Findings still come grouped by layer, and P1 before P4 within one.
+	code := out[strings.Index(out, "\nCode  "):strings.Index(out, "\nContainer  ")]
+	if !strings.Contains(code, "P1") {
+		t.Errorf("Code layer section:\n%s", code)
+	}
+}
+
+func TestSARIFPosture(t *testing.T) {
+	var log struct {
+		Runs []struct {
+			Properties map[string]any `json:"properties"`
+			Results    []struct {
+				BaselineState string         `json:"baselineState"`
+				Rank          float64        `json:"rank"`
+				Properties    map[string]any `json:"properties"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, "sarif", Options{}, testPostureReport()), &log); err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	if run.Properties["fourc/attack_paths"] == nil || run.Properties["fourc/scores"] == nil {
+		t.Errorf("run properties = %v", run.Properties)
+	}
+	states := map[string]int{}
+	for _, res := range run.Results {
+		states[res.BaselineState]++
+		if res.Properties["priority"] == nil || res.Rank <= 0 {
+			t.Errorf("result without priority or rank: %+v", res)
+		}
+	}
+	if states["new"] != 1 || states["unchanged"] != 8 {
+		t.Errorf("baseline states = %v", states)
+	}
+}
