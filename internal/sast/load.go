@@ -147,11 +147,12 @@ func (s *Scanner) loadTyped(ctx context.Context, m goModule) (*loaded, []string)
 
 // goEnv is the go command's environment: the local toolchain only (no
 // toolchain download), no workspace, no cgo, the user's GOFLAGS replaced
-// by ours, and no module download when offline.
+// by ours, and, when offline, neither module downloads nor checksum
+// database lookups (the scan only reads types; it never runs the code).
 func goEnv(offline bool) []string {
 	env := append(os.Environ(), "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	if offline {
-		env = append(env, "GOPROXY=off")
+		env = append(env, "GOPROXY=off", "GOSUMDB=off")
 	}
 	return env
 }

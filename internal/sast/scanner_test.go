@@ -203,3 +203,24 @@ func TestShopExample(t *testing.T) {
 		})
 	}
 }
+
+func TestSplitModules(t *testing.T) {
+	fsys := fstest.MapFS{
+		"go.mod":             {Data: []byte("module a\n")},
+		"x.go":               {},
+		"tools/go.mod":       {Data: []byte("module a/tools\n")},
+		"tools/gen/gen.go":   {},
+		"tools/go.modx/y.go": {},
+	}
+	got := splitModules(fsys, []string{"tools/gen/gen.go", "x.go", "tools/go.modx/y.go"})
+	want := []goModule{
+		{dir: ".", files: []string{"x.go"}},
+		{dir: "tools", files: []string{"tools/gen/gen.go", "tools/go.modx/y.go"}},
+	}
+	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(goModule{})); diff != "" {
+		t.Errorf("modules (-want +got):\n%s", diff)
+	}
+	if got := splitModules(fstest.MapFS{"p/q.go": {}}, []string{"p/q.go"}); len(got) != 1 || got[0].dir != "" {
+		t.Errorf("file outside any module: %+v", got)
+	}
+}
