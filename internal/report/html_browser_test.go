@@ -1,0 +1,364 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns the path of a Chromium binary, installing Debian's
+// chromium package through scripts/browser-test.sh when it is missing.
+func chromium(t *testing.T) string {
+	t.Helper()
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "browser-test.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd := exec.Command(script, "chromium")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s chromium: %v\n%s", script, err, stderr.String())
+	}
+	path := strings.TrimSpace(string(out))
+	if path == "" {
+		t.Fatalf("%s chromium printed no path\n%s", script, stderr.String())
+	}
+	return path
+}
+
+// artifactDir is where screenshots go: $FOURC_ARTIFACTS, or a new
+// temporary directory that the test leaves for a person to look at.
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("FOURC_ARTIFACTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d, err := os.MkdirTemp("", "fourc-artifacts-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// browser starts a headless Chromium with the flags this machine needs and
+// a fresh profile, and returns a context for one tab. The options go to
+// the tab's context, so a listener sees the tab's events from its start.
+func browser(t *testing.T, opts ...chromedp.ContextOption) context.Context {
+	t.Helper()
+	exe := chromium(t)
+	alloc := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-pings", true),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, alloc...)
+	t.Cleanup(acancel)
+	tctx, tcancel := chromedp.NewContext(actx, opts...)
+	t.Cleanup(tcancel)
+	return tctx
+}
+
+// do runs steps in the tab and ends the test on an error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// get runs a in the tab and returns its value, ending the test on an error.
+func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// pageEvents records what a page reports: console errors and warnings,
+// uncaught exceptions, error log entries (CSP violations among them) and
+// every request that leaves the file. Give its record method to the tab
+// with chromedp.WithListener.
+type pageEvents struct {
+	mu       sync.Mutex
+	problems []string
+	requests []string
+}
+
+// record runs in the tab's read loop: it must return fast and send no
+// command.
+func (e *pageEvents) record(ev any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		switch ev.Type {
+		case runtime.ConsoleAPICalledTypeError, runtime.ConsoleAPICalledTypeWarning, runtime.ConsoleAPICalledTypeAssert:
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, string(a.Value)+a.Description)
+			}
+			e.problems = append(e.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
+		}
+	case *runtime.EventExceptionThrown:
+		e.problems = append(e.problems, (&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
+	case *cdplog.EventEntryAdded:
+		if ev.Entry.Level == cdplog.EntryLevelError || ev.Entry.Level == cdplog.EntryLevelWarning {
+			e.problems = append(e.problems, fmt.Sprintf("log %s (%s): %s %s", ev.Entry.Level, ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		if u := ev.Request.URL; !strings.HasPrefix(u, "file:") && !strings.HasPrefix(u, "data:") {
+			e.requests = append(e.requests, u)
+		}
+	}
+}
+
+func (e *pageEvents) check(t *testing.T) {
+	t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range e.problems {
+		t.Errorf("page reported: %s", p)
+	}
+	for _, u := range e.requests {
+		t.Errorf("page made a request to %s; the report must be self-contained", u)
+	}
+}
+
+// visibleRows counts the finding rows the filters leave shown.
+func visibleRows() chromedp.Action[int] {
+	return chromedp.Evaluate[int](`document.querySelectorAll("#finding-list .finding:not(.hidden)").length`)
+}
+
+// setFilter sets a filter control and fires the event a person's change
+// would.
+func setFilter(sel, value string) chromedp.Action[chromedp.Void] {
+	js := fmt.Sprintf(`(function(){var el=document.querySelector(%q); if(!el){return false}; el.value=%q; el.dispatchEvent(new Event("change",{bubbles:true})); return true})()`, sel, value)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("no element %s", sel)
+		}
+		return nil
+	})
+}
+
+// TestHTMLInBrowser loads the HTML report in a real headless Chromium: it
+// must load with no console error and no request, its filters must work
+// (with real key presses for the search box), it must read with
+// JavaScript off, and it must print. A screenshot and a PDF are written to
+// $FOURC_ARTIFACTS (or a temporary directory) and their paths logged.
+func TestHTMLInBrowser(t *testing.T) {
+	r := testPostureReport()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "report.html")
+	if err := os.WriteFile(file, render(t, "html", Options{}, r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := (&url.URL{Scheme: "file", Path: file}).String()
+
+	// What the filters should leave, computed from the report itself.
+	model := htmlModel(r)
+	count := func(keep func(htmlFinding) bool) int {
+		n := 0
+		for _, f := range model.Findings {
+			if keep(f) {
+				n++
+			}
+		}
+		return n
+	}
+	total := len(model.Findings)
+	wantCritical := count(func(f htmlFinding) bool { return f.Severity == "CRITICAL" })
+	wantCloud := count(func(f htmlFinding) bool { return f.Layer == "Cloud" })
+	wantP1 := count(func(f htmlFinding) bool { return f.Priority == "P1" })
+	wantNew := count(func(f htmlFinding) bool { return f.Baseline == "new" })
+	wantSearch := count(func(f htmlFinding) bool { return strings.Contains(f.Search, "privileged") })
+	wantResource := count(func(f htmlFinding) bool { return strings.Contains(strings.ToLower(f.Resource), "shop/api") })
+	wantBoth := count(func(f htmlFinding) bool {
+		return f.Layer == "Cluster" && strings.Contains(strings.ToLower(f.Resource), "shop/api")
+	})
+	for name, n := range map[string]int{"critical": wantCritical, "cloud": wantCloud, "P1": wantP1, "new": wantNew, "search": wantSearch, "resource": wantResource} {
+		if n == 0 || n == total {
+			t.Fatalf("filter %s would keep %d of %d rows; the fixture cannot tell a working filter from a broken one", name, n, total)
+		}
+	}
+
+	var ev pageEvents
+	ctx := browser(t, chromedp.WithListener(ev.record))
+	do(t, ctx, "loading the report",
+		chromedp.Navigate(u),
+		chromedp.WaitVisible(chromedp.CSS("#findings")),
+	)
+	bodyClass := get(t, ctx, "reading the body class", chromedp.Evaluate[string](`document.body.className`))
+	rows := get(t, ctx, "counting rows", visibleRows())
+	paths := get(t, ctx, "counting paths", chromedp.Evaluate[int](`document.querySelectorAll("#paths article.path").length`))
+	steps := get(t, ctx, "counting chain steps", chromedp.Evaluate[int](`document.querySelectorAll("#paths .chain .step").length`))
+
+	// rowsAfter runs steps, then counts the rows left shown.
+	rowsAfter := func(what string, steps ...chromedp.Action[chromedp.Void]) int {
+		t.Helper()
+		do(t, ctx, what, steps...)
+		return get(t, ctx, what, visibleRows())
+	}
+	critical := rowsAfter("severity=critical", setFilter("#f-severity", "critical"))
+	shownText := get(t, ctx, "reading the counter", chromedp.Text(chromedp.CSS("#shown")))
+	cloud := rowsAfter("layer=cloud", setFilter("#f-severity", ""), setFilter("#f-layer", "cloud"))
+	p1 := rowsAfter("priority=P1", setFilter("#f-layer", ""), setFilter("#f-priority", "p1"))
+	isNew := rowsAfter("baseline=new", setFilter("#f-priority", ""), setFilter("#f-baseline", "new"))
+	search := rowsAfter("typing a search", setFilter("#f-baseline", ""),
+		chromedp.SendKeys(chromedp.CSS("#f-search"), "privileged"))
+	// setFilter clears the box: chromedp.SetValue cannot set "", since
+	// v0.23.0 drops the empty argument and the box then says "undefined".
+	resource := rowsAfter("typing a resource", setFilter("#f-search", ""),
+		chromedp.SendKeys(chromedp.CSS("#f-resource"), "shop/api"))
+	both := rowsAfter("resource and layer", setFilter("#f-layer", "cluster"))
+	reset := rowsAfter("clearing the filters", setFilter("#f-layer", ""), setFilter("#f-resource", ""))
+	shot := get(t, ctx, "taking a screenshot", chromedp.FullScreenshot(90))
+
+	checks := []struct {
+		what      string
+		got, want int
+	}{
+		{"rows on load", rows, total},
+		{"attack paths drawn", paths, len(r.Posture.Paths)},
+		{"severity=critical", critical, wantCritical},
+		{"layer=cloud", cloud, wantCloud},
+		{"priority=P1", p1, wantP1},
+		{"baseline=new", isNew, wantNew},
+		{`search "privileged" (typed)`, search, wantSearch},
+		{`resource "shop/api" (typed)`, resource, wantResource},
+		{"resource and layer together", both, wantBoth},
+		{"all filters cleared", reset, total},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: %d rows, want %d", c.what, c.got, c.want)
+		}
+	}
+	if steps < len(r.Posture.Paths)*2 {
+		t.Errorf("%d chain steps drawn for %d paths", steps, len(r.Posture.Paths))
+	}
+	if want := fmt.Sprintf("%d of %d shown", wantCritical, total); shownText != want {
+		t.Errorf("counter says %q, want %q", shownText, want)
+	}
+	if bodyClass != "js" {
+		t.Errorf("body class = %q: the page script did not run", bodyClass)
+	}
+
+	artifacts := artifactDir(t)
+	png := filepath.Join(artifacts, "fourc-report.jpg")
+	if err := os.WriteFile(png, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", png)
+
+	// Print: the print stylesheet hides the filters and opens every
+	// finding; Chromium renders a PDF.
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	do(t, ctx, "emulating print media", media("print"))
+	filtersDisplay := get(t, ctx, "reading the filters' print style",
+		chromedp.Evaluate[string](`getComputedStyle(document.getElementById("filters")).display`))
+	do(t, ctx, "ending print media", media(""))
+	pdf := get(t, ctx, "printing", chromedp.PrintToPDF(chromedp.PDFPrintBackground()))
+	openRows := get(t, ctx, "counting open findings",
+		chromedp.Evaluate[int](`document.querySelectorAll("#finding-list details[open]").length`))
+	if filtersDisplay != "none" {
+		t.Errorf("print media: filters display %q, want none", filtersDisplay)
+	}
+	if openRows != total {
+		t.Errorf("after printing, %d of %d findings are open; beforeprint should open them all", openRows, total)
+	}
+	if len(pdf) < 1000 || !strings.HasPrefix(string(pdf), "%PDF") {
+		t.Errorf("PrintToPDF gave %d bytes", len(pdf))
+	}
+	pdfPath := filepath.Join(artifacts, "fourc-report.pdf")
+	if err := os.WriteFile(pdfPath, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("pdf: %s", pdfPath)
+	ev.check(t)
+}
+
+// TestHTMLWithoutJavaScript: with scripts disabled the overview, the
+// attack paths and every finding are still there, and the filters, which
+// need the script, are hidden.
+func TestHTMLWithoutJavaScript(t *testing.T) {
+	r := testPostureReport()
+	file := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(file, render(t, "html", Options{}, r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ev pageEvents
+	ctx := browser(t, chromedp.WithListener(ev.record))
+	do(t, ctx, "loading the report with scripts off",
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}),
+		chromedp.Navigate((&url.URL{Scheme: "file", Path: file}).String()),
+		chromedp.WaitVisible(chromedp.CSS("#overview")),
+	)
+	bodyClass := get(t, ctx, "reading the body class", chromedp.Evaluate[string](`document.body.className`))
+	filtersDisplay := get(t, ctx, "reading the filters' style",
+		chromedp.Evaluate[string](`getComputedStyle(document.getElementById("filters")).display`))
+	cards := get(t, ctx, "counting score cards", chromedp.Evaluate[int](`document.querySelectorAll("#overview .card").length`))
+	paths := get(t, ctx, "counting paths", chromedp.Evaluate[int](`document.querySelectorAll("#paths article.path").length`))
+	rows := get(t, ctx, "counting rows", visibleRows())
+	overview := get(t, ctx, "reading the overview", chromedp.Text(chromedp.CSS("#overview")))
+	shot := get(t, ctx, "taking a screenshot", chromedp.CaptureScreenshot())
+
+	if bodyClass != "nojs" || filtersDisplay != "none" {
+		t.Errorf("without JavaScript: body class %q, filters display %q; want nojs and none", bodyClass, filtersDisplay)
+	}
+	if cards != 5 || paths != len(r.Posture.Paths) || rows != len(r.Findings) {
+		t.Errorf("without JavaScript: %d score cards (want 5), %d paths (want %d), %d findings (want %d)",
+			cards, paths, len(r.Posture.Paths), rows, len(r.Findings))
+	}
+	for _, l := range []string{"Overall", "Code", "Container", "Cluster", "Cloud"} {
+		if !strings.Contains(overview, l) {
+			t.Errorf("overview lacks %s:\n%s", l, overview)
+		}
+	}
+	png := filepath.Join(artifactDir(t), "fourc-report-nojs.png")
+	if err := os.WriteFile(png, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot without JavaScript: %s", png)
+	ev.check(t)
+}
