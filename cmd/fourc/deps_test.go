@@ -42,12 +42,13 @@ var capabilityDeps = map[string][]string{
 	"internal/host":         {"internal/inventory"},
 	"internal/controlplane": {"internal/host"},
 	"internal/probe":        {"internal/controlplane"},
+	"internal/history":      {"internal/secret"},
 }
 
 // heavy external modules may only be imported by the packages named.
 var heavy = map[string][]string{
 	"github.com/spf13/cobra":       {"internal/cli"},
-	"k8s.io/client-go":             {"internal/cluster", "internal/testenv"},
+	"k8s.io/client-go":             {"internal/cluster", "internal/testenv", "bench/k8s"},
 	"github.com/aws/aws-sdk-go-v2": {"internal/objectstore"},
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/controlplane"
+	"github.com/fourc-dev/fourc/internal/deps"
 	"github.com/fourc-dev/fourc/internal/dockerfile"
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -20,6 +21,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/objectstore"
 	"github.com/fourc-dev/fourc/internal/probe"
+	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/vex"
@@ -32,6 +34,8 @@ import (
 func registry() (*check.Registry, error) {
 	return check.NewRegistry(
 		secret.Checks(),
+		sast.Checks(),
+		deps.Checks(),
 		vuln.Checks(),
 		dockerfile.Checks(),
 		kube.Checks(),
@@ -134,6 +138,8 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time) 
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),
 		iac.NewScanner(iac.Options{}),
+		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
+		deps.NewScanner(deps.Options{}),
 	}}
 	vs, notice, err := openVulnScanner(vo, root, now)
 	if err != nil {

@@ -10,12 +10,16 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
 
+	"github.com/fourc-dev/fourc/internal/baseline"
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/history"
 	"github.com/fourc-dev/fourc/internal/ignore"
+	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/report"
 )
 
@@ -27,6 +31,11 @@ type outputOptions struct {
 	failOn     string
 	ignoreFile string
 	exclude    []string
+	sort       string
+	baseline   string
+	failOnNew  string
+	// rules are the posture rules of the config file, compiled in publish.
+	rules []yaml.Node
 }
 
 func (o *outputOptions) addFlags(cmd *cobra.Command) {
@@ -37,6 +46,9 @@ func (o *outputOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.failOn, "fail-on", "", "exit with code 1 when a reported finding has this severity or higher")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "suppressions file (default: "+ignore.DefaultFile+" at the scan root when present)")
 	f.StringSliceVar(&o.exclude, "exclude", nil, "skip paths matching these globs (a name without '/' matches at any depth)")
+	f.StringVar(&o.sort, "sort", "priority", "order of findings: priority (severity in its cross-layer context) or severity")
+	f.StringVar(&o.baseline, "baseline", "", "compare with a previous JSON report and mark each finding new or unchanged, and list the fixed ones")
+	f.StringVar(&o.failOnNew, "fail-on-new", "", "with --baseline: exit with code 1 when a new finding has this severity or higher")
 }
 
 // merge fills options the user did not set on the command line from the
@@ -51,6 +63,10 @@ func (o *outputOptions) merge(cmd *cobra.Command, cfg *config.Config) {
 	set("severity", &o.severity, cfg.Severity)
 	set("fail-on", &o.failOn, cfg.FailOn)
 	set("ignore-file", &o.ignoreFile, cfg.IgnoreFile)
+	set("sort", &o.sort, cfg.Sort)
+	set("baseline", &o.baseline, cfg.Baseline)
+	set("fail-on-new", &o.failOnNew, cfg.FailOnNew)
+	o.rules = cfg.Posture.Rules
 	if !cmd.Flags().Changed("exclude") {
 		o.exclude = append(o.exclude, cfg.Exclude...)
 	}
@@ -85,6 +101,7 @@ type scanOptions struct {
 	outputOptions
 	vuln         vulnOptions
 	secretConfig string
+	history      bool
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -110,6 +127,7 @@ PATH defaults to the current directory.`,
 	o.addFlags(cmd)
 	o.vuln.addFlags(cmd)
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
+	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	return cmd
 }
 
@@ -167,6 +185,17 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", target, err)
 	}
+	if o.history {
+		hprog := g.progress("scanning git history of " + target)
+		hf, hs, err := history.Scan(cmd.Context(), root, set.secret.Detector())
+		hprog.finish()
+		if err != nil {
+			return fmt.Errorf("--history: %w", err)
+		}
+		res.Findings = mergeHistory(res.Findings, hf)
+		res.Skipped = append(res.Skipped, hs...)
+		finding.Sort(res.Findings)
+	}
 	return g.publish(o.outputOptions, target, results{
 		findings:   res.Findings,
 		suppressed: set.suppressed(),
@@ -175,6 +204,8 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		ignore:     ign,
 		fsys:       fsys,
 		checks:     set.checks(reg),
+		assets:     res.Assets,
+		rootName:   rootName(root),
 	}, keep, failOn)
 }
 
@@ -189,12 +220,31 @@ type results struct {
 	// targets.
 	fsys   fs.FS
 	checks []check.Meta
+	// assets are what the scanners saw, for the cross-layer graph.
+	assets []finding.Asset
+	// rootName is the base name of the scanned directory ("shop").
+	rootName string
 }
 
-// publish applies suppressions and the severity filter, writes the report
-// and turns --fail-on into errFindings. Every command that reports
-// findings ends here.
+// publish applies suppressions and the severity filter, runs the
+// cross-layer analysis and the baseline comparison, writes the report and
+// turns --fail-on and --fail-on-new into errFindings. Every command that
+// reports findings ends here.
 func (g *globals) publish(o outputOptions, target string, r results, keep func(finding.Severity) bool, failOn *finding.Severity) error {
+	failOnNew, err := o.gates()
+	if err != nil {
+		return err
+	}
+	rules, err := posture.DecodeRules(o.rules)
+	if err != nil {
+		return fmt.Errorf("config posture.rules: %w", err)
+	}
+	var base *baseline.Baseline
+	if o.baseline != "" {
+		if base, err = baseline.Load(o.baseline); err != nil {
+			return err
+		}
+	}
 	applied := ignore.Apply(r.findings, r.ignore, r.fsys, g.now())
 	rep := &report.Report{
 		Tool:        "fourc",
@@ -211,13 +261,46 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 			rep.Findings = append(rep.Findings, f)
 		}
 	}
+	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: r.assets, RootName: r.rootName}, posture.Options{Rules: rules})
+	rep.Notices = append(rep.Notices, rep.Posture.Notices...)
+	if o.sort == "priority" {
+		posture.SortByPriority(rep.Findings, rep.Posture)
+	}
+	var diff baseline.Diff
+	if base != nil {
+		diff = baseline.Compare(base, rep.Findings)
+		rep.Baseline, rep.BaselinePath = &diff, o.baseline
+	}
 	if err := g.writeReport(o, rep); err != nil {
 		return err
 	}
 	if failOn != nil && finding.AtLeast(rep.Findings, *failOn) {
 		return errFindings
 	}
+	if failOnNew != nil && base != nil && diff.NewAtLeast(*failOnNew) {
+		return errFindings
+	}
 	return nil
+}
+
+// gates checks --sort and --fail-on-new.
+func (o *outputOptions) gates() (*finding.Severity, error) {
+	switch o.sort {
+	case "priority", "severity":
+	default:
+		return nil, usageError{fmt.Errorf("--sort: unknown order %q (want priority or severity)", o.sort)}
+	}
+	if o.failOnNew == "" {
+		return nil, nil
+	}
+	if o.baseline == "" {
+		return nil, usageError{errors.New("--fail-on-new needs --baseline (a previous JSON report)")}
+	}
+	v, err := finding.ParseSeverity(o.failOnNew)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--fail-on-new: %w", err)}
+	}
+	return &v, nil
 }
 
 // filters parses --severity and --fail-on.
@@ -322,4 +405,39 @@ func summaryLine(rep *report.Report) string {
 		s += fmt.Sprintf(", %d inputs skipped", n)
 	}
 	return s
+}
+
+// rootName is the base name of a scan root ("examples/shop" gives "shop",
+// "." the current directory's name).
+func rootName(root string) string {
+	if abs, err := filepath.Abs(root); err == nil {
+		root = abs
+	}
+	return filepath.Base(root)
+}
+
+// mergeHistory adds the secrets found in the git history to the tree's
+// findings. A secret still present at HEAD is reported once, by its history
+// finding, which names the commit that introduced it: the history message
+// extends the tree's ("… in app/main.go, added in commit …").
+func mergeHistory(tree, hist []finding.Finding) []finding.Finding {
+	msgs := map[string][]string{}
+	for _, h := range hist {
+		k := h.CheckID + "\x00" + h.Location.Path
+		msgs[k] = append(msgs[k], h.Message)
+	}
+	out := make([]finding.Finding, 0, len(tree)+len(hist))
+	for _, t := range tree {
+		dup := false
+		for _, m := range msgs[t.CheckID+"\x00"+t.Location.Path] {
+			if strings.HasPrefix(m, t.Message+", added in commit ") {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, t)
+		}
+	}
+	return append(out, hist...)
 }

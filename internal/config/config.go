@@ -31,6 +31,20 @@ type Config struct {
 	Secrets    Secrets    `yaml:"secrets"`
 	Dockerfile Dockerfile `yaml:"dockerfile"`
 	Kubernetes Kubernetes `yaml:"kubernetes"`
+	Posture    Posture    `yaml:"posture"`
+	// Sort is the default finding order: "priority" or "severity".
+	Sort string `yaml:"sort"`
+	// Baseline is a previous JSON report to compare with.
+	Baseline string `yaml:"baseline"`
+	// FailOnNew fails the run on new findings at this severity or higher.
+	FailOnNew string `yaml:"fail-on-new"`
+}
+
+// Posture configures the cross-layer analysis.
+type Posture struct {
+	// Rules are the user's attack-path rules (CEL or declarative); see
+	// docs/posture.md. They are compiled by the posture package.
+	Rules []yaml.Node `yaml:"rules"`
 }
 
 // Secrets configures the secret scanner.
