@@ -9,7 +9,10 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fourc-dev/fourc/internal/finding"
 )
@@ -141,6 +144,9 @@ func (ep *endpoint) read(ctx context.Context, l listed) (*Bucket, error) {
 	}); err != nil {
 		return nil, fail(err)
 	}
+	if err == nil && b.Logging.Value.TargetBucket == "" && placeholder(logging.ResultMetadata) {
+		b.Logging = Setting[Logging]{Status: NotImplemented, Reason: "MinIO answers GetBucketLogging with a fixed placeholder and has no per-bucket access logging"}
+	}
 
 	pab, err := ep.client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: name}, in)
 	if b.PublicAccessBlock, err = settle(err, func() *PublicAccessBlock {
@@ -176,6 +182,15 @@ func settle[T any](err error, value func() T, absent ...string) (Setting[T], err
 	}
 	st, why := classify(err)
 	return Setting[T]{Status: st, Reason: why}, nil
+}
+
+// placeholder reports whether a response came from MinIO, whose
+// GetBucketLogging is a stub: it always answers "logging disabled" and
+// PutBucketLogging is not implemented, so the answer says nothing about
+// the bucket (MinIO logs through its server-wide audit targets instead).
+func placeholder(md middleware.Metadata) bool {
+	resp, ok := awsmiddleware.GetRawResponse(md).(*smithyhttp.Response)
+	return ok && resp != nil && strings.EqualFold(resp.Header.Get("Server"), "MinIO")
 }
 
 // bucketRegion maps a GetBucketLocation answer to a region.

@@ -29,6 +29,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // Region is the region the server reports and the tests sign for.
@@ -241,12 +244,24 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 	}
 }
 
-// healthy asks the liveness and readiness endpoints.
+// emptySHA256 is the SHA-256 of an empty request body, in hex.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// healthy asks the liveness and readiness endpoints, then lists the
+// buckets as the root user: the health endpoints answer 200 while the S3
+// API still refuses requests with XMinioServerNotInitialized (HTTP 503).
 func (s *Server) healthy(ctx context.Context, client *http.Client) error {
-	for _, p := range []string{"/minio/health/live", "/minio/health/ready"} {
+	for _, p := range []string{"/minio/health/live", "/minio/health/ready", "/"} {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.Endpoint+p, nil)
 		if err != nil {
 			return err
+		}
+		if p == "/" {
+			req.Header.Set("X-Amz-Content-Sha256", emptySHA256)
+			creds := aws.Credentials{AccessKeyID: s.AccessKey, SecretAccessKey: s.SecretKey}
+			if err := v4.NewSigner().SignHTTP(ctx, creds, req, emptySHA256, "s3", Region, time.Now()); err != nil {
+				return fmt.Errorf("signing ListBuckets: %w", err)
+			}
 		}
 		resp, err := client.Do(req)
 		if err != nil {
@@ -254,7 +269,7 @@ func (s *Server) healthy(ctx context.Context, client *http.Client) error {
 		}
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("%s: HTTP %d", p, resp.StatusCode)
+			return fmt.Errorf("GET %s: HTTP %d", p, resp.StatusCode)
 		}
 	}
 	return nil
