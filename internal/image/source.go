@@ -106,11 +106,12 @@ func platform(s string) (v1.Platform, error) {
 }
 
 // detect tells a layout directory and the two kinds of tarball apart by
-// their contents; a path that does not exist is a registry reference.
+// their contents; a path that does not exist is a registry reference,
+// unless it can only be a file path (see [looksLikePath]).
 func detect(p string) (Kind, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, os.ErrNotExist) && !looksLikePath(p) {
 			return KindRegistry, nil
 		}
 		return "", fmt.Errorf("reading %q: %w", p, err)
@@ -147,6 +148,25 @@ func detect(p string) (Kind, error) {
 		return KindOCIArchive, nil
 	}
 	return "", fmt.Errorf("file %q is neither a docker archive (no manifest.json) nor an OCI tarball (no index.json)", p)
+}
+
+// looksLikePath reports whether ref can only name a local file: an
+// absolute or ./, ../ path (no image reference starts with / or .), or a
+// tarball name without a tag. A missing file is then reported as missing
+// instead of as a malformed reference.
+func looksLikePath(ref string) bool {
+	if filepath.IsAbs(ref) || strings.HasPrefix(ref, "./") || strings.HasPrefix(ref, "../") || ref == "." || ref == ".." {
+		return true
+	}
+	if strings.ContainsAny(ref, ":@") {
+		return false
+	}
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz"} {
+		if strings.HasSuffix(ref, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 func fromRegistry(ctx context.Context, s string, plat v1.Platform, opts Options) (*imageSource, error) {

@@ -89,7 +89,13 @@ func TestOpenErrors(t *testing.T) {
 		{empty, "is not an OCI layout (no index.json)"},
 		{"UPPER/Case:tag", `parsing reference "UPPER/Case:tag"`},
 		{"oci:" + filepath.Join(dir, "missing"), "reading OCI layout"},
-		{dir + "/x.tar", "fetching"},
+		// A missing file is missing, not a malformed image reference.
+		{dir + "/x.tar", "reading \"" + dir + "/x.tar\": stat " + dir + "/x.tar: no such file or directory"},
+		{"x.tar", `reading "x.tar": stat x.tar: no such file or directory`},
+		{"./missing", `reading "./missing": stat ./missing: no such file or directory`},
+		// A well-formed reference goes to the registry.
+		{"registry.invalid/team/app:1.0", `fetching "registry.invalid/team/app:1.0"`},
+		{"localhost:5000/app.tar", `fetching "localhost:5000/app.tar"`},
 	}
 	for _, tt := range tests {
 		_, err := Scan(context.Background(), tt.ref, Options{Platform: "linux/amd64", Transport: refuseAll{}})
