@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -268,6 +269,16 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 	}
 	var diff baseline.Diff
 	if base != nil {
+		// A finding suppressed now, or filtered out by --severity, is not
+		// fixed: leave it out of the comparison rather than report it as
+		// gone.
+		silenced := map[string]bool{}
+		for _, sp := range rep.Suppressed {
+			silenced[sp.Finding.Fingerprint] = true
+		}
+		base.Findings = slices.DeleteFunc(base.Findings, func(f finding.Finding) bool {
+			return silenced[f.Fingerprint] || !keep(f.Severity)
+		})
 		diff = baseline.Compare(base, rep.Findings)
 		rep.Baseline, rep.BaselinePath = &diff, o.baseline
 	}

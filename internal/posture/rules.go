@@ -57,8 +57,16 @@ func ParseRules(data []byte) (*RuleSet, error) {
 func DecodeRules(nodes []yaml.Node) (*RuleSet, error) {
 	rules := make([]Rule, 0, len(nodes))
 	for i := range nodes {
+		// Round-trip through a decoder so that unknown keys are errors, as
+		// in ParseRules: a typo must not silently do nothing.
+		data, err := yaml.Marshal(&nodes[i])
+		if err != nil {
+			return nil, fmt.Errorf("posture rule %d (line %d): %w", i+1, nodes[i].Line, err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
 		var r Rule
-		if err := nodes[i].Decode(&r); err != nil {
+		if err := dec.Decode(&r); err != nil {
 			return nil, fmt.Errorf("posture rule %d (line %d): %w", i+1, nodes[i].Line, err)
 		}
 		rules = append(rules, r)
