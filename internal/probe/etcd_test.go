@@ -143,7 +143,7 @@ func TestEtcdStorage(t *testing.T) {
 	start, end := time.Now().Add(-time.Hour), time.Now().Add(365*24*time.Hour)
 	ca := issue(t, certSpec{cn: "etcd-ca", ca: true, notBefore: start, notAfter: end}, nil)
 	server := issue(t, certSpec{cn: "etcd", ips: loopback, notBefore: start, notAfter: end}, &ca)
-	client := issue(t, certSpec{cn: "kube-apiserver-etcd-client", notBefore: start, notAfter: end}, &ca)
+	client := issue(t, certSpec{cn: "kube-apiserver-etcd-client", client: true, notBefore: start, notAfter: end}, &ca)
 	dir := t.TempDir()
 	caFile := writePEM(t, filepath.Join(dir, "ca.crt"), "CERTIFICATE", ca.der)
 	serverCert := writePEM(t, filepath.Join(dir, "server.crt"), "CERTIFICATE", server.der)

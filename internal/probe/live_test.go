@@ -33,6 +33,10 @@ resources:
   - identity: {}
 `
 
+// aescbcConfig writes with aescbc and, like any key rotation, keeps the
+// providers the earlier Secrets were written with for reading: without
+// secretbox's key the API server cannot read the Secret written under
+// secretboxConfig and never becomes ready.
 const aescbcConfig = `apiVersion: apiserver.config.k8s.io/v1
 kind: EncryptionConfiguration
 resources:
@@ -41,6 +45,10 @@ resources:
   - aescbc:
       keys:
       - name: old
+        secret: ZGVmaW5pdGVseSBub3QgYSByZWFsIGtleSEhISEhISE=
+  - secretbox:
+      keys:
+      - name: key1
         secret: ZGVmaW5pdGVseSBub3QgYSByZWFsIGtleSEhISEhISE=
   - identity: {}
 `
@@ -214,9 +222,29 @@ func TestLiveAPIServer(t *testing.T) {
 		// testenv's certificates live for a day: warn only for the last hour.
 		return probe.Options{APIServer: []string{c.Server}, CAFile: c.CAFile, ExpiryWarning: time.Hour}
 	}
+	// kube-apiserver turns anonymous authentication off by itself under
+	// AlwaysAllow, so the weak server grants anonymous users access the
+	// way a careless cluster does: a binding of system:anonymous.
 	weak := testenv.Start(t,
-		testenv.WithAnonymousAuth(true), testenv.WithAuthorizationMode("AlwaysAllow"),
+		testenv.WithAnonymousAuth(true),
 		testenv.WithFlags("--tls-min-version=VersionTLS11", "--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"))
+	if out, err := weak.Kubectl(context.Background(), "create", "clusterrolebinding", "anonymous-admin", "--clusterrole=cluster-admin", "--user=system:anonymous"); err != nil {
+		t.Fatalf("binding system:anonymous: %v: %s", err, out)
+	}
+	// The authorizer learns of the binding through an informer.
+	anon := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // a test's own server
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		resp, err := anon.Get(weak.Server + "/api/v1/namespaces/kube-system/secrets?limit=1")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the binding of system:anonymous did not take effect: %v", err)
+		}
+	}
 	got, skipped := probe.Run(context.Background(), opts(weak))
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)

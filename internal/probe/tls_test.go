@@ -54,6 +54,7 @@ type certSpec struct {
 	notAfter  time.Time
 	rsaBits   int // 0: ECDSA P-256
 	ca        bool
+	client    bool // for TLS clients (ExtKeyUsageClientAuth), not servers
 	sigAlg    x509.SignatureAlgorithm
 }
 
@@ -84,7 +85,13 @@ func issue(t *testing.T, spec certSpec, parent *keyPair) keyPair {
 		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		SignatureAlgorithm: spec.sigAlg,
 	}
+	if spec.client {
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	}
 	if spec.ca {
+		// No extended key usage: Go checks it along the chain, and a CA
+		// restricted to server auth could not issue client certificates.
+		tmpl.ExtKeyUsage = nil
 		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
 		tmpl.KeyUsage |= x509.KeyUsageCertSign
 	}
