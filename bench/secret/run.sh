@@ -5,8 +5,10 @@
 #
 # Runs, one after the other, each under /usr/bin/time -v:
 #   1. bench/secret (fourc's secret scanner alone, through the real engine)
-#   2. fourc scan DIR --format json (every fourc scanner; skipped when cmd/fourc
-#      does not build)
+#   2. fourc scan DIR --format json --offline --reachability=false (every fourc
+#      scanner, offline; skipped when cmd/fourc does not build). Reachability is
+#      off: on a Go tree it type-checks every package (on GOROOT/src that means
+#      compiling the std commands for many minutes), which is no secret work.
 #   3. gitleaks dir DIR (pinned version, installed on first use into $BENCH_HOME/bin)
 # and prints wall time, CPU time, findings and peak RSS, and the ratios.
 set -euo pipefail
@@ -64,7 +66,7 @@ FS_FINDINGS=$(grep -c '^FC-SEC-' "$OUT/fourc-secret.out" || true)
 
 if [ -n "$FOURC" ]; then
 	log "running fourc scan"
-	measure fourc-scan "$FOURC" scan "$DIR" --format json --output "$OUT/fourc.json"
+	measure fourc-scan "$FOURC" scan "$DIR" --format json --offline --reachability=false --output "$OUT/fourc.json"
 	SCAN_FINDINGS=$(grep -Eo '"check_id": ?"FC-SEC-[0-9]+"' "$OUT/fourc.json" | wc -l)
 fi
 
