@@ -83,7 +83,10 @@ func WithAuthorizationMode(modes string) Option {
 	return func(c *config) { c.authorization = modes }
 }
 
-// WithAnonymousAuth sets --anonymous-auth (default false).
+// WithAnonymousAuth sets --anonymous-auth (default false). kube-apiserver
+// ignores it under --authorization-mode=AlwaysAllow (it turns anonymous
+// authentication off); to serve anonymous users, keep RBAC and bind
+// system:anonymous or system:unauthenticated to a role.
 func WithAnonymousAuth(enabled bool) Option {
 	return func(c *config) { c.anonymous = enabled }
 }

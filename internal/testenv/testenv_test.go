@@ -49,13 +49,21 @@ func TestDefaultControlPlane(t *testing.T) {
 		}
 	}
 
-	// A user without bindings is denied; a group bound to "view" may read.
+	// A user without bindings is denied; a group bound to a role may do
+	// what the role allows. (Not "view": aggregated ClusterRoles get their
+	// rules from kube-controller-manager, which this control plane lacks.)
 	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "env-test"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := cs.RbacV1().Roles("env-test").Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "pod-reader"},
+		Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods"}, Verbs: []string{"get", "list"}}},
+	}, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cs.RbacV1().RoleBindings("env-test").Create(ctx, &rbacv1.RoleBinding{
-		ObjectMeta: metav1.ObjectMeta{Name: "readers-view"},
-		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "view"},
+		ObjectMeta: metav1.ObjectMeta{Name: "readers-pod-reader"},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "pod-reader"},
 		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: "Group", Name: "readers"}},
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -76,11 +84,18 @@ func TestDefaultControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 	reader := kubernetes.NewForConfigOrDie(rc)
-	if _, err := reader.CoreV1().Pods("env-test").List(ctx, metav1.ListOptions{}); err != nil {
-		t.Errorf("member of a group bound to view listing pods: %v", err)
+	// The RBAC authorizer learns of the new binding through an informer.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, err := reader.CoreV1().Pods("env-test").List(ctx, metav1.ListOptions{})
+		if err == nil {
+			break
+		}
+		if !apierrors.IsForbidden(err) || time.Now().After(deadline) {
+			t.Fatalf("member of a group bound to pod-reader listing pods: %v", err)
+		}
 	}
 	if _, err := reader.CoreV1().Secrets("env-test").List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
-		t.Errorf("view listing secrets: got %v, want forbidden", err)
+		t.Errorf("pod-reader listing secrets: got %v, want forbidden", err)
 	}
 
 	// Anonymous requests are refused (401), not merely forbidden.
@@ -149,7 +164,21 @@ resources:
 		t.Errorf("secret stored unencrypted: %.40q", raw)
 	}
 
-	// Anonymous users may do anything under AlwaysAllow.
+	// Any authenticated user may do anything under AlwaysAllow: one
+	// without a single binding reads the Secrets.
+	nobody, err := c.UserConfig("nobody")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := kubernetes.NewForConfigOrDie(nobody).CoreV1().Secrets("default").List(ctx, metav1.ListOptions{}); err != nil || len(l.Items) != 1 {
+		t.Errorf("user without bindings listing secrets under AlwaysAllow: %v", err)
+	}
+	// kube-apiserver turns anonymous authentication off under AlwaysAllow
+	// ("AnonymousAuth is not allowed with the AlwaysAllow authorizer"),
+	// although the flag stays on its command line for checks to read.
+	if !contains(c.APIServerFlags, "--anonymous-auth=true") {
+		t.Errorf("flags lack --anonymous-auth=true: %v", c.APIServerFlags)
+	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(c.RESTConfig().CAData)
 	resp, err := (&http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
@@ -159,8 +188,8 @@ resources:
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("anonymous list of secrets: %s, want 200", resp.Status)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("anonymous list of secrets under AlwaysAllow: %s, want 401", resp.Status)
 	}
 
 	// The audit log has the Secret's creation.
