@@ -30,7 +30,7 @@ func checkWorkloadClusterAdmin(rbac *RBAC) check.Check[*kube.Workload] {
 				return nil
 			}
 			sa := ServiceAccount(w.Object.Namespace, serviceAccountName(w))
-			ok, via := rbac.Can(sa, Request{Verb: rbacv1.VerbAll, Group: rbacv1.APIGroupAll, Resource: rbacv1.ResourceAll})
+			ok, via := rbac.Can(sa, clusterAdminRequest)
 			if !ok {
 				return nil
 			}
@@ -40,4 +40,14 @@ func checkWorkloadClusterAdmin(rbac *RBAC) check.Check[*kube.Workload] {
 			}}
 		},
 	}
+}
+
+// clusterAdminRequest is every verb on every resource of every API group,
+// cluster-wide.
+var clusterAdminRequest = Request{Verb: rbacv1.VerbAll, Group: rbacv1.APIGroupAll, Resource: rbacv1.ResourceAll}
+
+// isClusterAdmin reports whether sa may do anything cluster-wide.
+func isClusterAdmin(rbac *RBAC, sa Subject) bool {
+	ok, _ := rbac.Can(sa, clusterAdminRequest)
+	return ok
 }

@@ -120,8 +120,11 @@ func connect(opts Options) (*target, error) {
 	case opts.Namespace != "":
 		ns = opts.Namespace
 	default:
-		if n, explicit, err := cc.Namespace(); err == nil && explicit {
-			ns = n
+		// The context's own namespace, when it names one. (cc.Namespace
+		// calls only a command-line override "explicit" and answers
+		// "default" for a context without one, which must read all.)
+		if c := raw.Contexts[ctxName]; c != nil {
+			ns = c.Namespace
 		}
 	}
 	cfg = rest.CopyConfig(cfg)
