@@ -1,7 +1,9 @@
 // Command iacbench compares fourc's IaC scanner with tfsec on the same
 // input: a Terraform tree generated from the check fixtures (every pass and
 // fail module of internal/iac/testdata/checks, copied -copies times). It
-// prints both wall times, the result counts and the ratio.
+// prints both wall and CPU times of the fastest run, peak RSS (fourc: this
+// process, which also generated the input; tfsec: the child), the result
+// counts and the ratios.
 //
 // The golden platform module is left out on purpose: tfsec v1.26.0, given
 // a tree that also holds it, reports that module's results only and skips
@@ -26,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/engine"
@@ -58,30 +61,37 @@ func run(src, tfsec string, copies, runs int) error {
 	fmt.Printf("input: %d Terraform files in %d copies of the fixture tree\n", files, copies)
 
 	var res *engine.Result
-	fourc, err := best(runs, func() error {
+	fourc, err := best(runs, func() (time.Duration, int64, error) {
+		before := selfUsage()
 		var err error
 		res, err = engine.Run(context.Background(), os.DirFS(dir), []engine.Scanner{iac.NewScanner(iac.Options{})}, engine.Options{})
-		return err
+		after := selfUsage()
+		return cpu(after) - cpu(before), after.Maxrss, err
 	})
 	if err != nil {
 		return fmt.Errorf("running fourc: %w", err)
 	}
-	fmt.Printf("fourc iac: %8.3fs  %d findings, %d units, %d skipped\n", fourc.Seconds(), len(res.Findings), res.Units, len(res.Skipped))
+	fmt.Printf("fourc iac: %8.3fs wall %8.3fs cpu %5d MB peak RSS  %d findings, %d units, %d skipped\n",
+		fourc.wall.Seconds(), fourc.cpu.Seconds(), fourc.rssKB>>10, len(res.Findings), res.Units, len(res.Skipped))
 
 	if _, err := os.Stat(tfsec); err != nil {
 		return fmt.Errorf("tfsec not found at %q (see the command's doc for the install line): %w", tfsec, err)
 	}
 	var out []byte
-	ts, err := best(runs, func() error {
+	ts, err := best(runs, func() (time.Duration, int64, error) {
 		cmd := exec.Command(tfsec, dir, "--format", "json", "--soft-fail", "--no-color", "--no-module-downloads")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		var err error
 		out, err = cmd.Output()
 		if err != nil {
-			return fmt.Errorf("%w: %s", err, stderr.String())
+			return 0, 0, fmt.Errorf("%w: %s", err, stderr.String())
 		}
-		return nil
+		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if ru == nil {
+			return 0, 0, nil
+		}
+		return cpu(*ru), ru.Maxrss, nil
 	})
 	if err != nil {
 		return fmt.Errorf("running tfsec: %w", err)
@@ -92,24 +102,46 @@ func run(src, tfsec string, copies, runs int) error {
 	if err := json.Unmarshal(out, &report); err != nil {
 		return fmt.Errorf("decoding tfsec output: %w", err)
 	}
-	fmt.Printf("tfsec:     %8.3fs  %d results\n", ts.Seconds(), len(report.Results))
-	fmt.Printf("ratio:     tfsec takes %.1fx fourc's time\n", ts.Seconds()/fourc.Seconds())
+	fmt.Printf("tfsec:     %8.3fs wall %8.3fs cpu %5d MB peak RSS  %d results\n",
+		ts.wall.Seconds(), ts.cpu.Seconds(), ts.rssKB>>10, len(report.Results))
+	fmt.Printf("ratio:     tfsec takes %.1fx fourc's wall time, %.1fx its CPU time\n",
+		ts.wall.Seconds()/fourc.wall.Seconds(), ts.cpu.Seconds()/fourc.cpu.Seconds())
 	return nil
 }
 
-// best runs f n times and returns the fastest wall time.
-func best(n int, f func() error) (time.Duration, error) {
-	var min time.Duration
+// measurement is one run's wall and CPU time and peak RSS in KiB.
+type measurement struct {
+	wall, cpu time.Duration
+	rssKB     int64
+}
+
+// best runs f n times and returns the fastest run by wall time. f returns
+// the run's CPU time and peak RSS (KiB).
+func best(n int, f func() (time.Duration, int64, error)) (measurement, error) {
+	var min measurement
 	for i := 0; i < max(n, 1); i++ {
 		start := time.Now()
-		if err := f(); err != nil {
-			return 0, err
+		c, rss, err := f()
+		if err != nil {
+			return measurement{}, err
 		}
-		if d := time.Since(start); i == 0 || d < min {
-			min = d
+		if d := time.Since(start); i == 0 || d < min.wall {
+			min = measurement{d, c, rss}
 		}
 	}
 	return min, nil
+}
+
+// selfUsage returns this process's resource usage.
+func selfUsage() syscall.Rusage {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru
+}
+
+// cpu returns user plus system time.
+func cpu(ru syscall.Rusage) time.Duration {
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // generate copies every fixture module into dst, copies times, each under its own directory.
