@@ -562,6 +562,37 @@ subjects:
 	}
 	t.Logf("compared %d decisions for %d subjects", checked, len(subjects))
 
+	// who-can answers from the same model: on the whole grid, a user or
+	// service account it lists is allowed (which the API server agreed
+	// with above), and every allowed one is listed, itself or through a
+	// group it belongs to.
+	for _, req := range requests {
+		listed := map[string]bool{}
+		for _, s := range rbac.WhoCan(req) {
+			listed[s.Kind+"/"+s.Namespace+"/"+s.Name] = true
+			if s.Kind == "Group" {
+				continue
+			}
+			if ok, _ := rbac.Can(s, req); !ok {
+				t.Errorf("who-can %s %s/%s -n %q lists %s, which may not", req.Verb, req.Resource, req.Subresource, req.Namespace, s)
+			}
+		}
+		for _, s := range subjects {
+			ok, _ := rbac.Can(s, req)
+			if !ok {
+				continue
+			}
+			user, groups := identity(s)
+			found := listed[s.Kind+"/"+s.Namespace+"/"+s.Name] || listed["User//"+user]
+			for _, g := range groups {
+				found = found || listed["Group//"+g]
+			}
+			if !found {
+				t.Errorf("who-can %s %s/%s -n %q does not list %s, which may", req.Verb, req.Resource, req.Subresource, req.Namespace, s)
+			}
+		}
+	}
+
 	got := WhoCan(snap, "create", "deployments", "live-shop")
 	var names []string
 	for _, s := range got {
