@@ -37,7 +37,7 @@ var capabilityDeps = map[string][]string{
 	"internal/sbom":         {"internal/inventory"},
 	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile", "internal/signature", "internal/sbom"},
 	"internal/dockerfile":   {"internal/secret"},
-	"internal/kube":         {"internal/secret"},
+	"internal/kube":         {"internal/secret", "internal/render"},
 	"internal/cluster":      {"internal/kube"},
 	"internal/host":         {"internal/inventory"},
 	"internal/controlplane": {"internal/host"},
@@ -50,6 +50,8 @@ var heavy = map[string][]string{
 	"github.com/spf13/cobra":       {"internal/cli"},
 	"k8s.io/client-go":             {"internal/cluster", "internal/testenv", "bench/k8s"},
 	"github.com/aws/aws-sdk-go-v2": {"internal/objectstore"},
+	"helm.sh/helm/v3":              {"internal/render"},
+	"sigs.k8s.io/kustomize":        {"internal/render"},
 }
 
 func TestDependencyDirection(t *testing.T) {

@@ -60,6 +60,7 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -74,7 +75,7 @@ func (s *Scanner) ScanAssets(ctx context.Context, fsys fs.FS, paths []string) ([
 		f, sk := s.Scan(ctx, fsys, paths)
 		return f, nil, sk
 	}
-	objs, skipped := loadObjects(ctx, fsys, paths)
+	objs, skipped := s.loadObjects(ctx, fsys, paths)
 	if ctx.Err() != nil {
 		return nil, nil, nil
 	}
@@ -82,18 +83,18 @@ func (s *Scanner) ScanAssets(ctx context.Context, fsys fs.FS, paths []string) ([
 	return s.Evaluate(set), Assets(set), skipped
 }
 
-// loadObjects reads the manifests of one unit as Scan does.
-func loadObjects(ctx context.Context, fsys fs.FS, paths []string) ([]*Object, []finding.Skipped) {
-	var (
-		objs    []*Object
-		skipped []finding.Skipped
-		charts  = map[string]bool{}
-	)
+// loadObjects reads the manifests of one unit: the objects of its Helm
+// charts and kustomizations, rendered, then every other manifest. It skips
+// the files the renders used, the templates of Helm charts (Go templates,
+// not YAML) and files that never mention apiVersion.
+func (s *Scanner) loadObjects(ctx context.Context, fsys fs.FS, paths []string) ([]*Object, []finding.Skipped) {
+	objs, skipped, consumed := s.renderUnit(ctx, fsys, paths)
+	charts := map[string]bool{}
 	for _, p := range paths {
 		if ctx.Err() != nil {
 			return nil, nil
 		}
-		if helmTemplate(fsys, p, charts) {
+		if consumed[p] || render.IsKustomization(p) || helmTemplate(fsys, p, charts) {
 			continue
 		}
 		data, err := source.ReadFile(fsys, p, 0)

@@ -1,7 +1,6 @@
 package kube
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -10,7 +9,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/source"
+	"github.com/fourc-dev/fourc/internal/render"
 )
 
 // DefaultUntrustedNamespaceLabel marks namespaces that run untrusted code
@@ -24,6 +23,8 @@ type Options struct {
 	// sandboxed runtime such as gVisor or Kata). Empty means
 	// DefaultUntrustedNamespaceLabel.
 	UntrustedNamespaceLabel string
+	// Render bounds the rendering of Helm charts and kustomizations.
+	Render render.Options
 }
 
 // Scanner audits Kubernetes manifests: workloads (Pod Security Standards
@@ -31,6 +32,7 @@ type Options struct {
 // guardrails. It implements engine.Scanner and engine.Grouper.
 type Scanner struct {
 	checks catalogue
+	render render.Options
 	err    error
 }
 
@@ -48,7 +50,7 @@ func NewScanner(opts Options) *Scanner {
 		opts.UntrustedNamespaceLabel = DefaultUntrustedNamespaceLabel
 	}
 	ev, err := newPSSEvaluator()
-	return &Scanner{checks: newCatalogue(opts, ev), err: err}
+	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, err: err}
 }
 
 // Checks returns the catalogue of this package's checks.
@@ -68,18 +70,21 @@ func (c catalogue) metas() []check.Meta {
 // Name implements engine.Scanner.
 func (s *Scanner) Name() string { return scannerName }
 
-// Wants implements engine.Scanner: YAML and JSON files, except
-// kustomization files and package manager files that are never manifests.
+// Wants implements engine.Scanner: YAML and JSON files, except package
+// manager files that are never manifests, and kustomization files (which
+// Scan builds).
 func (s *Scanner) Wants(p string) bool {
 	base := path.Base(p)
+	if render.IsKustomization(p) {
+		return !strings.HasPrefix(p, "node_modules/") && !strings.Contains(p, "/node_modules/")
+	}
 	switch strings.ToLower(path.Ext(base)) {
 	case ".yaml", ".yml", ".json":
 	default:
 		return false
 	}
 	switch base {
-	case "kustomization.yaml", "kustomization.yml", "Kustomization",
-		"package.json", "package-lock.json", "npm-shrinkwrap.json", "composer.lock", "tsconfig.json":
+	case "package.json", "package-lock.json", "npm-shrinkwrap.json", "composer.lock", "tsconfig.json":
 		return false
 	}
 	return !strings.HasPrefix(p, "node_modules/") && !strings.Contains(p, "/node_modules/")
@@ -98,41 +103,16 @@ func (s *Scanner) Unit(p string) string {
 	return "."
 }
 
-// Scan implements engine.Scanner. It loads every wanted file, skipping the
-// templates of Helm charts (Go templates, not YAML) and files that never
-// mention apiVersion, builds one Set of the unit's objects and evaluates
-// it.
+// Scan implements engine.Scanner. It renders the unit's Helm charts and
+// kustomizations, loads every other wanted file (see loadObjects), builds
+// one Set of the unit's objects and evaluates it.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	if s.err != nil {
 		return nil, []finding.Skipped{{Path: strings.Join(paths, ", "), Scanner: scannerName, Reason: oneLine(s.err.Error())}}
 	}
-	var (
-		objs    []*Object
-		skipped []finding.Skipped
-		charts  = map[string]bool{}
-	)
-	for _, p := range paths {
-		if ctx.Err() != nil {
-			return nil, nil
-		}
-		if helmTemplate(fsys, p, charts) {
-			continue
-		}
-		data, err := source.ReadFile(fsys, p, 0)
-		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: readReason(p, err)})
-			continue
-		}
-		if source.IsBinary(data) {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: "binary file"})
-			continue
-		}
-		if !bytes.Contains(data, []byte("apiVersion")) {
-			continue // not a manifest: values files, CI configs, package metadata
-		}
-		o, sk := Load(p, data)
-		objs = append(objs, o...)
-		skipped = append(skipped, sk...)
+	objs, skipped := s.loadObjects(ctx, fsys, paths)
+	if ctx.Err() != nil {
+		return nil, nil
 	}
 	return s.Evaluate(NewSet(objs)), skipped
 }

@@ -31,7 +31,8 @@ func TestWants(t *testing.T) {
 		"k8s/app/service.YML":              true,
 		"manifests/list.json":              true,
 		"charts/web/templates/deploy.yaml": true, // decided in Scan, which can see Chart.yaml
-		"base/kustomization.yaml":          false,
+		"base/kustomization.yaml":          true, // built in Scan
+		"base/Kustomization":               true,
 		"web/package.json":                 false,
 		"web/node_modules/x/deploy.yaml":   false,
 		"Dockerfile":                       false,
@@ -75,9 +76,11 @@ func TestScanThroughEngine(t *testing.T) {
 		"app/broken.yaml":                    {Data: []byte("apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n")},
 		"app/binary.yaml":                    {Data: []byte("apiVersion\x00\x01\x02")},
 		"app/huge.yaml":                      {Data: []byte("apiVersion: v1\n" + strings.Repeat("#", source.MaxFileSize))},
-		"charts/web/Chart.yaml":              {Data: []byte("apiVersion: v2\nname: web\n")},
+		"charts/web/Chart.yaml":              {Data: []byte("apiVersion: v2\nname: web\nversion: 0.1.0\n")},
 		"charts/web/values.yaml":             {Data: []byte("image: nginx\n")},
-		"charts/web/templates/pod.yaml":      {Data: []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n")},
+		"charts/web/templates/pod.yaml":      {Data: []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: c\n      image: {{ .Values.image }}\n")},
+		"charts/bad/Chart.yaml":              {Data: []byte("apiVersion: v2\nname: bad\nversion: 0.1.0\n")},
+		"charts/bad/templates/pod.yaml":      {Data: []byte("{{ fail \"no\" }}\n")},
 		"charts/web/crds/templates/crd.yaml": {Data: []byte("not: a template dir of a chart\n")},
 		"other/templates/pod.yaml":           {Data: []byte(pod)}, // not a chart: scanned
 		"base/kustomization.yaml":            {Data: []byte("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")},
@@ -94,6 +97,7 @@ func TestScanThroughEngine(t *testing.T) {
 		"app/binary.yaml: binary file",
 		`app/broken.yaml: document 1: Pod: decoding v1 Pod: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.name of type string`,
 		"app/huge.yaml: file too large (8388623 bytes, limit 8388608)",
+		`charts/bad: rendering chart "charts/bad": execution error at (bad/templates/pod.yaml:1:3): no`,
 	}
 	if diff := cmp.Diff(want, skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
@@ -107,7 +111,7 @@ func TestScanThroughEngine(t *testing.T) {
 		got = append(got, f)
 	}
 	slices.Sort(got)
-	if diff := cmp.Diff([]string{"app/pod.yaml", "other/templates/pod.yaml"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"app/pod.yaml", "charts/web/templates/pod.yaml", "other/templates/pod.yaml"}, got); diff != "" {
 		t.Errorf("files with findings (-want +got):\n%s", diff)
 	}
 }
