@@ -193,12 +193,14 @@ func generate(n int) []object {
 				Replicas: ptr(int32(2)), Selector: selector(i), Template: template(i)}})
 		}},
 		{10, func(i int, ns string) {
-			typ := corev1.ServiceTypeClusterIP
+			// The test API server's service range is a /24: only the load
+			// balancers (one in seven) get a cluster IP, the rest are headless.
+			spec := corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP, ClusterIP: corev1.ClusterIPNone,
+				Selector: map[string]string{"app": app(i)}, Ports: []corev1.ServicePort{{Port: 443}}}
 			if i%7 == 0 {
-				typ = corev1.ServiceTypeLoadBalancer
+				spec.Type, spec.ClusterIP = corev1.ServiceTypeLoadBalancer, ""
 			}
-			add("", "v1", "Service", &corev1.Service{ObjectMeta: meta(i, ns, "svc"), Spec: corev1.ServiceSpec{
-				Type: typ, Selector: map[string]string{"app": app(i)}, Ports: []corev1.ServicePort{{Port: 443}}}})
+			add("", "v1", "Service", &corev1.Service{ObjectMeta: meta(i, ns, "svc"), Spec: spec})
 		}},
 		{10, func(i int, ns string) {
 			add("", "v1", "ServiceAccount", &corev1.ServiceAccount{ObjectMeta: meta(i, ns, "sa")})
@@ -217,7 +219,7 @@ func generate(n int) []object {
 		{5, func(i int, ns string) {
 			add("rbac.authorization.k8s.io", "v1", "RoleBinding", &rbacv1.RoleBinding{ObjectMeta: meta(i, ns, "rb"),
 				RoleRef:  rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: fmt.Sprintf("role-%d", i-1)},
-				Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: fmt.Sprintf("sa-%d", i%50), Namespace: ns}}})
+				Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: serviceAccount(i), Namespace: ns}}})
 		}},
 		{5, func(i int, ns string) {
 			add("networking.k8s.io", "v1", "NetworkPolicy", &networkingv1.NetworkPolicy{ObjectMeta: meta(i, ns, "np"),
@@ -268,6 +270,11 @@ func ptr[T any](v T) *T { return &v }
 
 func app(i int) string { return fmt.Sprintf("app-%d", i%40) }
 
+// serviceAccount names one of the ten service accounts generated in object
+// i's block of 100 (slots 50-59), so in its namespace: the API server's
+// ServiceAccount admission refuses a pod whose account does not exist.
+func serviceAccount(i int) string { return fmt.Sprintf("sa-%d", i/100*100+50+i%10) }
+
 func meta(i int, ns, prefix string) metav1.ObjectMeta {
 	return metav1.ObjectMeta{
 		Name: fmt.Sprintf("%s-%d", prefix, i), Namespace: ns,
@@ -313,7 +320,7 @@ func podSpec(i int) corev1.PodSpec {
 	}
 	sidecar := c
 	sidecar.Name, sidecar.Image, sidecar.Ports = "proxy", "registry.example/proxy:2.4.1", nil
-	spec := corev1.PodSpec{Containers: []corev1.Container{c, sidecar}, ServiceAccountName: fmt.Sprintf("sa-%d", i%50)}
+	spec := corev1.PodSpec{Containers: []corev1.Container{c, sidecar}, ServiceAccountName: serviceAccount(i)}
 	switch i % 16 {
 	case 1:
 		spec.Containers[0].SecurityContext.Privileged = ptr(true)
@@ -329,7 +336,8 @@ func podSpec(i int) corev1.PodSpec {
 	return spec
 }
 
-// load creates the objects through the API, namespaces first.
+// load creates the objects through the API, namespaces first, then service
+// accounts (pods name them), then the rest.
 func load(ctx context.Context, env *testenv.Cluster, objs []object) error {
 	rc := env.RESTConfig()
 	cs, err := kubernetes.NewForConfig(rc)
@@ -342,6 +350,22 @@ func load(ctx context.Context, env *testenv.Cluster, objs []object) error {
 			return err
 		}
 	}
+	var accounts, rest []object
+	for _, o := range objs[i:] {
+		if o.gvk.Kind == "ServiceAccount" {
+			accounts = append(accounts, o)
+		} else {
+			rest = append(rest, o)
+		}
+	}
+	if err := createAll(ctx, cs, accounts); err != nil {
+		return err
+	}
+	return createAll(ctx, cs, rest)
+}
+
+// createAll creates objs concurrently and returns the first error.
+func createAll(ctx context.Context, cs kubernetes.Interface, objs []object) error {
 	work := make(chan object)
 	var (
 		wg    sync.WaitGroup
@@ -358,7 +382,7 @@ func load(ctx context.Context, env *testenv.Cluster, objs []object) error {
 			}
 		}()
 	}
-	for _, o := range objs[i:] {
+	for _, o := range objs {
 		work <- o
 	}
 	close(work)

@@ -42,7 +42,8 @@ bash "$ROOT/scripts/k8s-testenv.sh" >/dev/null
 
 # --- a loaded API server -----------------------------------------------------------
 log "starting etcd + kube-apiserver and loading $N objects"
-"$WORK/k8sbench" serve -n "$N" -dir "$WORK" >"$WORK/serve.out" 2>"$WORK/serve.err" &
+# k8sbench finds the control plane through scripts/k8s-testenv.sh above its working directory.
+(cd "$ROOT" && exec "$WORK/k8sbench" serve -n "$N" -dir "$WORK") >"$WORK/serve.out" 2>"$WORK/serve.err" &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 until grep -q ready "$WORK/serve.out" 2>/dev/null; do
