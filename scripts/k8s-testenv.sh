@@ -40,8 +40,12 @@ k8s_bin_version() {
 	esac
 }
 etcd_ok() {
-	[[ -x $DIR/etcd && -x $DIR/etcdctl ]] &&
-		"$DIR/etcd" --version 2>/dev/null | grep -qx "etcd Version: ${ETCD_VERSION#v}"
+	# Read the whole output first: grep -q exiting early would kill etcd with
+	# SIGPIPE, and pipefail would then fail the check at random.
+	local out
+	[[ -x $DIR/etcd && -x $DIR/etcdctl ]] || return 1
+	out=$("$DIR/etcd" --version 2>/dev/null) || return 1
+	grep -qx "etcd Version: ${ETCD_VERSION#v}" <<<"$out"
 }
 
 k8s_wanted() {
