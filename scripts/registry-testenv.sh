@@ -102,7 +102,7 @@ mirror() {
 		else
 			awk '$1=="deb" { i=2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ } print $i }' "$f"
 		fi
-	done | grep -v security | grep -E '^https?://.*/debian/?$' | head -n1
+	done | grep -v security | grep -E '^https?://.*/debian/?$' | awk 'NR == 1' # reads everything: no SIGPIPE under pipefail
 }
 
 rootfs() {
