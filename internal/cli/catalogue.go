@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/check"
@@ -116,9 +118,35 @@ func (s *scanSet) vulnNotices() []string {
 	return s.vuln.Notices()
 }
 
+// scannerNames are the file scanners of `fourc scan`, in the order they run,
+// as --scanners names them.
+var scannerNames = []string{"secret", "dockerfile", "kube", "iac", "sast", "deps", "vuln"}
+
+// selectScanners parses --scanners: an empty list selects every scanner.
+func selectScanners(names []string) (map[string]bool, error) {
+	on := map[string]bool{}
+	for _, n := range names {
+		n = strings.ToLower(strings.TrimSpace(n))
+		if n == "" {
+			continue
+		}
+		if !slices.Contains(scannerNames, n) {
+			return nil, usageError{fmt.Errorf("--scanners: unknown scanner %q (want some of %s)", n, strings.Join(scannerNames, ", "))}
+		}
+		on[n] = true
+	}
+	if len(on) == 0 {
+		for _, n := range scannerNames {
+			on[n] = true
+		}
+	}
+	return on, nil
+}
+
 // newScanSet builds the file scanners for `fourc scan`, configured from cfg
-// and the flags. root is the scan root on disk.
-func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time) (*scanSet, error) {
+// and the flags. root is the scan root on disk; on names the scanners to
+// run (see selectScanners).
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
 		if err := cfg.Secrets.Rules[i].Decode(&rules[i]); err != nil {
@@ -133,14 +161,22 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time) 
 	if err != nil {
 		return nil, fmt.Errorf("secret rules: %w", err)
 	}
-	set := &scanSet{secret: sec, scanners: []engine.Scanner{
+	set := &scanSet{secret: sec}
+	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),
 		iac.NewScanner(iac.Options{}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),
-	}}
+	} {
+		if on[s.Name()] {
+			set.scanners = append(set.scanners, s)
+		}
+	}
+	if !on[vuln.ScannerName] {
+		return set, nil
+	}
 	vs, notice, err := openVulnScanner(vo, root, now)
 	if err != nil {
 		return nil, err

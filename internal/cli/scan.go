@@ -103,6 +103,7 @@ type scanOptions struct {
 	vuln         vulnOptions
 	secretConfig string
 	history      bool
+	scanners     []string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -114,6 +115,7 @@ func newScanCommand(g *globals) *cobra.Command {
 secrets in the code, Dockerfiles, Kubernetes manifests and Terraform.
 PATH defaults to the current directory.`,
 		Example: `  fourc scan examples/shop
+  fourc scan . --scanners secret,vuln
   fourc scan . --format sarif --output fourc.sarif
   fourc scan . --severity high --fail-on critical`,
 		Args: cobra.MaximumNArgs(1),
@@ -129,6 +131,7 @@ PATH defaults to the current directory.`,
 	o.vuln.addFlags(cmd)
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
+	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	return cmd
 }
 
@@ -169,7 +172,14 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if !cmd.Flags().Changed("offline") && cfg.Offline {
 		o.vuln.offline = true
 	}
-	set, err := newScanSet(cfg, o.vuln, root, g.now())
+	if !cmd.Flags().Changed("scanners") {
+		o.scanners = cfg.Scanners
+	}
+	on, err := selectScanners(o.scanners)
+	if err != nil {
+		return err
+	}
+	set, err := newScanSet(cfg, o.vuln, root, g.now(), on)
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,8 @@ type Config struct {
 	IgnoreFile string   `yaml:"ignore-file"`
 	Exclude    []string `yaml:"exclude"`
 	Offline    bool     `yaml:"offline"`
+	// Scanners limits `fourc scan` to these scanners (--scanners).
+	Scanners []string `yaml:"scanners"`
 
 	Secrets    Secrets    `yaml:"secrets"`
 	Dockerfile Dockerfile `yaml:"dockerfile"`
