@@ -53,20 +53,8 @@ done
 grep loaded "$WORK/serve.err" >&2
 files=$(find "$WORK/manifests" -name '*.yaml' | sort)
 
-# measure NAME OUT CMD... : one run under GNU time; prints wall, CPU and peak RSS.
-measure() {
-	local name=$1 out=$2
-	shift 2
-	local rc=0
-	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
-	local wall rss user sys
-	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
-	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
-	sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/$name.time")
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")
-	printf '%-16s wall %8s   cpu %6.2fs   peak RSS %5d MB   exit %d\n' "$name" "$wall" \
-		"$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" $((rss / 1024)) "$rc"
-}
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
 echo "== $N objects: live scan through the API (all namespaces, 500 per page) and manifest scans of the same objects"
 measure fourc-live "$WORK/live.txt" "$WORK/k8sbench" scan -kubeconfig "$WORK/kubeconfig"

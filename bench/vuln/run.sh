@@ -38,7 +38,8 @@ if ! go version -m "$BIN/osv-scanner" 2>/dev/null | grep -q "mod.*github.com/goo
 		go install -ldflags="-s -w" "github.com/google/osv-scanner/v2/cmd/osv-scanner@$OSVSCANNER_V"
 fi
 log "building fourc"
-(cd "$ROOT" && go build -o "$WORK/fourc" ./cmd/fourc)
+# Built like the reference tools: stripped (-s -w).
+(cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/fourc" ./cmd/fourc)
 SBOMSCAN=("$WORK/fourc" sbom scan)
 if ! "$WORK/fourc" sbom scan --help >/dev/null 2>&1; then
 	# The CLI has no `sbom scan` yet: measure the same work (sbom.ReadFile,
@@ -60,19 +61,8 @@ rm -f "$WORK/fourc.db"
 log "OSV data: $(unzip -l "$zipfile" | tail -1 | awk '{print $2}') Go records in $zipfile"
 export OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=$WORK/osvdb
 
-# measure NAME OUT CMD... : one run under GNU time; prints wall and peak RSS.
-measure() {
-	local name=$1 out=$2
-	shift 2
-	local rc=0
-	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
-	local wall rss user sys
-	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")
-	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
-	sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/$name.time")
-	printf '%-22s wall %8s   cpu %7.2f s   peak RSS %6d MB   exit %d\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" $((rss / 1024)) "$rc"
-}
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
 # --- (a) a large real Go module tree ----------------------------------------
 if [ "$WHAT" = all ] || [ "$WHAT" = tree ]; then

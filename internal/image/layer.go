@@ -9,8 +9,16 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
+		"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
+)
+
+// gzipBlock and gzipBlocks bound the read-ahead of gzip layers: one
+// goroutine inflates up to gzipBlocks blocks of gzipBlock bytes while the
+// walker reads the tar stream, so decompression and analysis overlap.
+const (
+	gzipBlock  = 1 << 20
+	gzipBlocks = 4
 )
 
 // decompress returns the tar stream inside a layer blob, recognising gzip
@@ -24,7 +32,7 @@ func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
 	}
 	switch {
 	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		zr, err := gzip.NewReader(br)
+		zr, err := pgzip.NewReaderN(br, gzipBlock, gzipBlocks)
 		if err != nil {
 			rc.Close()
 			return nil, fmt.Errorf("corrupt gzip: %w", err)

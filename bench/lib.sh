@@ -1,0 +1,101 @@
+# Shared by the bench/*/run.sh scripts: source it after setting WORK.
+
+# measure NAME OUT CMD... : runs CMD twice. The first run, untimed, warms
+# the page cache and samples the peak of its private memory (RssAnon, every
+# 20 ms: reading /proc while a timed run goes would slow it). The second runs
+# under GNU time with stdout to OUT and stderr to $WORK/NAME.stderr. Prints
+# wall time, CPU time, peak RSS and private memory. Peak RSS also counts the
+# pages of the executable the process mapped, which depends on the binary's
+# size and on the page cache (see settle).
+measure() {
+	local name=$1 out=$2
+	shift 2
+	local rc=0 priv
+	priv=$(private "$@")
+	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
+	local wall rss user sys
+	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
+	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
+	sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/$name.time")
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")
+	printf '%-18s wall %8s   cpu %7.2fs   peak RSS %5d MB   private %5d MB   exit %d\n' "$name" "$wall" \
+		"$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" $((rss / 1024)) $((priv / 1024)) "$rc"
+}
+
+# settle : drops the page cache when it can (root), so that every binary is
+# read back from disk the same way. A binary just written by the linker sits
+# in the page cache in large pieces that a process maps whole, which adds
+# tens of MB to its peak RSS that a user's installed copy would not have.
+settle() {
+	sync
+	echo 1 >/proc/sys/vm/drop_caches 2>/dev/null || printf '[bench] cannot drop the page cache (not root): peak RSS of freshly built binaries reads high\n' >&2
+}
+
+# private CMD... : runs CMD with its output discarded and prints the peak of
+# its RssAnon in kB.
+private() {
+	local pid key kb _ peak=0
+	"$@" >/dev/null 2>&1 &
+	pid=$!
+	while [ -r "/proc/$pid/status" ]; do
+		while read -r key kb _; do
+			[ "$key" = RssAnon: ] && [ "$kb" -gt "$peak" ] && peak=$kb
+		done <"/proc/$pid/status" 2>/dev/null || true
+		sleep 0.02
+	done
+	wait "$pid" || true
+	echo "$peak"
+}
+
+# seconds FILE : wall time in seconds from a GNU time -v report.
+seconds() {
+	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'
+}
+
+# ratio REF OURS : how many times faster (wall, CPU) and smaller (peak RSS,
+# private memory) the run named OURS was than the run named REF.
+ratio() {
+	local ref=$1 ours=$2 f
+	local -a v
+	for f in "$ref" "$ours"; do
+		v+=("$(seconds "$WORK/$f.time")")
+		v+=("$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/$f.time")")
+		v+=("$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$f.time")")
+	done
+	awk -v rw="${v[0]}" -v rc="${v[1]}" -v rr="${v[2]}" -v ow="${v[3]}" -v oc="${v[4]}" -v or="${v[5]}" \
+		-v ref="$ref" -v ours="$ours" 'BEGIN {
+		printf "%s vs %s: %.1fx faster (wall), %.1fx less CPU, %.2fx the peak RSS\n", ours, ref,
+			(ow > 0 ? rw / ow : 0), (oc > 0 ? rc / oc : 0), (rr > 0 ? or / rr : 0)
+	}'
+}
+
+# trivy_setup OSVDIR CACHEDIR : installs trivy and trivy-db in $BIN (first
+# time: many minutes) and builds, in CACHEDIR/db, trivy's offline database
+# from the OSV records in OSVDIR, so that trivy and fourc match against the
+# same data. trivy v0.74.0 imports encoding/json/v2: Go 1.26 builds it only
+# with GOEXPERIMENT=jsonv2.
+TRIVY_V=v0.74.0
+TRIVYDB_V=v0.0.0-20260813095258-0e0340a01b57 # the trivy-db that trivy v0.74.0 requires
+trivy_setup() {
+	local osvdir=$1 cache=$2
+	if ! go version -m "$BIN/trivy" 2>/dev/null | grep -q "github.com/aquasecurity/trivy[[:space:]]*$TRIVY_V"; then
+		printf '[bench] installing trivy %s (first time: many minutes)\n' "$TRIVY_V" >&2
+		GOBIN=$BIN GOEXPERIMENT=jsonv2 GOFLAGS=-buildvcs=false go install \
+			-ldflags="-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${TRIVY_V#v}" \
+			"github.com/aquasecurity/trivy/cmd/trivy@$TRIVY_V"
+	fi
+	if ! go version -m "$BIN/trivy-db" 2>/dev/null | grep -q "github.com/aquasecurity/trivy-db[[:space:]]*$TRIVYDB_V"; then
+		printf '[bench] installing trivy-db %s\n' "$TRIVYDB_V" >&2
+		GOBIN=$BIN GOFLAGS=-buildvcs=false go install "github.com/aquasecurity/trivy-db/cmd/trivy-db@$TRIVYDB_V"
+	fi
+	[ -s "$cache/db/trivy.db" ] && return 0
+	printf "[bench] building trivy's offline database from the same records\n" >&2
+	local src=$cache.src out=$cache.out
+	rm -rf "$src" "$out" && mkdir -p "$src/govulndb/data"
+	cp -r "$osvdir" "$src/govulndb/data/osv" && chmod -R u+w "$src"
+	"$BIN/trivy-db" build --cache-dir "$src" --output-dir "$out" --only-update govulndb >&2
+	mkdir -p "$cache/db"
+	cp "$out/trivy.db" "$out/metadata.json" "$cache/db/"
+	rm -rf "$src" "$out"
+}
