@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark: fourc against osv-scanner on the same input and the same OSV
-# data (the real Go records of golang.org/x/vulndb, as one all.zip), one run
-# each, offline. Not a test: it prints wall time, peak RSS and the overlap of
-# (package, version, vulnerability ID) findings.
+# Benchmark: fourc against osv-scanner and trivy on the same input and the
+# same OSV data (the real Go records of golang.org/x/vulndb: one all.zip for
+# osv-scanner, a trivy-db built from the same records for trivy), offline.
+# Not a test: it prints wall time, CPU time, peak RSS, private memory, the
+# ratios and the overlap of (package, version, vulnerability ID) findings.
 #
 #   bash bench/vuln/run.sh            # both inputs
 #   bash bench/vuln/run.sh tree       # (a) only: a large real Go module tree
@@ -11,7 +12,8 @@
 # Env: BENCH_HOME (default: $XDG_CACHE_HOME/fourc-bench) holds the
 # osv-scanner binary, the inputs and the outputs; N is the SBOM size.
 # Needs: go, zip, GNU time (/usr/bin/time). osv-scanner v2.6.0 needs Go 1.27:
-# the go command fetches that toolchain through the module proxy.
+# the go command fetches that toolchain through the module proxy. trivy is
+# built from source the first time (many minutes; see bench/lib.sh).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +32,8 @@ for tool in zip bc /usr/bin/time; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install zip bc time)" >&2; exit 2; }
 done
 mkdir -p "$BIN" "$WORK"
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
 
 # --- tools -----------------------------------------------------------------
 if ! go version -m "$BIN/osv-scanner" 2>/dev/null | grep -q "mod.*github.com/google/osv-scanner/v2.*$OSVSCANNER_V"; then
@@ -40,7 +44,7 @@ fi
 log "building fourc"
 # Built like the reference tools: stripped (-s -w).
 (cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/fourc" ./cmd/fourc)
-SBOMSCAN=("$WORK/fourc" sbom scan)
+SBOMSCAN=("$WORK/fourc" sbom scan --format json --quiet)
 if ! "$WORK/fourc" sbom scan --help >/dev/null 2>&1; then
 	# The CLI has no `sbom scan` yet: measure the same work (sbom.ReadFile,
 	# vuln.Scanner.Findings) through a small driver of fourc's packages.
@@ -60,9 +64,13 @@ rm -f "$WORK/fourc.db"
 "$WORK/fourc" db import --db "$WORK/fourc.db" "$zipfile" >/dev/null
 log "OSV data: $(unzip -l "$zipfile" | tail -1 | awk '{print $2}') Go records in $zipfile"
 export OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=$WORK/osvdb
+trivy_setup "$osvdir" "$WORK/trivy"
+# trivy offline, vulnerabilities only, with its analysis cache in memory so
+# that no earlier run helps it.
+TRIVY=("$BIN/trivy" --cache-dir "$WORK/trivy" --quiet)
+TRIVY_FLAGS=(--cache-backend memory --skip-db-update --offline-scan --skip-java-db-update
+	--skip-version-check --disable-telemetry --scanners vuln --format json)
 
-# shellcheck source=../lib.sh
-. "$HERE/../lib.sh"
 
 # --- (a) a large real Go module tree ----------------------------------------
 if [ "$WHAT" = all ] || [ "$WHAT" = tree ]; then
@@ -85,10 +93,16 @@ if [ "$WHAT" = all ] || [ "$WHAT" = tree ]; then
 	fi
 	log "tree: $(find "$tree" -type f | wc -l) files, $(find "$tree" -name go.mod | wc -l) go.mod, $(du -sh "$tree" | cut -f1)"
 	echo "== (a) Go module tree ($tree)"
-	measure fourc-tree "$WORK/fourc-tree.json" "$WORK/fourc" scan "$tree" --format json --offline --reachability=false
-	measure fourc-tree-again "$WORK/fourc-tree-again.json" "$WORK/fourc" scan "$tree" --format json --offline --reachability=false
+	settle
+	# fourc's dependency scanners only (inventory and matching), as the others do.
+	measure fourc-tree "$WORK/fourc-tree.json" "$WORK/fourc" scan "$tree" --scanners vuln --db "$WORK/fourc.db" \
+		--format json --offline --reachability=false --quiet
 	measure osv-scanner-tree "$WORK/osv-tree.json" "$BIN/osv-scanner" scan source -r --offline --format json "$tree"
+	measure trivy-tree "$WORK/trivy-tree.json" "${TRIVY[@]}" fs "${TRIVY_FLAGS[@]}" "$tree"
+	ratio osv-scanner-tree fourc-tree
+	ratio trivy-tree fourc-tree
 	(cd "$HERE" && go run compare.go "$WORK/fourc-tree.json" "$WORK/osv-tree.json")
+	(cd "$HERE" && go run compare.go -osv "$osvdir" "$WORK/fourc-tree.json" "$WORK/trivy-tree.json")
 fi
 
 # --- (b) a generated SBOM of N packages -------------------------------------
@@ -96,7 +110,12 @@ if [ "$WHAT" = all ] || [ "$WHAT" = sbom ]; then
 	bom=$WORK/bench.cdx.json
 	(cd "$HERE" && go run gensbom.go -osv "$osvdir" -n "$N" -o "$bom") >&2
 	echo "== (b) SBOM of $N packages ($bom)"
+	settle
 	measure fourc-sbom "$WORK/fourc-sbom.json" "${SBOMSCAN[@]}" --db "$WORK/fourc.db" "$bom"
 	measure osv-scanner-sbom "$WORK/osv-sbom.json" "$BIN/osv-scanner" scan source --offline --format json -L "$bom"
+	measure trivy-sbom "$WORK/trivy-sbom.json" "${TRIVY[@]}" sbom "${TRIVY_FLAGS[@]}" "$bom"
+	ratio osv-scanner-sbom fourc-sbom
+	ratio trivy-sbom fourc-sbom
 	(cd "$HERE" && go run compare.go "$WORK/fourc-sbom.json" "$WORK/osv-sbom.json")
+	(cd "$HERE" && go run compare.go -osv "$osvdir" "$WORK/fourc-sbom.json" "$WORK/trivy-sbom.json")
 fi

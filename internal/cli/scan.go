@@ -267,11 +267,7 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 		Notices:     append(r.notices, applied.Notices...),
 		Checks:      r.checks,
 	}
-	for _, f := range applied.Kept {
-		if keep(f.Severity) {
-			rep.Findings = append(rep.Findings, f)
-		}
-	}
+	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !keep(f.Severity) })
 	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: r.assets, RootName: r.rootName}, posture.Options{Rules: rules})
 	rep.Notices = append(rep.Notices, rep.Posture.Notices...)
 	if o.sort == "priority" {

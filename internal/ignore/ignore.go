@@ -151,7 +151,7 @@ type Result struct {
 // Apply filters findings through the ignore file (which may be nil) and the
 // inline comments found in fsys, as of now.
 func Apply(findings []finding.Finding, f *File, fsys fs.FS, now time.Time) Result {
-	var r Result
+	r := Result{Kept: make([]finding.Finding, 0, len(findings))}
 	used := make([]bool, 0)
 	if f != nil {
 		used = make([]bool, len(f.Entries))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	goversion "go/version"
 	"io"
 	"io/fs"
 	"path"
@@ -178,6 +179,9 @@ func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p st
 		if pkg.Name == "" {
 			continue
 		}
+		if e.Name() == gomod.Name && pkg.Name == "stdlib" && !namesToolchain(pkg.Version) {
+			continue
+		}
 		pkg.Relationship = rel.of(pkg)
 		pkgs = append(pkgs, pkg)
 		if e.Name() == gomod.Name && pkg.Name == "stdlib" {
@@ -189,6 +193,17 @@ func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p st
 		}
 	}
 	return pkgs, nil
+}
+
+// namesToolchain reports whether the version of a go.mod's go (or
+// toolchain) directive says which Go builds the module. From Go 1.21 on the
+// go directive is a minimum toolchain that the go command enforces; before,
+// it was only the language version, which any later Go builds: taking it for
+// the standard library in use reports every Go bug since (a dependency's
+// "go 1.11" would bring some 150), so such a go.mod names no standard
+// library at all.
+func namesToolchain(v string) bool {
+	return goversion.Compare("go"+v, "go1.21") >= 0
 }
 
 // convert turns a scalibr package into ours.

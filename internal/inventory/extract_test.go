@@ -174,3 +174,37 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// TestGoDirectiveBeforeToolchains: a go.mod whose go line predates Go 1.21
+// gives only a language version, not the Go that builds the module, so it
+// names no standard library; from 1.21 on, and with a toolchain line, it
+// does (stdlib, and toolchain for the go command's own bugs).
+func TestGoDirectiveBeforeToolchains(t *testing.T) {
+	x, err := NewExtractor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		gomod string
+		want  string // stdlib version, "" for none
+	}{
+		{"module a\n\ngo 1.11\n", ""},
+		{"module a\n\ngo 1.20\n", ""},
+		{"module a\n\ngo 1.21\n", "1.21"},
+		{"module a\n\ngo 1.22.1\n", "1.22.1"},
+		{"module a\n\ngo 1.22\n\ntoolchain go1.23.4\n", "1.23.4"},
+	} {
+		fsys := fstest.MapFS{"go.mod": {Data: []byte(tc.gomod)}}
+		pkgs, skipped := x.Extract(t.Context(), fsys, []string{"go.mod"})
+		if len(skipped) > 0 {
+			t.Fatalf("%q: skipped %v", tc.gomod, skipped)
+		}
+		got := map[string]string{}
+		for _, p := range pkgs {
+			got[p.Name] = p.Version
+		}
+		if got["stdlib"] != tc.want || got["toolchain"] != tc.want {
+			t.Errorf("%q: stdlib %q, toolchain %q; want %q for both", tc.gomod, got["stdlib"], got["toolchain"], tc.want)
+		}
+	}
+}

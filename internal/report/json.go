@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -149,12 +152,6 @@ func WriteJSON(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport
 	}
-	fs := make([]jsonFinding, len(r.Findings))
-	for i, f := range r.Findings {
-		fs[i].Finding = f
-		fs[i].Priority, fs[i].PriorityReason = priorityOf(r, f)
-		fs[i].Baseline = baselineOf(r, f)
-	}
 	doc := jsonDocument[jsonFinding]{
 		SchemaVersion: SchemaVersion,
 		Tool:          cmp.Or(r.Tool, "fourc"),
@@ -162,18 +159,61 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Target:        r.Target,
 		GeneratedAt:   r.GeneratedAt.UTC().Format(time.RFC3339),
 		Summary:       summarize(r),
-		Findings:      fs,
+		Findings:      []jsonFinding{},
 		Suppressed:    nonNil(r.Suppressed),
 		Skipped:       nonNil(r.Skipped),
 		Notices:       nonNil(r.Notices),
 		Posture:       postureJSON(r.Posture),
 		Baseline:      baselineJSON(r),
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
+	// The document is encoded with an empty findings list, and the findings
+	// are streamed into its place one at a time: a report of 100,000
+	// findings never sits in memory as one encoded (and then re-indented)
+	// buffer. The bytes are the same as encoding the whole document.
+	var head bytes.Buffer
+	if err := newJSONEncoder(&head, "").Encode(doc); err != nil {
 		return fmt.Errorf("encoding json report: %w", err)
 	}
-	return nil
+	before, after, ok := bytes.Cut(head.Bytes(), []byte(findingsSlot))
+	if !ok {
+		return errors.New("encoding json report: no findings slot in the document")
+	}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	bw.Write(before)
+	if len(r.Findings) == 0 {
+		bw.WriteString(findingsSlot)
+	} else {
+		bw.WriteString(`"findings": [`)
+		var item bytes.Buffer
+		enc := newJSONEncoder(&item, "    ")
+		for i, f := range r.Findings {
+			jf := jsonFinding{Finding: f, Baseline: baselineOf(r, f)}
+			jf.Priority, jf.PriorityReason = priorityOf(r, f)
+			item.Reset()
+			if err := enc.Encode(jf); err != nil {
+				return fmt.Errorf("encoding json report: %w", err)
+			}
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n    ")
+			bw.Write(bytes.TrimSuffix(item.Bytes(), []byte("\n")))
+		}
+		bw.WriteString("\n  ]")
+	}
+	bw.Write(after)
+	return bw.Flush()
+}
+
+// findingsSlot is how the empty findings list of the top-level document
+// reads once indented; it comes before any other list that could match.
+const findingsSlot = `"findings": []`
+
+// newJSONEncoder returns the encoder of every report document: two-space
+// indentation after prefix, and no HTML escaping.
+func newJSONEncoder(w io.Writer, prefix string) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetIndent(prefix, "  ")
+	enc.SetEscapeHTML(false)
+	return enc
 }

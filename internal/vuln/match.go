@@ -13,9 +13,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/osv-scalibr/semantic"
 
@@ -112,15 +114,35 @@ func directParse(rangeType, eco, raw string) (semantic.Version, error) {
 // location, package and ID. Packages without a name, version or known
 // ecosystem are not matched.
 func (m *Matcher) Match(ctx context.Context, pkgs []inventory.Package) ([]Vulnerability, error) {
-	var found []*Vulnerability
-	for _, p := range pkgs {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		vs, err := m.matchOne(p)
+	// Packages are matched in parallel (records decode once, into the
+	// database's cache); the results are sorted below, so the order of the
+	// work does not show.
+	per := make([][]Vulnerability, len(pkgs))
+	errs := make([]error, len(pkgs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(pkgs), 1)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(pkgs) || ctx.Err() != nil {
+					return
+				}
+				per[i], errs[i] = m.matchOne(pkgs[i])
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, err // the first, in package order
 		}
+	}
+	var found []*Vulnerability
+	for _, vs := range per {
 		for i := range vs {
 			found = append(found, &vs[i])
 		}

@@ -184,7 +184,7 @@ func (s *Scanner) notice(format string, args ...any) {
 // report turns vulnerabilities into findings, setting aside what VEX or
 // ReachableOnly hide.
 func (s *Scanner) report(vs []Vulnerability) []finding.Finding {
-	var out []finding.Finding
+	out := make([]finding.Finding, 0, len(vs))
 	for _, v := range vs {
 		for _, viol := range s.check.Eval(v) {
 			f := s.newFinding(v, viol)
