@@ -1,10 +1,11 @@
 # Shared by the bench/*/run.sh scripts: source it after setting WORK.
 
-# measure NAME OUT CMD... : runs CMD twice. The first run, untimed, warms
-# the page cache and samples the peak of its private memory (RssAnon, every
-# 20 ms: reading /proc while a timed run goes would slow it). The second runs
-# under GNU time with stdout to OUT and stderr to $WORK/NAME.stderr. Prints
-# wall time, CPU time, peak RSS and private memory. Peak RSS also counts the
+# measure NAME OUT CMD... : runs CMD once untimed, to warm the page cache
+# and sample the peak of its private memory (RssAnon, every 20 ms: reading
+# /proc while a timed run goes would slow it), then $RUNS times (default 3)
+# under GNU time with stdout to OUT and stderr to $WORK/NAME.stderr, and
+# keeps the run with the median wall time. Prints wall time, CPU time, peak
+# RSS and private memory. Peak RSS also counts the
 # pages of the executable the process mapped, which depends on the binary's
 # size and on the page cache (see settle).
 measure() {
@@ -12,7 +13,17 @@ measure() {
 	shift 2
 	local rc=0 priv
 	priv=$(private "$@")
-	/usr/bin/time -v -o "$WORK/$name.time" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
+	# RUNS timed runs (default 3); the one with the median wall time counts.
+	local i runs=${RUNS:-3}
+	for ((i = 1; i <= runs; i++)); do
+		rc=0
+		/usr/bin/time -v -o "$WORK/$name.time.$i" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
+		echo "$rc" >"$WORK/$name.rc.$i"
+	done
+	i=$(for ((j = 1; j <= runs; j++)); do echo "$(seconds "$WORK/$name.time.$j") $j"; done | sort -n | awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2 }')
+	mv "$WORK/$name.time.$i" "$WORK/$name.time"
+	rc=$(cat "$WORK/$name.rc.$i")
+	rm -f "$WORK/$name".time.* "$WORK/$name".rc.*
 	local wall rss user sys
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
 	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
