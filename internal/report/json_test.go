@@ -280,3 +280,40 @@ func TestJSONSchemaCopy(t *testing.T) {
 		t.Error("JSONSchema returns the embedded bytes, not a copy")
 	}
 }
+
+// TestJSONStreamsLikeOneDocument: WriteJSON streams findings into the
+// document one at a time; the bytes must equal encoding the whole document
+// at once, HTML characters, posture and baseline included.
+func TestJSONStreamsLikeOneDocument(t *testing.T) {
+	for _, name := range []string{"full", "no findings"} {
+		r := testReport()
+		if name == "no findings" {
+			r.Findings = nil
+		} else {
+			r.Findings[0].Message = `a <b> & "c" in a message`
+		}
+		var got bytes.Buffer
+		if err := WriteJSON(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		fs := make([]jsonFinding, 0, len(r.Findings))
+		for _, f := range r.Findings {
+			jf := jsonFinding{Finding: f, Baseline: baselineOf(r, f)}
+			jf.Priority, jf.PriorityReason = priorityOf(r, f)
+			fs = append(fs, jf)
+		}
+		doc := jsonDocument[jsonFinding]{
+			SchemaVersion: SchemaVersion, Tool: "fourc", Version: r.Version, Target: r.Target,
+			GeneratedAt: r.GeneratedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), Summary: summarize(r),
+			Findings: fs, Suppressed: nonNil(r.Suppressed), Skipped: nonNil(r.Skipped), Notices: nonNil(r.Notices),
+			Posture: postureJSON(r.Posture), Baseline: baselineJSON(r),
+		}
+		var want bytes.Buffer
+		if err := newJSONEncoder(&want, "").Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want.String(), got.String()); diff != "" {
+			t.Errorf("%s: streamed document differs (-whole +streamed):\n%s", name, diff)
+		}
+	}
+}
