@@ -176,6 +176,21 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		now = time.Now()
 	}
 	img := src.img
+	// The secret rules compile while the manifest is read (hashing the
+	// layers of an archive takes as long).
+	type built struct {
+		det *secret.Detector
+		err error
+	}
+	detector := make(chan built, 1)
+	if opts.Secrets == nil && !opts.NoSecrets {
+		go func() {
+			det, err := secret.NewDetector(secret.Options{})
+			detector <- built{det, err}
+		}()
+	} else {
+		detector <- built{det: opts.Secrets}
+	}
 	res := &Result{Ref: ref, Kind: src.kind, Name: ref}
 	if src.ref != nil {
 		res.Name = src.ref.Context().Name()
@@ -207,12 +222,11 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	if err != nil {
 		return nil, err
 	}
-	det := opts.Secrets
-	if det == nil && !opts.NoSecrets {
-		if det, err = secret.NewDetector(secret.Options{}); err != nil {
-			return nil, err
-		}
+	b := <-detector
+	if b.err != nil {
+		return nil, b.err
 	}
+	det := b.det
 	var hits []secretHit
 	wopts := WalkOptions{Limits: opts.Limits, Keep: pf.keep}
 	if det != nil {
