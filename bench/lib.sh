@@ -1,37 +1,35 @@
 # Shared by the bench/*/run.sh scripts: source it after setting WORK.
 
 # measure NAME OUT CMD... : runs CMD once untimed, to warm the page cache
-# and sample the peak of its private memory (RssAnon, every 20 ms: reading
-# /proc while a timed run goes would slow it), then $RUNS times (default 3)
-# under GNU time with stdout to OUT and stderr to $WORK/NAME.stderr, and
-# keeps the run with the median wall time. Prints wall time, CPU time, peak
-# RSS and private memory. Peak RSS also counts the
-# pages of the executable the process mapped, which depends on the binary's
-# size and on the page cache (see settle).
+# and sample the peak of its private memory (see private), then $RUNS times
+# (default 3) under GNU time with stdout to OUT and stderr to
+# $WORK/NAME.stderr, and keeps the run with the median wall time in
+# $WORK/NAME.time. Prints wall time, CPU time, peak RSS and private memory.
+# Peak RSS also counts the pages of the executable the process mapped,
+# which depend on the binary's size and on the page cache (see settle).
 measure() {
 	local name=$1 out=$2
 	shift 2
-	local rc=0 priv
+	local priv i j runs=${RUNS:-3}
 	priv=$(private "$@")
-	# RUNS timed runs (default 3); the one with the median wall time counts.
-	local i runs=${RUNS:-3}
 	for ((i = 1; i <= runs; i++)); do
-		rc=0
-		/usr/bin/time -v -o "$WORK/$name.time.$i" "$@" >"$out" 2>"$WORK/$name.stderr" || rc=$?
-		echo "$rc" >"$WORK/$name.rc.$i"
+		/usr/bin/time -v -o "$WORK/$name.time.$i" "$@" >"$out" 2>"$WORK/$name.stderr" || true
 	done
-	i=$(for ((j = 1; j <= runs; j++)); do echo "$(seconds "$WORK/$name.time.$j") $j"; done | sort -n | awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2 }')
+	i=$(for ((j = 1; j <= runs; j++)); do echo "$(seconds "$WORK/$name.time.$j") $j"; done |
+		sort -n | awk -v m=$(((runs + 1) / 2)) 'NR == m { print $2 }')
 	mv "$WORK/$name.time.$i" "$WORK/$name.time"
-	rc=$(cat "$WORK/$name.rc.$i")
-	rm -f "$WORK/$name".time.* "$WORK/$name".rc.*
-	local wall rss user sys
-	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/$name.time")
-	user=$(sed -n 's/.*User time (seconds): //p' "$WORK/$name.time")
-	sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/$name.time")
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$name.time")
-	printf '%-18s wall %8s   cpu %7.2fs   peak RSS %5d MB   private %5d MB   exit %d\n' "$name" "$wall" \
-		"$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" $((rss / 1024)) $((priv / 1024)) "$rc"
+	rm -f "$WORK/$name".time.*
+	local t=$WORK/$name.time
+	printf '%-18s wall %8s   cpu %7.2fs   peak RSS %5d MB   private %5d MB   exit %d\n' "$name" \
+		"$(field "$t" 'Elapsed (wall clock) time (h:mm:ss or m:ss)')" "$(cpu "$t")" \
+		$(($(field "$t" 'Maximum resident set size (kbytes)') / 1024)) $((priv / 1024)) "$(field "$t" 'Exit status')"
 }
+
+# field FILE LABEL : the value of one line of a GNU time -v report.
+field() { sed -n "s/^[[:space:]]*$2: //p" "$1"; }
+
+# cpu FILE : user plus system seconds from a GNU time -v report.
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"; }
 
 # settle : drops the page cache when it can (root), so that every binary is
 # read back from disk the same way. A binary just written by the linker sits
@@ -60,22 +58,17 @@ private() {
 
 # seconds FILE : wall time in seconds from a GNU time -v report.
 seconds() {
-	sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
+	field "$1" 'Elapsed (wall clock) time (h:mm:ss or m:ss)' |
 		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'
 }
 
-# ratio REF OURS : how many times faster (wall, CPU) and smaller (peak RSS,
-# private memory) the run named OURS was than the run named REF.
+# ratio REF OURS : how many times faster (wall, CPU) the run named OURS was
+# than the run named REF, and its peak RSS as a share of REF's.
 ratio() {
-	local ref=$1 ours=$2 f
-	local -a v
-	for f in "$ref" "$ours"; do
-		v+=("$(seconds "$WORK/$f.time")")
-		v+=("$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/$f.time")")
-		v+=("$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/$f.time")")
-	done
-	awk -v rw="${v[0]}" -v rc="${v[1]}" -v rr="${v[2]}" -v ow="${v[3]}" -v oc="${v[4]}" -v or="${v[5]}" \
-		-v ref="$ref" -v ours="$ours" 'BEGIN {
+	local r=$WORK/$1.time o=$WORK/$2.time
+	awk -v rw="$(seconds "$r")" -v rc="$(cpu "$r")" -v rr="$(field "$r" 'Maximum resident set size (kbytes)')" \
+		-v ow="$(seconds "$o")" -v oc="$(cpu "$o")" -v or="$(field "$o" 'Maximum resident set size (kbytes)')" \
+		-v ref="$1" -v ours="$2" 'BEGIN {
 		printf "%s vs %s: %.1fx faster (wall), %.1fx less CPU, %.2fx the peak RSS\n", ours, ref,
 			(ow > 0 ? rw / ow : 0), (oc > 0 ? rc / oc : 0), (rr > 0 ? or / rr : 0)
 	}'

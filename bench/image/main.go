@@ -1,18 +1,17 @@
 // Command image-bench scans one image with internal/image, the way `fourc
 // image` does, and prints the wall time, package count and finding count
-// as JSON. bench/image/run.sh uses it to pack the test image, to list the
-// packages fourc found and to compare them with trivy's.
+// as JSON. bench/image/run.sh uses it to pack the test image and to list
+// the packages fourc found for the comparison with trivy's (profile the
+// CLI itself with FOURC_CPUPROFILE / FOURC_MEMPROFILE).
 package main
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -32,7 +31,6 @@ func main() {
 	db := flag.String("db", "", "vulnerability database (fourc vulndb file); empty: no matching")
 	insecure := flag.Bool("insecure", false, "allow plain HTTP registries")
 	cpu := flag.String("cpuprofile", "", "write a CPU profile")
-	mem := flag.String("memprofile", "", "write an allocation profile")
 	pkgs := flag.String("packages", "", "write the package list (name version, one a line) here")
 	rootfs := flag.String("pack", "", "instead of scanning, pack this root file system tarball into a docker archive at REF")
 	trivy := flag.String("compare-trivy", "", "instead of scanning, compare the package list REF (from -packages) with this trivy JSON report")
@@ -57,22 +55,9 @@ func main() {
 		}
 		return
 	}
-	if *mem != "" {
-		runtime.MemProfileRate = 64 << 10
-	}
 	if err := run(ctx, flag.Arg(0), *db, *insecure, *cpu, *pkgs); err != nil {
 		fmt.Fprintln(os.Stderr, "image-bench:", err)
 		os.Exit(2)
-	}
-	if *mem != "" {
-		f, err := os.Create(*mem)
-		if err == nil {
-			err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "image-bench:", err)
-			os.Exit(2)
-		}
 	}
 }
 

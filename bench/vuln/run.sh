@@ -44,14 +44,6 @@ fi
 log "building fourc"
 # Built like the reference tools: stripped (-s -w).
 (cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/fourc" ./cmd/fourc)
-SBOMSCAN=("$WORK/fourc" sbom scan --format json --quiet)
-if ! "$WORK/fourc" sbom scan --help >/dev/null 2>&1; then
-	# The CLI has no `sbom scan` yet: measure the same work (sbom.ReadFile,
-	# vuln.Scanner.Findings) through a small driver of fourc's packages.
-	log "fourc has no 'sbom scan' command yet; using bench/vuln/sbomscan.go"
-	(cd "$ROOT" && go build -o "$WORK/fourc-sbomscan" ./bench/vuln/sbomscan.go)
-	SBOMSCAN=("$WORK/fourc-sbomscan")
-fi
 
 # --- the same OSV data for both ---------------------------------------------
 osvdir=$(go mod download -json "$VULNDB" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')/data/osv
@@ -111,7 +103,7 @@ if [ "$WHAT" = all ] || [ "$WHAT" = sbom ]; then
 	(cd "$HERE" && go run gensbom.go -osv "$osvdir" -n "$N" -o "$bom") >&2
 	echo "== (b) SBOM of $N packages ($bom)"
 	settle
-	measure fourc-sbom "$WORK/fourc-sbom.json" "${SBOMSCAN[@]}" --db "$WORK/fourc.db" "$bom"
+	measure fourc-sbom "$WORK/fourc-sbom.json" "$WORK/fourc" sbom scan --format json --quiet --db "$WORK/fourc.db" "$bom"
 	measure osv-scanner-sbom "$WORK/osv-sbom.json" "$BIN/osv-scanner" scan source --offline --format json -L "$bom"
 	measure trivy-sbom "$WORK/trivy-sbom.json" "${TRIVY[@]}" sbom "${TRIVY_FLAGS[@]}" "$bom"
 	ratio osv-scanner-sbom fourc-sbom

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/fourc-dev/fourc/internal/objectstore/miniotest"
@@ -19,13 +18,7 @@ import (
 // never appear in the output, and a wrong secret is one clear error.
 func TestS3AgainstMinIO(t *testing.T) {
 	srv := miniotest.Start(t)
-	admin := s3.New(s3.Options{
-		Region:       miniotest.Region,
-		BaseEndpoint: aws.String(srv.Endpoint),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
-	})
-	if _, err := admin.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("cli-weak-data")}); err != nil {
+	if _, err := srv.Client().CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String("cli-weak-data")}); err != nil {
 		t.Fatalf("creating a bucket: %v\nMinIO log: %s", err, srv.Log())
 	}
 	dir := t.TempDir()

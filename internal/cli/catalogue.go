@@ -118,8 +118,8 @@ func (s *scanSet) vulnNotices() []string {
 	return s.vuln.Notices()
 }
 
-// scannerNames are the file scanners of `fourc scan`, in the order they run,
-// as --scanners names them.
+// scannerNames are the names (Name()) of the file scanners of `fourc scan`,
+// as --scanners takes them; a test keeps them equal to the scanners built.
 var scannerNames = []string{"secret", "dockerfile", "kube", "iac", "sast", "deps", "vuln"}
 
 // selectScanners parses --scanners: an empty list selects every scanner.

@@ -172,8 +172,7 @@ func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
 		fmt.Fprintf(tw, "  %s\t%d\n", e, st.Ecosystems[e])
 	}
 	for _, s := range st.Sources {
-		b, _ := json.Marshal(s)
-		fmt.Fprintf(tw, "source\t%s\n", b)
+		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
 	}
 	if st.Stale(now, staleAfter) {
 		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(staleAfter.Hours()/24))

@@ -179,12 +179,13 @@ func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p st
 		if pkg.Name == "" {
 			continue
 		}
-		if e.Name() == gomod.Name && pkg.Name == "stdlib" && !namesToolchain(pkg.Version) {
+		goLine := e.Name() == gomod.Name && pkg.Name == "stdlib"
+		if goLine && !namesToolchain(pkg.Version) {
 			continue
 		}
 		pkg.Relationship = rel.of(pkg)
 		pkgs = append(pkgs, pkg)
-		if e.Name() == gomod.Name && pkg.Name == "stdlib" {
+		if goLine {
 			// The go (or toolchain) directive also names the go command
 			// that builds the module: OSV files its bugs under "toolchain".
 			tc := pkg

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/google/go-cmp/cmp"
@@ -41,16 +40,6 @@ func isolateAWS(t *testing.T, id, secret string) {
 		os.Unsetenv("AWS_ACCESS_KEY_ID")
 		os.Unsetenv("AWS_SECRET_ACCESS_KEY")
 	}
-}
-
-// adminClient is a read-write client for setting buckets up.
-func adminClient(srv *miniotest.Server) *s3.Client {
-	return s3.New(s3.Options{
-		Region:       miniotest.Region,
-		BaseEndpoint: aws.String(srv.Endpoint),
-		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
-	})
 }
 
 // fixture is one bucket set up on the server and what the audit must find.
@@ -135,7 +124,7 @@ func steps(fs ...func(context.Context, *s3.Client, string) error) func(context.C
 func TestLiveMinIO(t *testing.T) {
 	srv := miniotest.Start(t)
 	ctx := t.Context()
-	admin := adminClient(srv)
+	admin := srv.Client()
 
 	fixtures := []fixture{
 		{"hardened-backups", steps(createBucket(true), version, encrypt, retain, privatePolicy), nil},

@@ -187,10 +187,8 @@ func WriteJSON(w io.Writer, r *Report) error {
 		var item bytes.Buffer
 		enc := newJSONEncoder(&item, "    ")
 		for i, f := range r.Findings {
-			jf := jsonFinding{Finding: f, Baseline: baselineOf(r, f)}
-			jf.Priority, jf.PriorityReason = priorityOf(r, f)
 			item.Reset()
-			if err := enc.Encode(jf); err != nil {
+			if err := enc.Encode(jsonFindingOf(r, f)); err != nil {
 				return fmt.Errorf("encoding json report: %w", err)
 			}
 			if i > 0 {
@@ -203,6 +201,14 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	bw.Write(after)
 	return bw.Flush()
+}
+
+// jsonFindingOf is f as the JSON report writes it, with its priority and
+// baseline status.
+func jsonFindingOf(r *Report, f finding.Finding) jsonFinding {
+	jf := jsonFinding{Finding: f, Baseline: baselineOf(r, f)}
+	jf.Priority, jf.PriorityReason = priorityOf(r, f)
+	return jf
 }
 
 // findingsSlot is how the empty findings list of the top-level document

@@ -298,9 +298,7 @@ func TestJSONStreamsLikeOneDocument(t *testing.T) {
 		}
 		fs := make([]jsonFinding, 0, len(r.Findings))
 		for _, f := range r.Findings {
-			jf := jsonFinding{Finding: f, Baseline: baselineOf(r, f)}
-			jf.Priority, jf.PriorityReason = priorityOf(r, f)
-			fs = append(fs, jf)
+			fs = append(fs, jsonFindingOf(r, f))
 		}
 		doc := jsonDocument[jsonFinding]{
 			SchemaVersion: SchemaVersion, Tool: "fourc", Version: r.Version, Target: r.Target,
