@@ -15,6 +15,7 @@ const module = "github.com/fourc-dev/fourc"
 // which may import one another only as listed in capabilityDeps.
 var rank = map[string]int{
 	"internal/finding": 0,
+	"internal/limits":  0,
 	"internal/check":   1,
 	"internal/source":  1,
 	"internal/config":  5,
