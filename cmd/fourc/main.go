@@ -12,9 +12,12 @@ import (
 	"syscall"
 
 	"github.com/fourc-dev/fourc/internal/cli"
+	"github.com/fourc-dev/fourc/internal/reach"
 )
 
 func main() {
+	// A child started for the Go call-path analysis runs it and exits.
+	reach.MaybeChild()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	stopProfiles := profile()
 	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)

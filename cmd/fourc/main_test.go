@@ -12,9 +12,11 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/fourc-dev/fourc/internal/cli"
+	"github.com/fourc-dev/fourc/internal/reach"
 )
 
 func TestMain(m *testing.M) {
+	reach.MaybeChild()
 	testscript.Main(m, map[string]func(){
 		"fourc": func() { os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})

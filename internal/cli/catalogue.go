@@ -23,6 +23,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/objectstore"
 	"github.com/fourc-dev/fourc/internal/probe"
+	"github.com/fourc-dev/fourc/internal/reach"
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
@@ -62,6 +63,7 @@ type vulnOptions struct {
 	vexFiles      []string
 	reachability  bool
 	reachableOnly bool
+	reachTimeout  time.Duration
 	offline       bool
 }
 
@@ -220,6 +222,9 @@ func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner,
 		Reachability:  vo.reachability,
 		ReachableOnly: vo.reachableOnly,
 		Offline:       vo.offline,
+
+		ReachabilityTimeout: vo.reachTimeout,
+		ReachabilityCache:   reach.DefaultCacheDir(),
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("vulnerability database: %w", err)

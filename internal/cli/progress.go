@@ -37,6 +37,13 @@ func (p *progress) update(done, total int) {
 	_ = p.bar.Set(done)
 }
 
+// describe changes the label of the bar.
+func (p *progress) describe(what string) {
+	if p.bar != nil {
+		p.bar.Describe(what)
+	}
+}
+
 func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()

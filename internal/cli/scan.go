@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -22,6 +24,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/report"
+	"github.com/fourc-dev/fourc/internal/vuln"
 )
 
 // outputOptions are the flags shared by every command that writes a report.
@@ -141,6 +144,7 @@ func (o *vulnOptions) addFlags(cmd *cobra.Command) {
 	f.StringSliceVar(&o.vexFiles, "vex", nil, "OpenVEX or CycloneDX VEX documents; not_affected and fixed statements suppress findings")
 	f.BoolVar(&o.reachability, "reachability", true, "analyse Go call paths to vulnerable code (govulncheck)")
 	f.BoolVar(&o.reachableOnly, "reachable-only", false, "hide Go vulnerabilities whose code is not called")
+	f.DurationVar(&o.reachTimeout, "reachability-timeout", time.Minute, "give up the Go call-path analysis of one module after this long (its vulnerabilities are then reported as not analysed)")
 	f.BoolVar(&o.offline, "offline", false, "never touch the network (Go reachability uses only the local module cache)")
 }
 
@@ -196,6 +200,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", target, err)
 	}
+	if set.vuln != nil {
+		res.Findings = g.analyseReachability(cmd.Context(), set.vuln, res.Findings)
+	}
 	if o.history {
 		hprog := g.progress("scanning git history of " + target)
 		hf, hs, err := history.Scan(cmd.Context(), root, set.secret.Detector())
@@ -218,6 +225,19 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		assets:     res.Assets,
 		rootName:   rootName(root),
 	}, keep, failOn)
+}
+
+// analyseReachability runs the Go call-path analysis after the scan, as a
+// labelled step of its own ("analysing Go call paths: 2/4 modules").
+func (g *globals) analyseReachability(ctx context.Context, vs *vuln.Scanner, fs []finding.Finding) []finding.Finding {
+	prog := g.progress("analysing Go call paths")
+	defer prog.finish()
+	return vs.AnalyseReachability(ctx, fs, func(modFile string, done, total int) {
+		if done < total {
+			prog.describe(fmt.Sprintf("analysing Go call paths: %d/%d modules (%s)", done+1, total, modFile))
+		}
+		prog.update(done, total)
+	})
 }
 
 // results is what a command found, before suppressions and filters.

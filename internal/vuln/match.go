@@ -56,6 +56,9 @@ type Vulnerability struct {
 	// Reachability says whether Go code calls the vulnerable symbols; empty
 	// when it was not analysed.
 	Reachability Reachability
+	// CallPath, when Reachability is called, runs from the module's own
+	// code to the vulnerable function.
+	CallPath []string
 	// Records are the merged OSV records, primary first.
 	Records []*vulndb.Record
 }

@@ -1,17 +1,16 @@
 package vuln
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"path"
+	"path/filepath"
+	"slices"
 	"strings"
-	"time"
 
-	"golang.org/x/vuln/scan"
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/reach"
 )
 
 // Reachability is how far Go code reaches a vulnerability, as govulncheck
@@ -53,97 +52,152 @@ func (r Reachability) Reachable() bool {
 	return r == ReachabilityCalled || r == ReachabilityUnknown || r == ""
 }
 
-// goReachability runs govulncheck (golang.org/x/vuln/scan, in process)
-// over the Go module in dir against the OSV files in dbDir, and returns the
-// reachability of each (OSV ID, module path) it reports. The module must
-// build: its dependencies must be in the module cache or downloadable.
-func goReachability(ctx context.Context, dir, dbDir string, env []string, timeout time.Duration) (map[[2]string]Reachability, error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := scan.Command(ctx, "-C", dir, "-db", "file://"+dbDir, "-format", "json", "-scan", "symbol", "./...")
-	cmd.Stdin = strings.NewReader("")
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	cmd.Env = env
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	if err := cmd.Wait(); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("govulncheck in %q: %w", dir, ctx.Err())
-		}
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("govulncheck in %q: %s", dir, firstLines(msg, 3))
-	}
-	return parseGovulncheck(&stdout)
+// pendingModule is a Go module whose matches wait for the call-path
+// analysis that [Scanner.AnalyseReachability] runs after the scan.
+type pendingModule struct {
+	modFile string
+	dir     string
+	vulns   []Vulnerability
 }
 
-// govulncheckMessage is the part of govulncheck's JSON stream fourc reads.
-type govulncheckMessage struct {
-	Finding *struct {
-		OSV   string `json:"osv"`
-		Trace []struct {
-			Module   string `json:"module"`
-			Package  string `json:"package"`
-			Function string `json:"function"`
-		} `json:"trace"`
-	} `json:"finding"`
+// defer records the Go matches of this unit's go.mod for the call-path
+// analysis. The findings the scan returns meanwhile say "not analysed".
+func (s *Scanner) deferReachability(paths []string, vs []Vulnerability) {
+	if !s.opts.Reachability || s.opts.Root == "" {
+		return
+	}
+	var modFile string
+	for _, p := range paths {
+		if path.Base(p) == "go.mod" {
+			modFile = p
+		}
+	}
+	if modFile == "" {
+		return
+	}
+	var goVulns []Vulnerability
+	for _, v := range vs {
+		if v.Package.Ecosystem == "Go" && v.Package.Location.Path == modFile {
+			goVulns = append(goVulns, v)
+		}
+	}
+	if len(goVulns) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.pending = append(s.pending, pendingModule{
+		modFile: modFile,
+		dir:     filepath.Join(s.opts.Root, filepath.FromSlash(path.Dir(modFile))),
+		vulns:   goVulns,
+	})
+	s.mu.Unlock()
 }
 
-// parseGovulncheck folds govulncheck's findings into the highest level seen
-// per (OSV ID, module).
-func parseGovulncheck(r io.Reader) (map[[2]string]Reachability, error) {
-	out := map[[2]string]Reachability{}
-	dec := json.NewDecoder(r)
-	for {
-		var m govulncheckMessage
-		err := dec.Decode(&m)
-		if errors.Is(err, io.EOF) {
-			return out, nil
+// ReachabilityProgress is told, before each module, which one is analysed
+// and how many there are.
+type ReachabilityProgress func(modFile string, done, total int)
+
+// AnalyseReachability runs the Go call-path analysis (package reach) over
+// every Go module in which the scan matched advisories, one module at a
+// time, and returns findings with those modules' findings replaced by ones
+// that carry the outcome: called, imported, required, or not analysed with
+// the reason in a notice. It is bounded by ReachabilityTimeout per module
+// and stops when ctx is cancelled, leaving the rest not analysed.
+func (s *Scanner) AnalyseReachability(ctx context.Context, findings []finding.Finding, progress ReachabilityProgress) []finding.Finding {
+	s.mu.Lock()
+	pending := slices.Clone(s.pending)
+	s.pending = nil
+	s.mu.Unlock()
+	slices.SortFunc(pending, func(a, b pendingModule) int { return strings.Compare(a.modFile, b.modFile) })
+	if len(pending) == 0 {
+		return findings
+	}
+	at := map[string]int{}
+	for i, f := range findings {
+		at[f.Fingerprint] = i
+	}
+	drop := map[int]bool{}
+	var noGo bool
+	for n, m := range pending {
+		if progress != nil {
+			progress(m.modFile, n, len(pending))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("reading govulncheck output: %w", err)
+		levels, err := s.analyseModule(ctx, m)
+		switch {
+		case ctx.Err() != nil:
+			// Cancelled: the findings stay as scanned, not analysed.
+			return findings
+		case errors.Is(err, reach.ErrNoGo):
+			if !noGo {
+				s.notice("Go call paths not analysed: %v; Go vulnerabilities are reported as not analysed", err)
+			}
+			noGo = true
+			continue
+		case err != nil:
+			s.notice("Go call paths of %s not analysed (findings kept): %v", m.modFile, err)
+			for i := range m.vulns {
+				m.vulns[i].Reachability = ReachabilityUnknown
+			}
+		default:
+			for i := range m.vulns {
+				v := &m.vulns[i]
+				v.Reachability = ReachabilityRequired
+				for _, id := range v.IDs() {
+					t := levels[reach.Key{OSV: id, Module: v.Package.Name}]
+					if Reachability(t.Level).rank() > v.Reachability.rank() {
+						v.Reachability, v.CallPath = Reachability(t.Level), t.CallPath
+					}
+				}
+			}
 		}
-		if m.Finding == nil || len(m.Finding.Trace) == 0 {
+		for _, v := range m.vulns {
+			for _, viol := range s.check.Eval(v) {
+				f := s.newFinding(v, viol)
+				i, ok := at[f.Fingerprint]
+				if !ok {
+					continue // VEX suppressed it during the scan
+				}
+				if s.opts.ReachableOnly && !v.Reachability.Reachable() {
+					s.suppress(f, "reachable-only", "govulncheck: "+string(v.Reachability))
+					drop[i] = true
+					continue
+				}
+				findings[i] = f
+			}
+		}
+	}
+	if progress != nil {
+		progress("", len(pending), len(pending))
+	}
+	if len(drop) == 0 {
+		return findings
+	}
+	out := findings[:0]
+	for i, f := range findings {
+		if !drop[i] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// analyseModule runs the analysis for the advisories matched in one module.
+func (s *Scanner) analyseModule(ctx context.Context, m pendingModule) (reach.Result, error) {
+	records := map[string][]byte{}
+	for _, v := range m.vulns {
+		if _, ok := records[v.ID]; ok {
 			continue
 		}
-		f := m.Finding.Trace[0]
-		level := ReachabilityRequired
-		switch {
-		case f.Function != "":
-			level = ReachabilityCalled
-		case f.Package != "":
-			level = ReachabilityImported
+		raw, err := s.db.Raw(v.ID)
+		if err != nil {
+			return nil, fmt.Errorf("reading advisory %s: %w", v.ID, err)
 		}
-		k := [2]string{m.Finding.OSV, f.Module}
-		if level.rank() > out[k].rank() {
-			out[k] = level
-		}
+		records[v.ID] = raw
 	}
-}
-
-func firstLines(s string, n int) string {
-	lines := strings.SplitN(s, "\n", n+1)
-	if len(lines) > n {
-		lines = lines[:n]
-	}
-	return strings.Join(lines, "; ")
-}
-
-// reachEnv is the environment govulncheck runs in: the process's, with
-// module downloads turned off when offline is set so that a missing module
-// fails fast instead of hanging.
-func reachEnv(offline bool) []string {
-	env := os.Environ()
-	if offline {
-		env = append(env, "GOPROXY=off")
-	}
-	return append(env, "GOTOOLCHAIN=local")
+	return reach.Analyse(ctx, m.dir, reach.Options{
+		Records:  records,
+		Offline:  s.opts.Offline,
+		Timeout:  s.opts.ReachabilityTimeout,
+		CacheDir: s.opts.ReachabilityCache,
+	})
 }

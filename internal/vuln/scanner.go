@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -41,8 +39,12 @@ type Options struct {
 	ReachableOnly bool
 	// Offline stops govulncheck from downloading modules (GOPROXY=off).
 	Offline bool
-	// ReachabilityTimeout bounds one govulncheck run; zero means 5 minutes.
+	// ReachabilityTimeout bounds the analysis of one module; zero means
+	// reach.DefaultTimeout.
 	ReachabilityTimeout time.Duration
+	// ReachabilityCache is where analysis results are cached between runs;
+	// empty disables the cache.
+	ReachabilityCache string
 }
 
 // Suppression is a finding that VEX or --reachable-only hid.
@@ -65,14 +67,10 @@ type Scanner struct {
 	matcher *Matcher
 	check   check.Check[Vulnerability]
 
-	export    sync.Once
-	exportDir string
-	exportErr error
-	govuln    sync.Mutex // one govulncheck at a time: it is memory hungry
-
 	mu         sync.Mutex
 	notices    []string
 	suppressed []Suppression
+	pending    []pendingModule
 }
 
 // NewScanner builds the scanner, opening the database when opts.DB is nil.
@@ -105,9 +103,6 @@ func NewScanner(opts Options) (*Scanner, error) {
 // Close releases the database (when the scanner opened it) and temporary
 // files.
 func (s *Scanner) Close() error {
-	if s.exportDir != "" {
-		os.RemoveAll(s.exportDir)
-	}
 	if s.ownDB && s.db != nil {
 		return s.db.Close()
 	}
@@ -134,7 +129,7 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 	if err != nil {
 		return nil, append(skipped, finding.Skipped{Path: path.Dir(paths[0]), Scanner: ScannerName, Reason: err.Error()})
 	}
-	s.annotateReachability(ctx, paths, vs)
+	s.deferReachability(paths, vs)
 	return s.report(vs), skipped
 }
 
@@ -235,69 +230,4 @@ func (s *Scanner) newFinding(v Vulnerability, viol check.Violation) finding.Find
 	}
 	f.References = append(slices.Clone(f.References), finding.Reference{Source: "OSV " + v.ID, URL: "https://osv.dev/vulnerability/" + v.ID})
 	return f
-}
-
-// annotateReachability runs govulncheck for the Go module of this unit when
-// it has Go matches, and records the outcome on each of them.
-func (s *Scanner) annotateReachability(ctx context.Context, paths []string, vs []Vulnerability) {
-	if !s.opts.Reachability {
-		return
-	}
-	var modFile string
-	for _, p := range paths {
-		if path.Base(p) == "go.mod" {
-			modFile = p
-		}
-	}
-	var idx []int
-	for i, v := range vs {
-		if modFile != "" && v.Package.Ecosystem == "Go" && v.Package.Location.Path == modFile {
-			idx = append(idx, i)
-		}
-	}
-	if len(idx) == 0 {
-		return
-	}
-	mark := func(r Reachability) {
-		for _, i := range idx {
-			vs[i].Reachability = r
-		}
-	}
-	if s.opts.Root == "" {
-		return
-	}
-	levels, err := s.reach(ctx, filepath.Join(s.opts.Root, filepath.FromSlash(path.Dir(modFile))))
-	if err != nil {
-		mark(ReachabilityUnknown)
-		s.notice("reachability of %s not analysed (findings kept): %v", modFile, err)
-		return
-	}
-	for _, i := range idx {
-		v := &vs[i]
-		v.Reachability = ReachabilityRequired
-		for _, id := range v.IDs() {
-			if r := levels[[2]string{id, v.Package.Name}]; r.rank() > v.Reachability.rank() {
-				v.Reachability = r
-			}
-		}
-	}
-}
-
-func (s *Scanner) reach(ctx context.Context, dir string) (map[[2]string]Reachability, error) {
-	s.export.Do(func() {
-		s.exportDir, s.exportErr = os.MkdirTemp("", "fourc-govulndb-")
-		if s.exportErr == nil {
-			_, s.exportErr = s.db.Export(s.exportDir, "Go")
-		}
-	})
-	if s.exportErr != nil {
-		return nil, s.exportErr
-	}
-	timeout := s.opts.ReachabilityTimeout
-	if timeout <= 0 {
-		timeout = 5 * time.Minute
-	}
-	s.govuln.Lock()
-	defer s.govuln.Unlock()
-	return goReachability(ctx, dir, s.exportDir, reachEnv(s.opts.Offline), timeout)
 }

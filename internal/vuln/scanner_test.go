@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,8 +192,15 @@ func TestReachability(t *testing.T) {
 
 	reach := func(s *Scanner, root string) map[string]string {
 		res := scanDir(t, s, root)
+		var progress []string
+		fs := s.AnalyseReachability(context.Background(), res.Findings, func(mod string, done, total int) {
+			progress = append(progress, fmt.Sprintf("%s %d/%d", mod, done, total))
+		})
+		if !slices.Equal(progress, []string{"app/go.mod 0/1", " 1/1"}) && !slices.Equal(progress, []string{"go.mod 0/1", " 1/1"}) {
+			t.Errorf("progress %q, want the module then done", progress)
+		}
 		out := map[string]string{}
-		for _, f := range res.Findings {
+		for _, f := range fs {
 			if !strings.HasPrefix(f.Resource.Name, "golang.org/x/net@") {
 				continue
 			}
