@@ -34,7 +34,7 @@ const capabilityRank = 3
 // capabilityDeps lists the capability-to-capability imports that are
 // allowed; everything else between capabilities is a layering error.
 var capabilityDeps = map[string][]string{
-	"internal/vuln":         {"internal/inventory", "internal/vulndb", "internal/vex"},
+	"internal/vuln":         {"internal/inventory", "internal/vulndb", "internal/vex", "internal/reach"},
 	"internal/sbom":         {"internal/inventory"},
 	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile", "internal/signature", "internal/sbom"},
 	"internal/dockerfile":   {"internal/secret"},
