@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/go-logr/logr"
 	apiversion "k8s.io/apimachinery/pkg/version"
@@ -24,7 +25,9 @@ import (
 // and memory.
 func bound(ctx context.Context, cfg *rest.Config) {
 	l := limits.From(ctx)
-	cfg.Timeout = l.RequestTimeout
+	// A backstop only: the wrapped transport ends a request first, with
+	// an error that says which bound it hit.
+	cfg.Timeout = l.RequestTimeout + time.Second
 	cfg.Dial = transport.Dialer(ctx).DialContext
 	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return transport.Wrap(ctx, rt) })
 }

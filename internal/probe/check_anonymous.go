@@ -19,16 +19,18 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // anonymousStatus GETs path on e without credentials and returns the
-// status code. The request is bounded by the network limits of ctx and by
-// timeout.
+// status code. The request is bounded by the network limits of ctx, and
+// the wait for its headers by timeout too.
 func anonymousStatus(ctx context.Context, e endpoint, path string, timeout time.Duration) (int, error) {
-	tr := transport.New(ctx, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // only the status is read
+	l := limits.From(ctx)
+	l.HeaderTimeout = min(l.HeaderTimeout, timeout)
+	tr := transport.New(limits.With(ctx, l), &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // only the status is read
 	client := &http.Client{
-		Timeout:       timeout,
 		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // ScannerName names this package in skipped entries.
@@ -49,7 +50,10 @@ type Options struct {
 	// EncryptionConfig, when set, is the API server's
 	// EncryptionConfiguration file; the resources it names are checked too.
 	EncryptionConfig string
-	// Timeout bounds each connection attempt (default 5s).
+	// Timeout bounds each connection attempt and request (default 5s,
+	// and never more than the run's limits.ConnectTimeout for a
+	// connection; requests are also bounded by HeaderTimeout,
+	// RequestTimeout and ResponseBytes).
 	Timeout time.Duration
 	// ExpiryWarning is how close to expiry a certificate is reported
 	// (default 30 days).
@@ -58,10 +62,11 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults(ctx context.Context) Options {
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Second
 	}
+	o.Timeout = min(o.Timeout, limits.From(ctx).ConnectTimeout)
 	if o.ExpiryWarning <= 0 {
 		o.ExpiryWarning = 30 * 24 * time.Hour
 	}
@@ -83,7 +88,7 @@ var ErrNoAnswer = errors.New("no endpoint answered")
 // not one endpoint answered, the findings and skipped entries come with an
 // error wrapping [ErrNoAnswer] that names the first failure, in one line.
 func Run(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skipped, error) {
-	opts = opts.withDefaults()
+	opts = opts.withDefaults(ctx)
 	var out []finding.Finding
 	var skipped []finding.Skipped
 	endpoints, answered := len(opts.APIServer)+len(opts.Kubelet)+len(opts.Etcd), 0
