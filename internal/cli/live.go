@@ -225,7 +225,10 @@ is stored encrypted (values are never printed).`,
 			if len(opts.APIServer)+len(opts.Kubelet)+len(opts.Etcd) == 0 {
 				return usageError{fmt.Errorf("name at least one endpoint with --apiserver, --kubelet or --etcd")}
 			}
-			fs, sk := probe.Run(cmd.Context(), opts)
+			fs, sk, err := probe.Run(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
 			return g.liveResults(cmd, o, "control-plane endpoints", fs, sk, nil)
 		},
 	}

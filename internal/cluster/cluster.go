@@ -27,6 +27,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // scannerName names this source in Skipped entries.
@@ -94,8 +95,9 @@ type target struct {
 	namespace  string // "" for all namespaces
 }
 
-// connect resolves the kubeconfig and the namespace to read.
-func connect(opts Options) (*target, error) {
+// connect resolves the kubeconfig and the namespace to read, with a
+// client bounded by the network limits of ctx (see [bound]).
+func connect(ctx context.Context, opts Options) (*target, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if opts.Kubeconfig != "" {
 		if _, err := os.Stat(opts.Kubeconfig); err != nil {
@@ -134,6 +136,7 @@ func connect(opts Options) (*target, error) {
 	cfg.QPS, cfg.Burst = 50, 100
 	cfg.ContentType = "application/vnd.kubernetes.protobuf"
 	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	bound(ctx, cfg)
 	return &target{config: cfg, server: cfg.Host, context: ctxName, kubeconfig: where, namespace: ns}, nil
 }
 
@@ -171,8 +174,11 @@ func (t *target) reachError(err error) error {
 	var (
 		urlErr *url.Error
 		netErr net.Error
+		bound  *transport.Error
 	)
 	switch {
+	case errors.As(err, &bound):
+		return fmt.Errorf("%s: %s", t.describe(), bound.Error())
 	case apierrors.IsUnauthorized(err):
 		return fmt.Errorf("%s rejected the credentials (expired or revoked?): %s", t.describe(), oneLine(err.Error()))
 	case apierrors.IsForbidden(err):
@@ -201,7 +207,8 @@ func rootCause(err error) string {
 // on; the error is for a cluster that cannot be used at all (no
 // kubeconfig, unreachable, credentials rejected).
 func Read(ctx context.Context, opts Options) (*Snapshot, []finding.Skipped, error) {
-	t, err := connect(opts)
+	ctx = quiet(ctx)
+	t, err := connect(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -209,7 +216,7 @@ func Read(ctx context.Context, opts Options) (*Snapshot, []finding.Skipped, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %s", t.describe(), oneLine(err.Error()))
 	}
-	v, err := cs.Discovery().ServerVersion()
+	v, err := serverVersion(ctx, cs)
 	if err != nil {
 		return nil, nil, t.reachError(err)
 	}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // lastApplied is the annotation kubectl apply keeps the whole applied
@@ -221,7 +223,10 @@ func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) 
 // "listing secrets: forbidden".
 func (r reader) skip(res resource, err error) *finding.Skipped {
 	why := oneLine(err.Error())
+	var bound *transport.Error
 	switch {
+	case errors.As(err, &bound):
+		why = bound.Error()
 	case apierrors.IsForbidden(err):
 		why = "forbidden"
 	case apierrors.IsUnauthorized(err):
@@ -278,9 +283,19 @@ func (r reader) pages(ctx context.Context, res resource) ([]*kube.Object, error)
 		if cont == "" {
 			return out, nil
 		}
+		if cont == opts.Continue {
+			return nil, errRepeatedContinue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		opts.Continue = cont
 	}
 }
+
+// errRepeatedContinue stops a list whose server answers a page with the
+// continue token it was asked for, which would never end.
+var errRepeatedContinue = errors.New("the server repeated its continue token")
 
 // object turns one listed item into a kube.Object, trimmed of what no
 // check reads.
@@ -392,6 +407,12 @@ func (r reader) secretPages(ctx context.Context) ([]SecretMeta, error) {
 		}
 		if l.Continue == "" {
 			return out, nil
+		}
+		if l.Continue == opts.Continue {
+			return nil, errRepeatedContinue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		opts.Continue = l.Continue
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -43,11 +42,13 @@ type Node struct {
 
 // Open returns the node whose root filesystem is the directory root
 // ("/" for the machine fourc runs on, "/host" in a pod with the node's
-// root mounted there).
+// root mounted there). The root is confined with source.OpenRoot: no path
+// leaves it, and FIFOs, sockets and devices are refused instead of opened
+// (a FIFO would block a read forever).
 func Open(root string) (*Node, error) {
-	r, err := os.OpenRoot(root)
+	r, err := source.OpenRoot(root)
 	if err != nil {
-		return nil, fmt.Errorf("opening root filesystem %q: %w", root, err)
+		return nil, fmt.Errorf("opening root filesystem %q: %w", root, errors.Unwrap(err))
 	}
 	return &Node{fsys: r.FS(), name: root}, nil
 }

@@ -86,6 +86,9 @@ func endpointFailure(err error) (ErrorKind, string, bool) {
 	if err == nil {
 		return 0, "", false
 	}
+	if kind, detail, ok := boundFailure(err); ok {
+		return kind, detail, true
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) && slices.Contains(credentialCodes(), ae.ErrorCode()) {
 		return ErrCredentials, apiDetail(ae), true

@@ -15,22 +15,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
+	"log/slog"
+	"net/http"
 	"net/url"
 	"path"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // scannerName names this source in Skipped entries.
@@ -70,6 +70,9 @@ type Options struct {
 	// Insecure allows a plain-HTTP endpoint (for local test servers).
 	// Certificates are always verified; AWS_CA_BUNDLE adds a private CA.
 	Insecure bool
+	// Logger receives the AWS SDK's own messages (such as "falling back
+	// to IMDSv1") at debug level; nil drops them.
+	Logger *slog.Logger
 }
 
 // DefaultBackupPatterns returns the backup patterns used when Options
@@ -140,10 +143,11 @@ func newEndpoint(ctx context.Context, opts Options) (*endpoint, error) {
 		ep.name = base
 	}
 
-	httpClient := awshttp.NewBuildableClient().
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 10 * time.Second }).
-		WithTimeout(2 * time.Minute)
-	load := []func(*config.LoadOptions) error{config.WithHTTPClient(httpClient)}
+	load := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(&http.Client{Transport: transport.New(ctx, nil)}),
+		config.WithRetryer(retryer),
+		config.WithLogger(sdkLogger(opts.Logger)),
+	}
 	if opts.Region != "" {
 		load = append(load, config.WithRegion(opts.Region))
 	}
@@ -165,6 +169,9 @@ func newEndpoint(ctx context.Context, opts Options) (*endpoint, error) {
 		return nil, fail(ErrCredentials, errors.New("no credentials provider configured"))
 	}
 	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if kind, detail, ok := boundFailure(err); ok {
+			return nil, &EndpointError{Endpoint: ep.name, Kind: kind, Detail: "credentials: " + detail, Err: err}
+		}
 		return nil, &EndpointError{Endpoint: ep.name, Kind: ErrCredentials,
 			Detail: "no usable credentials: " + oneLine(strings.TrimPrefix(err.Error(), "failed to refresh cached credentials, ")), Err: err}
 	}

@@ -10,32 +10,41 @@ package probe
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // anonymousStatus GETs path on e without credentials and returns the
-// status code.
+// status code. The request is bounded by the network limits of ctx, and
+// the wait for its headers by timeout too.
 func anonymousStatus(ctx context.Context, e endpoint, path string, timeout time.Duration) (int, error) {
+	l := limits.From(ctx)
+	l.HeaderTimeout = min(l.HeaderTimeout, timeout)
+	tr := transport.New(limits.With(ctx, l), &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // only the status is read
 	client := &http.Client{
-		Timeout: timeout,
-		Transport: &http.Transport{
-			TLSClientConfig:   &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}, //nolint:gosec // only the status is read
-			DisableKeepAlives: true,
-		},
+		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	defer client.CloseIdleConnections()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url()+path, nil)
 	if err != nil {
 		return 0, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is the skipped entry's path
+		}
 		return 0, err
 	}
 	resp.Body.Close()

@@ -14,6 +14,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // etcdPage is how many keys one range request reads.
@@ -73,9 +75,10 @@ var weakProviders = map[string]string{
 	"kms v1": "deprecated",
 }
 
-func probeEtcd(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skipped) {
-	var out []finding.Finding
-	var skipped []finding.Skipped
+// probeEtcd probes every etcd endpoint, then reads the storage of the
+// resources. It also returns how many endpoints answered the TLS probe and
+// the first failure of each that did not.
+func probeEtcd(ctx context.Context, opts Options) (out []finding.Finding, skipped []finding.Skipped, answered int, failures []finding.Skipped) {
 	roots, err := loadPool(opts.EtcdCAFile)
 	if err != nil {
 		skipped = append(skipped, skip(opts.EtcdCAFile, err))
@@ -90,14 +93,19 @@ func probeEtcd(ctx context.Context, opts Options) ([]finding.Finding, []finding.
 		e, err := parseEndpoint(raw, "2379")
 		if err != nil {
 			skipped = append(skipped, skip(raw, err))
+			failures = append(failures, skip(raw, err))
 			continue
 		}
 		e.component = "etcd"
-		urls = append(urls, e.url())
-		anyTLS = anyTLS || e.tls()
 		f, s := probeTLS(ctx, e, roots, cert, opts)
 		out = append(out, f...)
 		skipped = append(skipped, s...)
+		answered += countAnswer(s, &failures)
+		if len(s) > 0 {
+			continue // unreachable: not worth a client of its own
+		}
+		urls = append(urls, e.url())
+		anyTLS = anyTLS || e.tls()
 		if readsWithoutCertificate(ctx, e, roots, opts) {
 			out = append(out, metaEtcdNoClientAuth.Finding(e.resource(), finding.Location{Object: e.url()}, check.Violation{
 				Message: fmt.Sprintf("etcd at %s served a read to a client without a certificate", e.addr()),
@@ -105,15 +113,15 @@ func probeEtcd(ctx context.Context, opts Options) ([]finding.Finding, []finding.
 		}
 	}
 	if len(urls) == 0 {
-		return out, skipped
+		return out, skipped, answered, failures
 	}
 	if anyTLS && cert == nil {
 		return out, append(skipped, finding.Skipped{Path: strings.Join(urls, ","), Scanner: ScannerName,
-			Reason: "no etcd client certificate (--etcd-cert/--etcd-key): cannot read keys to check encryption at rest"})
+			Reason: "no etcd client certificate (--etcd-cert/--etcd-key): cannot read keys to check encryption at rest"}), answered, failures
 	}
-	cli, err := etcdClient(urls, roots, cert, opts)
+	cli, err := etcdClient(ctx, urls, roots, cert, opts)
 	if err != nil {
-		return out, append(skipped, skip(strings.Join(urls, ","), err))
+		return out, append(skipped, skip(strings.Join(urls, ","), err)), answered, failures
 	}
 	defer cli.Close()
 	resources := []string{"secrets"}
@@ -128,6 +136,9 @@ func probeEtcd(ctx context.Context, opts Options) ([]finding.Finding, []finding.
 	slices.Sort(resources)
 	resources = slices.Compact(resources)
 	for _, r := range resources {
+		if ctx.Err() != nil {
+			break
+		}
 		f, err := storageFindings(ctx, cli, r, opts)
 		if err != nil {
 			skipped = append(skipped, finding.Skipped{Path: strings.Join(urls, ","), Scanner: ScannerName, Reason: fmt.Sprintf("reading %s from etcd: %v", r, err)})
@@ -135,11 +146,14 @@ func probeEtcd(ctx context.Context, opts Options) ([]finding.Finding, []finding.
 		}
 		out = append(out, f...)
 	}
-	return out, skipped
+	return out, skipped, answered, failures
 }
 
-func etcdClient(urls []string, roots *x509.CertPool, cert *tls.Certificate, opts Options) (*clientv3.Client, error) {
-	cfg := clientv3.Config{Endpoints: urls, DialTimeout: opts.Timeout, Logger: zap.NewNop()}
+// etcdClient connects to etcd; a response larger than the ResponseBytes
+// of ctx is refused.
+func etcdClient(ctx context.Context, urls []string, roots *x509.CertPool, cert *tls.Certificate, opts Options) (*clientv3.Client, error) {
+	cfg := clientv3.Config{Endpoints: urls, DialTimeout: opts.Timeout, Logger: zap.NewNop(), Context: ctx,
+		MaxCallRecvMsgSize: int(min(limits.From(ctx).ResponseBytes, math.MaxInt32))}
 	if strings.HasPrefix(urls[0], "https://") {
 		tc := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 		if roots == nil {
@@ -160,7 +174,7 @@ func etcdClient(urls []string, roots *x509.CertPool, cert *tls.Certificate, opts
 // readsWithoutCertificate reports whether etcd answers a count of the
 // registry's namespaces to a client that has no certificate.
 func readsWithoutCertificate(ctx context.Context, e endpoint, roots *x509.CertPool, opts Options) bool {
-	cli, err := etcdClient([]string{e.url()}, roots, nil, opts)
+	cli, err := etcdClient(ctx, []string{e.url()}, roots, nil, opts)
 	if err != nil {
 		return false
 	}

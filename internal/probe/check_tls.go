@@ -20,6 +20,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"slices"
@@ -28,6 +29,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // weakSuites are the TLS 1.2 suites probed one at a time: Go's insecure
@@ -222,7 +224,8 @@ func answersPlainHTTP(ctx context.Context, e endpoint, timeout time.Duration) (b
 	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", path, e.host); err != nil {
 		return false, ""
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	// A status line or header that never ends must not fill memory.
+	resp, err := http.ReadResponse(bufio.NewReader(io.LimitReader(conn, transport.MaxHeaderBytes)), nil)
 	if err != nil {
 		return false, ""
 	}

@@ -175,7 +175,7 @@ func TestEtcdStorage(t *testing.T) {
 	put("/registry/configmaps/default/settings", `{"kind":"ConfigMap","data":{"password":"`+secretValue+`"}}`)
 	put("/registry/secretstores/x", "not a secret") // shares a prefix, not a resource
 
-	got, skipped := probe.Run(context.Background(), probe.Options{
+	got, skipped, _ := probe.Run(context.Background(), probe.Options{
 		Etcd: []string{url}, EtcdCAFile: caFile, EtcdCertFile: clientCert, EtcdKeyFile: clientKey,
 		Resources: []string{"configmaps"},
 	})
@@ -213,14 +213,14 @@ func TestEtcdStorage(t *testing.T) {
 	}
 
 	// Without a certificate the probe says why it cannot read keys.
-	_, skipped = probe.Run(context.Background(), probe.Options{Etcd: []string{url}, EtcdCAFile: caFile})
+	_, skipped, _ = probe.Run(context.Background(), probe.Options{Etcd: []string{url}, EtcdCAFile: caFile})
 	if len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "no etcd client certificate") {
 		t.Errorf("skipped %v", skipped)
 	}
 
 	plainURL := startEtcd(t, "http")
 	connect(t, plainURL, nil)
-	got, skipped = probe.Run(context.Background(), probe.Options{Etcd: []string{plainURL}})
+	got, skipped, _ = probe.Run(context.Background(), probe.Options{Etcd: []string{plainURL}})
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)
 	}

@@ -173,7 +173,7 @@ func TestLiveEncryptionAtRest(t *testing.T) {
 	server := restartWithEncryption(t, c, secretboxConfig)
 	createSecret(t, c, server, "after")
 
-	got, skipped := probe.Run(context.Background(), probe.Options{Etcd: []string{c.EtcdEndpoint}})
+	got, skipped, _ := probe.Run(context.Background(), probe.Options{Etcd: []string{c.EtcdEndpoint}})
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)
 	}
@@ -206,7 +206,7 @@ func TestLiveEncryptionAtRest(t *testing.T) {
 	// Rotating to a weak provider is reported too.
 	weakServer := restartWithEncryption(t, c, aescbcConfig)
 	createSecret(t, c, weakServer, "after-aescbc")
-	got, _ = probe.Run(context.Background(), probe.Options{Etcd: []string{c.EtcdEndpoint}})
+	got, _, _ = probe.Run(context.Background(), probe.Options{Etcd: []string{c.EtcdEndpoint}})
 	weak := ids(got)["FC-ETCD-002"]
 	if len(weak) != 1 || weak[0].Message != "aescbc encrypts 1 of the secrets in etcd, and is open to padding-oracle attacks" {
 		t.Errorf("weak provider findings: %v", weak)
@@ -245,7 +245,7 @@ func TestLiveAPIServer(t *testing.T) {
 			t.Fatalf("the binding of system:anonymous did not take effect: %v", err)
 		}
 	}
-	got, skipped := probe.Run(context.Background(), opts(weak))
+	got, skipped, _ := probe.Run(context.Background(), opts(weak))
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)
 	}
@@ -259,7 +259,7 @@ func TestLiveAPIServer(t *testing.T) {
 
 	hard := testenv.Start(t, testenv.WithAnonymousAuth(false),
 		testenv.WithFlags("--tls-min-version=VersionTLS12", "--tls-cipher-suites=TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"))
-	got, skipped = probe.Run(context.Background(), opts(hard))
+	got, skipped, _ = probe.Run(context.Background(), opts(hard))
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)
 	}

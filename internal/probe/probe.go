@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // ScannerName names this package in skipped entries.
@@ -48,7 +50,10 @@ type Options struct {
 	// EncryptionConfig, when set, is the API server's
 	// EncryptionConfiguration file; the resources it names are checked too.
 	EncryptionConfig string
-	// Timeout bounds each connection attempt (default 5s).
+	// Timeout bounds each connection attempt and request (default 5s,
+	// and never more than the run's limits.ConnectTimeout for a
+	// connection; requests are also bounded by HeaderTimeout,
+	// RequestTimeout and ResponseBytes).
 	Timeout time.Duration
 	// ExpiryWarning is how close to expiry a certificate is reported
 	// (default 30 days).
@@ -57,10 +62,11 @@ type Options struct {
 	Now func() time.Time
 }
 
-func (o Options) withDefaults() Options {
+func (o Options) withDefaults(ctx context.Context) Options {
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Second
 	}
+	o.Timeout = min(o.Timeout, limits.From(ctx).ConnectTimeout)
 	if o.ExpiryWarning <= 0 {
 		o.ExpiryWarning = 30 * 24 * time.Hour
 	}
@@ -73,12 +79,20 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// ErrNoAnswer is wrapped by the error of [Run] when no endpoint could be
+// probed at all.
+var ErrNoAnswer = errors.New("no endpoint answered")
+
 // Run probes every endpoint of opts. An endpoint that cannot be reached, or
-// a check that cannot run, is reported as skipped; the rest go on.
-func Run(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skipped) {
-	opts = opts.withDefaults()
+// a check that cannot run, is reported as skipped; the rest go on. When
+// not one endpoint answered, the findings and skipped entries come with an
+// error wrapping [ErrNoAnswer] that names the first failure, in one line.
+func Run(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skipped, error) {
+	opts = opts.withDefaults(ctx)
 	var out []finding.Finding
 	var skipped []finding.Skipped
+	endpoints, answered := len(opts.APIServer)+len(opts.Kubelet)+len(opts.Etcd), 0
+	var failures []finding.Skipped
 	add := func(f []finding.Finding, s []finding.Skipped) {
 		out = append(out, f...)
 		skipped = append(skipped, s...)
@@ -91,11 +105,13 @@ func Run(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skippe
 		e, err := parseEndpoint(ep, "6443")
 		if err != nil {
 			skipped = append(skipped, skip(ep, err))
+			failures = append(failures, skip(ep, err))
 			continue
 		}
 		e.component = "kube-apiserver"
 		f, s := probeTLS(ctx, e, roots, nil, opts)
 		add(f, s)
+		answered += countAnswer(s, &failures)
 		if e.tls() && len(s) == 0 {
 			add(probeAnonymousAPIServer(ctx, e, opts))
 		}
@@ -104,21 +120,55 @@ func Run(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skippe
 		e, err := parseEndpoint(ep, "10250")
 		if err != nil {
 			skipped = append(skipped, skip(ep, err))
+			failures = append(failures, skip(ep, err))
 			continue
 		}
 		e.component = "kubelet"
 		f, s := probeTLS(ctx, e, roots, nil, opts)
 		add(f, s)
+		answered += countAnswer(s, &failures)
 		if e.tls() && len(s) == 0 {
 			add(probeAnonymousKubelet(ctx, e, opts))
 		}
 	}
 	if len(opts.Etcd) > 0 {
-		add(probeEtcd(ctx, opts))
+		f, s, n, fail := probeEtcd(ctx, opts)
+		add(f, s)
+		answered += n
+		failures = append(failures, fail...)
 	}
 	finding.Sort(out)
-	return out, skipped
+	if err := ctx.Err(); err != nil {
+		return out, skipped, fmt.Errorf("probing endpoints: %w", err)
+	}
+	if endpoints > 0 && answered == 0 {
+		return out, skipped, noAnswer(endpoints, failures)
+	}
+	return out, skipped, nil
 }
+
+// countAnswer returns 1 when the TLS probe of an endpoint ran (no skipped
+// entry), else records its failure and returns 0.
+func countAnswer(s []finding.Skipped, failures *[]finding.Skipped) int {
+	if len(s) == 0 {
+		return 1
+	}
+	*failures = append(*failures, s[0])
+	return 0
+}
+
+// noAnswer is the one-line error of a run in which no endpoint answered:
+// "no endpoint answered (1 of 1): https://127.0.0.1:9: TLS handshake ...".
+func noAnswer(endpoints int, failures []finding.Skipped) error {
+	if len(failures) == 0 {
+		return fmt.Errorf("%w (%d of %d)", ErrNoAnswer, endpoints, endpoints)
+	}
+	first := failures[0]
+	return fmt.Errorf("%w (%d of %d): %s: %s", ErrNoAnswer, endpoints, endpoints, first.Path, oneLine(first.Reason))
+}
+
+// oneLine joins the lines of a message.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // endpoint is one parsed endpoint.
 type endpoint struct {

@@ -51,7 +51,7 @@ func TestAnonymousKubelet(t *testing.T) {
 			go srv.ServeTLS(l, "", "")
 			t.Cleanup(func() { srv.Close() })
 			addr := l.Addr().String()
-			got, skipped := probe.Run(context.Background(), probe.Options{Kubelet: []string{addr}, CAFile: writeCA(t, ca), Now: func() time.Time { return now }})
+			got, skipped, _ := probe.Run(context.Background(), probe.Options{Kubelet: []string{addr}, CAFile: writeCA(t, ca), Now: func() time.Time { return now }})
 			if len(skipped) > 0 {
 				t.Fatalf("skipped %v", skipped)
 			}

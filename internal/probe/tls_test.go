@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"io"
 	"log"
 	"math/big"
@@ -228,7 +229,7 @@ func TestTLS(t *testing.T) {
 				tc.cfg.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256}
 			}
 			addr := serve(t, tc.cfg)
-			got, skipped := probe.Run(context.Background(), probe.Options{
+			got, skipped, _ := probe.Run(context.Background(), probe.Options{
 				APIServer: []string{addr}, CAFile: caFile, Now: func() time.Time { return now }, Timeout: 5 * time.Second,
 			})
 			if len(skipped) > 0 {
@@ -266,7 +267,7 @@ func TestPlainHTTP(t *testing.T) {
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	addr := l.Addr().String()
-	got, skipped := probe.Run(context.Background(), probe.Options{Kubelet: []string{"http://" + addr}, Now: func() time.Time { return now }})
+	got, skipped, _ := probe.Run(context.Background(), probe.Options{Kubelet: []string{"http://" + addr}, Now: func() time.Time { return now }})
 	if len(skipped) > 0 {
 		t.Fatalf("skipped: %v", skipped)
 	}
@@ -284,12 +285,18 @@ func TestUnreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	got, skipped := probe.Run(context.Background(), probe.Options{APIServer: []string{addr}, Timeout: time.Second})
+	got, skipped, err := probe.Run(context.Background(), probe.Options{APIServer: []string{addr}, Timeout: time.Second})
 	if len(got) != 0 || len(skipped) != 1 || !strings.Contains(skipped[0].Reason, "TLS handshake with "+addr) {
 		t.Errorf("got %v, skipped %v", got, skipped)
 	}
-	_, skipped = probe.Run(context.Background(), probe.Options{APIServer: []string{"ftp://x"}})
+	if !errors.Is(err, probe.ErrNoAnswer) || !strings.Contains(err.Error(), "TLS handshake with "+addr) {
+		t.Errorf("every endpoint failed: err = %v, want ErrNoAnswer naming the cause", err)
+	}
+	_, skipped, err = probe.Run(context.Background(), probe.Options{APIServer: []string{"ftp://x"}})
 	if len(skipped) != 1 || !strings.Contains(skipped[0].Reason, `scheme "ftp"`) {
 		t.Errorf("skipped %v", skipped)
+	}
+	if !errors.Is(err, probe.ErrNoAnswer) {
+		t.Errorf("every endpoint failed: err = %v, want ErrNoAnswer", err)
 	}
 }

@@ -1,0 +1,94 @@
+package objectstore
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/transport/hostiletest"
+)
+
+// smallLimits end every hostile request within about a second.
+func smallLimits() limits.Limits {
+	return limits.Limits{
+		ConnectTimeout: 500 * time.Millisecond,
+		HeaderTimeout:  700 * time.Millisecond,
+		RequestTimeout: 1500 * time.Millisecond,
+		ResponseBytes:  1 << 20,
+	}
+}
+
+// TestHostileEndpoint: an endpoint that never answers, trickles bytes,
+// streams an endless body or an endless header fails the scan in bounded
+// time and memory, with one line naming the endpoint, and is not retried.
+func TestHostileEndpoint(t *testing.T) {
+	isolateAWS(t, "fourc-test", "fourc-test-secret")
+	tests := []struct {
+		b    hostiletest.Behaviour
+		want string // regexp, after the endpoint
+	}{
+		{hostiletest.Silent, `unreachable: no response within 700ms$`},
+		{hostiletest.TrickleHeader, `unreachable: no response within 700ms$`},
+		{hostiletest.TrickleBody, `unexpected response: response not complete within 1.5s$`},
+		{hostiletest.EndlessBody, `unexpected response: response body larger than 1 MiB$`},
+		{hostiletest.HugeHeader, `(unreachable|unexpected response): .*(exceeded 1048576 bytes|no response within 700ms)`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.b.String(), func(t *testing.T) {
+			url := hostiletest.Start(t, hostiletest.Server{
+				Behaviour: tc.b, ContentType: "application/xml", Tick: 200 * time.Millisecond,
+				Prefix: `<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Owner><ID>`,
+			})
+			ctx := limits.With(context.Background(), smallLimits())
+			var before runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			_, _, err := Scan(ctx, Options{Endpoint: url, Insecure: true})
+			took := time.Since(start)
+			var ee *EndpointError
+			if !errors.As(err, &ee) {
+				t.Fatalf("err = %v, want an *EndpointError", err)
+			}
+			prefix := `s3 endpoint "` + url + `": `
+			msg := err.Error()
+			if !strings.HasPrefix(msg, prefix) || !regexp.MustCompile(tc.want).MatchString(strings.TrimPrefix(msg, prefix)) {
+				t.Errorf("err = %q, want %q then %q", msg, prefix, tc.want)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error spans lines: %q", msg)
+			}
+			// Not retried: one deadline and a little.
+			if took > 3*time.Second {
+				t.Errorf("took %v", took)
+			}
+			var after runtime.MemStats
+			runtime.ReadMemStats(&after)
+			if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 32<<20 {
+				t.Errorf("heap grew by %d MiB", grew>>20)
+			}
+		})
+	}
+}
+
+// TestHostileEndpointCancel: cancelling the run stops a scan that waits on
+// a silent endpoint at once.
+func TestHostileEndpointCancel(t *testing.T) {
+	isolateAWS(t, "fourc-test", "fourc-test-secret")
+	url := hostiletest.Start(t, hostiletest.Server{Behaviour: hostiletest.Silent})
+	run, cancel := context.WithCancel(context.Background())
+	ctx := limits.With(run, limits.Limits{HeaderTimeout: time.Minute, RequestTimeout: time.Minute})
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	_, _, err := Scan(ctx, Options{Endpoint: url, Insecure: true})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("cancelled scan took %v to stop", took)
+	}
+}
