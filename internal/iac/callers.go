@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"path"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -27,11 +29,11 @@ type callers struct {
 
 // isCalled reports whether dir is called as a local module from another
 // directory of fsys. The tree is read once per file system.
-func (c *callers) isCalled(fsys fs.FS, dir string) bool {
+func (c *callers) isCalled(ctx context.Context, fsys fs.FS, dir string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.called == nil || !sameFS(c.fsys, fsys) {
-		c.fsys, c.called = fsys, calledDirs(fsys)
+		c.fsys, c.called = fsys, calledDirs(ctx, fsys)
 	}
 	return c.called[dir]
 }
@@ -66,9 +68,13 @@ func skipWalk(name string) bool {
 
 // calledDirs walks fsys and returns the directories that some module block
 // (in a file of another directory) names as its local source.
-func calledDirs(fsys fs.FS) map[string]bool {
+func calledDirs(ctx context.Context, fsys fs.FS) map[string]bool {
 	called := map[string]bool{}
+	depth := limits.From(ctx).Depth
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
 		if err != nil {
 			if d != nil && d.IsDir() && p != "." {
 				return fs.SkipDir
@@ -85,7 +91,7 @@ func calledDirs(fsys fs.FS) map[string]bool {
 			return nil
 		}
 		src, err := source.ReadFile(fsys, p, 0)
-		if err != nil || !bytes.Contains(src, []byte("module")) {
+		if err != nil || !bytes.Contains(src, []byte("module")) || hclTooDeep(src, depth) {
 			return nil
 		}
 		dir := path.Dir(p)
@@ -115,10 +121,8 @@ func moduleSources(src []byte, name string) []string {
 			continue
 		}
 		if a := b.Body.Attributes["source"]; a != nil {
-			if v, d := a.Expr.Value(nil); !d.HasErrors() {
-				if s, ok := toString(v); ok {
-					out = append(out, s)
-				}
+			if s, ok := literalString(a.Expr); ok {
+				out = append(out, s)
 			}
 		}
 	}

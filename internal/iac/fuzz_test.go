@@ -51,7 +51,7 @@ module "child" {
 		}
 		// LoadModule, not Scan: the cycle makes "." a called module,
 		// which Scan would rightly leave to its caller.
-		m, _ := LoadModule(fsys, ".")
+		m, _ := LoadModule(t.Context(), fsys, ".")
 		newCatalogue().run(m)
 		jsonFS := fstest.MapFS{"main.tf.json": {Data: src}}
 		NewScanner(Options{}).Scan(t.Context(), jsonFS, []string{"main.tf.json"})
