@@ -11,7 +11,8 @@ import (
 // nested deeper than the depth budget is refused by the iterative scans of
 // this file before a parser sees it. The scans over-estimate rather than
 // under-estimate: a prefix operator or a conditional counts as a level,
-// since the parser recurses on those too.
+// since the parser recurses on those; so does a binary operator, since a
+// chain of them parses into a tree as deep as the chain is long.
 
 // frame kinds of the HCL scan.
 const (
@@ -36,9 +37,8 @@ type hclScan struct {
 	stack []frame
 	ops   int // sum of the frames' ops
 	limit int
-	// binary makes every binary operator count as a level, for template
-	// strings of JSON syntax, whose expressions are parsed and evaluated
-	// at once (no chance to look at the tree in between).
+	// binary makes every minus count as a level, for template strings of
+	// JSON syntax, whose expressions are parsed and evaluated at once.
 	binary bool
 	// prev is the last significant byte of code, to tell a unary minus
 	// from a binary one.
@@ -178,13 +178,14 @@ func (s *hclScan) code(t *frame) bool {
 		if s.peek(0) == '<' {
 			return s.heredocStart()
 		}
-		if s.binary {
-			return s.op()
+		return s.op()
+	case '&', '|':
+		if s.peek(0) == c {
+			s.i++
 		}
-	case '+', '*', '/', '%', '&', '|', '=', '>':
-		if s.binary && c != '=' {
-			return s.op()
-		}
+		return s.op()
+	case '+', '*', '/', '%', '>':
+		return s.op()
 	}
 	return false
 }

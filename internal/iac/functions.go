@@ -99,6 +99,7 @@ func functions(g *guard) map[string]function.Function {
 		"try":     g.tryFunc(),
 		collGuard: g.collFunc(),
 		partGuard: g.partFunc(),
+		valGuard:  g.partFunc(),
 	}
 	for n, f := range small {
 		out[n] = g.smallFunc(f)
@@ -116,7 +117,7 @@ func functions(g *guard) map[string]function.Function {
 // a module's context (variable defaults, tfvars): only the guards that
 // instrument inserted.
 func (g *guard) guardFuncs() map[string]function.Function {
-	return map[string]function.Function{collGuard: g.collFunc(), partGuard: g.partFunc()}
+	return map[string]function.Function{collGuard: g.collFunc(), partGuard: g.partFunc(), valGuard: g.partFunc()}
 }
 
 // passThrough is the spec of a one-argument function that returns its
@@ -150,10 +151,11 @@ func (g *guard) collFunc() function.Function {
 	})
 }
 
-// partFunc guards an interpolated part of a template: its size is charged,
-// so that templates cannot double a string without bound.
+// partFunc guards an interpolated part of a template or an element of a
+// for expression: its size is charged to what the expression built, so
+// that neither a template nor a loop can build without bound.
 func (g *guard) partFunc() function.Function {
-	return passThrough(g.measure)
+	return passThrough(g.build)
 }
 
 // smallFunc charges one step per call of a function whose result is no
@@ -211,7 +213,7 @@ func (g *guard) sizedFunc(f function.Function, cost func(*guard, []cty.Value) in
 			if err != nil {
 				return v, err
 			}
-			if err := g.measure(v); err != nil {
+			if err := g.build(v); err != nil {
 				return cty.NilVal, err
 			}
 			return v, nil

@@ -24,6 +24,11 @@ type guard struct {
 	steps    int64
 	// check is the step count at which the clock and ctx are next read.
 	check int64
+	// built counts the elements and bytes built so far by the expression
+	// being evaluated (function results, for expression elements, template
+	// parts), so that its intermediate values are bounded as well as its
+	// result.
+	built int64
 	err   error
 }
 
@@ -78,17 +83,36 @@ func (g *guard) admit(n int64) error {
 	return g.step(n)
 }
 
-// measure checks a value that was built: its size in elements and bytes
-// (sharing counted as often as it is reachable) and its nesting depth.
+// measure checks a value: its size in elements and bytes (sharing counted
+// as often as it is reachable) and its nesting depth.
 func (g *guard) measure(v cty.Value) error {
+	_, err := g.measured(v)
+	return err
+}
+
+func (g *guard) measured(v cty.Value) (int64, error) {
 	if g.err != nil {
-		return g.err
+		return 0, g.err
 	}
 	n, err := g.size(v, g.lim.CollectionElements)
 	if err != nil {
+		return 0, err
+	}
+	return n, g.admit(n)
+}
+
+// build measures a value the current expression built, and adds it to what
+// the expression has built so far.
+func (g *guard) build(v cty.Value) error {
+	n, err := g.measured(v)
+	if err != nil {
 		return err
 	}
-	return g.admit(n)
+	g.built += n
+	if g.built > g.lim.CollectionElements {
+		return g.fail(limits.Exceeded("collection size", g.lim.CollectionElements))
+	}
+	return nil
 }
 
 // size returns the size of v in elements and string bytes, stopping as
@@ -141,6 +165,7 @@ func (g *guard) eval(e hcl.Expression, ctx *hcl.EvalContext) cty.Value {
 	if ctx == nil {
 		ctx = &hcl.EvalContext{Functions: g.guardFuncs()}
 	}
+	g.built = 0
 	v, diags := e.Value(ctx)
 	if g.err != nil || diags.HasErrors() {
 		return cty.DynamicVal

@@ -12,14 +12,15 @@ import (
 const (
 	collGuard = "fourc collection"
 	partGuard = "fourc template part"
+	valGuard  = "fourc for element"
 )
 
 // instrument checks the nesting of a parsed native-syntax body against
 // the depth budget, and rewrites the places where an expression can build
 // values out of proportion to its source so that they pass through the
 // evaluation guard: the collection of every for expression (charged its
-// length before the loop runs) and every interpolated part of a template
-// (charged its size). It walks no deeper than depth, so it is safe on any
+// length before the loop runs), every element it produces and every
+// interpolated part of a template (charged their size). It walks no deeper than depth, so it is safe on any
 // tree the parser built.
 func instrument(body *hclsyntax.Body, depth int) error {
 	w := &instrumenter{max: depth}
@@ -101,6 +102,7 @@ func (w *instrumenter) expr(e hclsyntax.Expression, d int) {
 		w.expr(e.ValExpr, d)
 		w.expr(e.CondExpr, d)
 		e.CollExpr = wrap(collGuard, e.CollExpr)
+		e.ValExpr = wrap(valGuard, e.ValExpr)
 	case *hclsyntax.SplatExpr:
 		w.expr(e.Source, d)
 		w.expr(e.Each, d)
