@@ -22,9 +22,10 @@ import (
 // scanned alone would report its hard-coded problems twice, and judge its
 // variables without the values they really get.
 type callers struct {
-	mu     sync.Mutex
-	fsys   fs.FS
-	called map[string]bool
+	mu      sync.Mutex
+	exclude []string
+	fsys    fs.FS
+	called  map[string]bool
 }
 
 // isCalled reports whether dir is called as a local module from another
@@ -33,7 +34,7 @@ func (c *callers) isCalled(ctx context.Context, fsys fs.FS, dir string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.called == nil || !sameFS(c.fsys, fsys) {
-		c.fsys, c.called = fsys, calledDirs(ctx, fsys)
+		c.fsys, c.called = fsys, calledDirs(ctx, fsys, c.exclude)
 	}
 	return c.called[dir]
 }
@@ -67,8 +68,9 @@ func skipWalk(name string) bool {
 }
 
 // calledDirs walks fsys and returns the directories that some module block
-// (in a file of another directory) names as its local source.
-func calledDirs(ctx context.Context, fsys fs.FS) map[string]bool {
+// (in a file of another directory) names as its local source. Excluded
+// paths are not read: their calls do not count.
+func calledDirs(ctx context.Context, fsys fs.FS, exclude []string) map[string]bool {
 	called := map[string]bool{}
 	depth := limits.From(ctx).Depth
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -82,12 +84,12 @@ func calledDirs(ctx context.Context, fsys fs.FS) map[string]bool {
 			return nil
 		}
 		if d.IsDir() {
-			if p != "." && skipWalk(d.Name()) {
+			if p != "." && (skipWalk(d.Name()) || excluded(p, exclude)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() {
+		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() || excluded(p, exclude) {
 			return nil
 		}
 		src, err := source.ReadFile(fsys, p, 0)
@@ -127,4 +129,23 @@ func moduleSources(src []byte, name string) []string {
 		}
 	}
 	return out
+}
+
+// excluded reports whether a path matches one of the globs: a glob with a
+// slash is matched against the path and each of its parents, one without
+// against each element's name (the rules of engine.Options.Exclude).
+func excluded(p string, globs []string) bool {
+	for _, g := range globs {
+		byName := !strings.Contains(g, "/")
+		for q := p; q != "." && q != "/"; q = path.Dir(q) {
+			target := q
+			if byName {
+				target = path.Base(q)
+			}
+			if ok, _ := path.Match(g, target); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -196,3 +196,26 @@ func deepBlockYAML(n int) string {
 	b.WriteString(strings.Repeat(" ", 6+n) + "v: 1\n")
 	return b.String()
 }
+
+// TestExcludedCallers checks that a module called only from an excluded
+// directory is scanned on its own.
+func TestExcludedCallers(t *testing.T) {
+	fsys := fstest.MapFS{
+		"live/main.tf":       {Data: []byte(`module "db" { source = "../modules/db" }`)},
+		"modules/db/main.tf": {Data: []byte(`resource "aws_ebs_volume" "v" { encrypted = false }`)},
+	}
+	for _, tc := range []struct {
+		exclude []string
+		want    bool
+	}{
+		{nil, false},
+		{[]string{"live"}, true},
+		{[]string{"live/*"}, true},
+		{[]string{"other"}, false},
+	} {
+		findings, _ := NewScanner(Options{Exclude: tc.exclude}).Scan(t.Context(), fsys, []string{"modules/db/main.tf"})
+		if got := len(findings) > 0; got != tc.want {
+			t.Errorf("exclude %q: findings in modules/db = %v, want %v", tc.exclude, got, tc.want)
+		}
+	}
+}

@@ -15,7 +15,13 @@ import (
 )
 
 // Options tune the scanner. The zero value is the default.
-type Options struct{}
+type Options struct {
+	// Exclude holds the path globs the scan skips, with the rules of
+	// engine.Options.Exclude. A directory called as a module only from
+	// excluded directories is scanned on its own, not left to callers
+	// that will never be scanned.
+	Exclude []string
+}
 
 // Scanner audits Terraform modules, Terraform plan JSON and CloudFormation
 // templates. It implements engine.Scanner and engine.Grouper: the unit of
@@ -28,7 +34,7 @@ type Scanner struct {
 
 // NewScanner returns a scanner with every check of the package.
 func NewScanner(opts Options) *Scanner {
-	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{}}
+	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{exclude: opts.Exclude}}
 }
 
 // Checks lists the metadata of every check of the package.
