@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,6 +21,6 @@ func BenchmarkScanFixtures(b *testing.B) {
 func BenchmarkLoadModule(b *testing.B) {
 	fsys := os.DirFS(filepath.Join("testdata", "golden", "platform"))
 	for b.Loop() {
-		LoadModule(fsys, ".")
+		LoadModule(context.Background(), fsys, ".")
 	}
 }

@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"path"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -20,18 +22,19 @@ import (
 // scanned alone would report its hard-coded problems twice, and judge its
 // variables without the values they really get.
 type callers struct {
-	mu     sync.Mutex
-	fsys   fs.FS
-	called map[string]bool
+	mu      sync.Mutex
+	exclude []string
+	fsys    fs.FS
+	called  map[string]bool
 }
 
 // isCalled reports whether dir is called as a local module from another
 // directory of fsys. The tree is read once per file system.
-func (c *callers) isCalled(fsys fs.FS, dir string) bool {
+func (c *callers) isCalled(ctx context.Context, fsys fs.FS, dir string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.called == nil || !sameFS(c.fsys, fsys) {
-		c.fsys, c.called = fsys, calledDirs(fsys)
+		c.fsys, c.called = fsys, calledDirs(ctx, fsys, c.exclude)
 	}
 	return c.called[dir]
 }
@@ -65,10 +68,15 @@ func skipWalk(name string) bool {
 }
 
 // calledDirs walks fsys and returns the directories that some module block
-// (in a file of another directory) names as its local source.
-func calledDirs(fsys fs.FS) map[string]bool {
+// (in a file of another directory) names as its local source. Excluded
+// paths are not read: their calls do not count.
+func calledDirs(ctx context.Context, fsys fs.FS, exclude []string) map[string]bool {
 	called := map[string]bool{}
+	depth := limits.From(ctx).Depth
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil {
+			return fs.SkipAll
+		}
 		if err != nil {
 			if d != nil && d.IsDir() && p != "." {
 				return fs.SkipDir
@@ -76,16 +84,16 @@ func calledDirs(fsys fs.FS) map[string]bool {
 			return nil
 		}
 		if d.IsDir() {
-			if p != "." && skipWalk(d.Name()) {
+			if p != "." && (skipWalk(d.Name()) || excluded(p, exclude)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() {
+		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() || excluded(p, exclude) {
 			return nil
 		}
 		src, err := source.ReadFile(fsys, p, 0)
-		if err != nil || !bytes.Contains(src, []byte("module")) {
+		if err != nil || !bytes.Contains(src, []byte("module")) || hclTooDeep(src, depth) {
 			return nil
 		}
 		dir := path.Dir(p)
@@ -115,12 +123,29 @@ func moduleSources(src []byte, name string) []string {
 			continue
 		}
 		if a := b.Body.Attributes["source"]; a != nil {
-			if v, d := a.Expr.Value(nil); !d.HasErrors() {
-				if s, ok := toString(v); ok {
-					out = append(out, s)
-				}
+			if s, ok := literalString(a.Expr); ok {
+				out = append(out, s)
 			}
 		}
 	}
 	return out
+}
+
+// excluded reports whether a path matches one of the globs: a glob with a
+// slash is matched against the path and each of its parents, one without
+// against each element's name (the rules of engine.Options.Exclude).
+func excluded(p string, globs []string) bool {
+	for _, g := range globs {
+		byName := !strings.Contains(g, "/")
+		for q := p; q != "." && q != "/"; q = path.Dir(q) {
+			target := q
+			if byName {
+				target = path.Base(q)
+			}
+			if ok, _ := path.Match(g, target); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

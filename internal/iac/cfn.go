@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"regexp"
@@ -11,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/source"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // isTemplate reports whether the start of a YAML or JSON file looks like
@@ -41,17 +42,24 @@ type cfnResource struct {
 
 // loadTemplate reads a CloudFormation template (YAML or JSON) into a
 // Module. A file that parses but is not a template yields no module.
-func loadTemplate(fsys fs.FS, p string) (*Module, []finding.Skipped) {
+//
+// The YAML decoder refuses nesting deeper than 10000 levels and keeps
+// aliases as nodes, never expanding them (nor does the extraction follow
+// them); a template nested deeper than the depth budget is skipped.
+func loadTemplate(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	skip := func(reason string) []finding.Skipped {
 		return []finding.Skipped{{Path: p, Scanner: scannerName, Reason: reason}}
 	}
-	data, err := source.ReadFile(fsys, p, 0)
+	data, err := readRegular(fsys, p, 0)
 	if err != nil {
 		return nil, skip(fmt.Sprintf("reading CloudFormation template: %v", err))
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, skip(fmt.Sprintf("parsing CloudFormation template: %s", oneLine(err.Error())))
+	}
+	if depth := limits.From(ctx).Depth; nodeDeeper(&doc, depth) {
+		return nil, skip(fmt.Sprintf("parsing CloudFormation template: %v", limits.Exceeded("nesting depth", depth)))
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
@@ -86,6 +94,22 @@ func loadTemplate(fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	}
 	b.link()
 	return m, nil
+}
+
+// nodeDeeper reports whether a YAML tree nests deeper than limit levels.
+func nodeDeeper(n *yaml.Node, limit int) bool {
+	if n == nil {
+		return false
+	}
+	if limit < 0 {
+		return true
+	}
+	for _, c := range n.Content {
+		if nodeDeeper(c, limit-1) {
+			return true
+		}
+	}
+	return false
 }
 
 // mapGet returns the value of key in a mapping node, or nil.

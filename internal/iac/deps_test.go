@@ -10,13 +10,15 @@ import (
 )
 
 // TestImports keeps the package a leaf: of fourc's own packages it may use
-// only the shared vocabulary, the check model and source access — never
+// only the shared vocabulary, the check model, source access and the
+// budgets — never
 // another scanner, the engine, reports or the CLI.
 func TestImports(t *testing.T) {
 	allowed := map[string]bool{
 		"github.com/fourc-dev/fourc/internal/finding": true,
 		"github.com/fourc-dev/fourc/internal/check":   true,
 		"github.com/fourc-dev/fourc/internal/source":  true,
+		"github.com/fourc-dev/fourc/internal/limits":  true,
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

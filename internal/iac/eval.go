@@ -15,7 +15,6 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/source"
 )
 
 const (
@@ -30,6 +29,7 @@ const (
 
 // loader loads one root module and the local modules it calls.
 type loader struct {
+	g       *guard
 	fsys    fs.FS
 	funcs   map[string]function.Function
 	dirs    map[string]*dirConfig
@@ -83,8 +83,8 @@ type callEval struct {
 	child *modEval
 }
 
-func newLoader(fsys fs.FS) *loader {
-	return &loader{fsys: fsys, funcs: functions(), dirs: map[string]*dirConfig{}, budget: &budget{left: maxInstances}}
+func newLoader(g *guard, fsys fs.FS) *loader {
+	return &loader{g: g, fsys: fsys, funcs: functions(g), dirs: map[string]*dirConfig{}, budget: &budget{left: maxInstances}}
 }
 
 // dir returns the parsed configuration of a directory, parsing it once.
@@ -94,12 +94,14 @@ func (l *loader) dir(dir string, files []string) *dirConfig {
 	}
 	if files == nil {
 		var err error
-		files, err = listDir(l.fsys, dir)
+		if err = checkInside(l.fsys, dir); err == nil {
+			files, err = listDir(l.fsys, dir)
+		}
 		if err != nil {
 			l.skipped = append(l.skipped, finding.Skipped{Path: dir, Scanner: scannerName, Reason: fmt.Sprintf("reading module directory: %v", err)})
 		}
 	}
-	c, sk := parseDir(l.fsys, dir, files)
+	c, sk := parseDir(l.g, l.fsys, dir, files)
 	l.skipped = append(l.skipped, sk...)
 	l.dirs[dir] = c
 	return c
@@ -126,7 +128,7 @@ func (l *loader) evaluate(cfg *dirConfig, prefix, key string, inputs map[string]
 		vars[name] = cty.DynamicVal
 		attrs, _ := vb.Body.JustAttributes()
 		if a := attrs["default"]; a != nil {
-			vars[name] = evalExpr(a.Expr, nil)
+			vars[name] = m.l.g.eval(a.Expr, nil)
 		}
 	}
 	m.ctx.Variables["var"] = cty.ObjectVal(vars)
@@ -145,6 +147,9 @@ func (l *loader) evaluate(cfg *dirConfig, prefix, key string, inputs map[string]
 	m.ctx.Variables["module"] = cty.ObjectVal(mods)
 
 	for range rounds {
+		if l.g.err != nil {
+			break
+		}
 		before := cty.ObjectVal(m.ctx.Variables)
 		m.evalLocals()
 		m.setResources()
@@ -158,9 +163,12 @@ func (l *loader) evaluate(cfg *dirConfig, prefix, key string, inputs map[string]
 
 func (m *modEval) evalLocals() {
 	for range len(m.cfg.locals) + 1 {
+		if m.l.g.err != nil {
+			return
+		}
 		changed := false
 		for _, a := range m.cfg.locals {
-			v := evalExpr(a.Expr, m.ctx)
+			v := m.l.g.eval(a.Expr, m.ctx)
 			if !v.RawEquals(m.locals[a.Name]) {
 				m.locals[a.Name] = v
 				changed = true
@@ -185,7 +193,7 @@ type instKey struct {
 func (m *modEval) expand(body hcl.Body) (keys []instKey, known bool) {
 	attrs := metaAttrs(body)
 	if a := attrs["count"]; a != nil {
-		u, _ := unmark(evalExpr(a.Expr, m.ctx))
+		u, _ := unmark(m.l.g.eval(a.Expr, m.ctx))
 		n, ok := toInt(u)
 		if !ok || n < 0 || n > maxExpansion {
 			return unknownKeys(body), false
@@ -199,7 +207,7 @@ func (m *modEval) expand(body hcl.Body) (keys []instKey, known bool) {
 		return keys, true
 	}
 	if a := attrs["for_each"]; a != nil {
-		pairs, ok := iterate(evalExpr(a.Expr, m.ctx))
+		pairs, ok := iterate(m.l.g.eval(a.Expr, m.ctx))
 		if ok {
 			for _, p := range pairs {
 				k, kok := toString(p.key)
@@ -334,7 +342,7 @@ func (m *modEval) resolve(b *hcl.Block) (string, bool) {
 
 // readManifest reads .terraform/modules/modules.json of a root module.
 func readManifest(fsys fs.FS, root string) map[string]string {
-	data, err := source.ReadFile(fsys, path.Join(root, ".terraform", "modules", "modules.json"), 1<<20)
+	data, err := readRegular(fsys, path.Join(root, ".terraform", "modules", "modules.json"), 1<<20)
 	if err != nil {
 		return nil
 	}
@@ -377,12 +385,37 @@ func moduleSource(b *hcl.Block) (string, hcl.Range) {
 	if a == nil {
 		return "", b.DefRange
 	}
-	v, diags := a.Expr.Value(nil)
-	if diags.HasErrors() {
-		return "", a.Range
-	}
-	s, _ := toString(v)
+	s, _ := literalString(a.Expr)
 	return s, a.Range
+}
+
+// literalString returns the value of a string literal: a module source
+// must be one, and nothing else is evaluated without a context.
+func literalString(e hcl.Expression) (string, bool) {
+	if se, ok := e.(hclsyntax.Expression); ok {
+		t, ok := se.(*hclsyntax.TemplateExpr)
+		if !ok {
+			return "", false
+		}
+		var b strings.Builder
+		for _, p := range t.Parts {
+			lit, ok := p.(*hclsyntax.LiteralValueExpr)
+			if !ok {
+				return "", false
+			}
+			s, ok := toString(lit.Val)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(s)
+		}
+		return b.String(), true
+	}
+	v, diags := e.Value(nil)
+	if diags.HasErrors() {
+		return "", false
+	}
+	return toString(v)
 }
 
 var callMeta = map[string]bool{"source": true, "version": true, "count": true, "for_each": true, "providers": true, "depends_on": true}
@@ -390,6 +423,9 @@ var callMeta = map[string]bool{"source": true, "version": true, "count": true, "
 func (m *modEval) evalCalls() {
 	mods := map[string]cty.Value{}
 	for _, b := range m.cfg.modules {
+		if m.l.g.err != nil {
+			return
+		}
 		name := b.Labels[0]
 		dir, local := m.resolve(b)
 		if local && (len(m.stack) >= maxDepth || slices.Contains(m.stack, dir)) {
@@ -413,7 +449,7 @@ func (m *modEval) evalCalls() {
 			args := map[string]cty.Value{}
 			for n, a := range attrs {
 				if !callMeta[n] {
-					args[n] = evalExpr(a.Expr, ctx)
+					args[n] = m.l.g.eval(a.Expr, ctx)
 				}
 			}
 			ce := m.calls[addr]
@@ -470,7 +506,7 @@ func (m *modEval) outputs() cty.Value {
 		attrs, _ := b.Body.JustAttributes()
 		out[b.Labels[0]] = cty.DynamicVal
 		if a := attrs["value"]; a != nil {
-			out[b.Labels[0]] = evalExpr(a.Expr, m.ctx)
+			out[b.Labels[0]] = m.l.g.eval(a.Expr, m.ctx)
 		}
 	}
 	return cty.ObjectVal(out)
@@ -491,7 +527,7 @@ func (m *modEval) instances() []instance {
 				ctx = m.ctx.NewChild()
 				ctx.Variables = k.vars
 			}
-			out = append(out, instance{typ: b.Labels[0], address: base + k.suffix, node: &hclNode{body: b.Body, ctx: ctx, def: toRange(b.DefRange), budget: m.l.budget}})
+			out = append(out, instance{typ: b.Labels[0], address: base + k.suffix, node: &hclNode{body: b.Body, ctx: ctx, def: toRange(b.DefRange), budget: m.l.budget, g: m.l.g}})
 		}
 	}
 	for _, b := range m.cfg.resources {

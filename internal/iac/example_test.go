@@ -1,6 +1,7 @@
 package iac_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -8,7 +9,7 @@ import (
 )
 
 func ExampleLoadModule() {
-	m, skipped := iac.LoadModule(os.DirFS("testdata/golden/platform"), ".")
+	m, skipped := iac.LoadModule(context.Background(), os.DirFS("testdata/golden/platform"), ".")
 	fmt.Println("skipped:", len(skipped))
 	for _, b := range m.AWS.S3Buckets {
 		fmt.Printf("%s %q encrypted=%v (%s:%d)\n", b.Address, b.Name.Val, b.Encryption.Val, b.Range.Path, b.Range.StartLine)

@@ -1,12 +1,16 @@
 package iac
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // addSeeds adds every file under dir whose name ends in suffix.
@@ -51,10 +55,79 @@ module "child" {
 		}
 		// LoadModule, not Scan: the cycle makes "." a called module,
 		// which Scan would rightly leave to its caller.
-		m, _ := LoadModule(fsys, ".")
+		ctx := fuzzLimits(t)
+		m, _ := LoadModule(ctx, fsys, ".")
 		newCatalogue().run(m)
 		jsonFS := fstest.MapFS{"main.tf.json": {Data: src}}
-		NewScanner(Options{}).Scan(t.Context(), jsonFS, []string{"main.tf.json"})
+		NewScanner(Options{}).Scan(ctx, jsonFS, []string{"main.tf.json"})
+	})
+}
+
+// fuzzLimits are small budgets, so that every input is decided quickly.
+func fuzzLimits(t *testing.T) context.Context {
+	return limits.With(t.Context(), limits.Limits{
+		PerInput:           time.Second,
+		Depth:              50,
+		CollectionElements: 10_000,
+		EvalSteps:          100_000,
+	})
+}
+
+// FuzzExpression evaluates an arbitrary expression, as a local that a
+// resource, a for_each, a dynamic block and a module input use, within
+// small budgets: it must return in bounded time whatever it computes, and
+// any budget it exceeds must be the reason the module is skipped.
+func FuzzExpression(f *testing.F) {
+	for _, tc := range hostileModules() {
+		if len(tc.src) < 4096 {
+			f.Add(tc.src)
+		}
+	}
+	for _, e := range []string{
+		`[for a in range(64) : [for b in range(64) : [for c in range(64) : c]]]`,
+		`join(",", [for i in range(100) : format("%05d", i)])`,
+		`{for k, v in zipmap(["a", "b"], [1, 2]) : k => v...}`,
+		`try(jsondecode("[[[[1]]]]"), can(local.x), "x")`,
+		`flatten([for p in range(10) : [for q in range(10) : { p = p, q = q }]])`,
+		`"%{ for x in range(10) }${x}%{ if x > 5 }!%{ endif }%{ endfor }"`,
+		`replace(indent(4, "a
+b"), "/\s+/", "-")`,
+		`local.x == null ? [] : setunion(toset(["a"]), ["b"])`,
+		`formatlist("%s-%s", ["a", "b"], "c")`,
+		`regexall("(a)(b)?", "ababab")`,
+	} {
+		f.Add("locals {\n  x = " + e + "\n}\n")
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		module := src + `
+resource "aws_security_group" "g" {
+  for_each = try(toset([for x in flatten([local.x]) : tostring(x)]), [])
+  name     = each.key
+  dynamic "ingress" {
+    for_each = try(local.x, [])
+    content { from_port = ingress.value }
+  }
+}
+module "m" {
+  source = "./m"
+  v      = local.x
+}
+`
+		fsys := fstest.MapFS{
+			"main.tf":   {Data: []byte(module)},
+			"m/main.tf": {Data: []byte("variable \"v\" {}\nlocals { y = [for a in var.v : [for b in var.v : \"${a}${b}\"]] }\nresource \"aws_ebs_volume\" \"v\" { encrypted = length(local.y) > 0 }\n")},
+		}
+		start := time.Now()
+		m, sk := LoadModule(fuzzLimits(t), fsys, ".")
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("evaluation took %v", d)
+		}
+		newCatalogue().run(m)
+		for _, s := range sk {
+			if s.Path == "." && !strings.Contains(s.Reason, "budget: ") {
+				t.Errorf("module skipped for a reason that is not a budget: %v", s)
+			}
+		}
 	})
 }
 
@@ -64,7 +137,7 @@ func FuzzPlan(f *testing.F) {
 	f.Add([]byte(`{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{"root_module":{"resources":[{"address":"aws_s3_bucket.b","mode":"managed","type":"aws_s3_bucket","name":"b","values":{"bucket":1}}]}}}`))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fsys := fstest.MapFS{"x.tfplan.json": {Data: src}}
-		NewScanner(Options{}).Scan(t.Context(), fsys, []string{"x.tfplan.json"})
+		NewScanner(Options{}).Scan(fuzzLimits(t), fsys, []string{"x.tfplan.json"})
 	})
 }
 
@@ -74,6 +147,6 @@ func FuzzTemplate(f *testing.F) {
 	f.Add([]byte("AWSTemplateFormatVersion: x\nResources:\n  A: &a\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Ref A}\n  B: *a\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		fsys := fstest.MapFS{"t.yaml": {Data: src}}
-		NewScanner(Options{}).Scan(t.Context(), fsys, []string{"t.yaml"})
+		NewScanner(Options{}).Scan(fuzzLimits(t), fsys, []string{"t.yaml"})
 	})
 }

@@ -9,9 +9,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -79,8 +81,10 @@ func listDir(fsys fs.FS, dir string) ([]string, error) {
 }
 
 // parseDir parses the given files of one directory. A file that cannot be
-// read or parsed is skipped with a reason; the others are still used.
-func parseDir(fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Skipped) {
+// read or parsed is skipped with a reason; the others are still used. A
+// file nested deeper than the depth budget fails the guard, and with it
+// the whole module tree.
+func parseDir(g *guard, fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Skipped) {
 	cfg := &dirConfig{dir: dir, tfvars: map[string]cty.Value{}}
 	var skipped []finding.Skipped
 	p := hclparse.NewParser()
@@ -98,7 +102,7 @@ func parseDir(fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Ski
 		if !isConfigFile(name) && !isAutoVarsFile(name) {
 			continue
 		}
-		src, err := source.ReadFile(fsys, name, 0)
+		src, err := readRegular(fsys, name, 0)
 		if err != nil {
 			skip(name, fmt.Sprintf("reading Terraform file: %v", err))
 			continue
@@ -107,21 +111,23 @@ func parseDir(fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Ski
 			skip(name, "binary content in a Terraform file")
 			continue
 		}
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(name, ".json") {
-			f, diags = p.ParseJSON(src, name)
-		} else {
-			f, diags = p.ParseHCL(src, name)
+		f, err := parseFile(p, src, name, g.lim.Depth)
+		if err != nil {
+			g.fail(fmt.Errorf("parsing %q: %w", name, err))
+			return cfg, skipped
 		}
-		if diags.HasErrors() || f == nil {
-			skip(name, diagReason(diags))
+		if f == nil {
+			skip(name, "parsing HCL: no content")
+			continue
+		}
+		if f.diags.HasErrors() {
+			skip(name, diagReason(f.diags))
 			continue
 		}
 		if isAutoVarsFile(name) {
 			attrs, _ := f.Body.JustAttributes()
 			for n, a := range attrs {
-				cfg.tfvars[n] = evalExpr(a.Expr, nil)
+				cfg.tfvars[n] = g.eval(a.Expr, nil)
 			}
 			continue
 		}
@@ -158,6 +164,41 @@ func parseDir(fsys fs.FS, dir string, files []string) (*dirConfig, []finding.Ski
 	}
 	cfg.locals = orderLocals(cfg.locals)
 	return cfg, skipped
+}
+
+// parsedFile is a parsed file and the parser's diagnostics.
+type parsedFile struct {
+	*hcl.File
+	diags hcl.Diagnostics
+}
+
+// parseFile parses one Terraform file after checking its nesting against
+// the depth budget, and instruments a native-syntax file for the guard.
+// The error is a budget error; syntax errors are in the diagnostics.
+func parseFile(p *hclparse.Parser, src []byte, name string, depth int) (*parsedFile, error) {
+	if strings.HasSuffix(name, ".json") {
+		if err := checkJSONSyntax(src, depth); err != nil {
+			return nil, err
+		}
+		f, diags := p.ParseJSON(src, name)
+		if f == nil {
+			return nil, nil
+		}
+		return &parsedFile{f, diags}, nil
+	}
+	if hclTooDeep(src, depth) {
+		return nil, limits.Exceeded("expression depth", depth)
+	}
+	f, diags := p.ParseHCL(src, name)
+	if f == nil {
+		return nil, nil
+	}
+	if body, ok := f.Body.(*hclsyntax.Body); ok && !diags.HasErrors() {
+		if err := instrument(body, depth); err != nil {
+			return nil, err
+		}
+	}
+	return &parsedFile{f, diags}, nil
 }
 
 // orderLocals sorts locals so that each comes after the locals it refers

@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -80,7 +81,7 @@ func TestGoldenPlan(t *testing.T) {
 }
 
 func TestLoadModuleModel(t *testing.T) {
-	m, sk := LoadModule(os.DirFS(filepath.Join("testdata", "golden", "platform")), ".")
+	m, sk := LoadModule(context.Background(), os.DirFS(filepath.Join("testdata", "golden", "platform")), ".")
 	if len(sk) > 0 {
 		t.Fatalf("skipped: %v", sk)
 	}
@@ -469,7 +470,7 @@ output "sg" {
   value = aws_security_group.db.id
 }`,
 	})
-	m, sk := LoadModule(fsys, ".")
+	m, sk := LoadModule(context.Background(), fsys, ".")
 	if len(sk) > 0 {
 		t.Fatalf("skipped: %v", sk)
 	}

@@ -33,6 +33,7 @@ type hclNode struct {
 	ctx    *hcl.EvalContext
 	def    Range
 	budget *budget
+	g      *guard
 }
 
 func toRange(r hcl.Range) Range {
@@ -62,7 +63,7 @@ func (n *hclNode) attr(name string) (cty.Value, Range, bool) {
 	if !ok {
 		return cty.NilVal, Range{}, false
 	}
-	v := evalExpr(e, n.ctx)
+	v := n.g.eval(e, n.ctx)
 	if v.IsNull() {
 		return cty.NilVal, Range{}, false
 	}
@@ -75,16 +76,17 @@ func (n *hclNode) document(name string) (cty.Value, Range, bool) {
 		return cty.NilVal, Range{}, false
 	}
 	if fc, isCall := e.(*hclsyntax.FunctionCallExpr); isCall && fc.Name == "jsonencode" && len(fc.Args) == 1 {
-		return evalExpr(fc.Args[0], n.ctx), toRange(r), true
+		return n.g.eval(fc.Args[0], n.ctx), toRange(r), true
 	}
-	return decodeDocument(evalExpr(e, n.ctx)), toRange(r), true
+	return decodeDocument(n.g.eval(e, n.ctx), n.g.lim.Depth), toRange(r), true
 }
 
-// decodeDocument turns JSON text into a value; anything else is unknown.
-func decodeDocument(v cty.Value) cty.Value {
+// decodeDocument turns JSON text into a value; anything else, or JSON
+// nested deeper than depth, is unknown.
+func decodeDocument(v cty.Value, depth int) cty.Value {
 	u, _ := unmark(v)
 	s, ok := toString(u)
-	if !ok {
+	if !ok || jsonDepth([]byte(s)) > depth {
 		return cty.DynamicVal
 	}
 	d, err := stdlib.JSONDecode(cty.StringVal(s))
@@ -103,14 +105,14 @@ func (n *hclNode) blocks(name string) []node {
 			return nil
 		}
 		for _, b := range c.Blocks {
-			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange), budget: n.budget})
+			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange), budget: n.budget, g: n.g})
 		}
 		return out
 	}
 	for _, b := range sb.Blocks {
 		switch {
 		case b.Type == name:
-			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange()), budget: n.budget})
+			out = append(out, &hclNode{body: b.Body, ctx: n.ctx, def: toRange(b.DefRange()), budget: n.budget, g: n.g})
 		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
 			out = append(out, n.dynamic(b)...)
 		}
@@ -140,11 +142,11 @@ func (n *hclNode) dynamic(b *hclsyntax.Block) []node {
 	mk := func(key, val cty.Value) node {
 		ctx := n.ctx.NewChild()
 		ctx.Variables = map[string]cty.Value{iter: cty.ObjectVal(map[string]cty.Value{"key": key, "value": val})}
-		return &hclNode{body: content.Body, ctx: ctx, def: toRange(b.DefRange()), budget: n.budget}
+		return &hclNode{body: content.Body, ctx: ctx, def: toRange(b.DefRange()), budget: n.budget, g: n.g}
 	}
 	var fe cty.Value = cty.DynamicVal
 	if a := b.Body.Attributes["for_each"]; a != nil {
-		fe = evalExpr(a.Expr, n.ctx)
+		fe = n.g.eval(a.Expr, n.ctx)
 	}
 	pairs, ok := iterate(fe)
 	if !ok || !n.budget.take(len(pairs)) {
@@ -187,15 +189,6 @@ func iterate(v cty.Value) ([]pair, bool) {
 		out = append(out, pair{k, e})
 	}
 	return out, true
-}
-
-// evalExpr evaluates an expression; an error leaves the value unknown.
-func evalExpr(e hcl.Expression, ctx *hcl.EvalContext) cty.Value {
-	v, diags := e.Value(ctx)
-	if diags.HasErrors() {
-		return cty.DynamicVal
-	}
-	return v
 }
 
 // absent is a missing nested block: every attribute is unset, and its

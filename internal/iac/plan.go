@@ -2,6 +2,7 @@ package iac
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -13,7 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/source"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // isPlan reports whether the start of a JSON file looks like the output
@@ -26,11 +27,16 @@ func isPlan(head []byte) bool {
 // loadPlan reads a plan (or state) JSON file into a Module. Values are
 // exact; values unknown until apply stay unknown, and references recorded
 // in the plan's configuration link resources by identity.
-func loadPlan(fsys fs.FS, p string) (*Module, []finding.Skipped) {
+//
+// encoding/json refuses nesting deeper than 10000 levels, which the
+// decoding recursion handles safely; child modules deeper than the depth
+// budget are not scanned, and a skipped entry says so.
+func loadPlan(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	skip := func(reason string) []finding.Skipped {
 		return []finding.Skipped{{Path: p, Scanner: scannerName, Reason: reason}}
 	}
-	data, err := source.ReadFile(fsys, p, 0)
+	depth := limits.From(ctx).Depth
+	data, err := readRegular(fsys, p, 0)
 	if err != nil {
 		return nil, skip(fmt.Sprintf("reading Terraform plan: %v", err))
 	}
@@ -57,11 +63,17 @@ func loadPlan(fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	}
 	refs := map[string]map[string][]string{}
 	if plan.Config != nil && plan.Config.RootModule != nil {
-		configRefs(plan.Config.RootModule, "", refs)
+		configRefs(plan.Config.RootModule, "", refs, depth)
 	}
 	m := &Module{Dir: p}
 	var insts []instance
-	walkState(values.RootModule, func(r *tfjson.StateResource) {
+	var skipped []finding.Skipped
+	truncated := func(addr string) {
+		if len(skipped) == 0 {
+			skipped = skip(fmt.Sprintf("%v: the child modules of %q are not scanned", limits.Exceeded("child module depth", depth), addr))
+		}
+	}
+	walkState(values.RootModule, depth, truncated, func(r *tfjson.StateResource) {
 		modPath := modulePath(r.Address)
 		n := &valueNode{
 			v:       toCty(r.AttributeValues),
@@ -69,17 +81,20 @@ func loadPlan(fsys fs.FS, p string) (*Module, []finding.Skipped) {
 			refs:    refs[stripKeys(modPath)+configAddress(r)],
 			prefix:  modPath,
 			r:       Range{Path: p, Object: r.Address},
+			depth:   depth,
 		}
 		insts = append(insts, instance{typ: r.Type, address: r.Address, node: n})
-	}, 0)
+	})
 	build(m, insts)
-	return m, nil
+	return m, skipped
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func walkState(m *tfjson.StateModule, f func(*tfjson.StateResource), depth int) {
-	if m == nil || depth > 64 {
+// walkState calls f for every resource of m and its child modules down to
+// depth levels; below that it calls truncated with the module's address.
+func walkState(m *tfjson.StateModule, depth int, truncated func(addr string), f func(*tfjson.StateResource)) {
+	if m == nil {
 		return
 	}
 	for _, r := range m.Resources {
@@ -87,8 +102,15 @@ func walkState(m *tfjson.StateModule, f func(*tfjson.StateResource), depth int) 
 			f(r)
 		}
 	}
+	if len(m.ChildModules) == 0 {
+		return
+	}
+	if depth <= 0 {
+		truncated(m.Address)
+		return
+	}
 	for _, c := range m.ChildModules {
-		walkState(c, f, depth+1)
+		walkState(c, depth-1, truncated, f)
 	}
 }
 
@@ -143,8 +165,8 @@ func stripKeys(p string) string {
 
 // configRefs records, per resource (by key-less address), the resources
 // each attribute refers to.
-func configRefs(m *tfjson.ConfigModule, prefix string, out map[string]map[string][]string) {
-	if m == nil || strings.Count(prefix, "module.") > 64 {
+func configRefs(m *tfjson.ConfigModule, prefix string, out map[string]map[string][]string, depth int) {
+	if m == nil || depth < 0 {
 		return
 	}
 	for _, r := range m.Resources {
@@ -161,7 +183,7 @@ func configRefs(m *tfjson.ConfigModule, prefix string, out map[string]map[string
 	}
 	for name, c := range m.ModuleCalls {
 		if c != nil {
-			configRefs(c.Module, prefix+"module."+name+".", out)
+			configRefs(c.Module, prefix+"module."+name+".", out, depth-1)
 		}
 	}
 }
@@ -174,6 +196,7 @@ type valueNode struct {
 	refs    map[string][]string
 	prefix  string
 	r       Range
+	depth   int
 }
 
 func (n *valueNode) rng() Range { return n.r }
@@ -223,7 +246,7 @@ func (n *valueNode) blocks(name string) []node {
 		if i < len(unk) {
 			u = unk[i]
 		}
-		out = append(out, &valueNode{v: e, unknown: u, prefix: n.prefix, r: n.r})
+		out = append(out, &valueNode{v: e, unknown: u, prefix: n.prefix, r: n.r, depth: n.depth})
 	}
 	return out
 }
@@ -233,7 +256,7 @@ func (n *valueNode) document(name string) (cty.Value, Range, bool) {
 	if !ok {
 		return cty.NilVal, Range{}, false
 	}
-	return decodeDocument(v), r, true
+	return decodeDocument(v, n.depth), r, true
 }
 
 // toCty converts decoded JSON into a cty value.

@@ -11,10 +11,17 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // Options tune the scanner. The zero value is the default.
-type Options struct{}
+type Options struct {
+	// Exclude holds the path globs the scan skips, with the rules of
+	// engine.Options.Exclude. A directory called as a module only from
+	// excluded directories is scanned on its own, not left to callers
+	// that will never be scanned.
+	Exclude []string
+}
 
 // Scanner audits Terraform modules, Terraform plan JSON and CloudFormation
 // templates. It implements engine.Scanner and engine.Grouper: the unit of
@@ -27,7 +34,7 @@ type Scanner struct {
 
 // NewScanner returns a scanner with every check of the package.
 func NewScanner(opts Options) *Scanner {
-	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{}}
+	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{exclude: opts.Exclude}}
 }
 
 // Checks lists the metadata of every check of the package.
@@ -82,14 +89,14 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 			tf = append(tf, p)
 			continue
 		}
-		m, sk := loadDocument(fsys, p)
+		m, sk := loadDocument(ctx, fsys, p)
 		skipped = append(skipped, sk...)
 		if m != nil {
 			findings = append(findings, s.checks.run(m)...)
 		}
 	}
-	if len(tf) > 0 && !s.callers.isCalled(fsys, path.Dir(tf[0])) {
-		m, sk := loadModule(fsys, path.Dir(tf[0]), tf)
+	if len(tf) > 0 && !s.callers.isCalled(ctx, fsys, path.Dir(tf[0])) {
+		m, sk := loadModule(ctx, fsys, path.Dir(tf[0]), tf)
 		skipped = append(skipped, sk...)
 		findings = append(findings, s.checks.run(m)...)
 	}
@@ -100,15 +107,28 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 // terraform.tfvars and *.auto.tfvars files) with the local modules it
 // calls, evaluates it and returns its models. Files that cannot be read or
 // parsed are returned as skipped; the rest of the module still loads.
-func LoadModule(fsys fs.FS, dir string) (*Module, []finding.Skipped) {
-	return loadModule(fsys, dir, nil)
+//
+// Loading is bounded by the budgets of [limits.From](ctx): nesting depth,
+// the size of the values evaluation builds, evaluation steps, the
+// per-input deadline, and ctx itself. A module tree that exceeds one is
+// returned empty, with one skipped entry naming the directory and the
+// budget.
+func LoadModule(ctx context.Context, fsys fs.FS, dir string) (*Module, []finding.Skipped) {
+	return loadModule(ctx, fsys, dir, nil)
 }
 
-func loadModule(fsys fs.FS, dir string, files []string) (*Module, []finding.Skipped) {
-	l := newLoader(fsys)
+func loadModule(ctx context.Context, fsys fs.FS, dir string, files []string) (*Module, []finding.Skipped) {
+	g := newGuard(ctx)
+	l := newLoader(g, fsys)
 	l.manifest = readManifest(fsys, dir)
 	cfg := l.dir(dir, files)
+	if g.err != nil {
+		return notEvaluated(dir, g.err, l.skipped)
+	}
 	root := l.evaluate(cfg, "", "", nil, nil)
+	if g.err != nil {
+		return notEvaluated(dir, g.err, l.skipped)
+	}
 	m := &Module{Dir: dir, Calls: root.moduleCalls()}
 	for _, p := range cfg.providers {
 		if p.Labels[0] == "aws" && len(m.AWS.Providers) == 0 {
@@ -116,27 +136,45 @@ func loadModule(fsys fs.FS, dir string, files []string) (*Module, []finding.Skip
 		}
 	}
 	build(m, root.instances())
+	if g.err != nil {
+		return notEvaluated(dir, g.err, l.skipped)
+	}
 	return m, l.skipped
+}
+
+// notEvaluated is the result of a module tree that exceeded a budget: no
+// findings (a partial evaluation could report what is not there), and a
+// skipped entry naming the directory and the budget.
+func notEvaluated(dir string, err error, skipped []finding.Skipped) (*Module, []finding.Skipped) {
+	return &Module{Dir: dir}, append(skipped, finding.Skipped{
+		Path: dir, Scanner: scannerName,
+		Reason: fmt.Sprintf("Terraform module not evaluated: %v", err),
+	})
 }
 
 // loadDocument loads a JSON or YAML file that may be a Terraform plan or a
 // CloudFormation template; a file that is neither yields no module.
-func loadDocument(fsys fs.FS, p string) (*Module, []finding.Skipped) {
+func loadDocument(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	head, err := readHead(fsys, p, 4096)
 	if err != nil {
 		return nil, []finding.Skipped{{Path: p, Scanner: scannerName, Reason: err.Error()}}
 	}
 	switch {
 	case strings.HasSuffix(p, ".tfplan.json"), strings.HasSuffix(p, ".json") && isPlan(head):
-		return loadPlan(fsys, p)
+		return loadPlan(ctx, fsys, p)
 	case isTemplate(head):
-		return loadTemplate(fsys, p)
+		return loadTemplate(ctx, fsys, p)
 	}
 	return nil, nil
 }
 
 // readHead reads up to n bytes from the start of a file.
 func readHead(fsys fs.FS, p string, n int) ([]byte, error) {
+	if st, err := fs.Stat(fsys, p); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%q: %w", p, source.ErrNotRegular)
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
 		return nil, err
