@@ -66,8 +66,8 @@ type node struct {
 	// spoolOff.
 	spooled  bool
 	spoolOff int64
-	ref     entryRef // where to read the content back from
-	kids    map[string]*node
+	ref      entryRef // where to read the content back from
+	kids     map[string]*node
 }
 
 // entryRef locates a regular file's bytes: the seq-th tar entry of a layer.
