@@ -107,10 +107,11 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("check catalogue: %w", err)
 			}
-			pkgs, f, err := sbom.ReadFile(args[0])
+			doc, err := sbom.ReadFile(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
+			pkgs := doc.Packages
 			vs, notice, err := openVulnScanner(vulnOptions{dbPath: dbPath, vexFiles: vexFiles}, "", g.now())
 			if err != nil {
 				return err
@@ -125,8 +126,9 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			}
 			return g.publish(*o, args[0], results{
 				findings:   fs,
+				skipped:    doc.Skipped,
 				suppressed: suppressedOf(vs),
-				notices:    []string{notice, fmt.Sprintf("%s SBOM with %d packages", f, len(pkgs))},
+				notices:    []string{notice, fmt.Sprintf("%s SBOM with %d packages", doc.Format, len(pkgs))},
 				ignore:     ign,
 				checks:     reg.All(),
 			}, keep, failOn)

@@ -59,6 +59,7 @@ func Checks() []check.Meta {
 	out = append(out, osEOL.Meta)
 	out = append(out, check.Metas(targetChecks())...)
 	out = append(out, vulnerablePackage.Meta)
+	out = append(out, diffIDMismatch.Meta)
 	return out
 }
 

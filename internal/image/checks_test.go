@@ -106,6 +106,21 @@ func fixtureImage(t *testing.T, dir string) v1.Image {
 		t.Fatal(err)
 	}
 	cfg.RootFS, cfg.History = base.RootFS, base.History
+	// diff_ids.txt, when present, replaces the configuration's diff IDs
+	// (a layer that does not match what the image declares).
+	if b, err := os.ReadFile(filepath.Join(dir, "diff_ids.txt")); err == nil {
+		cfg.RootFS.DiffIDs = nil
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			h, err := v1.NewHash(line)
+			if err != nil {
+				t.Fatalf("%s: %v", dir, err)
+			}
+			cfg.RootFS.DiffIDs = append(cfg.RootFS.DiffIDs, h)
+		}
+	}
 	img, err = mutate.ConfigFile(img, cfg)
 	if err != nil {
 		t.Fatal(err)

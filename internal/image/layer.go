@@ -21,6 +21,17 @@ const (
 	gzipBlocks = 4
 )
 
+// The magic bytes of the compressions layers use.
+var (
+	gzipMagic = []byte{0x1f, 0x8b}
+	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+)
+
+// isCompressed reports whether a blob starting with magic is gzip or zstd.
+func isCompressed(magic []byte) bool {
+	return bytes.HasPrefix(magic, gzipMagic) || bytes.HasPrefix(magic, zstdMagic)
+}
+
 // decompress returns the tar stream inside a layer blob, recognising gzip
 // and zstd by their magic bytes; anything else is read as a plain tar.
 func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
@@ -31,14 +42,14 @@ func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
 		return nil, err
 	}
 	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+	case bytes.HasPrefix(magic, gzipMagic):
 		zr, err := pgzip.NewReaderN(br, gzipBlock, gzipBlocks)
 		if err != nil {
 			rc.Close()
 			return nil, fmt.Errorf("corrupt gzip: %w", err)
 		}
 		return &stack{Reader: zr, close: []func() error{zr.Close, rc.Close}}, nil
-	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+	case bytes.HasPrefix(magic, zstdMagic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20))
 		if err != nil {
 			rc.Close()

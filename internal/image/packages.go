@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -71,7 +72,7 @@ func (f fileAPI) Stat() (fs.FileInfo, error) { return f.fi, nil }
 
 // keep is the walker's Keep: the files some extractor needs. A would-be
 // binary is kept only when it carries Go build information.
-func (pf *pkgFinder) keep(p string, fi fs.FileInfo) (bool, func([]byte) bool) {
+func (pf *pkgFinder) keep(p string, fi fs.FileInfo) (bool, func(io.ReaderAt, int64) bool) {
 	if alwaysKept[p] {
 		return true, nil
 	}
@@ -94,13 +95,35 @@ func (pf *pkgFinder) keep(p string, fi fs.FileInfo) (bool, func([]byte) bool) {
 var goBuildInfoMagic = []byte("\xff Go buildinf:")
 
 // goBinaryOrText keeps lockfiles and Go binaries, and drops other binaries.
-func goBinaryOrText(data []byte) bool {
-	isExe := bytes.HasPrefix(data, []byte("\x7fELF")) || bytes.HasPrefix(data, []byte("MZ")) ||
-		bytes.HasPrefix(data, []byte{0xcf, 0xfa, 0xed, 0xfe}) || bytes.HasPrefix(data, []byte{0xca, 0xfe, 0xba, 0xbe})
-	if !isExe {
-		return !bytes.HasPrefix(data, []byte("#!")) && bytes.IndexByte(data[:min(len(data), 8<<10)], 0) < 0
+// It reads the content in chunks, so a large file is never held whole.
+func goBinaryOrText(r io.ReaderAt, size int64) bool {
+	head := make([]byte, min(size, 8<<10))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return false
 	}
-	return bytes.Contains(data, goBuildInfoMagic)
+	isExe := bytes.HasPrefix(head, []byte("\x7fELF")) || bytes.HasPrefix(head, []byte("MZ")) ||
+		bytes.HasPrefix(head, []byte{0xcf, 0xfa, 0xed, 0xfe}) || bytes.HasPrefix(head, []byte{0xca, 0xfe, 0xba, 0xbe})
+	if !isExe {
+		return !bytes.HasPrefix(head, []byte("#!")) && bytes.IndexByte(head, 0) < 0
+	}
+	return containsAt(r, size, goBuildInfoMagic)
+}
+
+// containsAt reports whether needle occurs in the size bytes of r, reading
+// in chunks that overlap by len(needle)-1 bytes.
+func containsAt(r io.ReaderAt, size int64, needle []byte) bool {
+	const chunk = 1 << 20
+	buf := make([]byte, chunk+len(needle)-1)
+	for off := int64(0); off < size; off += chunk {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		if bytes.Contains(buf[:n], needle) {
+			return true
+		}
+		if err != nil && err != io.EOF {
+			return false
+		}
+	}
+	return false
 }
 
 // found is a package with what the vulnerability matcher needs: the name

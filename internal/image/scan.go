@@ -27,6 +27,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/source"
@@ -214,6 +215,12 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	if err != nil {
 		return nil, fmt.Errorf("reading layers of %q: %w", ref, err)
 	}
+	wlim := opts.Limits.withBudgets(limits.From(ctx))
+	if len(layers) > wlim.MaxLayers {
+		res.Skipped = append(res.Skipped, finding.Skipped{Path: ref, Scanner: scannerName,
+			Reason: fmt.Sprintf("layers %d to %d (of %d) not read: %v", wlim.MaxLayers, len(layers)-1, len(layers), limits.Exceeded("layers", wlim.MaxLayers))})
+		layers = layers[:wlim.MaxLayers]
+	}
 	if opts.Dockerfile != "" {
 		res.Skipped = append(res.Skipped, linkDockerfile(layers, opts.Dockerfile)...)
 	}
@@ -228,7 +235,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 	det := b.det
 	var hits []secretHit
-	wopts := WalkOptions{Limits: opts.Limits, Keep: pf.keep}
+	wopts := WalkOptions{Limits: wlim, Keep: pf.keep, Image: ref}
 	if det != nil {
 		wopts.InspectWants = secretCandidate
 		wopts.Inspect = func(e Entry, data []byte) {
@@ -246,6 +253,13 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 	res.View, res.Layers, res.Removed = view, view.Layers(), view.Removed()
 	res.Skipped = append(res.Skipped, skipped...)
+
+	// Layers whose content is not what the configuration declares.
+	for _, l := range res.Layers {
+		for _, vi := range diffIDMismatch.Eval(l) {
+			res.Findings = append(res.Findings, diffIDMismatch.Meta.Finding(res.resource(), finding.Location{Object: l.Name()}, vi))
+		}
+	}
 
 	// OS and its end of support.
 	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
@@ -306,14 +320,16 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 }
 
 // imageLayers lists the layers with their history entries. History
-// entries marked empty_layer have no layer; the others map in order.
+// entries marked empty_layer have no layer; the others map in order. The
+// layers come from the manifest's descriptors and are opened only when
+// read, so a manifest with very many layers costs one small record each.
 func imageLayers(img v1.Image, cfg *v1.ConfigFile, opens []func() (io.ReadCloser, error)) ([]Layer, error) {
-	ls, err := img.Layers()
+	m, err := img.Manifest()
 	if err != nil {
 		return nil, err
 	}
-	if opens != nil && len(opens) != len(ls) {
-		return nil, fmt.Errorf("archive lists %d layers, manifest %d", len(opens), len(ls))
+	if opens != nil && len(opens) != len(m.Layers) {
+		return nil, fmt.Errorf("archive lists %d layers, manifest %d", len(opens), len(m.Layers))
 	}
 	var created []string
 	for _, h := range cfg.History {
@@ -321,23 +337,25 @@ func imageLayers(img v1.Image, cfg *v1.ConfigFile, opens []func() (io.ReadCloser
 			created = append(created, h.CreatedBy)
 		}
 	}
-	out := make([]Layer, len(ls))
-	for i, l := range ls {
-		out[i] = Layer{Index: i, Open: layerOpener(l)}
+	out := make([]Layer, len(m.Layers))
+	for i, d := range m.Layers {
+		out[i] = Layer{Index: i, Digest: d.Digest.String(), Size: d.Size}
 		if opens != nil {
 			out[i].Open = opens[i]
-		}
-		if d, err := l.Digest(); err == nil {
-			out[i].Digest = d.String()
+		} else {
+			out[i].Open = func() (io.ReadCloser, error) {
+				l, err := img.LayerByDigest(d.Digest)
+				if err != nil {
+					return nil, err
+				}
+				return layerOpener(l)()
+			}
 		}
 		// The config lists the diff IDs; asking a layer may hash it whole.
 		if i < len(cfg.RootFS.DiffIDs) {
 			out[i].DiffID = cfg.RootFS.DiffIDs[i].String()
 		}
-		if s, err := l.Size(); err == nil {
-			out[i].Size = s
-		}
-		if i < len(created) && len(created) == len(ls) {
+		if i < len(created) && len(created) == len(m.Layers) {
 			out[i].CreatedBy = created[i]
 		}
 	}

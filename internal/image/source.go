@@ -20,7 +20,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -75,17 +74,13 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		}
 		return &imageSource{kind: kind, img: img}, nil
 	case KindDockerArchive:
-		img, err := tarball.ImageFromPath(p, nil)
-		if err != nil {
-			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
-		}
-		opens, err := dockerArchiveLayers(p)
+		img, opens, err := fromDockerArchive(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}
 		return &imageSource{kind: kind, img: img, opens: opens}, nil
 	case KindOCIArchive:
-		img, err := fromOCIArchive(p, plat)
+		img, err := fromOCIArchive(ctx, p, plat)
 		if err != nil {
 			return nil, fmt.Errorf("reading OCI archive %q: %w", p, err)
 		}
@@ -247,6 +242,9 @@ type ociArchive struct {
 	f     *os.File
 	files map[string]tarSpan
 	links map[string]string
+	// blobs maps a digest to its file when blobs are not stored under
+	// blobs/ALG/HEX (docker archives).
+	blobs map[v1.Hash]string
 }
 
 type tarSpan struct{ off, size int64 }
@@ -254,7 +252,7 @@ type tarSpan struct{ off, size int64 }
 // indexArchive records where each file of a tar file starts. The file
 // stays open for the image's lifetime, like go-containerregistry's
 // tarball opener.
-func indexArchive(p string) (*ociArchive, error) {
+func indexArchive(ctx context.Context, p string) (*ociArchive, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
@@ -263,6 +261,10 @@ func indexArchive(p string) (*ociArchive, error) {
 	cr := &countReader{r: f}
 	tr := tar.NewReader(cr)
 	for {
+		if err := ctx.Err(); err != nil {
+			f.Close()
+			return nil, err
+		}
 		h, err := tr.Next()
 		if err == io.EOF {
 			return a, nil
@@ -298,36 +300,8 @@ func (a *ociArchive) span(name string) (tarSpan, bool) {
 	return tarSpan{}, false
 }
 
-// dockerArchiveLayers opens the layers of a docker archive in place, in
-// manifest order, so they are decompressed once and never recompressed.
-func dockerArchiveLayers(p string) ([]func() (io.ReadCloser, error), error) {
-	a, err := indexArchive(p)
-	if err != nil {
-		return nil, err
-	}
-	raw, err := a.read("manifest.json")
-	if err != nil {
-		return nil, err
-	}
-	var m []struct{ Layers []string }
-	if err := json.Unmarshal(raw, &m); err != nil || len(m) == 0 {
-		return nil, fmt.Errorf("parsing manifest.json: %v", err)
-	}
-	var out []func() (io.ReadCloser, error)
-	for _, l := range m[0].Layers {
-		out = append(out, func() (io.ReadCloser, error) {
-			rc, err := a.open(l)
-			if err != nil {
-				return nil, err
-			}
-			return decompress(rc)
-		})
-	}
-	return out, nil
-}
-
-func fromOCIArchive(p string, plat v1.Platform) (v1.Image, error) {
-	a, err := indexArchive(p)
+func fromOCIArchive(ctx context.Context, p string, plat v1.Platform) (v1.Image, error) {
+	a, err := indexArchive(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -342,8 +316,10 @@ func fromOCIArchive(p string, plat v1.Platform) (v1.Image, error) {
 	return a.pick(&im, plat)
 }
 
+// countReader knows its offset in the file; it seeks, so that indexing
+// skips the blobs' bytes instead of reading them.
 type countReader struct {
-	r io.Reader
+	r *os.File
 	n int64
 }
 
@@ -353,7 +329,20 @@ func (c *countReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (a *ociArchive) blobPath(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
+func (c *countReader) Seek(off int64, whence int) (int64, error) {
+	n, err := c.r.Seek(off, whence)
+	if err == nil {
+		c.n = n
+	}
+	return n, err
+}
+
+func (a *ociArchive) blobPath(h v1.Hash) string {
+	if p, ok := a.blobs[h]; ok {
+		return p
+	}
+	return "blobs/" + h.Algorithm + "/" + h.Hex
+}
 
 func (a *ociArchive) open(name string) (io.ReadCloser, error) {
 	s, ok := a.span(name)
@@ -413,6 +402,9 @@ type archiveImage struct {
 	raw []byte
 	mt  types.MediaType
 	m   *v1.Manifest
+	// byDigest indexes the manifest's layers, so that an image with many
+	// layers is not searched once per layer.
+	byDigest map[v1.Hash]v1.Descriptor
 }
 
 func (i *archiveImage) RawManifest() ([]byte, error)        { return i.raw, nil }
@@ -441,10 +433,16 @@ func (i *archiveImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range m.Layers {
-		if l.Digest == h {
-			return &archiveLayer{a: i.a, d: l}, nil
+	if i.byDigest == nil {
+		i.byDigest = make(map[v1.Hash]v1.Descriptor, len(m.Layers))
+		for _, l := range m.Layers {
+			if _, dup := i.byDigest[l.Digest]; !dup {
+				i.byDigest[l.Digest] = l
+			}
 		}
+	}
+	if l, ok := i.byDigest[h]; ok {
+		return &archiveLayer{a: i.a, d: l}, nil
 	}
 	if m.Config.Digest == h {
 		return &archiveLayer{a: i.a, d: m.Config}, nil

@@ -30,6 +30,17 @@ type View struct {
 	// (whiteouts), so scanners can tell what is hidden in lower layers.
 	removed []Removed
 	limits  Limits
+	// spool holds the content of large kept files.
+	spool *spool
+}
+
+// Close releases the disk space that large kept files use. The view can
+// no longer read them afterwards.
+func (v *View) Close() error {
+	if v.spool == nil {
+		return nil
+	}
+	return v.spool.close()
 }
 
 // Removed is a path that one layer added and a later layer deleted. Its
@@ -49,10 +60,14 @@ type node struct {
 	gid     int
 	link    string // symlink target
 	layer   int    // index of the layer that added or last changed it
-	data    []byte // content, when kept
+	data    []byte // content, when kept in memory
 	kept    bool
-	ref     entryRef // where to read the content back from
-	kids    map[string]*node
+	// spooled is set when the kept content is in the view's spool, at
+	// spoolOff.
+	spooled  bool
+	spoolOff int64
+	ref      entryRef // where to read the content back from
+	kids     map[string]*node
 }
 
 // entryRef locates a regular file's bytes: the seq-th tar entry of a layer.
@@ -291,8 +306,16 @@ type file struct {
 	v      *View
 	n      *node
 	p      string
-	r      *bytes.Reader
+	r      contentReader
 	closed bool
+}
+
+// contentReader is what a file reads from: its bytes in memory or a
+// section of the spool.
+type contentReader interface {
+	io.Reader
+	io.ReaderAt
+	io.Seeker
 }
 
 func (f *file) Stat() (fs.FileInfo, error) { return info{f.n, f.p}, nil }
@@ -302,6 +325,13 @@ func (f *file) load() error {
 		return fs.ErrClosed
 	}
 	if f.r != nil {
+		return nil
+	}
+	if f.n.spooled {
+		if f.v.spool == nil || f.v.spool.f == nil {
+			return &fs.PathError{Op: "read", Path: f.p, Err: fs.ErrClosed}
+		}
+		f.r = f.v.spool.section(f.n.spoolOff, f.n.size)
 		return nil
 	}
 	data, err := f.v.content(f.n)

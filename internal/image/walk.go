@@ -2,17 +2,22 @@ package image
 
 import (
 	"archive/tar"
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // scannerName is the Skipped.Scanner of everything this package reports.
@@ -35,6 +40,9 @@ type Layer struct {
 	Instruction string `json:"instruction,omitempty"`
 	// Files counts the tar entries read from the layer.
 	Files int `json:"files"`
+	// ComputedDiffID is the digest of the uncompressed stream as read,
+	// set when the whole layer was read; it should equal DiffID.
+	ComputedDiffID string `json:"computed_diff_id,omitempty"`
 	// Open returns the layer's uncompressed tar stream.
 	Open func() (io.ReadCloser, error) `json:"-"`
 }
@@ -55,28 +63,69 @@ func (l Layer) Name() string {
 }
 
 // Limits bound what hostile layers can cost. Zero fields take the defaults
-// of [DefaultLimits].
+// of [DefaultLimits], and the run's budgets (limits.From) where they have
+// one.
 type Limits struct {
 	// MaxLayerBytes caps the expanded size of one layer; a layer that
-	// expands past it (a decompression bomb) is read no further.
+	// expands past it (a decompression bomb) is read no further. Zero
+	// means the run's LayerBytes budget.
 	MaxLayerBytes int64
+	// MaxImageBytes caps the expanded size of all the layers together;
+	// zero means the run's ImageBytes budget.
+	MaxImageBytes int64
+	// MaxLayers caps the layers read; zero means the run's Layers budget.
+	MaxLayers int
 	// MaxEntries caps the tar entries of one layer.
 	MaxEntries int
 	// MaxFileSize is the largest single file whose content is read.
 	MaxFileSize int64
-	// MaxKept caps the bytes of file content held in memory at once.
+	// MaxKept caps the bytes of kept file content held in memory; files
+	// over MaxInMemory are kept on disk (an unlinked temporary file).
 	MaxKept int64
+	// MaxInMemory is the largest kept file held in memory.
+	MaxInMemory int64
+	// MaxSpooled caps the bytes of kept file content held on disk.
+	MaxSpooled int64
 }
 
 // DefaultLimits are generous for real images and stop bombs early enough.
 func DefaultLimits() Limits {
-	return Limits{MaxLayerBytes: 16 << 30, MaxEntries: 1 << 20, MaxFileSize: 512 << 20, MaxKept: 2 << 30}
+	d := limits.Default()
+	return Limits{MaxLayerBytes: d.LayerBytes, MaxImageBytes: d.ImageBytes, MaxLayers: d.Layers,
+		MaxEntries: 1 << 20, MaxFileSize: 512 << 20, MaxKept: 256 << 20, MaxInMemory: 4 << 20, MaxSpooled: 8 << 30}
+}
+
+// withBudgets fills the zero fields from the run's budgets, then from the
+// defaults.
+func (l Limits) withBudgets(b limits.Limits) Limits {
+	if l.MaxLayerBytes <= 0 {
+		l.MaxLayerBytes = b.LayerBytes
+	}
+	if l.MaxImageBytes <= 0 {
+		l.MaxImageBytes = b.ImageBytes
+	}
+	if l.MaxLayers <= 0 {
+		l.MaxLayers = b.Layers
+	}
+	return l.withDefaults()
 }
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
 	if l.MaxLayerBytes <= 0 {
 		l.MaxLayerBytes = d.MaxLayerBytes
+	}
+	if l.MaxImageBytes <= 0 {
+		l.MaxImageBytes = d.MaxImageBytes
+	}
+	if l.MaxLayers <= 0 {
+		l.MaxLayers = d.MaxLayers
+	}
+	if l.MaxInMemory <= 0 {
+		l.MaxInMemory = d.MaxInMemory
+	}
+	if l.MaxSpooled <= 0 {
+		l.MaxSpooled = d.MaxSpooled
 	}
 	if l.MaxEntries <= 0 {
 		l.MaxEntries = d.MaxEntries
@@ -103,41 +152,60 @@ type Entry struct {
 // WalkOptions tune [BuildView].
 type WalkOptions struct {
 	Limits Limits
-	// Keep reports whether a regular file's content stays in memory for
-	// the scanners that read the merged view. The optional check sees the
+	// Keep reports whether a regular file's content is kept for the
+	// scanners that read the merged view. The optional check sees the
 	// content and may still refuse it (a Go binary is recognised by its
 	// build information, not its name).
-	Keep func(p string, fi fs.FileInfo) (keep bool, check func([]byte) bool)
+	Keep func(p string, fi fs.FileInfo) (keep bool, check func(r io.ReaderAt, size int64) bool)
 	// Inspect sees every regular file of every layer that InspectWants
 	// selects, including files a later layer deletes, with up to
 	// InspectMax bytes of content.
 	Inspect      func(e Entry, data []byte)
 	InspectWants func(p string, fi fs.FileInfo) bool
 	InspectMax   int64
+	// Image names the image in skipped entries about whole layers.
+	Image string
 }
-
-// errLayerTooLarge stops a layer that expands past its cap.
-var errLayerTooLarge = errors.New("expanded size over the limit (decompression bomb?)")
 
 // BuildView reads the layers in order and returns their merged view. A
 // layer or entry it cannot use is reported in the skipped list with a
 // one-line reason naming the layer and file; the rest is still read.
+//
+// The layers' expanded sizes are counted while they stream: a layer past
+// MaxLayerBytes is read no further, and once all of them pass
+// MaxImageBytes the remaining layers are not read. Each complete layer's
+// uncompressed digest is computed on the way (Layer.ComputedDiffID).
 func BuildView(ctx context.Context, layers []Layer, opts WalkOptions) (*View, []finding.Skipped, error) {
-	opts.Limits = opts.Limits.withDefaults()
+	opts.Limits = opts.Limits.withBudgets(limits.From(ctx))
 	if opts.InspectMax <= 0 {
 		opts.InspectMax = 1 << 20
 	}
 	w := &walker{v: &View{root: newDir("", 0), layers: layers, limits: opts.Limits}, opts: opts}
+	w.v.spool = &w.spool
 	for i := range layers {
 		if err := ctx.Err(); err != nil {
+			w.spool.close()
 			return nil, nil, err
 		}
 		w.v.layers[i].Index = i
+		if i >= opts.Limits.MaxLayers {
+			w.skipLayers(i, len(layers), limits.Exceeded("layers", opts.Limits.MaxLayers))
+			break
+		}
+		if w.expanded >= opts.Limits.MaxImageBytes {
+			w.skipLayers(i, len(layers), limits.Exceeded("image decompressed size", limits.Bytes(opts.Limits.MaxImageBytes)))
+			break
+		}
 		if err := w.layer(ctx, i); err != nil {
 			if ctx.Err() != nil {
+				w.spool.close()
 				return nil, nil, ctx.Err()
 			}
-			w.skip(layers[i].Name(), err.Error())
+			reason := err.Error()
+			if errors.Is(err, limits.ErrExceeded) {
+				reason += "; the rest of the layer is not read"
+			}
+			w.skipLayer(i, reason)
 		}
 	}
 	slices.SortStableFunc(w.v.removed, func(a, b Removed) int {
@@ -152,30 +220,69 @@ type walker struct {
 	skipped []finding.Skipped
 	kept    int64
 	scratch []byte
+	spool   spool
+	// expanded counts the uncompressed bytes of all layers read so far.
+	expanded int64
 }
 
 func (w *walker) skip(p, reason string) {
 	w.skipped = append(w.skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: reason})
 }
 
+// skipLayer reports a layer that could not be read (whole or in part):
+// the image is the path when known, and the reason starts with the layer.
+func (w *walker) skipLayer(li int, reason string) {
+	name := w.v.layers[li].Name()
+	if w.opts.Image == "" {
+		w.skip(name, reason)
+		return
+	}
+	w.skip(w.opts.Image, name+": "+reason)
+}
+
+// skipLayers reports the layers from..to-1 as not read.
+func (w *walker) skipLayers(from, to int, err error) {
+	what := fmt.Sprintf("layers %d to %d (of %d) not read", from, to-1, to)
+	if to-from == 1 {
+		what = fmt.Sprintf("layer %d (of %d) not read", from, to)
+	}
+	p := w.opts.Image
+	if p == "" {
+		p = w.v.layers[from].Name()
+	}
+	w.skip(p, what+": "+err.Error())
+}
+
 func (w *walker) skipEntry(li int, name, reason string) {
 	w.skip(name, "in "+w.v.layers[li].Name()+": "+reason)
 }
 
+// budgetReader counts a layer's expanded bytes as they stream, stops at
+// the first byte over its budget, and observes the context, so that a
+// decompression bomb or a huge file is cut off early.
 type budgetReader struct {
+	ctx   context.Context
 	r     io.Reader
 	n     int64
 	limit int64
+	// over is the budget error once the limit is passed.
+	over func() error
 }
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	if b.n > b.limit {
-		return 0, errLayerTooLarge
+		return 0, b.over()
+	}
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if rest := b.limit + 1 - b.n; int64(len(p)) > rest {
+		p = p[:rest]
 	}
 	n, err := b.r.Read(p)
 	b.n += int64(n)
 	if b.n > b.limit {
-		return n, errLayerTooLarge
+		return n, b.over()
 	}
 	return n, err
 }
@@ -190,13 +297,28 @@ func (w *walker) layer(ctx context.Context, li int) error {
 		return fmt.Errorf("opening layer: %w", err)
 	}
 	defer rc.Close()
-	tr := tar.NewReader(&budgetReader{r: rc, limit: w.opts.Limits.MaxLayerBytes})
+	lim := w.opts.Limits
+	br := &budgetReader{ctx: ctx, r: rc, limit: min(lim.MaxLayerBytes, lim.MaxImageBytes-w.expanded)}
+	br.over = func() error {
+		if br.limit < lim.MaxLayerBytes {
+			return limits.Exceeded("image decompressed size", limits.Bytes(lim.MaxImageBytes))
+		}
+		return limits.Exceeded("layer "+shortDigest(l)+" decompressed size", limits.Bytes(lim.MaxLayerBytes))
+	}
+	defer func() { w.expanded += br.n }()
+	h := sha256.New()
+	tr := tar.NewReader(io.TeeReader(br, h))
 	for seq := 0; ; seq++ {
-		if seq%512 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			// The diff ID covers the stream to its end, padding included.
+			if _, err := io.Copy(h, br); err != nil {
+				return fmt.Errorf("reading the end of the layer: %w", err)
+			}
+			l.ComputedDiffID = "sha256:" + hex.EncodeToString(h.Sum(nil))
 			return nil
 		}
 		if err != nil {
@@ -268,7 +390,7 @@ func (w *walker) entry(li, seq int, hdr *tar.Header, r io.Reader) error {
 			w.skipEntry(li, hdr.Name, fmt.Sprintf("hard link to missing or non-regular file %q", hdr.Linkname))
 			return nil
 		}
-		n.mode, n.size, n.data, n.kept, n.ref = t.mode, t.size, t.data, t.kept, t.ref
+		n.mode, n.size, n.data, n.kept, n.ref, n.spooled, n.spoolOff = t.mode, t.size, t.data, t.kept, t.ref, t.spooled, t.spoolOff
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 	default:
 		return nil // PAX/GNU headers are handled by archive/tar; others carry no file
@@ -280,50 +402,73 @@ func (w *walker) entry(li, seq int, hdr *tar.Header, r io.Reader) error {
 	return nil
 }
 
-// content reads a regular file's bytes when a scanner wants them.
+// content reads a regular file's bytes when a scanner wants them: the
+// first InspectMax bytes for Inspect, the whole file when kept. Small kept
+// files stay in memory; larger ones stream to the spool, so no file is
+// ever held whole in memory past MaxInMemory.
 func (w *walker) content(li int, p string, fi fs.FileInfo, n *node, r io.Reader) error {
+	lim := w.opts.Limits
 	var keep bool
-	var check func([]byte) bool
+	var check func(io.ReaderAt, int64) bool
 	if w.opts.Keep != nil {
 		keep, check = w.opts.Keep(p, fi)
 	}
 	inspect := w.opts.Inspect != nil && (w.opts.InspectWants == nil || w.opts.InspectWants(p, fi))
-	if keep && n.size > w.opts.Limits.MaxFileSize {
-		w.skipEntry(li, p, fmt.Sprintf("%d bytes, over the %d-byte limit: not scanned", n.size, w.opts.Limits.MaxFileSize))
+	if keep && n.size > lim.MaxFileSize {
+		w.skipEntry(li, p, fmt.Sprintf("%d bytes, over the %d-byte limit: not scanned", n.size, lim.MaxFileSize))
+		keep = false
+	}
+	if keep && n.size > lim.MaxInMemory && w.spool.size+n.size > lim.MaxSpooled {
+		w.skipEntry(li, p, "disk budget for file contents used up: not scanned")
+		keep = false
+	}
+	if keep && n.size <= lim.MaxInMemory && w.kept+n.size > lim.MaxKept {
+		w.skipEntry(li, p, "memory budget for file contents used up: not scanned")
 		keep = false
 	}
 	if !keep && !inspect {
 		return nil
 	}
-	want := n.size
-	if !keep {
-		want = min(want, w.opts.InspectMax)
+	head := n.size
+	if !keep || n.size > lim.MaxInMemory {
+		head = min(head, w.opts.InspectMax)
 	}
-	if int64(cap(w.scratch)) < want {
-		w.scratch = make([]byte, want)
+	if int64(cap(w.scratch)) < head {
+		w.scratch = make([]byte, head)
 	}
-	buf := w.scratch[:want]
+	buf := w.scratch[:head]
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return err
 	}
 	if inspect {
-		w.opts.Inspect(Entry{Layer: li, Path: p, Mode: n.mode, Size: n.size, Truncated: want < n.size}, buf[:min(want, w.opts.InspectMax)])
+		w.opts.Inspect(Entry{Layer: li, Path: p, Mode: n.mode, Size: n.size, Truncated: min(head, w.opts.InspectMax) < n.size}, buf[:min(head, w.opts.InspectMax)])
 	}
-	if keep && (check == nil || check(buf)) {
-		if w.kept+want > w.opts.Limits.MaxKept {
-			w.skipEntry(li, p, "memory budget for file contents used up: not scanned")
-			return nil
+	if !keep {
+		return nil
+	}
+	if n.size <= lim.MaxInMemory {
+		if check == nil || check(bytes.NewReader(buf), n.size) {
+			n.data = append([]byte(nil), buf...)
+			n.kept = true
+			w.kept += n.size
 		}
-		n.data = append([]byte(nil), buf...)
-		n.kept = true
-		w.kept += want
+		return nil
 	}
+	off, err := w.spool.add(buf, r, n.size)
+	if err != nil {
+		return err
+	}
+	if check != nil && !check(w.spool.section(off, n.size), n.size) {
+		w.spool.drop(off)
+		return nil
+	}
+	n.kept, n.spooled, n.spoolOff = true, true, off
 	return nil
 }
 
 // release forgets the kept bytes of a replaced or deleted subtree.
 func (w *walker) release(n *node) {
-	if n.kept {
+	if n.kept && !n.spooled {
 		w.kept -= int64(len(n.data))
 	}
 	for _, k := range n.kids {
@@ -454,6 +599,18 @@ func readEntry(r io.Reader, seq int, size int64) ([]byte, error) {
 			return buf, nil
 		}
 	}
+}
+
+// shortDigest names a layer in budget errors: "sha256:0123456789ab".
+func shortDigest(l *Layer) string {
+	d := cmp.Or(l.DiffID, l.Digest)
+	if alg, hex, ok := strings.Cut(d, ":"); ok && len(hex) > 12 {
+		return alg + ":" + hex[:12]
+	}
+	if d == "" {
+		return strconv.Itoa(l.Index)
+	}
+	return d
 }
 
 func fmtTooLarge(size, limit int64) error {

@@ -10,12 +10,12 @@ func ExampleRead() {
 	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
 	  {"type": "library", "name": "golang.org/x/net", "version": "v0.16.0", "purl": "pkg:golang/golang.org/x/net@v0.16.0"},
 	  {"type": "library", "name": "Django", "version": "3.2.12", "purl": "pkg:pypi/django@3.2.12"}]}`
-	pkgs, format, err := sbom.Read([]byte(doc), "bom.json")
+	d, err := sbom.Read([]byte(doc), "bom.json")
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(format)
-	for _, p := range pkgs {
+	fmt.Println(d.Format)
+	for _, p := range d.Packages {
 		fmt.Println(p.Ecosystem, p.Name, p.Version)
 	}
 	// Output:

@@ -6,15 +6,11 @@
 package sbom
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +32,6 @@ const (
 	CycloneDX Format = "cyclonedx"
 	SPDX      Format = "spdx"
 )
-
-// MaxSize caps an SBOM read whole.
-const MaxSize = 256 << 20
 
 // Meta describes the SBOM's subject and producer.
 type Meta struct {
@@ -215,111 +208,6 @@ func uuidFrom(m Meta, pkgs []inventory.Package) string {
 	b[8] = b[8]&0x3f | 0x80
 	x := hex.EncodeToString(b)
 	return x[:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
-}
-
-// ReadFile reads an SBOM file; see [Read].
-func ReadFile(path string) ([]inventory.Package, Format, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading SBOM %q: %w", path, err)
-	}
-	if st.Size() > MaxSize {
-		return nil, "", fmt.Errorf("reading SBOM %q: %d bytes, over the %d limit", path, st.Size(), MaxSize)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", fmt.Errorf("reading SBOM %q: %w", path, err)
-	}
-	return Read(data, path)
-}
-
-// Read parses a CycloneDX or SPDX JSON SBOM and returns its packages that
-// carry a package URL. name is the SBOM's file name: it becomes each
-// package's location and appears in errors.
-func Read(data []byte, name string) ([]inventory.Package, Format, error) {
-	var probe struct {
-		BOMFormat   string `json:"bomFormat"`
-		SPDXVersion string `json:"spdxVersion"`
-	}
-	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, "", fmt.Errorf("reading SBOM %q: %w", name, err)
-	}
-	switch {
-	case probe.BOMFormat == "CycloneDX":
-		pkgs, err := readCycloneDX(data, name)
-		return pkgs, CycloneDX, err
-	case strings.HasPrefix(probe.SPDXVersion, "SPDX-2."):
-		pkgs, err := readSPDX(data, name)
-		return pkgs, SPDX, err
-	}
-	return nil, "", fmt.Errorf("reading SBOM %q: %w", name, errors.New("not CycloneDX JSON (bomFormat) nor SPDX 2 JSON (spdxVersion)"))
-}
-
-func readCycloneDX(data []byte, name string) ([]inventory.Package, error) {
-	var bom cdx.BOM
-	if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
-		return nil, fmt.Errorf("reading CycloneDX SBOM %q: %w", name, err)
-	}
-	var out []inventory.Package
-	var walk func([]cdx.Component, int)
-	walk = func(cs []cdx.Component, depth int) {
-		if depth > 64 {
-			return
-		}
-		for _, c := range cs {
-			if p, ok := fromPURL(c.PackageURL); ok {
-				p.Name = preferDeclared(p.Name, c.Name)
-				p.Location = inventory.Location{Path: name}
-				p.Source = "sbom"
-				if c.Properties != nil {
-					for _, prop := range *c.Properties {
-						switch prop.Name {
-						case propEcosystem:
-							if prop.Value != "" {
-								p.Ecosystem = prop.Value
-							}
-						case propRelationship:
-							p.Relationship = inventory.Relationship(prop.Value)
-						}
-					}
-				}
-				out = append(out, p)
-			}
-			if c.Components != nil {
-				walk(*c.Components, depth+1)
-			}
-		}
-	}
-	if bom.Components != nil {
-		walk(*bom.Components, 0)
-	}
-	return out, nil
-}
-
-func readSPDX(data []byte, name string) ([]inventory.Package, error) {
-	doc, err := spdxjson.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("reading SPDX SBOM %q: %w", name, err)
-	}
-	var out []inventory.Package
-	for _, sp := range doc.Packages {
-		if sp == nil {
-			continue
-		}
-		for _, ref := range sp.PackageExternalReferences {
-			if ref == nil || !strings.EqualFold(ref.RefType, "purl") {
-				continue
-			}
-			if p, ok := fromPURL(ref.Locator); ok {
-				p.Name = preferDeclared(p.Name, sp.PackageName)
-				p.Location = inventory.Location{Path: name}
-				p.Source = "sbom"
-				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // preferDeclared keeps the SBOM's own spelling of a name when the PURL's

@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -104,10 +105,11 @@ func TestWriteValidatesAndRoundTrips(t *testing.T) {
 				t.Errorf("%s differs from %s (-want +got; rerun with -update):\n%s", format, golden, diff)
 			}
 
-			got, gotFormat, err := Read(buf.Bytes(), "sbom.json")
-			if err != nil || gotFormat != format {
-				t.Fatalf("Read = %v, %v", gotFormat, err)
+			doc, err := Read(buf.Bytes(), "sbom.json")
+			if err != nil || doc.Format != format || len(doc.Skipped) > 0 {
+				t.Fatalf("Read = %v, %v", doc, err)
 			}
+			got := doc.Packages
 			type key struct{ Eco, Name, Version, PURL string }
 			wantKeys := map[key]bool{}
 			for _, p := range pkgs {
@@ -151,10 +153,11 @@ func TestReadThirdParty(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			pkgs, format, err := ReadFile(filepath.Join("testdata", "third-party", tc.file))
+			doc, err := ReadFile(context.Background(), filepath.Join("testdata", "third-party", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
+			pkgs, format := doc.Packages, doc.Format
 			if format != tc.format {
 				t.Errorf("format = %s, want %s", format, tc.format)
 			}
@@ -180,7 +183,7 @@ func TestReadBadInput(t *testing.T) {
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := Read([]byte(in), "in.json")
+			_, err := Read([]byte(in), "in.json")
 			if err == nil || !strings.Contains(err.Error(), `"in.json"`) {
 				t.Errorf("Read = %v, want an error naming the input", err)
 			}
@@ -219,9 +222,13 @@ func FuzzRead(f *testing.F) {
 	f.Add([]byte(`{"bomFormat":"CycloneDX","components":[{"purl":"pkg:npm/a@1","components":[{"purl":"pkg:golang/x@v1"}]}]}`))
 	f.Add([]byte(`{"spdxVersion":"SPDX-2.2","packages":[{"externalRefs":[{"referenceType":"purl","referenceLocator":"pkg:pypi/a@1"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		pkgs, _, err := Read(data, "fuzz.json")
-		if err != nil && pkgs != nil {
-			t.Errorf("packages returned with an error")
+		ctx := limits.With(context.Background(), limits.Limits{Components: 50, Depth: 8, StringBytes: 256})
+		doc, err := Decode(ctx, bytes.NewReader(data), "fuzz.json")
+		if err != nil && doc != nil {
+			t.Errorf("document returned with an error")
+		}
+		if err == nil && len(doc.Packages) > 50 {
+			t.Errorf("%d packages, over the budget of 50", len(doc.Packages))
 		}
 		_ = json.Valid(data)
 	})
