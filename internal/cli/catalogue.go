@@ -221,6 +221,9 @@ func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner,
 		ReachableOnly: vo.reachableOnly,
 		Offline:       vo.offline,
 	})
+	if errors.Is(err, vulndb.ErrDamaged) {
+		return nil, "", err // it names the file and the fix
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("vulnerability database: %w", err)
 	}

@@ -123,10 +123,12 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("matching %q: %w", args[0], err)
 			}
+			unNotices, unSkipped := uncheckedPackages(vs.DB(), pkgs)
 			return g.publish(*o, args[0], results{
 				findings:   fs,
 				suppressed: suppressedOf(vs),
-				notices:    []string{notice, fmt.Sprintf("%s SBOM with %d packages", f, len(pkgs))},
+				skipped:    unSkipped,
+				notices:    append([]string{notice, fmt.Sprintf("%s SBOM with %d packages", f, len(pkgs))}, unNotices...),
 				ignore:     ign,
 				checks:     reg.All(),
 			}, keep, failOn)
