@@ -24,7 +24,8 @@ import (
 // Alpine serves it as JSON; its source repository keeps the same data as
 // YAML. Both are imported as OSV records: one per release and
 // vulnerability, each package affected from the start up to the fixed
-// version. A fixed version of "0" means the package was never affected.
+// version. A fixed version of "0" means the package was never affected;
+// an entry whose fixed version is not an apk version is skipped.
 
 // maxSecDBSize caps one secdb file; Alpine's largest are a few megabytes.
 const maxSecDBSize = 64 << 20
@@ -45,6 +46,9 @@ type secDB struct {
 var (
 	// releasePattern is an Alpine release as secdb names it.
 	releasePattern = regexp.MustCompile(`^v?[0-9]{1,3}\.[0-9]{1,3}$`)
+	// apkVersionPattern is an apk package version: numbers, an optional
+	// letter, suffixes (_rc1, _p2), a commit hash and a release (-r3).
+	apkVersionPattern = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*[a-z]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]*)*(~[0-9a-f]+)?(-r[0-9]+)?$`)
 	// vulnIDPattern is one vulnerability identifier in a secfixes entry
 	// (CVE-2019-14904, XSA-214, GHSA-xxxx-xxxx-xxxx).
 	vulnIDPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,15}-[A-Za-z0-9-]{1,64}$`)
@@ -74,6 +78,9 @@ type secDBSet struct {
 	// fixes[ecosystem][primary id] lists the fixes and every identifier.
 	fixes map[string]map[string]*secVuln
 	files int
+	// badVersions counts entries skipped for a fixed version that is not
+	// an apk version.
+	badVersions int
 }
 
 type secVuln struct {
@@ -114,8 +121,9 @@ func (s *secDBSet) add(data []byte, isYAML bool) error {
 			if fixed == "0" {
 				continue // not affected, in any version
 			}
-			if _, err := semantic.ParseAlpineVersion(fixed); err != nil || len(fixed) > 128 {
-				return fmt.Errorf("secdb %s: package %s: invalid fixed version %q", eco, name, fixed)
+			if !apkVersionPattern.MatchString(fixed) || len(fixed) > 128 {
+				s.badVersions++ // real files hold typos ("4.8.0.-r1"): skip the entry, keep the file
+				continue
 			}
 			for _, e := range entries {
 				ids := strings.Fields(e)
