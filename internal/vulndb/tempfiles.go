@@ -14,10 +14,10 @@ import (
 const (
 	tempDBPattern       = ".fourc-db-*.tmp"
 	tempDownloadPattern = ".fourc-download-*.zip"
-	// staleAfter is how long an unlocked temporary file must have gone
+	// staleTempAge is how long an unlocked temporary file must have gone
 	// unmodified before it counts as left over. It covers the instants
 	// between creating a file and locking it.
-	staleTempAge = time.Minute
+	staleTempAge = 10 * time.Second
 )
 
 // isTempName reports whether name is one of fourc's temporary files.
