@@ -226,6 +226,9 @@ func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner,
 		ReachabilityTimeout: vo.reachTimeout,
 		ReachabilityCache:   reach.DefaultCacheDir(),
 	})
+	if errors.Is(err, vulndb.ErrDamaged) {
+		return nil, "", err // it names the file and the fix
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("vulnerability database: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -133,12 +134,12 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 			}
 			db, err := vulndb.Open(p)
 			if err != nil {
-				return fmt.Errorf("vulnerability database %s: %w", p, err)
+				return dbError(p, err)
 			}
 			defer db.Close()
 			if verify {
 				if err := db.Verify(); err != nil {
-					return fmt.Errorf("vulnerability database %s: %w", p, err)
+					return dbError(p, err)
 				}
 			}
 			st := db.Status()
@@ -156,6 +157,15 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&verify, "verify", false, "check every record against the stored checksum")
 	return cmd
+}
+
+// dbError names the database in an error from opening or reading it; a
+// damaged database's error already says which file and how to fix it.
+func dbError(path string, err error) error {
+	if errors.Is(err, vulndb.ErrDamaged) {
+		return err
+	}
+	return fmt.Errorf("vulnerability database %s: %w", path, err)
 }
 
 func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {

@@ -90,10 +90,12 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return fmt.Errorf("scanning image %q: %w", ref, err)
 	}
+	notices = append(notices, imageNotice(res))
+	unNotices, unSkipped := uncheckedPackages(db, res.Packages)
 	return g.publish(o.outputOptions, ref, results{
 		findings: res.Findings,
-		skipped:  res.Skipped,
-		notices:  append(notices, imageNotice(res)),
+		skipped:  append(res.Skipped, unSkipped...),
+		notices:  append(notices, unNotices...),
 		ignore:   ign,
 		checks:   reg.All(),
 	}, keep, failOn)
@@ -123,7 +125,7 @@ func openDB(path string) (*vulndb.DB, string, error) {
 		return nil, fmt.Sprintf("no vulnerability database at %s, so packages were not matched; run 'fourc db update' or 'fourc db import --starter'", path), nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("vulnerability database %s: %w", path, err)
+		return nil, "", dbError(path, err)
 	}
 	st := db.Status()
 	return db, fmt.Sprintf("vulnerability database: %d records, built %s", st.Records, st.BuiltAt.UTC().Format("2006-01-02")), nil

@@ -124,11 +124,12 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("matching %q: %w", args[0], err)
 			}
+			unNotices, unSkipped := uncheckedPackages(vs.DB(), pkgs)
 			return g.publish(*o, args[0], results{
 				findings:   fs,
-				skipped:    doc.Skipped,
+				skipped:    append(doc.Skipped, unSkipped...),
 				suppressed: suppressedOf(vs),
-				notices:    []string{notice, fmt.Sprintf("%s SBOM with %d packages", doc.Format, len(pkgs))},
+				notices:    append([]string{notice, fmt.Sprintf("%s SBOM with %d packages", doc.Format, len(pkgs))}, unNotices...),
 				ignore:     ign,
 				checks:     reg.All(),
 			}, keep, failOn)

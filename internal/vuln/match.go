@@ -224,8 +224,11 @@ func affects(r *vulndb.Record, p inventory.Package, parse parseFunc) (bool, stri
 	return true, lowest(p.Ecosystem, fixes, parse)
 }
 
+// samePackage reports whether an affected entry names package p: the same
+// ecosystem, its base ("Debian" for "Debian:12") or a longer form of it
+// ("Ubuntu:22.04:LTS" for "Ubuntu:22.04"), and the same normalized name.
 func samePackage(a vulndb.Package, p inventory.Package) bool {
-	if a.Ecosystem != p.Ecosystem && a.Ecosystem != vulndb.BaseEcosystem(p.Ecosystem) {
+	if a.Ecosystem != p.Ecosystem && a.Ecosystem != vulndb.BaseEcosystem(p.Ecosystem) && !strings.HasPrefix(a.Ecosystem, p.Ecosystem+":") {
 		return false
 	}
 	return vulndb.NormalizeName(a.Ecosystem, a.Name) == vulndb.NormalizeName(a.Ecosystem, p.Name)

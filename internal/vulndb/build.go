@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,6 +29,7 @@ type builder struct {
 	pending int
 
 	added   int                 // records added by load
+	secdb   *secDBSet           // secdb files read, turned into records by addSecDB
 	keys    map[string][]string // id → index keys
 	src     map[string]string   // id → source name
 	sources map[string]Source
@@ -44,7 +44,8 @@ func build(ctx context.Context, path string, now time.Time, replace []string, lo
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return st, fmt.Errorf("creating database directory: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".fourc-db-*.tmp")
+	removeStale(dir, time.Now())
+	f, err := os.CreateTemp(dir, tempDBPattern) // bbolt locks it once open
 	if err != nil {
 		return st, fmt.Errorf("creating temporary database: %w", err)
 	}
@@ -60,7 +61,7 @@ func build(ctx context.Context, path string, now time.Time, replace []string, lo
 		return st, fmt.Errorf("creating temporary database: %w", err)
 	}
 	bdb.NoSync = true
-	b := &builder{db: bdb, keys: map[string][]string{}, src: map[string]string{}, sources: map[string]Source{}}
+	b := &builder{db: bdb, keys: map[string][]string{}, src: map[string]string{}, sources: map[string]Source{}, secdb: newSecDBSet()}
 	err = func() error {
 		if err := b.begin(); err != nil {
 			return err
@@ -141,12 +142,15 @@ func (b *builder) carryOver(ctx context.Context, path string, replace []string) 
 		return nil
 	}
 	defer old.Close()
+	if old.Verify() != nil {
+		return nil // a damaged database is rebuilt from scratch
+	}
 	for _, s := range old.status.Sources {
 		if !slices.Contains(replace, s.Name) {
 			b.sources[s.Name] = s
 		}
 	}
-	return old.bolt.View(func(tx *bolt.Tx) error {
+	return old.view(func(tx *bolt.Tx) error {
 		srcs, keys := tx.Bucket(bucketSources), tx.Bucket(bucketKeys)
 		return tx.Bucket(bucketRecords).ForEach(func(id, v []byte) error {
 			src := string(srcs.Get(id))
@@ -282,7 +286,8 @@ func (b *builder) addZip(ctx context.Context, source, zipPath string) error {
 	return nil
 }
 
-// addDir adds every .json file under dir, except a v1 database's index/.
+// addDir adds every OSV record (.json) and secdb file (.json, .yaml,
+// .yml) under dir, except a v1 database's index/.
 func (b *builder) addDir(ctx context.Context, source, dir string) error {
 	fsys := os.DirFS(dir)
 	return fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -298,27 +303,60 @@ func (b *builder) addDir(ctx context.Context, source, dir string) error {
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || path.Ext(p) != ".json" {
+		if !d.Type().IsRegular() {
 			return nil
 		}
-		data, err := readBounded(filepath.Join(dir, filepath.FromSlash(p)))
-		if err != nil {
-			return err
-		}
-		if err := b.add(source, data); err != nil {
-			return fmt.Errorf("%s: %w", filepath.Join(dir, filepath.FromSlash(p)), err)
-		}
-		return nil
+		return b.addFile(source, filepath.Join(dir, filepath.FromSlash(p)))
 	})
 }
 
-func readBounded(name string) ([]byte, error) {
+// addFile adds one OSV record or secdb file; files of other kinds are
+// ignored.
+func (b *builder) addFile(source, name string) error {
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+		return nil
+	}
+	limit := int64(maxRecordSize)
+	if ext != ".json" {
+		limit = maxSecDBSize
+	}
+	data, err := readBounded(name, limit)
+	if err != nil {
+		return err
+	}
+	switch {
+	case ext != ".json":
+		err = b.secdb.add(data, true)
+	case bytes.Contains(data, []byte(`"secfixes"`)) && looksLikeSecDB(data):
+		err = b.secdb.add(data, false)
+	default:
+		err = b.add(source, data)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// addSecDB stores the records made from the secdb files read so far.
+func (b *builder) addSecDB(source string) error {
+	for _, data := range b.secdb.records() {
+		if err := b.add(source, data); err != nil {
+			return err
+		}
+	}
+	b.secdb = newSecDBSet()
+	return nil
+}
+
+func readBounded(name string, limit int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxRecordSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading %q: %w", name, err)
 	}
@@ -332,8 +370,10 @@ type ImportOptions struct {
 }
 
 // Import adds the OSV records in src — a directory of OSV JSON files
-// (searched recursively) or a zip of them — to the database at path, for
-// machines without network access. Records from an earlier import of the
+// (searched recursively), a zip of them or one such file — to the
+// database at path, for machines without network access. Alpine secdb
+// files (JSON or YAML, also Wolfi's and Chainguard's) in src are turned
+// into OSV records. Records from an earlier import of the
 // same src are replaced; records from other sources are kept. The database
 // is rebuilt into a temporary file and swapped in only once verified.
 func Import(ctx context.Context, path, src string, opts ImportOptions) (Status, error) {
@@ -354,13 +394,19 @@ func Import(ctx context.Context, path, src string, opts ImportOptions) (Status, 
 	st, err := build(ctx, path, t, []string{name}, func(b *builder) error {
 		b.sources[name] = Source{Name: name, Origin: abs, FetchedAt: t.UTC()}
 		var err error
-		if fi.IsDir() {
+		switch ext := strings.ToLower(filepath.Ext(abs)); {
+		case fi.IsDir():
 			err = b.addDir(ctx, name, abs)
-		} else {
+		case ext == ".json" || ext == ".yaml" || ext == ".yml":
+			err = b.addFile(name, abs)
+		default:
 			err = b.addZip(ctx, name, abs)
 		}
+		if err == nil {
+			err = b.addSecDB(name)
+		}
 		if err == nil && b.added == 0 {
-			err = errors.New("no OSV records found")
+			err = errors.New("no OSV records or secdb entries found")
 		}
 		return err
 	})

@@ -101,21 +101,45 @@ type DB struct {
 
 	mu    sync.Mutex
 	cache map[string]*Record
+
+	longerOnce sync.Once
+	longerOf   map[string][]string // ecosystem → its longer forms in the index
 }
 
 // Open opens the database at path read-only and checks that it is complete:
-// the schema version matches and the record count agrees with the metadata.
-// [DB.Verify] does the full checksum check.
+// the file's pages are intact as far as bbolt's metadata goes, the schema
+// version matches and the record count agrees with the metadata.
+// [DB.Verify] does the full checksum check. A truncated, bit-flipped or
+// otherwise unreadable file gives a [DamagedError] (errors.Is ErrDamaged),
+// never a panic.
 func Open(path string) (*DB, error) {
+	removeStale(filepath.Dir(path), time.Now())
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("opening %q: %w", path, ErrNoDatabase)
 	}
-	b, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err := checkFile(path); err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("opening vulnerability database %q: %w", path, err)
+	}
+	var b *bolt.DB
+	err := guarded(path, func() error {
+		var err error
+		b, err = bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+		return err
+	})
 	if err != nil {
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		if isFormatError(err) {
+			return nil, damaged(path, err)
+		}
 		return nil, fmt.Errorf("opening vulnerability database %q: %w", path, err)
 	}
 	db := &DB{bolt: b, cache: map[string]*Record{}}
-	if err := b.View(func(tx *bolt.Tx) error {
+	if err := db.view(func(tx *bolt.Tx) error {
 		st, err := readStatus(tx)
 		if err != nil {
 			return err
@@ -127,10 +151,19 @@ func Open(path string) (*DB, error) {
 		return nil
 	}); err != nil {
 		b.Close()
-		return nil, fmt.Errorf("opening vulnerability database %q: %w", path, err)
+		if errors.Is(err, ErrDamaged) {
+			return nil, err
+		}
+		return nil, damaged(path, err)
 	}
 	db.status.Path = path
 	return db, nil
+}
+
+// view runs a read transaction, guarded against what a damaged file makes
+// bbolt do.
+func (db *DB) view(f func(tx *bolt.Tx) error) error {
+	return guarded(db.bolt.Path(), func() error { return db.bolt.View(f) })
 }
 
 func readStatus(tx *bolt.Tx) (Status, error) {
@@ -157,6 +190,36 @@ func readStatus(tx *bolt.Tx) (Status, error) {
 	return st, nil
 }
 
+// Covers reports whether the database holds records for packages of
+// ecosystem: records filed under it, its base ("Debian" for "Debian:12")
+// or a longer form of it ("Ubuntu:22.04:LTS" for "Ubuntu:22.04"). Packages
+// of an ecosystem it does not cover are not checked at all.
+func (db *DB) Covers(ecosystem string) bool {
+	if ecosystem == "" {
+		return false
+	}
+	return db.status.Ecosystems[ecosystem] > 0 || db.status.Ecosystems[BaseEcosystem(ecosystem)] > 0 || len(db.longer(ecosystem)) > 0
+}
+
+// longer lists the ecosystems of the database that extend ecosystem with
+// more ":"-separated parts, sorted.
+func (db *DB) longer(ecosystem string) []string {
+	db.longerOnce.Do(func() {
+		db.longerOf = map[string][]string{}
+		for e := range db.status.Ecosystems {
+			for i := range len(e) {
+				if e[i] == ':' {
+					db.longerOf[e[:i]] = append(db.longerOf[e[:i]], e)
+				}
+			}
+		}
+		for _, v := range db.longerOf {
+			slices.Sort(v)
+		}
+	})
+	return db.longerOf[ecosystem]
+}
+
 // Close releases the database.
 func (db *DB) Close() error { return db.bolt.Close() }
 
@@ -166,16 +229,15 @@ func (db *DB) Status() Status { return db.status }
 // Verify recomputes the checksum and per-record validity and compares them
 // with the metadata.
 func (db *DB) Verify() error {
-	return db.bolt.View(func(tx *bolt.Tx) error {
+	return db.view(func(tx *bolt.Tx) error {
 		sum, n, err := checksum(tx.Bucket(bucketRecords))
-		if err != nil {
-			return fmt.Errorf("verifying %q: %w", db.status.Path, err)
-		}
-		if n != db.status.Records {
-			return fmt.Errorf("verifying %q: %d records, metadata says %d", db.status.Path, n, db.status.Records)
-		}
-		if sum != db.status.Checksum {
-			return fmt.Errorf("verifying %q: checksum %s, metadata says %s", db.status.Path, sum, db.status.Checksum)
+		switch {
+		case err != nil:
+			return damaged(db.status.Path, err)
+		case n != db.status.Records:
+			return damaged(db.status.Path, fmt.Sprintf("%d records, metadata says %d", n, db.status.Records))
+		case sum != db.status.Checksum:
+			return damaged(db.status.Path, fmt.Sprintf("checksum %s, metadata says %s", sum, db.status.Checksum))
 		}
 		return nil
 	})
@@ -187,7 +249,7 @@ func checksum(b *bolt.Bucket) (string, int, error) {
 	n := 0
 	err := b.ForEach(func(k, v []byte) error {
 		if !json.Valid(v) {
-			return fmt.Errorf("record %s is not valid JSON", k)
+			return fmt.Errorf("record %q is not valid JSON", k)
 		}
 		h.Write(k)
 		h.Write([]byte{0})
@@ -201,14 +263,19 @@ func checksum(b *bolt.Bucket) (string, int, error) {
 
 // Lookup returns the records that name the package in their affected list.
 // A suffixed ecosystem ("Debian:12") also finds records filed under its base
-// ("Debian"). Withdrawn records are included; the matcher decides.
+// ("Debian"), and an ecosystem finds those filed under its longer forms
+// ("Ubuntu:22.04" finds "Ubuntu:22.04:LTS"). Withdrawn records are
+// included; the matcher decides.
 func (db *DB) Lookup(ecosystem, name string) ([]*Record, error) {
 	keys := []string{indexKey(ecosystem, name)}
 	if base := BaseEcosystem(ecosystem); base != ecosystem {
 		keys = append(keys, indexKey(base, name))
 	}
+	for _, e := range db.longer(ecosystem) {
+		keys = append(keys, indexKey(e, name))
+	}
 	var ids []string
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketIndex)
 		for _, k := range keys {
 			if v := idx.Get([]byte(k)); len(v) > 0 {
@@ -225,6 +292,9 @@ func (db *DB) Lookup(ecosystem, name string) ([]*Record, error) {
 	out := make([]*Record, 0, len(ids))
 	for _, id := range ids {
 		r, err := db.Get(id)
+		if errors.Is(err, ErrNotFound) {
+			return nil, damaged(db.status.Path, fmt.Errorf("the index names %w", err))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +317,7 @@ func (db *DB) Get(id string) (*Record, error) {
 	}
 	r = new(Record)
 	if err := json.Unmarshal(raw, r); err != nil {
-		return nil, fmt.Errorf("decoding record %s: %w", id, err)
+		return nil, damaged(db.status.Path, fmt.Errorf("decoding record %s: %w", id, err))
 	}
 	db.mu.Lock()
 	db.cache[id] = r
@@ -261,7 +331,7 @@ var ErrNotFound = errors.New("no such record")
 // Raw returns the stored JSON of one record.
 func (db *DB) Raw(id string) ([]byte, error) {
 	var raw []byte
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketRecords).Get([]byte(id))
 		if v == nil {
 			return fmt.Errorf("record %q: %w", id, ErrNotFound)
@@ -281,7 +351,7 @@ func (db *DB) Export(dir, ecosystem string) (int, error) {
 	}
 	prefix := []byte(ecosystem + "\x00")
 	n := 0
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err := db.view(func(tx *bolt.Tx) error {
 		recs := tx.Bucket(bucketRecords)
 		keys := tx.Bucket(bucketKeys)
 		return recs.ForEach(func(id, v []byte) error {

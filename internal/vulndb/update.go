@@ -18,10 +18,17 @@ import (
 // as <base>/<Ecosystem>/all.zip.
 const DefaultBaseURL = "https://osv-vulnerabilities.storage.googleapis.com"
 
-// DefaultEcosystems are the ecosystems fourc's inventory extracts, downloaded
-// when neither the options nor the current database name any.
+// DefaultEcosystems are the language ecosystems fourc's inventory extracts.
+// With [OSEcosystems] they are what [Update] downloads unless told
+// otherwise.
 func DefaultEcosystems() []string {
 	return []string{"Go", "npm", "PyPI", "Maven", "crates.io", "RubyGems", "Packagist", "NuGet"}
+}
+
+// OSEcosystems are the Linux distributions whose installed packages fourc
+// finds in images and root filesystems, as OSV names their exports.
+func OSEcosystems() []string {
+	return []string{"Debian", "Ubuntu", "Alpine", "Red Hat", "Rocky Linux", "AlmaLinux", "SUSE", "openSUSE", "Wolfi", "Chainguard"}
 }
 
 // UpdateOptions tune [Update].
@@ -29,8 +36,9 @@ type UpdateOptions struct {
 	// BaseURL is where <Ecosystem>/all.zip files are served; empty means
 	// DefaultBaseURL.
 	BaseURL string
-	// Ecosystems to download. Empty means the ecosystems the current
-	// database was downloaded with, or DefaultEcosystems for a new one.
+	// Ecosystems to download. Empty means DefaultEcosystems and
+	// OSEcosystems, plus any other the current database was downloaded
+	// with.
 	Ecosystems []string
 	// Progress, when set, is called as bytes arrive with the bytes done and
 	// the total expected so far (the sum of the Content-Length of every
@@ -78,9 +86,15 @@ func Update(ctx context.Context, path string, opts UpdateOptions) (Status, error
 		return Status{}, fmt.Errorf("updating vulnerability database: %w", err)
 	}
 
+	removeStale(filepath.Dir(path), time.Now())
+
 	p := &progress{fn: opts.Progress}
 	zips := make([]string, 0, len(ecos))
+	var held []*os.File // open and locked until the build is done
 	defer func() {
+		for _, f := range held {
+			f.Close()
+		}
 		for _, z := range zips {
 			os.Remove(z)
 		}
@@ -88,9 +102,10 @@ func Update(ctx context.Context, path string, opts UpdateOptions) (Status, error
 	fetched := make([]time.Time, len(ecos))
 	for i, eco := range ecos {
 		u := base + "/" + url.PathEscape(eco) + "/all.zip"
-		z, err := download(ctx, client, u, filepath.Dir(path), stall, p)
-		if z != "" {
+		z, f, err := download(ctx, client, u, filepath.Dir(path), stall, p)
+		if f != nil {
 			zips = append(zips, z)
+			held = append(held, f)
 		}
 		if err != nil {
 			return Status{}, fmt.Errorf("downloading %q: %w", u, err)
@@ -122,24 +137,23 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// currentEcosystems lists the downloaded ecosystems of the database at path.
+// currentEcosystems lists the default ecosystems and those the database at
+// path was downloaded with, in that order.
 func currentEcosystems(path string) []string {
+	ecos := append(DefaultEcosystems(), OSEcosystems()...)
 	db, err := Open(path)
 	if err != nil {
-		return DefaultEcosystems()
+		return ecos
 	}
 	defer db.Close()
-	var ecos []string
+	var more []string
 	for _, s := range db.Status().Sources {
-		if !strings.HasPrefix(s.Name, "import ") {
-			ecos = append(ecos, s.Name)
+		if !strings.HasPrefix(s.Name, "import ") && !slices.Contains(ecos, s.Name) {
+			more = append(more, s.Name)
 		}
 	}
-	if len(ecos) == 0 {
-		return DefaultEcosystems()
-	}
-	slices.Sort(ecos)
-	return ecos
+	slices.Sort(more)
+	return append(ecos, more...)
 }
 
 // progress aggregates byte counts over several downloads.
@@ -161,10 +175,10 @@ func (p *progress) report() {
 	p.fn(p.done, t)
 }
 
-// download fetches u into a temporary file in dir and returns its name (also
-// on error, so the caller can remove it). A download that receives nothing
-// for stall is aborted.
-func download(ctx context.Context, client *http.Client, u, dir string, stall time.Duration, p *progress) (string, error) {
+// download fetches u into a temporary file in dir and returns its name and
+// the file, still open and locked (also on error, so the caller can remove
+// it). A download that receives nothing for stall is aborted.
+func download(ctx context.Context, client *http.Client, u, dir string, stall time.Duration, p *progress) (string, *os.File, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	errStalled := fmt.Errorf("no data received for %s", stall)
@@ -173,15 +187,15 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", causeOf(ctx, err)
+		return "", nil, causeOf(ctx, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("server answered %s", resp.Status)
+		return "", nil, fmt.Errorf("server answered %s", resp.Status)
 	}
 	if resp.ContentLength >= 0 {
 		p.total += resp.ContentLength
@@ -190,9 +204,9 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 	}
 	p.report()
 
-	f, err := os.CreateTemp(dir, ".fourc-download-*.zip")
+	f, err := createTemp(dir, tempDownloadPattern)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	name := f.Name()
 	var got int64
@@ -202,17 +216,13 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 		p.done += int64(n)
 		p.report()
 	}}
-	_, err = io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return name, causeOf(ctx, err)
+	if _, err = io.Copy(f, r); err != nil {
+		return name, f, causeOf(ctx, err)
 	}
 	if resp.ContentLength >= 0 && got != resp.ContentLength {
-		return name, fmt.Errorf("truncated download: got %d of %d bytes", got, resp.ContentLength)
+		return name, f, fmt.Errorf("truncated download: got %d of %d bytes", got, resp.ContentLength)
 	}
-	return name, nil
+	return name, f, nil
 }
 
 // causeOf prefers the reason a context was cancelled (a stall) over the

@@ -432,14 +432,49 @@ func TestUpdate(t *testing.T) {
 	if _, err := Import(context.Background(), path, extra, ImportOptions{Now: clock}); err != nil {
 		t.Fatal(err)
 	}
+	// Without --ecosystem, an update downloads every language and OS
+	// ecosystem, as OSV names its exports ("Red Hat" with a space).
 	srv.zips["Go"] = zipOf(t, realRecords(t, 120))
+	for _, eco := range append(DefaultEcosystems(), OSEcosystems()...) {
+		if eco != "Go" {
+			srv.zips[eco] = zipOf(t, nil)
+		}
+	}
+	srv.zips["Debian"] = zipOf(t, map[string][]byte{
+		"DSA-5514-1.json": []byte(`{"id":"DSA-5514-1","aliases":["CVE-2023-4911"],"affected":[{"package":{"ecosystem":"Debian:12","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.36-9+deb12u3"}]}]}]}`),
+		"DSA-5724-1.json": []byte(`{"id":"DSA-5724-1","aliases":["CVE-2024-6387"],"affected":[{"package":{"ecosystem":"Debian:12","name":"openssh"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:9.2p1-2+deb12u3"}]}]}]}`),
+	})
+	srv.zips["Red Hat"] = zipOf(t, map[string][]byte{
+		"RHSA-2024:4312.json": []byte(`{"id":"RHSA-2024:4312","affected":[{"package":{"ecosystem":"Red Hat:enterprise_linux:9::baseos","name":"openssh"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"0:8.7p1-38.el9_4.1"}]}]}]}`),
+	})
+	srv.mu.Lock()
+	srv.count = 0
+	srv.mu.Unlock()
 	st, err := Update(context.Background(), path, UpdateOptions{BaseURL: ts.URL, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Records != 121 || st.Ecosystems["npm"] != 1 || st.Ecosystems["Go"] != 120 {
-		t.Errorf("after update with an import: %d records, ecosystems %v; want 121, npm 1, Go 120", st.Records, st.Ecosystems)
+	want := map[string]int{"npm": 1, "Go": 120, "Debian:12": 2, "Red Hat:enterprise_linux:9::baseos": 1}
+	if st.Records != 124 || !cmp.Equal(st.Ecosystems, want) {
+		t.Errorf("after update with an import: %d records, ecosystems %v; want 124, %v", st.Records, st.Ecosystems, want)
 	}
+	if n := len(DefaultEcosystems()) + len(OSEcosystems()); srv.count != n {
+		t.Errorf("the update made %d requests, want one per default ecosystem (%d)", srv.count, n)
+	}
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for eco, want := range map[string]bool{"Debian:12": true, "Debian:11": false, "Red Hat": true, "Red Hat:enterprise_linux:9::baseos": true,
+		"Go": true, "Alpine:v3.20": false, "Ubuntu:22.04": false, "": false} {
+		if got := db.Covers(eco); got != want {
+			t.Errorf("Covers(%q) = %v, want %v", eco, got, want)
+		}
+	}
+	if recs, err := db.Lookup("Red Hat", "openssh"); err != nil || len(recs) != 1 {
+		t.Errorf("Lookup(Red Hat, openssh) = %d records, %v; want the record filed under a longer ecosystem", len(recs), err)
+	}
+	db.Close()
 	if _, err := Update(context.Background(), path, UpdateOptions{BaseURL: ts.URL, Ecosystems: []string{"../x"}}); err == nil {
 		t.Error("Update accepted an ecosystem with a path separator")
 	}

@@ -1,0 +1,260 @@
+package vuln_test
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/image"
+	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/vuln"
+	"github.com/fourc-dev/fourc/internal/vulndb"
+)
+
+// sharedData is the folder of real public advisory data the tests read
+// (see its README); nothing here edits it.
+const sharedData = "/work/shared/data"
+
+// importDB builds a database from sources (directories, zips or files).
+func importDB(t testing.TB, sources ...string) *vulndb.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fourc.db")
+	for _, src := range sources {
+		if _, err := os.Stat(src); err != nil {
+			t.Fatalf("advisory data %s: %v", src, err)
+		}
+		if _, err := vulndb.Import(context.Background(), path, src, vulndb.ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := vulndb.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// imageTar writes a docker-archive image of layers to a
+// temporary file and returns its path.
+func imageTar(t testing.TB, layers ...v1.Layer) string {
+	t.Helper()
+	img, err := mutate.AppendLayers(empty.Image, layers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "image.tar")
+	tag, _ := name.NewTag("fourc.test/os:1")
+	if err := tarball.WriteToFile(out, tag, img); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// filesLayer is a layer holding regular files.
+func filesLayer(t testing.TB, files map[string]string) v1.Layer {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range files {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	for _, n := range names {
+		tw.WriteHeader(&tar.Header{Name: n, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(files[n]))})
+		tw.Write([]byte(files[n]))
+	}
+	tw.Close()
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+var idInMessage = regexp.MustCompile(`is affected by (\S+)(?: \(([^)]*)\))?`)
+
+// verdicts lists "package version: IDs" for every vulnerable-package
+// finding, sorted.
+func verdicts(fs []finding.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		m := idInMessage.FindStringSubmatch(f.Message)
+		if m == nil {
+			continue
+		}
+		pkg, _, _ := strings.Cut(f.Message, " is affected by")
+		pkg, _, _ = strings.Cut(pkg, " (source")
+		out = append(out, pkg+": "+m[1])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// alpineInstalled is an apk installed-package database with packages and
+// versions of Alpine 3.11 (libcrypto1.1 and libssl1.1 are built from
+// openssl).
+const alpineInstalled = `P:musl
+V:1.1.24-r0
+A:x86_64
+o:musl
+
+P:busybox
+V:1.31.1-r9
+A:x86_64
+o:busybox
+
+P:libcrypto1.1
+V:1.1.1d-r2
+A:x86_64
+o:openssl
+
+P:libssl1.1
+V:1.1.1d-r2
+A:x86_64
+o:openssl
+
+P:curl
+V:7.67.0-r0
+A:x86_64
+o:curl
+
+P:ansible
+V:2.9.2-r0
+A:noarch
+o:ansible
+
+P:libxml2
+V:2.9.10-r2
+A:x86_64
+o:libxml2
+
+`
+
+// TestAlpineSecDB imports Alpine's real security database (v3.3–v3.11,
+// main and community, YAML) and scans an Alpine 3.11 image whose
+// installed packages are matched by their origin package:
+//   - openssl 1.1.1d-r2: CVE-2019-1551 is fixed in 1.1.1d-r3, so affected;
+//     CVE-2019-1547/1549/1563 (fixed 1.1.1d-r1) are not.
+//   - ansible 2.9.2-r0: CVE-2019-14904 and -14905 are fixed in 2.9.3-r0.
+//   - musl 1.1.24-r0, busybox 1.31.1-r9, curl 7.67.0-r0, libxml2 2.9.10-r2
+//     are above every fix listed for them in v3.11.
+func TestAlpineSecDB(t *testing.T) {
+	db := importDB(t, filepath.Join(sharedData, "alpine-secdb"))
+	st := db.Status()
+	if st.Ecosystems["Alpine:v3.11"] < 500 || st.Ecosystems["Alpine:v3.3"] == 0 {
+		t.Errorf("secdb import: ecosystems %v, want every release from v3.3 to v3.11", st.Ecosystems)
+	}
+	ref := imageTar(t, filesLayer(t, map[string]string{
+		"etc/os-release":       "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.11.3\nPRETTY_NAME=\"Alpine Linux v3.11\"\n",
+		"etc/alpine-release":   "3.11.3\n",
+		"lib/apk/db/installed": alpineInstalled,
+	}))
+	res, err := image.Scan(context.Background(), ref, image.Options{DB: db, NoSecrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ansible 2.9.2-r0: ALPINE-v3.11-CVE-2019-14904",
+		"ansible 2.9.2-r0: ALPINE-v3.11-CVE-2019-14905",
+		"libcrypto1.1 1.1.1d-r2: ALPINE-v3.11-CVE-2019-1551",
+		"libssl1.1 1.1.1d-r2: ALPINE-v3.11-CVE-2019-1551",
+	}
+	if diff := cmp.Diff(want, verdicts(res.Findings)); diff != "" {
+		t.Errorf("verdicts on Alpine 3.11 (-want +got):\n%s", diff)
+	}
+	for _, f := range res.Findings {
+		if strings.Contains(f.Message, "CVE-2019-1551") && !strings.Contains(f.Message, "fixed in 1.1.1d-r3") {
+			t.Errorf("finding does not name the fix: %s", f.Message)
+		}
+	}
+
+	// The same packages at the fixed versions are clean.
+	m := vuln.NewMatcher(db)
+	for _, p := range []inventory.Package{
+		{Name: "openssl", Version: "1.1.1d-r3", Ecosystem: "Alpine:v3.11"},
+		{Name: "ansible", Version: "2.9.3-r0", Ecosystem: "Alpine:v3.11"},
+	} {
+		vs, err := m.Match(context.Background(), []inventory.Package{p})
+		if err != nil || len(vs) != 0 {
+			t.Errorf("%s at its fixed version: %d vulnerabilities, %v", p, len(vs), err)
+		}
+	}
+	// A release's own records only: ansible 2.9.2-r0 on v3.10 is checked
+	// against v3.10's secdb, which lists no fix above 2.8.
+	vs, err := m.Match(context.Background(), []inventory.Package{{Name: "ansible", Version: "2.9.2-r0", Ecosystem: "Alpine:v3.10"}})
+	if err != nil || len(vs) != 0 {
+		t.Errorf("ansible 2.9.2-r0 on v3.10: %v, %v; want none", vs, err)
+	}
+}
+
+// TestPyPIRealRecords matches PyPI packages against the 2,661 real PYSEC
+// records. The verdicts follow from the records' ranges under PEP 440:
+// django 2.2.0 (= 2.2) lies in PYSEC-2020-35's [2.2, 2.2.10); urllib3
+// 1.24.1 in PYSEC-2023-192's [0, 1.26.17); both at the fixed versions are
+// outside.
+func TestPyPIRealRecords(t *testing.T) {
+	db := importDB(t, filepath.Join(sharedData, "pypi-osv", "all.zip"))
+	if n := db.Status().Ecosystems["PyPI"]; n < 2600 {
+		t.Fatalf("PyPI records: %d, want the 2,661 of the export", n)
+	}
+	m := vuln.NewMatcher(db)
+	tests := []struct {
+		pkg    inventory.Package
+		id     string
+		want   bool
+		fixed  string
+		minAll int // at least this many vulnerabilities in all
+	}{
+		{inventory.Package{Name: "django", Version: "2.2.0", Ecosystem: "PyPI"}, "PYSEC-2020-35", true, "2.2.10", 10},
+		{inventory.Package{Name: "Django", Version: "2.2.10", Ecosystem: "PyPI"}, "PYSEC-2020-35", false, "", 1},
+		{inventory.Package{Name: "urllib3", Version: "1.24.1", Ecosystem: "PyPI"}, "PYSEC-2023-192", true, "1.26.17", 3},
+		{inventory.Package{Name: "urllib3", Version: "1.26.17", Ecosystem: "PyPI"}, "PYSEC-2023-192", false, "", 1},
+	}
+	for _, tc := range tests {
+		vs, err := m.Match(context.Background(), []inventory.Package{tc.pkg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *vuln.Vulnerability
+		for i := range vs {
+			if slices.Contains(vs[i].IDs(), tc.id) {
+				got = &vs[i]
+			}
+		}
+		if (got != nil) != tc.want {
+			t.Errorf("%s: affected by %s = %v, want %v", tc.pkg, tc.id, got != nil, tc.want)
+		}
+		if got != nil && got.FixedVersion != tc.fixed {
+			t.Errorf("%s: %s fixed in %q, want %q", tc.pkg, tc.id, got.FixedVersion, tc.fixed)
+		}
+		if tc.want && len(vs) < tc.minAll {
+			t.Errorf("%s: %d vulnerabilities, want at least %d", tc.pkg, len(vs), tc.minAll)
+		}
+		t.Logf("%s: %d vulnerabilities", tc.pkg, len(vs))
+	}
+}
