@@ -68,7 +68,7 @@ func (f chartFiles) size() int {
 // AsConfig returns the files as the data of a ConfigMap (base name to
 // contents), in YAML.
 func (f chartFiles) AsConfig() (string, error) {
-	if err := f.m.charge(bytesCost(f.size()) + int64(len(f.files))); err != nil {
+	if err := f.m.charge(yamlCost * (bytesCost(f.size()) + int64(len(f.files)))); err != nil {
 		return "", err
 	}
 	m := map[string]string{}
@@ -81,7 +81,7 @@ func (f chartFiles) AsConfig() (string, error) {
 // AsSecrets returns the files as the data of a Secret (base name to
 // base64 contents), in YAML.
 func (f chartFiles) AsSecrets() (string, error) {
-	if err := f.m.charge(2*bytesCost(f.size()) + int64(len(f.files))); err != nil {
+	if err := f.m.charge(yamlCost * (2*bytesCost(f.size()) + int64(len(f.files)))); err != nil {
 		return "", err
 	}
 	m := map[string]string{}

@@ -93,6 +93,9 @@ func (h *helmFuncs) include(t *template.Template) func(string, any) (string, err
 		if err := h.nest(); err != nil {
 			return "", err
 		}
+		if err := h.m.charge(includeCost); err != nil {
+			return "", err
+		}
 		w := &writer{m: h.m, max: h.m.lim.RenderedBytes}
 		err := t.ExecuteTemplate(w, name, data)
 		return w.String(), err
@@ -105,7 +108,7 @@ func (h *helmFuncs) tpl(parent *template.Template) func(string, any) (string, er
 		if err := h.nest(); err != nil {
 			return "", err
 		}
-		if err := h.m.charge(bytesCost(len(text)) + int64(len(parent.Templates()))); err != nil {
+		if err := h.m.charge(includeCost + bytesCost(len(text)) + int64(len(parent.Templates()))); err != nil {
 			return "", err
 		}
 		t, err := parent.Clone()
@@ -142,6 +145,17 @@ func abbrev(s string) string {
 }
 
 var errorType = reflect.TypeFor[error]()
+
+// includeCost is the steps charged for executing a named template or tpl
+// text: each costs about as much as twenty cheap function calls.
+const includeCost = 20
+
+// yamlCost and jsonCost weigh the printed size of a value serialized to
+// YAML or JSON: YAML encoding is much slower per byte than copying.
+const (
+	yamlCost = 16
+	jsonCost = 4
+)
 
 // wrap returns fn with the same parameters, returning (result, error),
 // charging the meter around each call (see helmFuncs).
@@ -264,15 +278,15 @@ var (
 		"join":                       preValues,
 		"quote":                      preValues,
 		"squote":                     preValues,
-		"toYaml":                     preValues,
-		"toYamlPretty":               preValues,
-		"toJson":                     preValues,
-		"toPrettyJson":               preValues,
-		"toRawJson":                  preValues,
-		"mustToJson":                 preValues,
-		"mustToPrettyJson":           preValues,
-		"mustToRawJson":              preValues,
-		"toToml":                     preValues,
+		"toYaml":                     weighted(yamlCost),
+		"toYamlPretty":               weighted(yamlCost),
+		"toJson":                     weighted(jsonCost),
+		"toPrettyJson":               weighted(jsonCost),
+		"toRawJson":                  weighted(jsonCost),
+		"mustToJson":                 weighted(jsonCost),
+		"mustToPrettyJson":           weighted(jsonCost),
+		"mustToRawJson":              weighted(jsonCost),
+		"toToml":                     weighted(yamlCost),
 		"deepCopy":                   preValues,
 		"mustDeepCopy":               preValues,
 		"merge":                      preValues,
@@ -461,6 +475,17 @@ func prePrintf(h *helmFuncs, a []reflect.Value) (int64, error) {
 	}
 	c, err := preValues(h, a[1:])
 	return c + bytesCost(len(format)), err
+}
+
+// weighted charges the printed size of every argument times w.
+func weighted(w int64) precheck {
+	return func(h *helmFuncs, a []reflect.Value) (int64, error) {
+		c, err := preValues(h, a)
+		if err != nil {
+			return 0, err
+		}
+		return h.count(mulSat(c, w))
+	}
 }
 
 // preValues charges the printed size of every argument.

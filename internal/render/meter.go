@@ -88,6 +88,10 @@ func (m *meter) outputCapped() error {
 	return m.fail(limits.Exceeded("rendered output", limits.Bytes(m.lim.RenderedBytes)))
 }
 
+// writeCost is the steps charged for one write of template output, on
+// top of its bytes: each write is the end of one template action.
+const writeCost = 4
+
 // writer is a template output that charges its meter and refuses more than
 // max bytes.
 type writer struct {
@@ -99,8 +103,8 @@ type writer struct {
 
 func (w *writer) Write(p []byte) (int, error) {
 	w.calls++
-	if w.m.stopped.Load() || w.calls%256 == 0 {
-		if err := w.m.check(); err != nil {
+	if n := w.m.steps.Add(writeCost + bytesCost(len(p))); n > w.m.lim.RenderSteps || w.m.stopped.Load() || w.calls%256 == 0 {
+		if err := w.m.charge(0); err != nil {
 			return 0, err
 		}
 	}
