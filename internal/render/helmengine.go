@@ -164,8 +164,17 @@ func filesOf(c *chart.Chart) map[string][]byte {
 // with its location, as Helm prints it.
 func execError(err error) error {
 	var ee template.ExecError
-	if errors.As(err, &ee) {
+	if !errors.As(err, &ee) {
+		return oneLine(err)
+	}
+	loc, rest, ok := strings.Cut(strings.TrimPrefix(ee.Error(), "template: "), ": executing")
+	i := strings.LastIndex(rest, "error calling ")
+	if !ok || i < 0 {
 		return oneLine(ee)
 	}
-	return oneLine(err)
+	_, msg, ok := strings.Cut(rest[i:], ": ")
+	if !ok {
+		return oneLine(ee)
+	}
+	return oneLine(fmt.Errorf("execution error at (%s): %s", loc, msg))
 }
