@@ -94,12 +94,20 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 		if used[b.file] {
 			continue
 		}
+		for _, sk := range b.res.Skipped {
+			skipped = append(skipped, finding.Skipped{Path: sk.File, Scanner: scannerName, Reason: oneLine(sk.Reason)})
+		}
 		if b.err != nil {
 			skip(b.dir, b.err)
 			// Patches and other partial documents of the directory are
-			// not manifests of their own.
+			// not manifests of their own; its resources are still
+			// inspected as plain manifests.
+			resources := map[string]bool{}
+			for _, p := range b.res.Resources {
+				resources[p] = true
+			}
 			for _, p := range paths {
-				if path.Dir(p) == b.dir {
+				if path.Dir(p) == b.dir && !resources[p] {
 					consumed[p] = true
 				}
 			}
@@ -112,8 +120,10 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 		}
 	}
 	for _, b := range all {
-		for _, p := range b.res.Read {
-			consumed[p] = true
+		if b.err == nil {
+			for _, p := range b.res.Read {
+				consumed[p] = true
+			}
 		}
 		consumed[b.file] = true
 	}

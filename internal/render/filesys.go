@@ -23,8 +23,29 @@ var errReadOnly = errors.New("read-only file system")
 type rootFS struct {
 	fsys      fs.FS
 	budget    *budget
+	m         *meter
 	overrides map[string][]byte // scan-root paths → contents
+	cache     map[string][]byte // files read, by scan-root path
 	read      map[string]bool
+}
+
+func newRootFS(fsys fs.FS, m *meter, maxInput int64) *rootFS {
+	return &rootFS{
+		fsys: fsys, budget: &budget{limit: maxInput}, m: m,
+		overrides: map[string][]byte{}, cache: map[string][]byte{}, read: map[string]bool{},
+	}
+}
+
+// stat returns the file info of a scan-root path, refusing a path through
+// a symbolic link that leads out of the root, and a stopped render.
+func (r *rootFS) stat(rel string) (fs.FileInfo, error) {
+	if err := r.m.check(); err != nil {
+		return nil, err
+	}
+	if err := confine(r.fsys, rel); err != nil {
+		return nil, err
+	}
+	return fs.Stat(r.fsys, rel)
 }
 
 var _ filesys.FileSystem = (*rootFS)(nil)
@@ -55,11 +76,14 @@ func (r *rootFS) Open(p string) (filesys.File, error) {
 }
 
 func (r *rootFS) IsDir(p string) bool {
-	fi, err := fs.Stat(r.fsys, r.rel(p))
+	fi, err := r.stat(r.rel(p))
 	return err == nil && fi.IsDir()
 }
 
 func (r *rootFS) ReadDir(p string) ([]string, error) {
+	if _, err := r.stat(r.rel(p)); err != nil {
+		return nil, err
+	}
 	ents, err := fs.ReadDir(r.fsys, r.rel(p))
 	if err != nil {
 		return nil, err
@@ -73,7 +97,7 @@ func (r *rootFS) ReadDir(p string) ([]string, error) {
 
 func (r *rootFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 	rel := r.rel(p)
-	fi, err := fs.Stat(r.fsys, rel)
+	fi, err := r.stat(rel)
 	if err != nil {
 		return "", "", err
 	}
@@ -88,11 +112,14 @@ func (r *rootFS) CleanedAbs(p string) (filesys.ConfirmedDir, string, error) {
 }
 
 func (r *rootFS) Exists(p string) bool {
-	_, err := fs.Stat(r.fsys, r.rel(p))
+	_, err := r.stat(r.rel(p))
 	return err == nil
 }
 
 func (r *rootFS) Glob(pattern string) ([]string, error) {
+	if err := r.m.check(); err != nil {
+		return nil, err
+	}
 	got, err := fs.Glob(r.fsys, r.rel(pattern))
 	if err != nil {
 		return nil, err
@@ -106,19 +133,29 @@ func (r *rootFS) Glob(pattern string) ([]string, error) {
 
 func (r *rootFS) ReadFile(p string) ([]byte, error) {
 	rel := r.rel(p)
+	if err := r.m.check(); err != nil {
+		return nil, err
+	}
 	if data, ok := r.overrides[rel]; ok {
 		r.read[rel] = true
+		return data, nil
+	}
+	if data, ok := r.cache[rel]; ok {
 		return data, nil
 	}
 	data, err := r.budget.read(r.fsys, rel)
 	if err != nil {
 		return nil, err
 	}
+	r.cache[rel] = data
 	r.read[rel] = true
 	return data, nil
 }
 
 func (r *rootFS) Walk(p string, walkFn filepath.WalkFunc) error {
+	if _, err := r.stat(r.rel(p)); err != nil {
+		return err
+	}
 	return fs.WalkDir(r.fsys, r.rel(p), func(q string, d fs.DirEntry, err error) error {
 		abs := "/" + q
 		if q == "." {

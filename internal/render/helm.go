@@ -11,7 +11,6 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
 )
 
 // Helm renders the chart in dir (the directory holding Chart.yaml) with
@@ -78,7 +77,7 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 	if err != nil {
 		return Result{}, fmt.Errorf("chart %q values: %w", dir, err)
 	}
-	out, err := engine.Render(chrt, vals)
+	out, err := renderChart(ctx, chrt, vals)
 	if err != nil {
 		return Result{}, fmt.Errorf("rendering chart %q: %w", dir, oneLine(err))
 	}

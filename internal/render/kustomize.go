@@ -6,16 +6,16 @@ import (
 	"io/fs"
 	"path"
 	"sort"
-	"strings"
+
+	"time"
 
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/yaml"
-)
 
-// maxKustomizations bounds the kustomizations one render may pull in
-// through resources and components.
-const maxKustomizations = 200
+	"github.com/fourc-dev/fourc/internal/limits"
+)
 
 // originKey is the annotation Kustomize's originAnnotations option sets.
 const originKey = "config.kubernetes.io/origin"
@@ -23,9 +23,13 @@ const originKey = "config.kubernetes.io/origin"
 // Kustomize builds the kustomization in dir (a directory holding
 // kustomization.yaml, kustomization.yml or Kustomization) as `kustomize
 // build` would, with plugins, Helm inflation and remote resources
-// disabled: a kustomization that refers to a URL or to anything outside
-// the scan root is refused. Every resulting object becomes one Manifest
-// whose File is the resource file the object came from.
+// disabled. Remote references (URLs, git repositories) and Helm charts
+// are left out and reported in Result.Skipped; the local rest still
+// builds. Anything outside the scan root is refused. The build runs under
+// the budgets of ctx (nesting, resources loaded, deadline). Every
+// resulting object becomes one Manifest whose File is the resource file
+// the object came from. On error, Result.Resources still lists the local
+// resource files found.
 func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -36,30 +40,64 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 	if err != nil {
 		return Result{}, err
 	}
-	r := &rootFS{fsys: fsys, budget: &budget{limit: opts.maxInput()}, overrides: map[string][]byte{}, read: map[string]bool{}}
-	file, err := vet(ctx, r, dir)
+	m := newMeter(ctx)
+	r := newRootFS(fsys, m, opts.maxInput())
+	p := &kplan{r: r, lim: m.lim, m: m, memo: map[string]int{}, open: map[string]bool{}}
+	_, err = p.visit(dir, 0)
+	res.Skipped, res.Resources = p.skipped, p.resources
 	if err != nil {
-		return Result{}, fmt.Errorf("kustomization %q: %w", dir, err)
+		return res, fmt.Errorf("kustomization %q: %w", dir, err)
 	}
+	file := kustomizationFile(r, dir)
 	// Ask Kustomize to record each object's origin file.
 	root, err := withOrigins(r, file)
 	if err != nil {
-		return Result{}, fmt.Errorf("kustomization %q: %w", dir, err)
+		return res, fmt.Errorf("kustomization %q: %w", dir, err)
 	}
 	r.overrides[file] = root
 
-	o := krusty.MakeDefaultOptions()
-	o.PluginConfig = types.DisabledPluginConfig()
-	k := krusty.MakeKustomizer(o)
-	m, err := k.Run(r, "/"+dir)
-	if err != nil {
-		return Result{}, fmt.Errorf("building kustomization %q: %w", dir, err)
+	type built struct {
+		m   resmap.ResMap
+		err error
+	}
+	done := make(chan built, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- built{err: fmt.Errorf("internal error: %v", p)}
+			}
+		}()
+		o := krusty.MakeDefaultOptions()
+		o.PluginConfig = types.DisabledPluginConfig()
+		rm, err := krusty.MakeKustomizer(o).Run(r, "/"+dir)
+		done <- built{rm, err}
+	}()
+	timer := time.NewTimer(time.Until(m.deadline))
+	defer timer.Stop()
+	var b built
+	select {
+	case b = <-done:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	if b.m == nil && b.err == nil {
+		// Kustomize cannot be interrupted: it stops at its next file
+		// access, or is abandoned.
+		m.check()
+		m.stopped.Store(true)
+		return res, fmt.Errorf("building kustomization %q: %w", dir, m.Err())
+	}
+	if err := m.Err(); err != nil {
+		return res, fmt.Errorf("building kustomization %q: %w", dir, err)
+	}
+	if b.err != nil {
+		return res, fmt.Errorf("building kustomization %q: %w", dir, b.err)
 	}
 	var size int64
-	for _, rs := range m.Resources() {
+	for _, rs := range b.m.Resources() {
 		origin, err := rs.GetOrigin()
 		if err != nil {
-			return Result{}, fmt.Errorf("kustomization %q: %w", dir, err)
+			return res, fmt.Errorf("kustomization %q: %w", dir, err)
 		}
 		src := ""
 		if origin != nil && origin.Repo == "" && origin.Path != "" {
@@ -75,16 +113,16 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 		if a := rs.GetAnnotations(); a[originKey] != "" {
 			delete(a, originKey)
 			if err := rs.SetAnnotations(a); err != nil {
-				return Result{}, fmt.Errorf("kustomization %q: %w", dir, err)
+				return res, fmt.Errorf("kustomization %q: %w", dir, err)
 			}
 		}
 		data, err := rs.AsYAML()
 		if err != nil {
-			return Result{}, fmt.Errorf("kustomization %q: encoding %s: %w", dir, rs.CurId(), err)
+			return res, fmt.Errorf("kustomization %q: encoding %s: %w", dir, rs.CurId(), err)
 		}
 		size += int64(len(data))
-		if size > opts.maxOutput() {
-			return Result{}, fmt.Errorf("building kustomization %q: output over %d bytes: %w", dir, opts.maxOutput(), ErrTooLarge)
+		if size > opts.maxOutput() || size > m.lim.RenderedBytes {
+			return res, fmt.Errorf("building kustomization %q: %w", dir, limits.Exceeded("rendered output", limits.Bytes(min(opts.maxOutput(), m.lim.RenderedBytes))))
 		}
 		res.Manifests = append(res.Manifests, Manifest{File: src, Kind: org.Kind, Name: org.Name, Data: data})
 	}
@@ -95,70 +133,11 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 	return res, nil
 }
 
-// vet walks the kustomizations reachable from dir and refuses remote
-// references and paths outside the scan root, before Kustomize could try
-// to clone or download them. It returns the path of dir's kustomization
-// file.
-func vet(ctx context.Context, r *rootFS, dir string) (string, error) {
-	var (
-		first string
-		seen  = map[string]bool{}
-		queue = []string{dir}
-	)
-	for len(queue) > 0 {
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		d := queue[0]
-		queue = queue[1:]
-		if seen[d] {
-			continue
-		}
-		seen[d] = true
-		if len(seen) > maxKustomizations {
-			return "", fmt.Errorf("more than %d kustomizations: %w", maxKustomizations, ErrTooLarge)
-		}
-		file := kustomizationFile(r.fsys, d)
-		if file == "" {
-			return "", fmt.Errorf("no kustomization file in %q", d)
-		}
-		if first == "" {
-			first = file
-		}
-		data, err := r.ReadFile(file)
-		if err != nil {
-			return "", err
-		}
-		var k types.Kustomization
-		if err := yaml.Unmarshal(data, &k); err != nil {
-			return "", fmt.Errorf("parsing %q: %w", file, err)
-		}
-		if strings.Contains(string(data), "://") {
-			return "", fmt.Errorf("%q refers to a URL; remote resources are not fetched", file)
-		}
-		refs := append(append(append([]string{}, k.Resources...), k.Components...), k.Bases...) //nolint:staticcheck // Bases is deprecated but still read by Kustomize
-		for _, ref := range refs {
-			p, err := clean(path.Join(d, ref))
-			if err != nil {
-				return "", fmt.Errorf("%q: %w", file, err)
-			}
-			fi, err := fs.Stat(r.fsys, p)
-			if err != nil {
-				return "", fmt.Errorf("%q: resource %q is not in the scan root (remote resources are not fetched)", file, ref)
-			}
-			if fi.IsDir() {
-				queue = append(queue, p)
-			}
-		}
-	}
-	return first, nil
-}
-
 // kustomizationFile returns the path of dir's kustomization file, or "".
-func kustomizationFile(fsys fs.FS, dir string) string {
+func kustomizationFile(r *rootFS, dir string) string {
 	for _, n := range KustomizationFiles {
 		p := path.Join(dir, n)
-		if fi, err := fs.Stat(fsys, p); err == nil && fi.Mode().IsRegular() {
+		if _, err := r.stat(p); err == nil {
 			return p
 		}
 	}

@@ -64,6 +64,14 @@ type Result struct {
 	// Read lists the files of the scan root the render read, so that a
 	// caller does not also inspect them as plain manifests.
 	Read []string
+	// Skipped lists what the render left out (remote resources of a
+	// kustomization, Helm charts it would inflate), each naming the
+	// kustomization that refers to it.
+	Skipped []Skip
+	// Resources lists the local resource files of a kustomization and
+	// its bases, also when the build failed: a caller may then still
+	// inspect them as plain manifests.
+	Resources []string
 }
 
 // KustomizationFiles are the file names that make a directory a

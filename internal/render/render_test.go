@@ -74,15 +74,10 @@ func TestRefused(t *testing.T) {
 		opts Options
 		want string
 	}{
-		"remote git base": {
-			fsys: fstest.MapFS{"k/kustomization.yaml": {Data: []byte(kust + "resources:\n  - github.com/example/repo//base?ref=v1\n")}},
+		"missing resource": {
+			fsys: fstest.MapFS{"k/kustomization.yaml": {Data: []byte(kust + "resources:\n  - nope.yaml\n")}},
 			dir:  "k",
-			want: `resource "github.com/example/repo//base?ref=v1" is not in the scan root`,
-		},
-		"URL": {
-			fsys: fstest.MapFS{"k/kustomization.yaml": {Data: []byte(kust + "resources:\n  - https://example.com/pod.yaml\n")}},
-			dir:  "k",
-			want: "refers to a URL",
+			want: `resource "nope.yaml"`,
 		},
 		"outside the root": {
 			fsys: fstest.MapFS{"k/kustomization.yaml": {Data: []byte(kust + "resources:\n  - ../../etc\n")}},
@@ -129,6 +124,59 @@ func TestRefused(t *testing.T) {
 			}
 			if name == "output cap" && !errors.Is(err, ErrTooLarge) {
 				t.Errorf("err = %v, want ErrTooLarge", err)
+			}
+		})
+	}
+}
+
+// TestKustomizeRemote checks that remote references are left out and
+// reported while the local resources still build, and that a URL in a
+// comment or a label changes nothing.
+func TestKustomizeRemote(t *testing.T) {
+	tests := map[string]struct {
+		kustomization string
+		skipped       []Skip
+	}{
+		"URL in a comment": {
+			kustomization: "# Licensed under http://www.apache.org/licenses/LICENSE-2.0\n" + kust + "commonLabels: {docs: 'https://example.com'}\nresources:\n  - pod.yaml\n",
+		},
+		"remote URL": {
+			kustomization: kust + "resources:\n  - pod.yaml\n  - https://example.com/x.yaml\n",
+			skipped:       []Skip{{File: "k/kustomization.yaml", Reason: `resource "https://example.com/x.yaml" is remote and was not fetched`}},
+		},
+		"git base": {
+			kustomization: kust + "resources:\n  - github.com/example/repo//base?ref=v1\n  - pod.yaml\n",
+			skipped:       []Skip{{File: "k/kustomization.yaml", Reason: `resource "github.com/example/repo//base?ref=v1" is remote and was not fetched`}},
+		},
+		"remote patch and generator file": {
+			kustomization: kust + "resources: [pod.yaml]\npatches:\n  - path: https://example.com/p.yaml\nconfigMapGenerator:\n  - name: c\n    files: [a=https://example.com/a]\n",
+			skipped: []Skip{
+				{File: "k/kustomization.yaml", Reason: `patch "https://example.com/p.yaml" is remote and was not fetched`},
+				{File: "k/kustomization.yaml", Reason: `configMapGenerator file "a=https://example.com/a" is remote and was not fetched`},
+			},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"k/kustomization.yaml": {Data: []byte(tt.kustomization)},
+				"k/pod.yaml":           {Data: []byte(pod)},
+			}
+			res, err := Kustomize(context.Background(), fsys, "k", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.skipped, res.Skipped); diff != "" {
+				t.Errorf("skipped (-want +got):\n%s", diff)
+			}
+			var pods int
+			for _, m := range res.Manifests {
+				if m.Kind == "Pod" && m.File == "k/pod.yaml" {
+					pods++
+				}
+			}
+			if pods != 1 {
+				t.Errorf("manifests = %+v, want the local pod", res.Manifests)
 			}
 		})
 	}

@@ -1,0 +1,159 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/fourc-dev/fourc/internal/limits"
+)
+
+const chartYAML = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+
+// defineChain returns templates where each of n levels includes the
+// previous one twice: 2^n expansions of "x".
+func defineChain(n int) string {
+	var b strings.Builder
+	b.WriteString(`{{ define "l0" }}x{{ end }}`)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "{{ define \"l%d\" }}{{ include \"l%d\" . }}{{ include \"l%d\" . }}{{ end }}\n", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+// TestHelmHostile renders generated hostile charts under the default
+// budgets: each must end within a few seconds with a budget error naming
+// the chart, never a panic.
+func TestHelmHostile(t *testing.T) {
+	tests := map[string]struct {
+		files map[string]string
+		want  string
+	}{
+		"nested until": {
+			files: map[string]string{"templates/a.yaml": "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}"},
+			want:  "budget: rendering steps exceeded",
+		},
+		"define chain": {
+			files: map[string]string{"templates/_h.tpl": defineChain(40), "templates/a.yaml": `{{ include "l40" . }}`},
+			want:  "budget: ",
+		},
+		"template chain": {
+			files: map[string]string{
+				"templates/_h.tpl": strings.ReplaceAll(defineChain(40), "include", "template"),
+				"templates/a.yaml": `{{ template "l40" . }}`,
+			},
+			want: "budget: rendering steps exceeded",
+		},
+		"huge until": {
+			files: map[string]string{"templates/a.yaml": "{{ range until 10000000000 }}{{ end }}"},
+			want:  "budget: rendering steps exceeded",
+		},
+		"repeat": {
+			files: map[string]string{"templates/a.yaml": `{{ repeat 9223372036854775807 "x" }}`},
+			want:  "budget: rendered output exceeded",
+		},
+		"negative repeat": {
+			files: map[string]string{"templates/a.yaml": `{{ repeat -1 "x" }}`},
+			want:  "negative count",
+		},
+		"indent": {
+			files: map[string]string{"templates/a.yaml": `{{ indent 9000000000 "x" }}`},
+			want:  "budget: rendered output exceeded",
+		},
+		"printf width": {
+			files: map[string]string{"templates/a.yaml": `{{ printf "%999999999d" 1 }}`},
+			want:  "width or precision",
+		},
+		"self-containing dict": {
+			files: map[string]string{"templates/a.yaml": `{{ $d := dict }}{{ $_ := set $d "a" $d }}{{ $d }}`},
+			want:  "value would contain itself",
+		},
+		"exponential dict": {
+			files: map[string]string{"templates/a.yaml": `{{ $d := dict "a" 1 }}{{ range until 64 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ $d }}`},
+			want:  "budget: template value elements exceeded",
+		},
+		"tpl recursion": {
+			files: map[string]string{"templates/a.yaml": `{{ tpl .Values.t . }}`, "values.yaml": "t: '{{ tpl .Values.t . }}'\n"},
+			want:  "budget: template nesting exceeded",
+		},
+		"files in a loop": {
+			files: map[string]string{"templates/a.yaml": `{{ range until 1000000 }}{{ $x := $.Files.AsConfig }}{{ end }}`, "big.txt": strings.Repeat("x", 1<<16)},
+			want:  "budget: rendering steps exceeded",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"c/Chart.yaml": {Data: []byte(chartYAML)}}
+			for n, d := range tt.files {
+				fsys["c/"+n] = &fstest.MapFile{Data: []byte(d)}
+			}
+			start := time.Now()
+			_, err := Helm(context.Background(), fsys, "c", Options{})
+			if d := time.Since(start); d > 8*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), `chart "c"`) {
+				t.Fatalf("err = %v, want it to name the chart and contain %q", err, tt.want)
+			}
+			if strings.HasPrefix(tt.want, "budget: ") && !errors.Is(err, limits.ErrExceeded) {
+				t.Errorf("err = %v, want a budget error", err)
+			}
+		})
+	}
+}
+
+// TestHelmUntilMemory checks that a loop over ten million elements ends
+// at the step budget without growing the heap by more than the budget's
+// worth.
+func TestHelmUntilMemory(t *testing.T) {
+	fsys := fstest.MapFS{
+		"c/Chart.yaml":       {Data: []byte(chartYAML)},
+		"c/templates/a.yaml": {Data: []byte("{{ range until 10000000 }}{{ range until 10 }}{{ end }}{{ end }}")},
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Helm(context.Background(), fsys, "c", Options{})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, limits.ErrExceeded) {
+		t.Fatalf("err = %v, want a budget error", err)
+	}
+	if grown := after.TotalAlloc - before.TotalAlloc; grown > 1<<30 {
+		t.Errorf("allocated %d MiB", grown>>20)
+	}
+}
+
+// TestHelmDeadline checks that a render that no function call can see
+// (an empty loop) still ends at the deadline, and that cancelling the
+// context ends a render promptly.
+func TestHelmDeadline(t *testing.T) {
+	fsys := fstest.MapFS{
+		"c/Chart.yaml":       {Data: []byte(chartYAML)},
+		"c/templates/a.yaml": {Data: []byte("{{ $l := until 5000 }}{{ range $l }}{{ range $l }}{{ range $l }}{{ end }}{{ end }}{{ end }}")},
+	}
+	ctx := limits.With(context.Background(), limits.Limits{PerInput: 300 * time.Millisecond})
+	start := time.Now()
+	_, err := Helm(ctx, fsys, "c", Options{})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "budget: rendering exceeded 300ms") {
+		t.Errorf("err = %v, want the deadline", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start = time.Now()
+	_, err = Helm(ctx, fsys, "c", Options{})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cancelled render took %v", d)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
