@@ -36,8 +36,8 @@ ignores:
 		vulnFd("golang.org/x/net", "GO-2024-3333", 10, "CVE-2024-45338", "GHSA-w32m-9786-jp63"), // by alias, any case
 		vulnFd("golang.org/x/net", "GO-2025-0001", 10, "CVE-2025-0001"),                         // kept
 		vulnFd("golang.org/x/crypto", "GO-2024-0002", 11),                                       // by package
-		vulnFd("github.com/gin-gonic/gin", "GO-2023-0003", 12, "GHSA-aaaa-bbbb-cccc"),            // by glob + package
-		vulnFd("github.com/other/gin", "GO-2023-0004", 13, "GHSA-dddd-eeee-ffff"),                // kept: package differs
+		vulnFd("github.com/gin-gonic/gin", "GO-2023-0003", 12, "GHSA-aaaa-bbbb-cccc"),           // by glob + package
+		vulnFd("github.com/other/gin", "GO-2023-0004", 13, "GHSA-dddd-eeee-ffff"),               // kept: package differs
 		fd("FC-DF-004", "Dockerfile", 3, "Dockerfile/x"),                                        // kept: not a vulnerability
 	}
 	got := Apply(in, file, nil, now)

@@ -143,6 +143,6 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		Apply([]finding.Finding{fd("FC-DF-004", "a/b", 1, "x/y")}, file, nil, now)
+		Apply([]finding.Finding{fd("FC-DF-004", "a/b", 1, "x/y"), vulnFd("golang.org/x/net", "GO-2024-3333", 1, "CVE-2024-1")}, file, nil, now)
 	})
 }
