@@ -38,6 +38,7 @@ later layer are still searched for secrets.`,
 		},
 	}
 	o.addFlags(cmd)
+	o.addVulnDetailFlag(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.dbPath, "db", "", "vulnerability database file (default: $FOURC_DB or the user cache directory)")
 	f.BoolVar(&o.insecure, "insecure", false, "allow plain HTTP and unverified TLS to the registry")

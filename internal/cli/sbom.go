@@ -136,6 +136,7 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 		},
 	}
 	o.addFlags(cmd)
+	o.addVulnDetailFlag(cmd)
 	cmd.Flags().StringVar(&dbPath, "db", "", "vulnerability database file (default: $FOURC_DB or the user cache directory)")
 	cmd.Flags().StringSliceVar(&vexFiles, "vex", nil, "OpenVEX or CycloneDX VEX documents; not_affected and fixed statements suppress findings")
 	return cmd

@@ -38,6 +38,8 @@ type outputOptions struct {
 	sort       string
 	baseline   string
 	failOnNew  string
+	// vulnDetail lists every advisory in table and Markdown output.
+	vulnDetail bool
 	// rules are the posture rules of the config file, compiled in publish.
 	rules []yaml.Node
 }
@@ -53,6 +55,12 @@ func (o *outputOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.sort, "sort", "priority", "order of findings: priority (severity in its cross-layer context) or severity")
 	f.StringVar(&o.baseline, "baseline", "", "compare with a previous JSON report and mark each finding new or unchanged, and list the fixed ones")
 	f.StringVar(&o.failOnNew, "fail-on-new", "", "with --baseline: exit with code 1 when a new finding has this severity or higher")
+}
+
+// addVulnDetailFlag adds --vuln-detail to a command that reports
+// vulnerabilities.
+func (o *outputOptions) addVulnDetailFlag(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.vulnDetail, "vuln-detail", false, "list every vulnerability advisory in table and markdown output instead of one block per package")
 }
 
 // merge fills options the user did not set on the command line from the
@@ -131,6 +139,7 @@ PATH defaults to the current directory.`,
 		},
 	}
 	o.addFlags(cmd)
+	o.addVulnDetailFlag(cmd)
 	o.vuln.addFlags(cmd)
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
@@ -276,7 +285,7 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 			return err
 		}
 	}
-	applied := ignore.Apply(r.findings, r.ignore, r.fsys, g.now())
+	applied := ignore.Apply(finding.Dedup(r.findings), r.ignore, r.fsys, g.now())
 	rep := &report.Report{
 		Tool:        "fourc",
 		Version:     Version(),
@@ -404,7 +413,7 @@ func loadIgnore(name, root string) (*ignore.File, error) {
 // says where it went on stderr when that is not obvious.
 func (g *globals) writeReport(o outputOptions, rep *report.Report) error {
 	color := o.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout)
-	w, err := report.New(o.format, report.Options{Color: color})
+	w, err := report.New(o.format, report.Options{Color: color, VulnDetail: o.vulnDetail})
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}

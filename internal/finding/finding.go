@@ -18,7 +18,8 @@ type Finding struct {
 	CheckID string `json:"check_id"`
 	// Title is the check's one-line title.
 	Title string `json:"title"`
-	// Severity is how bad the problem is on its own.
+	// Severity is how bad the problem is on its own. For a vulnerability it
+	// is the effective severity (see [Vulnerability]); every gate reads it.
 	Severity Severity `json:"severity"`
 	// Layer is the layer of defence the problem weakens.
 	Layer Layer `json:"layer"`
@@ -35,6 +36,13 @@ type Finding struct {
 	// Fingerprint identifies the finding across scans; baselines and
 	// suppressions carry it. See [Finding.ComputeFingerprint].
 	Fingerprint string `json:"fingerprint"`
+	// Vulnerability is set on findings about a known vulnerability of a
+	// package; nil otherwise.
+	Vulnerability *Vulnerability `json:"vulnerability,omitempty"`
+	// Occurrences counts the identical findings (same fingerprint and
+	// location) the scan reached through different paths and reported as
+	// this one; zero or one means once. See [Dedup].
+	Occurrences int `json:"occurrences,omitempty"`
 }
 
 // Resource names the object a finding is about: a file, a package, a

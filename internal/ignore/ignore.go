@@ -31,11 +31,19 @@ type File struct {
 	Entries []Entry
 }
 
-// Entry is one suppression. ID or Fingerprint is required; Path and
-// Resource narrow it.
+// Entry is one suppression. ID, Fingerprint or Package is required; Path
+// and Resource narrow it.
 type Entry struct {
-	// ID is a check ID ("FC-K8S-010") or a glob over IDs ("FC-DF-*").
+	// ID is a check ID ("FC-K8S-010"), a glob over IDs ("FC-DF-*"), or the
+	// ID of a vulnerability advisory or any of its aliases
+	// ("CVE-2024-45338", "GHSA-w32m-9786-jp63", "GO-2024-3333"), which
+	// matches the vulnerability findings of that advisory. Case is ignored
+	// for advisory IDs.
 	ID string `yaml:"id"`
+	// Package is a glob over the name of a vulnerable package
+	// ("golang.org/x/net", "golang.org/x/*"); it matches the vulnerability
+	// findings of matching packages.
+	Package string `yaml:"package"`
 	// Fingerprint matches one finding exactly.
 	Fingerprint string `yaml:"fingerprint"`
 	// Path is a glob (path.Match syntax) over the finding's file path; a
@@ -82,10 +90,10 @@ func Parse(name string, data []byte) (*File, error) {
 			return nil, fmt.Errorf("ignore file %q line %d: %w", name, n.Line, err)
 		}
 		e.line = n.Line
-		if e.ID == "" && e.Fingerprint == "" {
-			return nil, fmt.Errorf("ignore file %q line %d: entry needs an id or a fingerprint", name, n.Line)
+		if e.ID == "" && e.Fingerprint == "" && e.Package == "" {
+			return nil, fmt.Errorf("ignore file %q line %d: entry needs an id, a fingerprint or a package", name, n.Line)
 		}
-		for _, g := range []string{e.ID, e.Path, e.Resource} {
+		for _, g := range []string{e.ID, e.Path, e.Resource, e.Package} {
 			if _, err := path.Match(g, ""); err != nil {
 				return nil, fmt.Errorf("ignore file %q line %d: bad pattern %q: %w", name, n.Line, g, err)
 			}
@@ -109,7 +117,10 @@ func (e *Entry) matches(fd *finding.Finding) bool {
 	if e.Fingerprint != "" && e.Fingerprint != fd.Fingerprint {
 		return false
 	}
-	if e.ID != "" && !glob(e.ID, fd.CheckID) {
+	if e.ID != "" && !glob(e.ID, fd.CheckID) && !matchAdvisory(e.ID, fd.Vulnerability) {
+		return false
+	}
+	if e.Package != "" && (fd.Vulnerability == nil || !matchPackage(e.Package, fd.Vulnerability.Package)) {
 		return false
 	}
 	if e.Path != "" && !matchPath(e.Path, fd.Location.Path) {
@@ -119,6 +130,63 @@ func (e *Entry) matches(fd *finding.Finding) bool {
 		return false
 	}
 	return true
+}
+
+// matchAdvisory reports whether an ID pattern names the advisory of a
+// vulnerability finding or one of its aliases, ignoring case.
+func matchAdvisory(pattern string, v *finding.Vulnerability) bool {
+	if v == nil {
+		return false
+	}
+	for _, id := range v.IDs() {
+		if glob(strings.ToUpper(pattern), strings.ToUpper(id)) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPackage matches a package name glob in which "*" also crosses "/"
+// (package names are paths: "github.com/gin-*" names
+// "github.com/gin-gonic/gin"); otherwise path.Match rules apply.
+func matchPackage(pattern, name string) bool {
+	if glob(pattern, name) {
+		return true
+	}
+	// Each "*" of the pattern may stand for any run of characters: match
+	// the literal parts in order.
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return false
+	}
+	if !globPrefix(parts[0], &name, true) {
+		return false
+	}
+	for _, mid := range parts[1 : len(parts)-1] {
+		if !globPrefix(mid, &name, false) {
+			return false
+		}
+	}
+	last := parts[len(parts)-1]
+	if len(name) < len(last) {
+		return false
+	}
+	return glob(last, name[len(name)-len(last):])
+}
+
+// globPrefix finds lit (a glob without "*") in *s, at the start when
+// anchored, else at its first match, and consumes *s up to its end.
+func globPrefix(lit string, s *string, anchored bool) bool {
+	for i := 0; i+len(lit) <= len(*s); i++ {
+		if glob(lit, (*s)[i:i+len(lit)]) {
+			*s = (*s)[i+len(lit):]
+			return true
+		}
+		if anchored {
+			return false
+		}
+	}
+	return false
 }
 
 func glob(pattern, s string) bool {
@@ -186,6 +254,9 @@ func Apply(findings []finding.Finding, f *File, fsys fs.FS, now time.Time) Resul
 func (e *Entry) label() string {
 	if e.ID != "" {
 		return e.ID
+	}
+	if e.Package != "" {
+		return "package " + e.Package
 	}
 	return "fingerprint " + e.Fingerprint
 }

@@ -118,7 +118,7 @@ func TestInline(t *testing.T) {
 
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"ignores:\n  - reason: x\n", "line 2: entry needs an id or a fingerprint"},
+		{"ignores:\n  - reason: x\n", "line 2: entry needs an id, a fingerprint or a package"},
 		{"ignores:\n  - id: FC-A-1\n    expires: tomorrow\n", `expires "tomorrow" is not a date`},
 		{"ignores:\n  - id: \"[\"\n", "bad pattern"},
 		{"ignore:\n  - id: x\n", "field ignore not found"},
@@ -137,11 +137,12 @@ func TestParseErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("ignores:\n  - id: FC-DF-004\n    path: a/**\n    expires: 2027-01-01\n"))
 	f.Add([]byte("ignores: [{fingerprint: abc}]"))
+	f.Add([]byte("ignores: [{id: CVE-2024-1, package: \"golang.org/x/*\"}]"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("fuzz.yaml", data)
 		if err != nil {
 			return
 		}
-		Apply([]finding.Finding{fd("FC-DF-004", "a/b", 1, "x/y")}, file, nil, now)
+		Apply([]finding.Finding{fd("FC-DF-004", "a/b", 1, "x/y"), vulnFd("golang.org/x/net", "GO-2024-3333", 1, "CVE-2024-1")}, file, nil, now)
 	})
 }

@@ -19,10 +19,17 @@ import (
 //
 // The comment suppresses the named checks on its own line and on the line
 // that follows it, so it can also stand on a line of its own above the
-// offending line.
+// offending line. Vulnerability advisory IDs and their aliases work as
+// check IDs do, e.g. in a go.mod:
+//
+//	golang.org/x/net v0.20.0 // fourc:ignore CVE-2023-45288 -- no HTTP/2 server
 const Marker = "fourc:ignore"
 
-var inlineIDs = regexp.MustCompile(`^[\s:=]*((?:FC-[A-Z0-9]{2,6}-[0-9]{3}(?:\s*,\s*)?)+)\s*(?:--\s*(.*))?`)
+// inlineIDs reads the IDs after the marker: check IDs (FC-DF-004) and
+// advisory IDs (CVE-2024-1234, GHSA-xxxx-xxxx-xxxx, GO-2024-1234,
+// PYSEC-2021-1, RUSTSEC-2020-1, DSA-5000-1, ...), comma-separated, and an
+// optional reason after "--".
+var inlineIDs = regexp.MustCompile(`^[\s:=]*((?:[A-Za-z][A-Za-z0-9]{1,9}(?:-[A-Za-z0-9.]{1,24}){1,4}(?:\s*,\s*)?)+)\s*(?:--\s*(.*))?`)
 
 type directive struct {
 	ids    []string
@@ -56,7 +63,7 @@ func (x *inlineIndex) match(fd *finding.Finding) (finding.Suppressed, bool) {
 			continue
 		}
 		for _, id := range d.ids {
-			if id == fd.CheckID {
+			if id == fd.CheckID || matchAdvisory(id, fd.Vulnerability) {
 				return finding.Suppressed{
 					Finding: *fd,
 					By:      fmt.Sprintf("inline comment %s:%d", fd.Location.Path, ln),

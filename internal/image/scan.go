@@ -464,9 +464,7 @@ func vulnFinding(res *Result, fd found, li int, v vuln.Vulnerability) finding.Fi
 	loc := layerLocation(p.Location.Path, res.Layers, li)
 	f := vulnerablePackage.Meta.Finding(finding.Resource{Kind: p.Kind(), Name: p.String()}, loc,
 		check.Violation{Message: msg.String(), Discriminator: v.ID + "\x00" + res.Name})
-	if v.Severity != finding.SeverityUnknown {
-		f.Severity = v.Severity
-	}
+	vuln.Apply(&f, v)
 	return f
 }
 

@@ -229,14 +229,21 @@ func appendAll(out, more []*Node) []*Node {
 	return out
 }
 
-// reachRE finds the reachability the vulnerability scanner writes into a
-// FC-VULN-001 message ("…; reachability: called").
+// reachRE finds the reachability in a FC-VULN-001 message
+// ("…; reachability: called"), for findings read back from an older
+// report that has no structured vulnerability.
 var reachRE = regexp.MustCompile(`reachability: ([a-z-]+)`)
 
 // Reachability returns what a vulnerability finding says about whether
 // its code is reached: "called", "imported", "required", or "" when it was
 // not analysed.
 func Reachability(f finding.Finding) string {
+	if v := f.Vulnerability; v != nil {
+		if v.Reachability.Level == finding.ReachNotAnalysed {
+			return ""
+		}
+		return v.Reachability.Level
+	}
 	if m := reachRE.FindStringSubmatch(f.Message); m != nil {
 		return m[1]
 	}
@@ -244,18 +251,13 @@ func Reachability(f finding.Finding) string {
 }
 
 // isVulnerability reports whether a finding is a known vulnerability of a
-// package.
+// package in the code.
 func isVulnerability(f finding.Finding) bool { return f.CheckID == "FC-VULN-001" }
 
-// effectiveSeverity is the severity correlation works with: a
-// vulnerability of UNKNOWN severity whose code is called counts as HIGH
-// (Go's OSV records carry no CVSS, so most Go vulnerabilities are UNKNOWN).
-func effectiveSeverity(f finding.Finding) finding.Severity {
-	if isVulnerability(f) && f.Severity == finding.SeverityUnknown && Reachability(f) == "called" {
-		return finding.SeverityHigh
-	}
-	return f.Severity
-}
+// effectiveSeverity is the severity correlation works with: the finding's
+// own, which for a vulnerability is already the effective severity of the
+// one severity model (vuln.Effective), reachability included.
+func effectiveSeverity(f finding.Finding) finding.Severity { return f.Severity }
 
 // reachableSerious reports whether a vulnerability is critical or high
 // (effectively) and not known to be unreached.

@@ -215,7 +215,7 @@ func vulnText(pkg *Node, fs []finding.Finding) string {
 		if r := Reachability(f); r == "called" {
 			called++
 		}
-		if f.Severity == finding.SeverityUnknown {
+		if f.Vulnerability != nil && f.Vulnerability.BaseSeverity == finding.SeverityUnknown && f.Severity >= finding.SeverityHigh {
 			unknown++
 		}
 		if len(ids) < 3 {
@@ -232,7 +232,7 @@ func vulnText(pkg *Node, fs []finding.Finding) string {
 	}
 	text += ": " + strings.Join(ids, ", ") + more
 	if unknown > 0 {
-		text += fmt.Sprintf("; %d of them have UNKNOWN severity (Go advisories carry no CVSS score) and count as high because the code is called", unknown)
+		text += fmt.Sprintf("; %d of them have no rating of their own (Go advisories carry no CVSS score) and are HIGH because the code is called", unknown)
 	}
 	return text
 }
@@ -240,6 +240,9 @@ func vulnText(pkg *Node, fs []finding.Finding) string {
 // advisoryID returns the OSV ID at the start of a FC-VULN-001 message
 // ("pkg@v is affected by GO-2024-3333 (…)…").
 func advisoryID(f finding.Finding) string {
+	if f.Vulnerability != nil {
+		return f.Vulnerability.ID
+	}
 	if _, rest, ok := strings.Cut(f.Message, " is affected by "); ok {
 		if id, _, _ := strings.Cut(rest, " "); id != "" {
 			return strings.TrimSuffix(id, ":")

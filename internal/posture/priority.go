@@ -65,7 +65,9 @@ func levelOf(rank int) int {
 }
 
 // prioritize gives every finding of the graph a priority. The rank starts
-// from the (effective) severity, CRITICAL 4, HIGH 3, MEDIUM and UNKNOWN 2,
+// from the finding's severity (for a vulnerability the effective one of
+// vuln.Effective, which already raises a called UNKNOWN to HIGH and lowers
+// one whose code is not called), CRITICAL 4, HIGH 3, MEDIUM and UNKNOWN 2,
 // LOW 1, INFO 0, and moves one step for each fact of its context:
 //
 //   - +1 when a workload it bears on is reachable from the internet
@@ -75,7 +77,6 @@ func levelOf(rank int) int {
 //     host-namespace workload, escaping which gives the node (again not
 //     for a vulnerability whose code is known not to be called);
 //   - +1 when three or four of the workload's layers of defence are open;
-//   - −1 for a vulnerability whose code is known not to be called;
 //   - −1 for a Code or Container finding no workload of the scan runs,
 //     when the scan saw workloads at all.
 //
@@ -109,10 +110,10 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 	base := severityRank(sev)
 	bonus := 0 // what the context adds, capped at maxBonus
 	var reasons []string
-	if sev != f.Severity {
-		reasons = append(reasons, fmt.Sprintf("%s severity, taken as %s because the vulnerable code is called", f.Severity, sev))
+	if v := f.Vulnerability; v != nil && v.BaseSeverity != sev {
+		reasons = append(reasons, fmt.Sprintf("%s severity (%s)", sev, v.SeverityReason))
 	} else {
-		reasons = append(reasons, f.Severity.String()+" severity")
+		reasons = append(reasons, sev.String()+" severity")
 	}
 	// A vulnerability whose code is known not to be called gains nothing
 	// from where it runs: exposure and privilege need a way in.
@@ -159,7 +160,8 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 	}
 	rank := base + min(bonus, maxBonus)
 	if unreached {
-		rank--
+		// The severity model has already lowered the severity; say why the
+		// context adds nothing.
 		reasons = append(reasons, "the vulnerable code is "+Reachability(f)+" but not called")
 	}
 	if shipped && len(ws) == 0 && len(v.workloads) > 0 && n.Kind != "workload" {

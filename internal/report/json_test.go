@@ -191,15 +191,15 @@ func TestJSONSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := jsonSummary{
-		Total:      9,
-		Severities: severityCounts{Critical: 2, High: 4, Medium: 2, Low: 1},
+		Total:      11,
+		Severities: severityCounts{Critical: 2, High: 4, Medium: 3, Low: 2},
 		Layers: layerCounts{
-			Code:      layerCount{Total: 2, Severities: severityCounts{Critical: 1, High: 1}},
+			Code:      layerCount{Total: 4, Severities: severityCounts{Critical: 1, High: 1, Medium: 1, Low: 1}},
 			Container: layerCount{Total: 2, Severities: severityCounts{High: 1, Medium: 1}},
 			Cluster:   layerCount{Total: 3, Severities: severityCounts{Critical: 1, High: 1, Medium: 1}},
 			Cloud:     layerCount{Total: 2, Severities: severityCounts{High: 1, Low: 1}},
 		},
-		Suppressed: 1,
+		Suppressed: 2,
 		Skipped:    1,
 	}
 	if diff := cmp.Diff(want, doc.Summary); diff != "" {

@@ -33,6 +33,19 @@ const (
 // findings table stops after 500 rows, or earlier if the comment would grow
 // past GitHub's size limit, and says so.
 func WriteMarkdown(w io.Writer, r *Report) error {
+	return (&Markdown{}).Write(w, r)
+}
+
+// Markdown is the Markdown writer. The vulnerabilities of one package are
+// one row (the upgrade that fixes them all, counts by severity and the
+// advisory IDs) unless VulnDetail lists every advisory.
+type Markdown struct {
+	// VulnDetail lists every advisory as its own row.
+	VulnDetail bool
+}
+
+// Write renders r as Markdown.
+func (m *Markdown) Write(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport
 	}
@@ -40,7 +53,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	mdHeader(&b, r)
 	mdSummary(&b, r.Findings)
 	mdPaths(&b, r)
-	mdFindings(&b, r)
+	mdFindings(&b, r, m.VulnDetail)
 	mdFixed(&b, r)
 	mdSkipped(&b, r.Skipped)
 	mdSuppressed(&b, r.Suppressed)
@@ -175,7 +188,7 @@ func mdSummary(b *strings.Builder, fs []finding.Finding) {
 // short by count or size is the least severe.
 // With a posture analysis the table has a Priority column; with a
 // baseline, new findings are marked.
-func mdFindings(b *strings.Builder, r *Report) {
+func mdFindings(b *strings.Builder, r *Report, detail bool) {
 	fs := r.Findings
 	if len(fs) == 0 {
 		b.WriteString("No findings.\n\n")
@@ -201,17 +214,24 @@ func mdFindings(b *strings.Builder, r *Report) {
 		b.WriteString("| Severity | Check | Title | Resource | Location | Remediation |\n")
 		b.WriteString("|---|---|---|---|---|---|\n")
 	}
-	shown := 0
-	for _, f := range fs {
-		if shown == markdownMaxFindings {
+	shown, rows := 0, 0
+	for _, it := range groupVulns(fs, detail) {
+		if rows == markdownMaxFindings {
 			break
 		}
-		row := mdFindingRow(r, f)
+		var row string
+		n := 1
+		if it.group != nil {
+			row, n = mdVulnGroupRow(r, it.group), len(it.group.findings)
+		} else {
+			row = mdFindingRow(r, *it.f)
+		}
 		if b.Len()+len(row) > markdownMaxBytes-markdownTailReserve {
 			break
 		}
 		b.WriteString(row)
-		shown++
+		shown += n
+		rows++
 	}
 	b.WriteString("\n")
 	if shown < len(fs) {
@@ -239,6 +259,26 @@ func mdFindingRow(r *Report, f finding.Finding) string {
 		" | " + mdCell(f.Resource.String()) +
 		" | " + mdCode(locationString(f.Location)) +
 		" | " + mdCell(f.Remediation) + " |\n"
+}
+
+// mdVulnGroupRow is the row of one package's vulnerabilities.
+func mdVulnGroupRow(r *Report, g *vulnGroup) string {
+	title := mdCell(g.headline())
+	if g.anyNew(r) {
+		title = "🆕 " + title
+	}
+	title += "<br>" + mdCell(g.ids())
+	sev := mdSeverity(g.worst())
+	if r.Posture != nil {
+		prio, _ := g.bestPriority(r)
+		sev += " | " + prio
+	}
+	return "| " + sev +
+		" | " + mdCode(g.first.CheckID) +
+		" | " + title +
+		" | " + mdCell(g.first.Resource.String()) +
+		" | " + mdCode(locationString(g.first.Location)) +
+		" | " + mdCell(g.remediation()) + " |\n"
 }
 
 func mdSkipped(b *strings.Builder, sk []finding.Skipped) {

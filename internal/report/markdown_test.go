@@ -74,10 +74,25 @@ func findingRows(md string) []string {
 func TestMarkdownTable(t *testing.T) {
 	r := testReport()
 	r.Findings[0].Message = "multi\nline | with pipe"
-	md := string(render(t, "markdown", Options{}, r))
+	md := string(render(t, "markdown", Options{VulnDetail: true}, r))
 	rows := findingRows(md)
 	if len(rows) != len(r.Findings) {
 		t.Fatalf("%d rows for %d findings:\n%s", len(rows), len(r.Findings), md)
+	}
+	// Without --vuln-detail the three advisories of golang.org/x/net are
+	// one row.
+	grouped := string(render(t, "markdown", Options{}, r))
+	if rows := findingRows(grouped); len(rows) != len(r.Findings)-2 {
+		t.Errorf("%d grouped rows for %d findings:\n%s", len(rows), len(r.Findings), grouped)
+	}
+	for _, want := range []string{
+		"golang.org/x/net v0.1.0 → v0.23.0 (fixes 2 of 3): 3 vulnerabilities",
+		"1 high: GO-2023-1571 (CVE-2022-41723) · 1 medium: GO-2024-2687 (CVE-2023-45288) · 1 low: GO-2022-0969",
+		"Upgrade golang.org/x/net to v0.23.0 or later; 1 of the advisories have no fix.",
+	} {
+		if !strings.Contains(grouped, want) {
+			t.Errorf("grouped markdown lacks %q:\n%s", want, grouped)
+		}
 	}
 	for _, row := range rows {
 		if got := unescapedPipes(row); got != 7 {
@@ -85,11 +100,11 @@ func TestMarkdownTable(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		"| Code | 1 | 1 | 0 | 0 | 0 | 0 | 2 |",
+		"| Code | 1 | 1 | 1 | 1 | 0 | 0 | 4 |",
 		"| Cluster | 1 | 1 | 1 | 0 | 0 | 0 | 3 |",
-		"| **Total** | **2** | **4** | **2** | **1** | **0** | **0** | **9** |",
+		"| **Total** | **2** | **4** | **3** | **2** | **0** | **0** | **11** |",
 		"<details><summary>1 skipped input</summary>",
-		"<details><summary>1 suppressed finding</summary>",
+		"<details><summary>2 suppressed findings</summary>",
 		"multi<br>line \\| with pipe",
 	} {
 		if !strings.Contains(md, want) {

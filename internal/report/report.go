@@ -73,6 +73,10 @@ func (f WriterFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
 type Options struct {
 	// Color enables ANSI colour in the table writer (only for terminals).
 	Color bool
+	// VulnDetail makes the table and Markdown writers list every
+	// vulnerability advisory as its own finding instead of one block per
+	// vulnerable package. JSON and SARIF always list every advisory.
+	VulnDetail bool
 }
 
 // Formats lists the supported format names.
@@ -86,10 +90,10 @@ func Formats() []string {
 }
 
 var writers = map[string]func(Options) Writer{
-	"table":    func(o Options) Writer { return &Table{Color: o.Color} },
+	"table":    func(o Options) Writer { return &Table{Color: o.Color, VulnDetail: o.VulnDetail} },
 	"json":     func(Options) Writer { return WriterFunc(WriteJSON) },
 	"sarif":    func(Options) Writer { return WriterFunc(WriteSARIF) },
-	"markdown": func(Options) Writer { return WriterFunc(WriteMarkdown) },
+	"markdown": func(o Options) Writer { return &Markdown{VulnDetail: o.VulnDetail} },
 	"html":     func(Options) Writer { return WriterFunc(WriteHTML) },
 }
 

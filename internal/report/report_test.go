@@ -92,10 +92,10 @@ func testReport() *Report {
 			finding.Resource{Kind: "file", Name: "config/settings.py"},
 			finding.Location{Path: "config/settings.py", StartLine: 12},
 			check.Violation{Message: `AWS access key "AKIA…MPLE" is hard-coded in AWS_ACCESS_KEY_ID`, Discriminator: "3f9a"}),
-		metaVuln.Finding(
-			finding.Resource{Kind: "go-module", Name: "golang.org/x/net@v0.1.0"},
-			finding.Location{Path: "go.mod", StartLine: 7},
-			check.Violation{Message: "golang.org/x/net v0.1.0 is affected by GO-2023-1571 (fixed in v0.7.0)", Discriminator: "GO-2023-1571"}),
+		vulnFinding("GO-2023-1571", []string{"CVE-2022-41723", "GHSA-vvpx-j8f3-3w6h"}, "v0.7.0", finding.SeverityUnknown, nil, finding.ReachCalled),
+		vulnFinding("GO-2024-2687", []string{"CVE-2023-45288"}, "v0.23.0", finding.SeverityMedium,
+			&finding.CVSS{Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L", Score: 5.3}, finding.ReachNotAnalysed),
+		vulnFinding("GO-2022-0969", nil, "", finding.SeverityUnknown, nil, finding.ReachRequired),
 		metaRoot.Finding(
 			finding.Resource{Kind: "Dockerfile", Name: "Dockerfile (stage runtime)"},
 			finding.Location{Path: "Dockerfile", StartLine: 9, EndLine: 14},
@@ -139,6 +139,11 @@ func testReport() *Report {
 				check.Violation{Message: `AWS access key "AKIA…7EXA" is hard-coded`, Discriminator: "77c1"}),
 			By:     "ignore file .fourcignore.yaml:4",
 			Reason: "test fixture, not a real key",
+		}, {
+			Finding: vexed(vulnFinding("GO-2023-2102", []string{"CVE-2023-39325"}, "v0.17.0", finding.SeverityHigh,
+				&finding.CVSS{Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", Score: 7.5}, finding.ReachNotAnalysed)),
+			By:     "VEX",
+			Reason: "not_affected: vulnerable_code_not_in_execute_path",
 		}},
 		Skipped: []finding.Skipped{{
 			Path:    "charts/broken/values.yaml",
@@ -151,6 +156,47 @@ func testReport() *Report {
 			metaSecretsRBAC, metaNetpol, metaAutomount, metaSecret,
 		},
 	}
+}
+
+// vulnFinding is a FC-VULN-001 finding of golang.org/x/net v0.1.0 with
+// its structured vulnerability, severity decided as vuln.Effective does.
+func vulnFinding(id string, aliases []string, fixed string, base finding.Severity, cvss *finding.CVSS, reach string) finding.Finding {
+	msg := "golang.org/x/net@v0.1.0 is affected by " + id
+	if fixed != "" {
+		msg += "; fixed in " + fixed
+	}
+	f := metaVuln.Finding(
+		finding.Resource{Kind: "go-module", Name: "golang.org/x/net@v0.1.0"},
+		finding.Location{Path: "go.mod", StartLine: 7},
+		check.Violation{Message: msg, Discriminator: id})
+	v := &finding.Vulnerability{
+		ID: id, Aliases: aliases, Summary: "Vulnerability " + id + " in golang.org/x/net",
+		Ecosystem: "Go", Package: "golang.org/x/net", InstalledVersion: "v0.1.0", FixedVersions: []string{},
+		CVSS: cvss, BaseSeverity: base, SeveritySource: "none", Reachability: finding.Reachability{Level: reach},
+	}
+	if fixed != "" {
+		v.FixedVersions = []string{fixed}
+		f.Remediation = "Upgrade golang.org/x/net to " + fixed + " or later."
+	}
+	if cvss != nil {
+		v.SeveritySource = "cvss_v3"
+	}
+	switch {
+	case reach == finding.ReachCalled && base == finding.SeverityUnknown:
+		v.EffectiveSeverity, v.SeverityReason = finding.SeverityHigh, "UNKNOWN (the advisory has no CVSS score or rating), taken as HIGH because the vulnerable code is called"
+	case reach == finding.ReachRequired:
+		v.EffectiveSeverity, v.SeverityReason = finding.SeverityLow, "UNKNOWN lowered to LOW because the module is required but no vulnerable package is imported; no fix is published"
+	default:
+		v.EffectiveSeverity, v.SeverityReason = base, base.String()+" as rated; reachability not analysed"
+	}
+	f.Vulnerability, f.Severity = v, v.EffectiveSeverity
+	return f
+}
+
+// vexed marks a vulnerability finding as VEX not_affected.
+func vexed(f finding.Finding) finding.Finding {
+	f.Vulnerability.VEXStatus = "not_affected"
+	return f
 }
 
 // render writes r with the named format and options.
@@ -201,6 +247,8 @@ func TestGolden(t *testing.T) {
 		{"json", Options{}, "report.json"},
 		{"sarif", Options{}, "report.sarif"},
 		{"markdown", Options{}, "report.md"},
+		{"table", Options{VulnDetail: true}, "report.detail.txt"},
+		{"markdown", Options{VulnDetail: true}, "report.detail.md"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -51,10 +51,15 @@ func WriteSARIF(w io.Writer, r *Report) error {
 	driver.Rules = rules
 
 	run := sarif.NewRun(*sarif.NewTool(driver))
-	run.Results = make([]*sarif.Result, 0, len(r.Findings))
+	run.Results = make([]*sarif.Result, 0, len(r.Findings)+len(r.Suppressed))
 	for _, f := range r.Findings {
-		res := sarifResult(f, ruleIndex[f.CheckID])
+		res := sarifResult(f, ruleIndex[sarifRuleID(f)])
 		sarifPosture(r, f, res)
+		run.AddResult(res)
+	}
+	for _, sp := range r.Suppressed {
+		res := sarifResult(sp.Finding, ruleIndex[sarifRuleID(sp.Finding)])
+		res.AddSuppression(sarifSuppression(sp, res))
 		run.AddResult(res)
 	}
 	if props := sarifRunProperties(r); props != nil {
@@ -93,7 +98,10 @@ func sarifRules(r *Report) ([]*sarif.ReportingDescriptor, map[string]int) {
 	// Findings whose check is not in the catalogue still need a rule.
 	var missing []check.Meta
 	seen := map[string]bool{}
-	for _, f := range r.Findings {
+	for _, f := range allFindings(r) {
+		if f.Vulnerability != nil {
+			continue // its rule is the advisory's, below
+		}
 		if _, ok := index[f.CheckID]; ok || seen[f.CheckID] {
 			continue
 		}
@@ -111,7 +119,35 @@ func sarifRules(r *Report) ([]*sarif.ReportingDescriptor, map[string]int) {
 	for _, m := range missing {
 		add(m)
 	}
+	for _, a := range advisoryRules(r) {
+		if _, dup := index[a.id]; dup {
+			continue // an advisory named like a check: keep the check's rule
+		}
+		index[a.id] = len(rules)
+		rules = append(rules, a.rule())
+	}
 	return rules, index
+}
+
+// allFindings lists the reported findings followed by the suppressed ones.
+func allFindings(r *Report) []finding.Finding {
+	out := make([]finding.Finding, 0, len(r.Findings)+len(r.Suppressed))
+	out = append(out, r.Findings...)
+	for _, sp := range r.Suppressed {
+		out = append(out, sp.Finding)
+	}
+	return out
+}
+
+// sarifRuleID is the rule a finding's result names: the advisory's ID for
+// a vulnerability (one rule per advisory, so code scanning shows one alert
+// per advisory and package rather than one "vulnerable dependency" for
+// all), the check's ID otherwise.
+func sarifRuleID(f finding.Finding) string {
+	if f.Vulnerability != nil && f.Vulnerability.ID != "" {
+		return f.Vulnerability.ID
+	}
+	return f.CheckID
 }
 
 // sarifRule describes one check as a SARIF reportingDescriptor.
@@ -250,7 +286,7 @@ func securitySeverity(s finding.Severity) string {
 
 // sarifResult turns one finding into a result of the rule at ruleIndex.
 func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
-	res := sarif.NewRuleResult(f.CheckID).
+	res := sarif.NewRuleResult(sarifRuleID(f)).
 		WithRuleIndex(ruleIndex).
 		WithLevel(sarifLevel(f.Severity)).
 		WithMessage(sarif.NewTextMessage(cmp.Or(f.Message, f.Title, f.CheckID)))
@@ -266,6 +302,13 @@ func sarifResult(f finding.Finding, ruleIndex int) *sarif.Result {
 	}
 	if s := f.Resource.String(); s != "" {
 		props["resource"] = s
+	}
+	if v := f.Vulnerability; v != nil {
+		props["check_id"] = f.CheckID
+		props["vulnerability"] = v
+	}
+	if f.Occurrences > 1 {
+		props["occurrences"] = f.Occurrences
 	}
 	if len(props) > 0 {
 		res.Properties = props

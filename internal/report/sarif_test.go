@@ -113,7 +113,9 @@ func TestSARIFGitHubRules(t *testing.T) {
 	}
 	wantIDs := []string{
 		"FC-AWS-001", "FC-AWS-002", "FC-DF-001", "FC-DF-003", "FC-K8S-001",
-		"FC-K8S-010", "FC-K8S-020", "FC-K8S-030", "FC-SEC-001", "FC-VULN-001",
+		"FC-K8S-010", "FC-K8S-020", "FC-K8S-030", "FC-SEC-001",
+		// One rule per advisory, reported or suppressed.
+		"GO-2022-0969", "GO-2023-1571", "GO-2023-2102", "GO-2024-2687",
 	}
 	if diff := cmp.Diff(wantIDs, ids); diff != "" {
 		t.Errorf("rule IDs mismatch (-want +got):\n%s", diff)
@@ -136,12 +138,12 @@ func TestSARIFGitHubRules(t *testing.T) {
 		}
 	}
 
-	if len(run.Results) != len(r.Findings) {
-		t.Fatalf("%d results for %d findings", len(run.Results), len(r.Findings))
+	if len(run.Results) != len(r.Findings)+len(r.Suppressed) {
+		t.Fatalf("%d results for %d findings and %d suppressed", len(run.Results), len(r.Findings), len(r.Suppressed))
 	}
-	for i, res := range run.Results {
+	for i, res := range run.Results[:len(r.Findings)] {
 		f := r.Findings[i]
-		if res.RuleIndex == nil || int(*res.RuleIndex) >= len(driver.Rules) || driver.Rules[*res.RuleIndex].ID != deref(res.RuleID) || deref(res.RuleID) != f.CheckID {
+		if res.RuleIndex == nil || int(*res.RuleIndex) >= len(driver.Rules) || driver.Rules[*res.RuleIndex].ID != deref(res.RuleID) || deref(res.RuleID) != sarifRuleID(f) {
 			t.Errorf("result %d (%s): ruleId/ruleIndex do not point at its rule", i, f.CheckID)
 		}
 		if got := res.PartialFingerprints[sarifFingerprintKey]; got != f.Fingerprint || f.Fingerprint == "" {
@@ -169,6 +171,58 @@ func TestSARIFGitHubRules(t *testing.T) {
 	}
 	if n := run.Invocations[0].ToolExecutionNotifications; len(n) != 2 || n[0].Level != "warning" || n[1].Level != "note" {
 		t.Errorf("notifications = %+v, want the skipped input (warning) and the notice (note)", n)
+	}
+}
+
+func TestSARIFAdvisoryRulesAndSuppressions(t *testing.T) {
+	r := testReport()
+	log, err := sarif.FromBytes(render(t, "sarif", Options{}, r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := log.Runs[0]
+	rules := map[string]*sarif.ReportingDescriptor{}
+	for _, rule := range run.Tool.Driver.Rules {
+		rules[rule.ID] = rule
+	}
+	// security-severity follows the effective severity: the CVSS score
+	// when the advisory's own rating stands, the band's score when
+	// reachability moved it.
+	for id, want := range map[string]string{
+		"GO-2023-1571": "8.0", // UNKNOWN, called: HIGH
+		"GO-2024-2687": "5.3", // CVSS 5.3, not analysed
+		"GO-2022-0969": "3.0", // UNKNOWN, required: LOW
+		"GO-2023-2102": "7.5", // suppressed by VEX, still described
+	} {
+		rule := rules[id]
+		if rule == nil {
+			t.Errorf("no rule %s", id)
+			continue
+		}
+		if got := rule.Properties["security-severity"]; got != want {
+			t.Errorf("rule %s: security-severity %v, want %s", id, got, want)
+		}
+		if deref(rule.HelpURI) != "https://osv.dev/vulnerability/"+id {
+			t.Errorf("rule %s: helpUri %q", id, deref(rule.HelpURI))
+		}
+	}
+	if help := deref(rules["GO-2023-1571"].Help.Text); !strings.Contains(help, "Fixed in: golang.org/x/net v0.7.0") || !strings.Contains(help, "CVE-2022-41723") {
+		t.Errorf("GO-2023-1571 help = %q", help)
+	}
+	var got []string
+	for _, res := range run.Results[len(r.Findings):] {
+		if len(res.Suppressions) != 1 {
+			t.Fatalf("suppressed result %s has %d suppressions", deref(res.RuleID), len(res.Suppressions))
+		}
+		sp := res.Suppressions[0]
+		got = append(got, deref(res.RuleID)+" "+sp.Kind+" "+deref(sp.Status)+" "+deref(sp.Justification))
+	}
+	want := []string{
+		"FC-SEC-001 external accepted ignore file .fourcignore.yaml:4: test fixture, not a real key",
+		"GO-2023-2102 external accepted VEX: not_affected: vulnerable_code_not_in_execute_path",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suppressions (-want +got):\n%s", diff)
 	}
 }
 

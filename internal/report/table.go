@@ -25,6 +25,9 @@ const tableWidth = 100
 type Table struct {
 	// Color enables ANSI colour; set it only when writing to a terminal.
 	Color bool
+	// VulnDetail lists every advisory as its own finding instead of one
+	// block per vulnerable package.
+	VulnDetail bool
 }
 
 // ANSI SGR sequences used by the table writer.
@@ -57,7 +60,7 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 		return errNilReport
 	}
 	bw := bufio.NewWriter(w)
-	p := tablePrinter{w: bw, color: t.Color, r: r}
+	p := tablePrinter{w: bw, color: t.Color, r: r, detail: t.VulnDetail}
 
 	p.header(r)
 	p.paths(r)
@@ -75,9 +78,10 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 // tablePrinter holds the output state of one Table.Write call. Write errors
 // are sticky in the bufio.Writer and reported by Flush.
 type tablePrinter struct {
-	w     *bufio.Writer
-	color bool
-	r     *Report
+	w      *bufio.Writer
+	color  bool
+	r      *Report
+	detail bool
 }
 
 // paint wraps s in an SGR sequence when colour is on.
@@ -147,8 +151,53 @@ func (p *tablePrinter) layer(g layerGroup) {
 	}
 	p.line(p.paint(ansiBold, g.layer.String()) + "  " + summary)
 
-	for _, f := range g.findings {
-		p.finding(f)
+	for _, it := range groupVulns(g.findings, p.detail) {
+		if it.group != nil {
+			p.vulnGroup(it.group)
+		} else {
+			p.finding(*it.f)
+		}
+	}
+}
+
+// vulnGroup prints the vulnerabilities of one package as one block: the
+// worst severity and most urgent priority, the upgrade that fixes them
+// all, and the advisory IDs by severity.
+func (p *tablePrinter) vulnGroup(g *vulnGroup) {
+	pad := strings.Repeat(" ", findingIndent)
+	worst := g.worst()
+	sev := worst.String()
+	sevCell := p.paint(severityColor(worst), sev) + strings.Repeat(" ", max(severityWidth-len(sev), 0))
+	prio, reason := g.bestPriority(p.r)
+	if prio != "" {
+		sevCell += "  " + p.paint(ansiBold, prio)
+	}
+	v := g.vuln()
+	title := clean(fmt.Sprintf("%s: %d vulnerabilities", v.Package, len(g.findings)))
+	if g.anyNew(p.r) {
+		title += "  " + p.paint(ansiBold, "[new]")
+	}
+	p.line("  " + sevCell + "  " + p.paint(ansiBold, clean(g.first.CheckID)) + "  " + title)
+	if loc := locationString(g.first.Location); loc != "" {
+		p.line(pad + p.paint(ansiDim, "location ") + clean(loc))
+	}
+	p.line(pad + p.paint(ansiDim, "upgrade ") + clean(v.InstalledVersion+" "+g.fixArrow()))
+	for _, l := range wrap(clean(g.ids()), tableWidth-findingIndent) {
+		p.line(pad + l)
+	}
+	for i, l := range wrap("fix: "+clean(g.remediation()), tableWidth-findingIndent) {
+		if i == 0 {
+			l = p.paint(ansiDim, "fix:") + strings.TrimPrefix(l, "fix:")
+		}
+		p.line(pad + l)
+	}
+	if reason != "" {
+		for i, l := range wrap("why "+prio+": "+clean(reason), tableWidth-findingIndent) {
+			if i == 0 {
+				l = p.paint(ansiDim, "why "+prio+":") + strings.TrimPrefix(l, "why "+prio+":")
+			}
+			p.line(pad + l)
+		}
 	}
 }
 

@@ -74,7 +74,7 @@ func TestTableHostileInput(t *testing.T) {
 func TestTableLayerSummary(t *testing.T) {
 	out := string(render(t, "table", Options{}, testReport()))
 	for _, want := range []string{
-		"\nCode  1 critical · 1 high\n",
+		"\nCode  1 critical · 1 high · 1 medium · 1 low\n",
 		"\nContainer  1 high · 1 medium\n",
 		"\nCluster  1 critical · 1 high · 1 medium\n",
 		"\nCloud  1 high · 1 low\n",

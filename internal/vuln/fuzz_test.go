@@ -41,3 +41,29 @@ func FuzzAffects(f *testing.F) {
 		t.Fatalf("fixed version %q is in no fixed event", fixed)
 	})
 }
+
+// FuzzRecordSeverity rates arbitrary OSV records: rating must never panic,
+// give a valid severity, a CVSS score from 0 to 10, and the effective
+// severity of every reachability must be valid too.
+func FuzzRecordSeverity(f *testing.F) {
+	f.Add([]byte(`{"id":"GHSA-1","severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],"database_specific":{"severity":"LOW"}}`))
+	f.Add([]byte(`{"id":"DEBIAN-1","database_specific":{"urgency":"low*"},"affected":[{"package":{"ecosystem":"Debian:12","name":"m"},"database_specific":{"severity":7}}]}`))
+	f.Add([]byte(`{"id":"X","severity":[{"type":"CVSS_V4","score":"CVSS:4.0/AV:N"},{"type":"CVSS_V2","score":"AV:N/AC:L/Au:N/C:P/I:P/A:P"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r vulndb.Record
+		if json.Unmarshal(data, &r) != nil {
+			return
+		}
+		sev, score, _ := RecordSeverity(&r, inventory.Package{Name: "m", Version: "1", Ecosystem: "Debian:12"})
+		if !sev.Valid() || score < 0 || score > 10 {
+			t.Fatalf("RecordSeverity = %s, %v", sev, score)
+		}
+		v := Vulnerability{ID: "X", Records: []*vulndb.Record{&r}, Aliases: r.Aliases}
+		rt := rate(&v, nil)
+		for _, reach := range []string{"called", "imported", "required", "not_analysed"} {
+			if eff, why := Effective(rt.Severity, reach, false); !eff.Valid() || why == "" {
+				t.Fatalf("Effective(%s, %s) = %s, %q", rt.Severity, reach, eff, why)
+			}
+		}
+	})
+}

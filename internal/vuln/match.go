@@ -43,13 +43,17 @@ type Vulnerability struct {
 	Aliases []string
 	// Summary is a one-line description.
 	Summary string
-	// Severity is from the worst CVSS base score or the database's own
-	// rating; SeverityUnknown when the records give neither.
+	// Severity is the advisory's own (base) severity: from the worst CVSS
+	// v3/v4 base score of its records or its aliases' records, else a CVSS
+	// v2 score, else the database's own rating; SeverityUnknown when none
+	// gives one. The severity a finding carries is [Effective]'s.
 	Severity finding.Severity
 	// Score is the CVSS base score behind Severity, zero when none.
 	Score float64
 	// Vector is the CVSS vector behind Score.
 	Vector string
+	// SeveritySource says where Severity comes from (see [Rating.Source]).
+	SeveritySource string
 	// FixedVersion is the nearest version above the installed one that
 	// fixes it; empty when no fix is known.
 	FixedVersion string
@@ -69,6 +73,8 @@ func (v Vulnerability) IDs() []string { return append([]string{v.ID}, v.Aliases.
 // Matcher matches packages against a Source. It is safe for concurrent use.
 type Matcher struct {
 	src Source
+	// get fetches alias records for rating, when src can.
+	get RecordGetter
 	// versions caches parsed versions: records repeat the same range
 	// events for every package version matched against them.
 	versions sync.Map // versionKey → parsed
@@ -82,7 +88,13 @@ type parsed struct {
 }
 
 // NewMatcher returns a matcher reading records from src.
-func NewMatcher(src Source) *Matcher { return &Matcher{src: src} }
+func NewMatcher(src Source) *Matcher {
+	m := &Matcher{src: src}
+	if g, ok := src.(RecordGetter); ok {
+		m.get = g
+	}
+	return m
+}
 
 // parse parses a version for a range type and ecosystem through the cache.
 func (m *Matcher) parse(rangeType, eco, raw string) (semantic.Version, error) {
@@ -184,7 +196,12 @@ func (m *Matcher) matchOne(p inventory.Package) ([]Vulnerability, error) {
 			hits = append(hits, hit{rec: r, fixed: fixed})
 		}
 	}
-	return merge(p, hits, m.parse), nil
+	vs := merge(p, hits, m.parse)
+	for i := range vs {
+		rt := rate(&vs[i], m.get)
+		vs[i].Severity, vs[i].Score, vs[i].Vector, vs[i].SeveritySource = rt.Severity, rt.Score, rt.Vector, rt.Source
+	}
+	return vs, nil
 }
 
 type hit struct {
@@ -451,10 +468,6 @@ func newVulnerability(p inventory.Package, hits []hit, parse parseFunc) Vulnerab
 		}
 		if h.fixed != "" {
 			fixes = append(fixes, h.fixed)
-		}
-		sev, score, vector := RecordSeverity(h.rec, p)
-		if sev > v.Severity || (sev == v.Severity && score > v.Score) {
-			v.Severity, v.Score, v.Vector = sev, score, vector
 		}
 	}
 	delete(ids, v.ID)

@@ -207,7 +207,8 @@ func TestMatchSemantics(t *testing.T) {
 		{inventory.Package{Name: "lodash", Version: "4.17.21", Ecosystem: "npm"}, nil},
 		{inventory.Package{Name: "lodash", Version: "5.2.1", Ecosystem: "npm"}, nil},
 		{inventory.Package{Name: "django", Version: "3.2rc1", Ecosystem: "PyPI"},
-			[]summary{{ID: "PYSEC-2024-1", Aliases: []string{"GHSA-bbbb-bbbb-bbbb"}}}},
+			// Only PYSEC matches 3.2rc1; its alias's record rates it.
+			[]summary{{ID: "PYSEC-2024-1", Aliases: []string{"GHSA-bbbb-bbbb-bbbb"}, Severity: finding.SeverityMedium}}},
 		{inventory.Package{Name: "Django", Version: "4.1.2", Ecosystem: "PyPI"},
 			[]summary{{ID: "PYSEC-2024-1", Fixed: "4.1.3", Aliases: []string{"CVE-2024-0002", "GHSA-bbbb-bbbb-bbbb"}, Severity: finding.SeverityMedium}}},
 		{inventory.Package{Name: "django", Version: "4.1.3", Ecosystem: "PyPI"}, nil},

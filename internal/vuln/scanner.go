@@ -183,9 +183,12 @@ func (s *Scanner) report(vs []Vulnerability) []finding.Finding {
 	for _, v := range vs {
 		for _, viol := range s.check.Eval(v) {
 			f := s.newFinding(v, viol)
-			if status, why, ok := s.vexFor(v); ok && status.Suppresses() {
-				s.suppress(f, "VEX", fmt.Sprintf("%s: %s", status, why))
-				continue
+			if status, why, ok := s.vexFor(v); ok {
+				f.Vulnerability.VEXStatus = string(status)
+				if status.Suppresses() {
+					s.suppress(f, "VEX", fmt.Sprintf("%s: %s", status, why))
+					continue
+				}
 			}
 			if s.opts.ReachableOnly && !v.Reachability.Reachable() {
 				s.suppress(f, "reachable-only", "govulncheck: "+string(v.Reachability))
@@ -220,7 +223,7 @@ func (s *Scanner) newFinding(v Vulnerability, viol check.Violation) finding.Find
 	res := finding.Resource{Kind: v.Package.Kind(), Name: displayName(v)}
 	loc := finding.Location{Path: v.Package.Location.Path, StartLine: v.Package.Location.Line}
 	f := s.check.Finding(res, loc, viol)
-	f.Severity = v.Severity
+	Apply(&f, v)
 	switch {
 	case v.FixedVersion == "":
 	case v.Package.Ecosystem == "Go" && (v.Package.Name == "stdlib" || v.Package.Name == "toolchain"):

@@ -14,40 +14,126 @@ import (
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
+// Rating is an advisory's own severity and where it comes from.
+type Rating struct {
+	// Severity is the rating; SeverityUnknown when nothing rates it.
+	Severity finding.Severity
+	// Score and Vector are the CVSS base score and vector behind Severity;
+	// zero and empty for a qualitative rating.
+	Score  float64
+	Vector string
+	// Source is "cvss_v4", "cvss_v3", "cvss_v2", "rating" or "none", with
+	// " of ID" appended when the record of an alias gave it.
+	Source string
+}
+
+// class orders the kinds of rating: a CVSS v3 or v4 base score beats a
+// CVSS v2 score, which beats a database's qualitative rating.
+func (r Rating) class() int {
+	switch {
+	case strings.HasPrefix(r.Source, "cvss_v4"), strings.HasPrefix(r.Source, "cvss_v3"):
+		return 3
+	case strings.HasPrefix(r.Source, "cvss_v2"):
+		return 2
+	case strings.HasPrefix(r.Source, "rating"):
+		return 1
+	}
+	return 0
+}
+
+// better reports whether r should replace o: a better class, or the same
+// class and a worse severity or higher score.
+func (r Rating) better(o Rating) bool {
+	if r.class() != o.class() {
+		return r.class() > o.class()
+	}
+	return r.Severity > o.Severity || (r.Severity == o.Severity && r.Score > o.Score)
+}
+
 // RecordSeverity rates a record for a package: the worst CVSS base score of
 // the vectors in the record (its own severity list and that of the matching
 // affected entry), computed from the vector, else the database's qualitative
-// rating (database_specific.severity, as GitHub advisories give it). It
-// returns SeverityUnknown when the record gives neither.
+// rating (database_specific.severity, as GitHub advisories give it, or a
+// Debian-style urgency). It returns SeverityUnknown when the record gives
+// neither.
 func RecordSeverity(r *vulndb.Record, p inventory.Package) (finding.Severity, float64, string) {
+	rt := rateRecord(r, func(a vulndb.Affected) bool { return samePackage(a.Package, p) })
+	return rt.Severity, rt.Score, rt.Vector
+}
+
+// rateRecord rates one record, reading the affected entries that want
+// accepts.
+func rateRecord(r *vulndb.Record, want func(vulndb.Affected) bool) Rating {
 	sevs := append([]vulndb.Severity(nil), r.Severity...)
 	var specific []json.RawMessage
 	for _, a := range r.Affected {
-		if samePackage(a.Package, p) {
+		if want(a) {
 			sevs = append(sevs, a.Severity...)
 			specific = append(specific, a.DatabaseSpecific, a.EcosystemSpecific)
 		}
 	}
-	best, bestScore, bestVector := finding.SeverityUnknown, 0.0, ""
+	best := Rating{Source: "none"}
 	for _, s := range sevs {
 		score, ok := CVSSBaseScore(s.Type, s.Score)
 		if !ok {
 			continue
 		}
-		sev := cvssSeverity(s.Type, score)
-		if sev > best || (sev == best && score > bestScore) {
-			best, bestScore, bestVector = sev, score, s.Score
+		rt := Rating{Severity: cvssSeverity(s.Type, score), Score: score, Vector: s.Score, Source: strings.ToLower(s.Type)}
+		if rt.better(best) {
+			best = rt
 		}
 	}
-	if best != finding.SeverityUnknown {
-		return best, bestScore, bestVector
+	if best.class() > 0 {
+		return best
 	}
 	for _, raw := range append([]json.RawMessage{r.DatabaseSpecific}, specific...) {
-		if sev := qualitative(raw); sev > best {
-			best = sev
+		if sev := qualitative(raw); sev > best.Severity {
+			best = Rating{Severity: sev, Source: "rating"}
 		}
 	}
-	return best, 0, ""
+	return best
+}
+
+// RecordGetter fetches a record by ID; *vulndb.DB is one. The matcher uses
+// it, when its Source has it, to rate an advisory through its aliases.
+type RecordGetter interface {
+	Get(id string) (*vulndb.Record, error)
+}
+
+// rate rates a vulnerability from its merged records and, when they carry
+// no CVSS v3 or v4 score, from the records of its aliases that the database
+// holds (the GHSA or CVE of a Go advisory, filed for another ecosystem).
+// A failed alias lookup leaves the rating as the own records give it.
+func rate(v *Vulnerability, get RecordGetter) Rating {
+	best := Rating{Source: "none"}
+	seen := map[string]bool{}
+	for _, r := range v.Records {
+		seen[r.ID] = true
+		if rt := rateRecord(r, func(a vulndb.Affected) bool { return samePackage(a.Package, v.Package) }); rt.better(best) {
+			best = rt
+		}
+	}
+	if best.class() == 3 || get == nil {
+		return best
+	}
+	for _, id := range v.Aliases {
+		if seen[id] {
+			continue
+		}
+		r, err := get.Get(id)
+		if err != nil || r == nil || r.IsWithdrawn() {
+			continue
+		}
+		rt := rateRecord(r, func(vulndb.Affected) bool { return true })
+		if rt.class() == 0 {
+			continue
+		}
+		rt.Source += " of " + id
+		if rt.better(best) {
+			best = rt
+		}
+	}
+	return best
 }
 
 // CVSSBaseScore computes the base score of a CVSS vector of an OSV severity
@@ -110,23 +196,28 @@ func cvssSeverity(typ string, score float64) finding.Severity {
 	}
 }
 
-// qualitative reads a "severity" word from a database_specific or
-// ecosystem_specific object.
+// qualitative reads a "severity" word (GitHub, Ubuntu) or an "urgency"
+// (Debian) from a database_specific or ecosystem_specific object.
 func qualitative(raw json.RawMessage) finding.Severity {
 	if len(raw) == 0 {
 		return finding.SeverityUnknown
 	}
 	var v struct {
 		Severity json.RawMessage `json:"severity"`
+		Urgency  json.RawMessage `json:"urgency"`
 	}
-	if json.Unmarshal(raw, &v) != nil || len(v.Severity) == 0 {
+	if json.Unmarshal(raw, &v) != nil {
 		return finding.SeverityUnknown
 	}
-	var word string
-	if json.Unmarshal(v.Severity, &word) != nil {
-		return finding.SeverityUnknown
+	word := ""
+	for _, w := range []json.RawMessage{v.Severity, v.Urgency} {
+		if len(w) > 0 && json.Unmarshal(w, &word) == nil && word != "" {
+			break
+		}
 	}
-	switch strings.ToUpper(strings.TrimSpace(word)) {
+	// Debian urgencies carry a trailing "*" when set by the security team
+	// without a tracker entry ("low*").
+	switch strings.ToUpper(strings.TrimSuffix(strings.TrimSpace(word), "*")) {
 	case "CRITICAL":
 		return finding.SeverityCritical
 	case "HIGH", "IMPORTANT":
