@@ -92,7 +92,7 @@ func Describe(v Vulnerability) *finding.Vulnerability {
 		FixedVersions:    []string{},
 		BaseSeverity:     v.Severity,
 		SeveritySource:   v.SeveritySource,
-		Reachability:     finding.Reachability{Level: reachLevel(v.Reachability)},
+		Reachability:     finding.Reachability{Level: reachLevel(v.Reachability), CallPath: slices.Clone(v.CallPath)},
 	}
 	if d.SeveritySource == "" {
 		d.SeveritySource = "none"
