@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 
@@ -335,6 +336,9 @@ func checkJSONSyntax(src []byte, limit int) error {
 			}
 			if i >= len(src) {
 				return nil // the parser will say why
+			}
+			if raw := src[start : i+1]; !bytes.ContainsRune(raw, '{') && !bytes.Contains(raw, []byte(`\u`)) {
+				continue // no interpolation, even escaped
 			}
 			var s string
 			if json.Unmarshal(src[start:i+1], &s) != nil {

@@ -221,3 +221,12 @@ resource "aws_ebs_volume" "v" { encrypted = length(local.ports) == 200 && local.
 		t.Errorf("volumes = %+v, want one, known to be encrypted", m.AWS.EBSVolumes)
 	}
 }
+
+// TestJSONSyntaxEscapes checks that an interpolation spelled with JSON
+// escapes is scanned like any other.
+func TestJSONSyntaxEscapes(t *testing.T) {
+	src := `{"locals": {"x": "` + nested(`\u0024\u007b(`, "1", ")}", 5000) + `"}}`
+	if err := checkJSONSyntax([]byte(src), 200); err == nil {
+		t.Error("escaped deep template accepted")
+	}
+}
