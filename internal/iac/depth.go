@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"bytes"
 	"encoding/json"
 	"regexp"
 
@@ -37,13 +38,15 @@ type hclScan struct {
 	stack []frame
 	ops   int // sum of the frames' ops
 	limit int
-	// binary makes every minus count as a level, for template strings of
+	// binary makes every dash count as a level, for template strings of
 	// JSON syntax, whose expressions are parsed and evaluated at once.
 	binary bool
-	// prev is the last significant byte of code, to tell a unary minus
-	// from a binary one.
-	prev byte
+	// word is the first byte of the last name or number, to tell a dash
+	// inside a name from a minus after a number.
+	word byte
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // hclTooDeep reports whether HCL native-syntax source nests deeper than
 // limit.
@@ -153,8 +156,9 @@ func (s *hclScan) code(t *frame) bool {
 		}
 		return false
 	}
-	prev := s.prev
-	s.prev = c
+	if isWordByte(c) && c != '-' && (s.i < 2 || !isWordByte(s.src[s.i-2])) {
+		s.word = c
+	}
 	switch c {
 	case '"':
 		return s.push(frame{kind: frameString})
@@ -171,7 +175,9 @@ func (s *hclScan) code(t *frame) bool {
 			return s.op()
 		}
 	case '-':
-		if !isWordByte(prev) && prev != ')' && prev != ']' && prev != '}' && prev != '"' || s.binary {
+		// A dash right after a name is part of it (local.my-name);
+		// any other minus, prefix or infix, is a level.
+		if s.binary || !(s.i >= 2 && isWordByte(s.src[s.i-2]) && !isDigit(s.word)) {
 			return s.op()
 		}
 	case '<':
@@ -222,7 +228,6 @@ func (s *hclScan) str(t *frame) bool {
 		s.i++
 	case c == '"' && t.term != "\x00":
 		s.pop()
-		s.prev = '"'
 	case c == '\n' && t.term != "\x00":
 		// A quoted string ends at the line; the parser will say why.
 		s.pop()
@@ -259,7 +264,6 @@ func (s *hclScan) interp(t *frame, c byte) bool {
 			}
 		}
 	}
-	s.prev = '{'
 	return s.push(frame{kind: frameInterp, term: "{"})
 }
 
@@ -280,7 +284,6 @@ func (s *hclScan) heredoc(t *frame) bool {
 		if string(s.src[j:k]) == t.term && (k == len(s.src) || s.src[k] == '\n' || s.src[k] == '\r') {
 			s.i = k
 			s.pop()
-			s.prev = '"'
 			return false
 		}
 	}
@@ -335,6 +338,9 @@ func checkJSONSyntax(src []byte, limit int) error {
 			}
 			if i >= len(src) {
 				return nil // the parser will say why
+			}
+			if raw := src[start : i+1]; !bytes.ContainsRune(raw, '{') && !bytes.Contains(raw, []byte(`\u`)) {
+				continue // no interpolation, even escaped
 			}
 			var s string
 			if json.Unmarshal(src[start:i+1], &s) != nil {

@@ -12,6 +12,16 @@
 // count/for_each, string templates, common functions); a value that cannot be
 // known stays unknown and no check fires on it.
 //
+// Untrusted input is bounded by the budgets of limits.From(ctx): files
+// nested deeper than the depth budget are refused by an iterative scan
+// before a parser sees them; evaluation charges steps for every
+// expression, function call and for-expression element, measures the
+// values functions, loops and templates build against the collection
+// budget before they grow past it, and stops at the per-input deadline or
+// when ctx is cancelled. A module tree that exceeds a budget yields one
+// skipped entry naming its directory, and no findings. Local modules
+// resolve inside the scan root: a symbolic link leading out is refused.
+//
 // Checks are pure [check.Check] values over those models; [Checks] lists
 // their metadata for the catalogue.
 //

@@ -161,9 +161,10 @@ func (g *guard) partFunc() function.Function {
 // smallFunc charges one step per call of a function whose result is no
 // larger than its arguments' largest element.
 func (g *guard) smallFunc(f function.Function) function.Function {
+	params, varParam := passMarks(f)
 	return function.New(&function.Spec{
-		Params:   f.Params(),
-		VarParam: f.VarParam(),
+		Params:   params,
+		VarParam: varParam,
 		Type: func(args []cty.Value) (cty.Type, error) {
 			if err := g.step(1); err != nil {
 				return cty.NilType, err
@@ -178,9 +179,10 @@ func (g *guard) smallFunc(f function.Function) function.Function {
 // before it runs (the type of some functions is their whole work) and
 // measures its result.
 func (g *guard) sizedFunc(f function.Function, cost func(*guard, []cty.Value) int64) function.Function {
+	params, varParam := passMarks(f)
 	return function.New(&function.Spec{
-		Params:   f.Params(),
-		VarParam: f.VarParam(),
+		Params:   params,
+		VarParam: varParam,
 		Type: func(args []cty.Value) (cty.Type, error) {
 			if err := g.step(1); err != nil {
 				return cty.NilType, err
@@ -206,7 +208,15 @@ func (g *guard) sizedFunc(f function.Function, cost func(*guard, []cty.Value) in
 			if err := g.admit(n); err != nil {
 				return cty.NilType, err
 			}
-			return f.ReturnTypeForValues(args)
+			for _, a := range args {
+				if !a.IsWhollyKnown() {
+					return f.ReturnTypeForValues(args)
+				}
+			}
+			// The call will run: its result has the exact type, and
+			// working the type out twice (concat, flatten) is the
+			// costliest part of a call on a large collection.
+			return cty.DynamicPseudoType, nil
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v, err := f.Call(args)
@@ -219,6 +229,26 @@ func (g *guard) sizedFunc(f function.Function, cost func(*guard, []cty.Value) in
 			return v, nil
 		},
 	})
+}
+
+// passMarks returns f's parameters, accepting marked and unknown values:
+// the wrapper hands them to f, which unmarks them, marks its result and
+// returns unknowns as it always does, so the walk looking for marks in a
+// large argument runs once, not twice.
+func passMarks(f function.Function) ([]function.Parameter, *function.Parameter) {
+	params := f.Params()
+	for i := range params {
+		params[i].AllowMarked = true
+		params[i].AllowUnknown = true
+	}
+	vp := f.VarParam()
+	if vp != nil {
+		c := *vp
+		c.AllowMarked = true
+		c.AllowUnknown = true
+		vp = &c
+	}
+	return params, vp
 }
 
 // tryFunc is Terraform's try, charged per argument, evaluating each

@@ -58,7 +58,7 @@ func hostileModules() []struct{ name, file, src, want string } {
 			`locals { x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]] }`,
 			"budget: collection size exceeded"},
 		{"for over literal lists", "main.tf",
-			"locals {\n  l = [" + strings.Repeat("1,", 1024) + "]\n  x = [for a in local.l : [for b in local.l : [for c in local.l : c]]]\n}",
+			"locals {\n  l = [" + strings.Repeat("1,", 300) + "]\n  x = [for a in local.l : [for b in local.l : [for c in local.l : c]]]\n}",
 			"budget: collection size exceeded"},
 		{"list doubling", "main.tf", doubling(`["x"]`, "concat(%[1]s, %[1]s)", 30), "budget: "},
 		{"tuple doubling", "main.tf", doubling(`["x"]`, "[%[1]s, %[1]s]", 60), "budget: "},
@@ -78,6 +78,7 @@ func hostileModules() []struct{ name, file, src, want string } {
 		{"deep heredoc", "main.tf", "locals {\n  x = <<EOT\n" + nested("${", "1", "}", deep) + "\nEOT\n}\n", "budget: expression depth exceeded 200"},
 		{"deep directives", "main.tf", "locals { x = \"" + nested("%{ if true }", "x", "%{ endif }", deep/5) + "\" }", "budget: expression depth exceeded 200"},
 		{"long binary chain", "main.tf", "locals { x = 1" + strings.Repeat(" + 1", deep) + " }", "budget: expression depth exceeded 200"},
+		{"long minus chain", "main.tf", "locals { x = 1" + strings.Repeat("-1", deep) + " }", "budget: expression depth exceeded 200"},
 		{"long unary chain", "main.tf", "locals { x = " + strings.Repeat("!", deep) + "true }", "budget: expression depth exceeded 200"},
 		{"long conditional chain", "main.tf", "locals { x = " + strings.Repeat("true ? 1 : ", deep) + "2 }", "budget: expression depth exceeded 200"},
 		{"deep JSON syntax", "main.tf.json", `{"locals": ` + nested(`{"a": `, "1", "}", deep) + "}", "budget: expression depth exceeded 200"},
@@ -103,7 +104,7 @@ func TestHostileModules(t *testing.T) {
 			ctx := testLimits(t.Context())
 			start := time.Now()
 			_, skipped := s.Scan(ctx, fsys, []string{"bad/" + tc.file})
-			if d := time.Since(start); d > 3*time.Second {
+			if d := time.Since(start); d > 5*time.Second {
 				t.Errorf("scan took %v", d)
 			}
 			if tc.want == "" {
@@ -219,5 +220,48 @@ resource "aws_ebs_volume" "v" { encrypted = length(local.ports) == 200 && local.
 	}
 	if len(m.AWS.EBSVolumes) != 1 || !m.AWS.EBSVolumes[0].Encrypted.Is(true) {
 		t.Errorf("volumes = %+v, want one, known to be encrypted", m.AWS.EBSVolumes)
+	}
+}
+
+// TestJSONSyntaxEscapes checks that an interpolation spelled with JSON
+// escapes is scanned like any other.
+func TestJSONSyntaxEscapes(t *testing.T) {
+	src := `{"locals": {"x": "` + nested(`\u0024\u007b(`, "1", ")}", 5000) + `"}}`
+	if err := checkJSONSyntax([]byte(src), 200); err == nil {
+		t.Error("escaped deep template accepted")
+	}
+}
+
+// TestHCLDepthScan checks the pre-scan on what must not count as nesting
+// (strings, comments, heredocs, escapes, items of a list) and on what must.
+func TestHCLDepthScan(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      bool
+	}{
+		{"brackets in a string", `x = "(((((((((((["`, false},
+		{"brackets in comments", "# ((((((((\n// [[[[[[[[\n/* {{{{{{{{ */\nx = 1", false},
+		{"brackets in a heredoc", "x = <<EOT\n((((((((((\nEOT\ny = 1", false},
+		{"indented heredoc", "x = <<-EOT\n  [[[[[[[[[[\n  EOT\n", false},
+		{"escaped interpolation", `x = "$${((((((((((( %%{ if"`, false},
+		{"list items", "x = [-1, -2, -3, -4, -5, -6, !a, !b, c ? 1 : 2, d ? 3 : 4]", false},
+		{"one operator per line", "x = 1 + 2\ny = 3 + 4\nz = 5 + 6\nw = -7\n", false},
+		{"dashes in names", "x = local.a-b-c-d-e-f-g-h", false},
+		{"shallow module", "resource \"a\" \"b\" {\n  c {\n    d = \"${f}\"\n  }\n}\n", false},
+		{"parentheses", "x = ((((((1))))))", true},
+		{"blocks", "a { b { c { d { e { f {} } } } } }", true},
+		{"templates", `x = "${"${"${1}"}"}"`, true},
+		{"heredoc interpolations", "x = <<EOT\n${((((1))))}\nEOT\n", true},
+		{"directives", `x = "%{if a}%{if b}%{if c}%{if d}x%{endif}%{endif}%{endif}%{endif}"`, true},
+		{"prefix operators", "x = !!!!!!true", true},
+		{"conditionals", "x = a ? b : c ? d : e ? f : g ? h : i ? j : k ? l : m", true},
+		{"binary operators", "x = 1 + 2 * 3 / 4 % 5 > 6 && 7 || 8", true},
+		{"minus after numbers", "x = 1-1-1-1-1-1-1", true},
+		{"minus after names", "x = a - b - c - d - e - f - g", true},
+	}
+	for _, tc := range tests {
+		if got := hclTooDeep([]byte(tc.src), 5); got != tc.want {
+			t.Errorf("%s: hclTooDeep(%q, 5) = %v, want %v", tc.name, tc.src, got, tc.want)
+		}
 	}
 }
