@@ -87,7 +87,7 @@ func TestMarkdownTable(t *testing.T) {
 	}
 	for _, want := range []string{
 		"golang.org/x/net v0.1.0 → v0.23.0 (fixes 2 of 3): 3 vulnerabilities",
-		"1 high: GO-2023-1571 (CVE-2022-41723) · 1 medium: GO-2024-2687 (CVE-2023-45288) · 1 low: GO-2022-0969",
+		"1 high: GO-2023-1571 · 1 medium: GO-2024-2687 · 1 low: GO-2022-0969",
 		"Upgrade golang.org/x/net to v0.23.0 or later; 1 of the advisories have no fix.",
 	} {
 		if !strings.Contains(grouped, want) {

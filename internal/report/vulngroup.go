@@ -101,23 +101,31 @@ func (g *vulnGroup) fixArrow() string {
 	return "→ " + fix
 }
 
+// maxGroupIDs is how many advisory IDs of one severity a package's block
+// names; --vuln-detail (and JSON, SARIF) list them all.
+const maxGroupIDs = 6
+
 // ids counts and lists the advisory IDs by effective severity, worst
-// first: "2 high: GO-2024-3333, GO-2025-3503 · 1 low: GO-2024-2687".
+// first, at most maxGroupIDs of each: "2 high: GO-2024-3333, GO-2025-3503
+// · 9 low: GO-2024-2687, … and 3 more".
 func (g *vulnGroup) ids() string {
 	by := map[finding.Severity][]string{}
 	for _, f := range g.findings {
-		id := f.Vulnerability.ID
-		if len(f.Vulnerability.Aliases) > 0 && strings.HasPrefix(f.Vulnerability.Aliases[0], "CVE-") {
-			id += " (" + f.Vulnerability.Aliases[0] + ")"
-		}
-		by[f.Severity] = append(by[f.Severity], id)
+		by[f.Severity] = append(by[f.Severity], f.Vulnerability.ID)
 	}
 	var parts []string
 	for _, s := range worstFirst() {
-		if ids := by[s]; len(ids) > 0 {
-			slices.Sort(ids)
-			parts = append(parts, strconv.Itoa(len(ids))+" "+strings.ToLower(s.String())+": "+strings.Join(ids, ", "))
+		ids := by[s]
+		if len(ids) == 0 {
+			continue
 		}
+		slices.Sort(ids)
+		more := ""
+		if len(ids) > maxGroupIDs {
+			more = fmt.Sprintf(" and %d more", len(ids)-maxGroupIDs)
+			ids = ids[:maxGroupIDs]
+		}
+		parts = append(parts, strconv.Itoa(len(by[s]))+" "+strings.ToLower(s.String())+": "+strings.Join(ids, ", ")+more)
 	}
 	return strings.Join(parts, " · ")
 }

@@ -3,7 +3,8 @@ package vuln
 // FC-VULN-001 inspects one matched vulnerability of one package: the OSV
 // record's ID and aliases, summary, the installed and nearest fixed version,
 // severity (CVSS base score or the database's rating, UNKNOWN when the record
-// has neither) and, for Go modules, govulncheck's reachability. Every match
+// has neither, then adjusted for reachability by [Effective]) and, for Go
+// modules, govulncheck's reachability. Every match
 // that no VEX statement suppresses is a violation; nothing is allowed.
 
 import (
@@ -23,8 +24,9 @@ func CheckVulnerableDependency() check.Check[Vulnerability] {
 			Severity: finding.SeverityHigh,
 			Layer:    finding.LayerCode,
 			Description: "A package the code declares or ships is at a version that a published " +
-				"vulnerability affects (OSV). Findings take their severity from the advisory's CVSS " +
-				"score or rating, and UNKNOWN when it has none.",
+				"vulnerability affects (OSV). A finding's severity is the effective one: the advisory's " +
+				"CVSS score (its own or an alias's) or rating, UNKNOWN when it has none, raised to HIGH " +
+				"when the vulnerable code is called and lowered one step when it is proven not called.",
 			Remediation: "Upgrade the package to the fixed version named in the finding, or record " +
 				"why it does not affect you in a VEX document.",
 			References: []finding.Reference{
