@@ -27,6 +27,9 @@ const (
 	// instead (see splitPipelines): its commands are still checked.
 	maxScriptBytes = 64 << 10
 	maxChain       = 1000
+	// maxCommands caps the shell commands one RUN instruction executes:
+	// some checks compare each command with the others of its RUN.
+	maxCommands = 5000
 	// scriptWork bounds the shell code parsed for one file, as a multiple
 	// of the file's size: `sh -c` scripts nested in command substitutions
 	// are parsed once per level, which hostile nesting turns polynomial.
@@ -64,6 +67,18 @@ func (b *budget) spend(n int) bool {
 	b.work -= n
 	if b.work < 0 && b.err == nil {
 		b.err = limits.Exceeded("shell parsing", fmt.Sprintf("%d times the file's size", scriptWork))
+	}
+	return b.ok()
+}
+
+// commands checks the commands of one RUN against maxCommands.
+func (b *budget) commands(ps []Pipeline) bool {
+	n := 0
+	for _, p := range ps {
+		n += len(p)
+	}
+	if n > maxCommands && b.err == nil {
+		b.err = limits.Exceeded("shell commands in one RUN", maxCommands)
 	}
 	return b.ok()
 }

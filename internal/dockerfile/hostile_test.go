@@ -40,10 +40,15 @@ func TestHostileDockerfiles(t *testing.T) {
 		// Under the size cap, a chain of && too long for the recursive
 		// shell parser and walker is split on operators instead.
 		name: "long && chain",
-		data: "FROM alpine\nRUN true \\\n" + strings.Repeat("&& a \\\n", 50_000) + "&& b\n",
+		data: "FROM alpine\nRUN true \\\n" + strings.Repeat("&& a \\\n", maxCommands-2) + "&& b\n",
+	}, {
+		// Checks compare each install with the other commands of its RUN.
+		name: "too many commands",
+		data: "FROM alpine\nRUN true \\\n" + strings.Repeat("&& apt-get install -y x \\\n", maxCommands) + "&& b\n",
+		want: `parsing "Dockerfile": budget: shell commands in one RUN exceeded 5000`,
 	}, {
 		name: "long pipe chain",
-		data: "FROM alpine\nRUN a \\\n" + strings.Repeat("| a \\\n", 50_000) + "| b\n",
+		data: "FROM alpine\nRUN a \\\n" + strings.Repeat("| a \\\n", maxCommands-2) + "| b\n",
 	}, {
 		name: "deeply nested command substitutions",
 		data: "FROM alpine\nRUN echo " + strings.Repeat("$( ", 5000) + "x" + strings.Repeat(" )", 5000) + "\n",

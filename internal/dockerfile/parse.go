@@ -272,6 +272,7 @@ func (b *builder) command(in *Instruction, cmd instructions.Command) {
 	case *instructions.RunCommand:
 		_ = c.Expand(expander)
 		in.Pipelines = b.walker.run(in, c, posixShell(b.shell))
+		b.bud.commands(in.Pipelines)
 	case instructions.SupportsSingleWordExpansion:
 		_ = c.Expand(expander)
 	}
