@@ -39,6 +39,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // ScanAssets implements engine.AssetScanner: the findings of Scan, and one
@@ -49,16 +50,19 @@ func (s *Scanner) ScanAssets(ctx context.Context, fsys fs.FS, paths []string) ([
 		assets  []finding.Asset
 		skipped []finding.Skipped
 	)
+	perInput := limits.From(ctx).PerInput
 	for _, p := range paths {
 		if ctx.Err() != nil {
 			break
 		}
-		f, err := s.load(fsys, p)
+		fctx, cancel := context.WithTimeout(ctx, perInput)
+		f, found, err := s.scanOne(fctx, fsys, p)
+		cancel()
 		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(printable(err.Error()))})
 			continue
 		}
-		out = append(out, s.Check(f)...)
+		out = append(out, found...)
 		assets = append(assets, Assets(f)...)
 	}
 	return out, assets, skipped

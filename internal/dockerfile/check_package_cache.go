@@ -96,11 +96,29 @@ var checkPackageCache = check.Check[*File]{
 	},
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
+		// Once per stage, not per instruction: both walk the lineage.
+		inImage := map[*Stage]bool{}
+		for _, s := range f.Lineage(f.Final()) {
+			inImage[s] = true
+		}
+		type mention struct {
+			stage *Stage
+			word  string
+		}
+		memo := map[mention]bool{}
+		mentioned := func(s *Stage, word string) bool {
+			k := mention{s, word}
+			v, ok := memo[k]
+			if !ok {
+				v = mentions(f.Lineage(s), word)
+				memo[k] = v
+			}
+			return v
+		}
 		for s, in := range f.Instructions() {
-			if !f.InImage(s) {
+			if !inImage[s] {
 				continue
 			}
-			lineage := f.Lineage(s)
 			for _, c := range runShellCommands(in) {
 				i, ok := installOf(c)
 				if !ok {
@@ -110,7 +128,7 @@ var checkPackageCache = check.Check[*File]{
 				var problems []string
 				switch i.manager {
 				case "apt-get":
-					if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentions(lineage, "Install-Recommends") {
+					if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentioned(s, "Install-Recommends") {
 						problems = append(problems, "runs "+tool+" install without --no-install-recommends")
 					}
 					if !removes(in, "/var/lib/apt/lists") && !cacheMounted(in, "/var/lib/apt") {
@@ -121,7 +139,7 @@ var checkPackageCache = check.Check[*File]{
 						problems = append(problems, "runs apk add without --no-cache")
 					}
 				case "pip":
-					if !hasFlag(i.args, "--no-cache-dir") && !mentions(lineage, "PIP_NO_CACHE_DIR") &&
+					if !hasFlag(i.args, "--no-cache-dir") && !mentioned(s, "PIP_NO_CACHE_DIR") &&
 						!removes(in, "/root/.cache") && !cacheMounted(in, "/root/.cache") {
 						problems = append(problems, "runs "+tool+" install without --no-cache-dir")
 					}

@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -17,20 +18,33 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // dockerHub is how the model names Docker Hub, whatever alias was written.
 const dockerHub = "docker.io"
 
-// Parse parses a Dockerfile named name (used in errors and as File.Path).
-// It rejects what BuildKit would reject (unknown instructions, bad flags,
-// unterminated heredocs, no FROM) and inputs that are empty, binary or
-// larger than [source.MaxFileSize]. It never panics.
-func Parse(name string, data []byte) (f *File, err error) {
+// Parse parses a Dockerfile named name (used in errors and as File.Path)
+// with the default budgets; see [ParseContext].
+func Parse(name string, data []byte) (*File, error) {
+	return ParseContext(context.Background(), name, data)
+}
+
+// ParseContext parses a Dockerfile named name (used in errors and as
+// File.Path). It rejects what BuildKit would reject (unknown instructions,
+// bad flags, unterminated heredocs, no FROM) and inputs that are empty,
+// binary or over their budgets: larger than 2 MiB (or limits.FileBytes),
+// more than 1000 stages, shell code nested deeper than limits.Depth, more
+// shell parsing than a few times the file's size, or longer than
+// limits.PerInput (the deadline of ctx). A budget error wraps
+// [limits.ErrExceeded]. It never panics, and recurses no deeper than the
+// budgets allow.
+func ParseContext(ctx context.Context, name string, data []byte) (f *File, err error) {
+	limit := min(limits.From(ctx).FileBytes, maxFileBytes)
 	switch {
-	case len(data) > source.MaxFileSize:
-		return nil, fmt.Errorf("parsing %q: %w (%d bytes, limit %d)", name, source.ErrTooLarge, len(data), source.MaxFileSize)
+	case int64(len(data)) > limit:
+		return nil, fmt.Errorf("parsing %q: %w (%s)", name, limits.Exceeded("Dockerfile size", limits.Bytes(limit)), limits.Bytes(int64(len(data))))
 	case source.IsBinary(data):
 		return nil, fmt.Errorf("parsing %q: binary content", name)
 	case len(bytes.TrimSpace(data)) == 0:
@@ -41,6 +55,7 @@ func Parse(name string, data []byte) (f *File, err error) {
 			f, err = nil, fmt.Errorf("parsing %q: internal parser error: %v", name, r)
 		}
 	}()
+	bud := newBudget(ctx, len(data))
 	res, err := parser.Parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("parsing %q: %w", name, located(err))
@@ -50,11 +65,19 @@ func Parse(name string, data []byte) (f *File, err error) {
 		lex:    shell.NewLex(res.EscapeToken),
 		global: newEnv(),
 		lint:   &linter.Linter{},
+		bud:    bud,
+		walker: newScriptWalker(bud),
 	}
 	for _, node := range res.AST.Children {
+		if !bud.ok() {
+			break
+		}
 		if err := b.add(node); err != nil {
 			return nil, fmt.Errorf("parsing %q: %w", name, located(err))
 		}
+	}
+	if !bud.ok() {
+		return nil, fmt.Errorf("parsing %q: %w", name, bud.err)
 	}
 	if len(b.file.Stages) == 0 {
 		return nil, fmt.Errorf("parsing %q: no FROM instruction", name)
@@ -82,6 +105,8 @@ type builder struct {
 	env    *env     // variables visible in the current stage
 	shell  []string // the current stage's SHELL
 	lint   *linter.Linter
+	bud    *budget
+	walker *scriptWalker
 }
 
 func (b *builder) add(node *parser.Node) error {
@@ -103,6 +128,9 @@ func (b *builder) add(node *parser.Node) error {
 		in.Heredocs = append(in.Heredocs, Heredoc{Name: h.Name, Content: h.Content})
 	}
 	if st, ok := typed.(*instructions.Stage); ok {
+		if len(b.file.Stages) >= maxStages {
+			return parser.WithLocation(limits.Exceeded("stages", maxStages), node.Location())
+		}
 		b.from(in, st)
 		return nil
 	}
@@ -243,7 +271,8 @@ func (b *builder) command(in *Instruction, cmd instructions.Command) {
 		b.shell = c.Shell
 	case *instructions.RunCommand:
 		_ = c.Expand(expander)
-		in.Pipelines = runPipelines(in, c, posixShell(b.shell))
+		in.Pipelines = b.walker.run(in, c, posixShell(b.shell))
+		b.bud.commands(in.Pipelines)
 	case instructions.SupportsSingleWordExpansion:
 		_ = c.Expand(expander)
 	}
@@ -282,6 +311,9 @@ func (b *builder) args(in *Instruction, c *instructions.ArgCommand, e, global *e
 func (b *builder) expand(word string, e *env) (string, []string) {
 	if !strings.ContainsAny(word, `$"'\`+"`") {
 		return word, nil
+	}
+	if !b.bud.nested(word) {
+		return word, nil // the parse stops with the budget error
 	}
 	res, err := b.lex.ProcessWordWithMatches(word, e)
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/fourc-dev/fourc/internal/source"
 )
 
 const digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -172,7 +170,7 @@ func TestParseRejects(t *testing.T) {
 		{"blank", []byte("  \n\t\n"), "empty file"},
 		{"comments only", []byte("# just a comment\n"), "no instructions"},
 		{"binary", []byte("FROM a\x00\x01\x02"), "binary content"},
-		{"huge", bytes.Repeat([]byte("#"), source.MaxFileSize+1), "file too large"},
+		{"huge", bytes.Repeat([]byte("#"), maxFileBytes+1), "budget: Dockerfile size exceeded 2 MiB"},
 		{"unknown instruction", []byte("FROM a:1\nFORM b\n"), "line 2: unknown instruction: FORM"},
 		{"no FROM", []byte("ARG A=1\n"), "no FROM instruction"},
 		{"RUN before FROM", []byte("RUN echo\nFROM a\n"), "line 1: RUN before the first FROM"},

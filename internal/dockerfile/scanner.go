@@ -16,6 +16,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -68,38 +69,46 @@ func (s *Scanner) Wants(p string) bool {
 	return false
 }
 
-// Scan implements engine.Scanner. A file that cannot be read or parsed is
-// skipped with a one-line reason; the others are checked.
+// Scan implements engine.Scanner. A file that cannot be read or parsed,
+// or exceeds a budget (see [ParseContext]), is skipped with a one-line
+// reason; the others are checked. Each file gets limits.PerInput for
+// parsing and checks together.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
-	var (
-		out     []finding.Finding
-		skipped []finding.Skipped
-	)
-	for _, p := range paths {
-		if ctx.Err() != nil {
-			break
-		}
-		f, err := s.load(fsys, p)
-		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
-			continue
-		}
-		out = append(out, s.Check(f)...)
-	}
+	out, _, skipped := s.ScanAssets(ctx, fsys, paths)
 	return out, skipped
 }
 
+// scanOne loads and checks one Dockerfile within ctx's deadline.
+func (s *Scanner) scanOne(ctx context.Context, fsys fs.FS, p string) (*File, []finding.Finding, error) {
+	f, err := s.load(ctx, fsys, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := s.check(ctx, f)
+	if err := ctx.Err(); err != nil {
+		if err == context.Canceled {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("checking %q: %w", p, limits.Exceeded("checking", limits.From(ctx).PerInput))
+	}
+	return f, out, nil
+}
+
 // load reads and parses one Dockerfile and looks for its .dockerignore.
-func (s *Scanner) load(fsys fs.FS, p string) (*File, error) {
-	data, err := source.ReadFile(fsys, p, 0)
+func (s *Scanner) load(ctx context.Context, fsys fs.FS, p string) (*File, error) {
+	limit := min(limits.From(ctx).FileBytes, maxFileBytes)
+	data, err := source.ReadFile(fsys, p, limit)
 	if err != nil {
 		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.Is(err, source.ErrTooLarge):
+			return nil, fmt.Errorf("reading %q: %w", p, limits.Exceeded("Dockerfile size", limits.Bytes(limit)))
+		case errors.As(err, &pe):
 			return nil, fmt.Errorf("reading %q: %w", p, pe.Err)
 		}
 		return nil, err
 	}
-	f, err := Parse(p, data)
+	f, err := ParseContext(ctx, p, data)
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +123,11 @@ func (s *Scanner) load(fsys fs.FS, p string) (*File, error) {
 
 // Check runs every check over a parsed file and returns its findings.
 func (s *Scanner) Check(f *File) []finding.Finding {
+	return s.check(context.Background(), f)
+}
+
+// check runs the checks until ctx is done.
+func (s *Scanner) check(ctx context.Context, f *File) []finding.Finding {
 	ends := map[int]int{}
 	for _, st := range f.Stages {
 		ends[st.From.StartLine] = st.From.EndLine
@@ -124,11 +138,15 @@ func (s *Scanner) Check(f *File) []finding.Finding {
 	res := finding.Resource{Kind: "Dockerfile", Name: f.Path}
 	var out []finding.Finding
 	for _, c := range s.checks {
+		if ctx.Err() != nil {
+			return nil
+		}
 		for _, v := range c.Eval(f) {
 			loc := finding.Location{Path: f.Path, StartLine: v.Line, EndLine: v.Line}
 			if end, ok := ends[v.Line]; ok {
 				loc.EndLine = end
 			}
+			v.Message = printable(v.Message)
 			out = append(out, c.Finding(res, loc, v))
 		}
 	}

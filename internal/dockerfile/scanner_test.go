@@ -12,7 +12,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/source"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -60,7 +59,7 @@ func TestScanSkipsBadInput(t *testing.T) {
 		"bad/Dockerfile":        {Data: []byte("FROM alpine:3.20\nRUN <<EOF\necho never ends\n")},
 		"empty/Dockerfile":      {Data: nil},
 		"bin/Dockerfile":        {Data: []byte{0x7f, 'E', 'L', 'F', 0, 0, 1}},
-		"huge/Dockerfile":       {Data: bytes.Repeat([]byte("# padding\n"), source.MaxFileSize/10+1)},
+		"huge/Dockerfile":       {Data: bytes.Repeat([]byte("# padding\n"), maxFileBytes/10+1)},
 		"typo/Containerfile":    {Data: []byte("FROM alpine:3.20\nRUNN echo\n")},
 		"missing/Dockerfile.x2": nil,
 	}
@@ -79,7 +78,7 @@ func TestScanSkipsBadInput(t *testing.T) {
 		"bad/Dockerfile":        "unterminated heredoc",
 		"empty/Dockerfile":      "empty file",
 		"bin/Dockerfile":        "binary content",
-		"huge/Dockerfile":       "file too large",
+		"huge/Dockerfile":       "budget: Dockerfile size exceeded 2 MiB",
 		"typo/Containerfile":    "line 2: unknown instruction: RUNN",
 		"missing/Dockerfile.x2": "file does not exist",
 	}

@@ -21,9 +21,9 @@ func posixShell(sh []string) bool {
 	return len(sh) > 0 && shells[path.Base(sh[0])]
 }
 
-// runPipelines finds the shell commands a RUN instruction executes.
-func runPipelines(in *Instruction, run *instructions.RunCommand, posix bool) []Pipeline {
-	w := &scriptWalker{}
+// run finds the shell commands a RUN instruction executes.
+func (w *scriptWalker) run(in *Instruction, run *instructions.RunCommand, posix bool) []Pipeline {
+	w.out = nil
 	if !run.PrependShell {
 		// Exec form: the words are the command, unless it is `sh -c SCRIPT`.
 		cmd := ShellCommand{Args: run.CmdLine, Line: in.StartLine}
@@ -62,19 +62,36 @@ func runPipelines(in *Instruction, run *instructions.RunCommand, posix bool) []P
 	return w.out
 }
 
-// scriptWalker collects pipelines from shell scripts.
+// scriptWalker collects pipelines from shell scripts, within the budget
+// of the file they come from. One walker serves a whole file.
 type scriptWalker struct {
-	out []Pipeline
+	bud    *budget
+	parser *syntax.Parser
+	out    []Pipeline
+}
+
+func newScriptWalker(bud *budget) *scriptWalker {
+	return &scriptWalker{bud: bud, parser: syntax.NewParser(syntax.Variant(syntax.LangBash))}
 }
 
 // script parses src as a bash script and records its commands; line maps
-// a line of src to a Dockerfile line. Unparsable code falls back to a
-// quote-aware split on shell operators.
+// a line of src to a Dockerfile line. Unparsable code, and code too long
+// or too chained for the recursive parser and walker (see maxScriptBytes),
+// falls back to a quote-aware split on shell operators. Code nested deeper
+// than the depth budget, or past the file's parsing budget, stops the
+// parse of the file with a budget error.
 func (w *scriptWalker) script(src string, line func(int) int, depth int) {
-	if depth > maxScriptDepth {
+	if depth > maxScriptDepth || !w.bud.spend(len(src)) {
 		return
 	}
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if len(src) > maxScriptBytes || chain(src) > maxChain {
+		w.out = append(w.out, splitPipelines(src, line)...)
+		return
+	}
+	if !w.bud.nested(src) {
+		return
+	}
+	f, err := w.parser.Parse(strings.NewReader(src), "")
 	if err != nil {
 		w.out = append(w.out, splitPipelines(src, line)...)
 		return
@@ -82,6 +99,9 @@ func (w *scriptWalker) script(src string, line func(int) int, depth int) {
 	inPipe := map[syntax.Node]bool{}
 	stmtOf := map[syntax.Command]*syntax.Stmt{}
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if w.bud.err != nil {
+			return false
+		}
 		switch n := n.(type) {
 		case *syntax.Stmt:
 			if n.Cmd == nil {

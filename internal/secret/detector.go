@@ -281,11 +281,14 @@ func (d *Detector) Finding(m Match, res finding.Resource, loc finding.Location, 
 	if !ok {
 		meta = customMeta()
 	}
+	// The label may come from a user's rule and where from a file name:
+	// neither may carry terminal control characters into the report.
+	label, where := printable(m.Label), printable(where)
 	var msg string
 	if m.Redacted == "" {
-		msg = fmt.Sprintf("%s: %s", m.Label, where)
+		msg = fmt.Sprintf("%s: %s", label, where)
 	} else {
-		msg = fmt.Sprintf("%s %q in %s", m.Label, m.Redacted, where)
+		msg = fmt.Sprintf("%s %q in %s", label, m.Redacted, where)
 	}
 	return meta.Finding(res, loc, check.Violation{Message: msg, Line: m.Line, Discriminator: m.Discriminator})
 }

@@ -263,7 +263,7 @@ func Redact(secret []byte) string {
 	}
 	var b strings.Builder
 	for _, r := range string(prefix) {
-		if r < 0x20 || r == 0x7f {
+		if unsafeRune(r) {
 			break
 		}
 		b.WriteRune(r)

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -45,6 +46,7 @@ type Scanner struct {
 type fileScratch struct {
 	buf []byte
 	st  *scratch
+	ms  []Match // the matches of one window
 }
 
 // NewScanner builds a scanner over the rules opts selects.
@@ -132,10 +134,15 @@ func (s *Scanner) Wants(p string) bool {
 }
 
 // Scan reads each file in overlapping windows and reports every secret as
-// a finding on the file. Binary files are passed over silently; a file that
-// cannot be read is skipped with the reason. The first call also returns, as
-// skipped, the Gitleaks rules that could not be used (see
-// [Detector.Skipped]).
+// a finding on the file, up to limits.FindingsPerFile per file: the rest are
+// counted and reported as one skipped entry ("N more in this file"), so a
+// file of a million tokens costs no more memory than a file of a hundred.
+// Each file gets limits.PerInput of wall-clock time; a file that takes
+// longer keeps the findings of the part read and is skipped with a budget
+// reason. Files of any size are streamed (memory is one window), never read
+// whole. Binary files are passed over silently; a file that cannot be read
+// is skipped with the reason. The first call also returns, as skipped, the
+// Gitleaks rules that could not be used (see [Detector.Skipped]).
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	var (
 		out     []finding.Finding
@@ -149,41 +156,71 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		fsc = &fileScratch{buf: make([]byte, s.window), st: s.det.newScratch()}
 	}
 	defer s.bufs.Put(fsc)
+	lim := limits.From(ctx)
 	for _, p := range paths {
 		if ctx.Err() != nil {
 			break
 		}
+		res := finding.Resource{Kind: "file", Name: p}
 		for _, m := range s.det.matchPath(p) {
-			out = append(out, s.det.Finding(m, finding.Resource{Kind: "file", Name: p}, finding.Location{Path: p}, p))
+			out = append(out, s.det.Finding(m, res, finding.Location{Path: p}, p))
 		}
-		matches, err := s.scanFile(ctx, fsys, p, fsc, nil)
-		for _, m := range matches {
-			out = append(out, s.det.Finding(m, finding.Resource{Kind: "file", Name: p},
-				finding.Location{Path: p, StartLine: m.Line}, p))
-		}
-		if err != nil {
+		kept, more := 0, 0
+		fctx, cancel := context.WithTimeout(ctx, lim.PerInput)
+		err := s.scanFile(fctx, fsys, p, fsc, func(m Match) {
+			if kept >= lim.FindingsPerFile {
+				more++
+				return
+			}
+			kept++
+			out = append(out, s.det.Finding(m, res, finding.Location{Path: p, StartLine: m.Line}, p))
+		})
+		timedOut := fctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		switch {
+		case err != nil:
 			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: err.Error()})
+		case timedOut:
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName,
+				Reason: fmt.Sprintf("%v; findings of the part read are reported", limits.Exceeded("scanning", lim.PerInput))})
+		}
+		if more > 0 {
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: moreInFile(lim.FindingsPerFile, more, err == nil && !timedOut)})
 		}
 	}
 	return out, skipped
 }
 
-// scanFile streams one file through the detector. Match offsets are
-// absolute in the file. It returns the matches found before any read error.
-func (s *Scanner) scanFile(ctx context.Context, fsys fs.FS, p string, fsc *fileScratch, out []Match) ([]Match, error) {
+// moreInFile is the reason of the skipped entry that counts the secrets of
+// a file beyond the per-file cap; whole says whether the whole file was
+// read, or only its start.
+func moreInFile(limit, more int, whole bool) string {
+	where := "in this file"
+	if !whole {
+		where = "in the part of this file read"
+	}
+	return fmt.Sprintf("%v: %d more %s not reported", limits.Exceeded("findings per file", limit), more, where)
+}
+
+// scanFile streams one file through the detector and hands every match to
+// emit, in file order, with offsets absolute in the file. Memory is one
+// window and the matches of one window, however large the file and however
+// many secrets it holds. It stops, without error, when ctx is done; the
+// error is a read error, after the matches found before it.
+func (s *Scanner) scanFile(ctx context.Context, fsys fs.FS, p string, fsc *fileScratch, emit func(Match)) error {
 	f, err := fsys.Open(p)
 	if err != nil {
-		return out, fmt.Errorf("opening %q: %w", p, unwrapPath(err))
+		return fmt.Errorf("opening %q: %w", p, unwrapPath(err))
 	}
 	defer f.Close()
 	buf := fsc.buf[:s.window]
 	n, err := io.ReadFull(f, buf)
 	eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 	if err != nil && !eof {
-		return out, fmt.Errorf("reading %q: %w", p, unwrapPath(err))
+		return fmt.Errorf("reading %q: %w", p, unwrapPath(err))
 	}
 	if n == 0 || source.IsBinary(buf[:n]) {
-		return out, nil
+		return nil
 	}
 	half := s.overlap / 2
 	base, line := 0, 1
@@ -195,14 +232,15 @@ func (s *Scanner) scanFile(ctx context.Context, fsys fs.FS, p string, fsc *fileS
 		if !eof {
 			hi = n - half
 		}
-		first := len(out)
-		out = s.det.scan(fsc.st, buf[:n], p, lo, hi, line, out)
-		for i := first; i < len(out); i++ {
-			out[i].Start += base
-			out[i].End += base
+		fsc.ms = s.det.scan(fsc.st, buf[:n], p, lo, hi, line, fsc.ms[:0])
+		for _, m := range fsc.ms {
+			m.Start += base
+			m.End += base
+			emit(m)
 		}
+		clear(fsc.ms) // drop the strings of this window
 		if eof || ctx.Err() != nil {
-			return out, nil
+			return nil
 		}
 		// Slide: keep the last overlap bytes, read the rest of the window.
 		keep := s.overlap
@@ -213,7 +251,7 @@ func (s *Scanner) scanFile(ctx context.Context, fsys fs.FS, p string, fsc *fileS
 		n = keep + m
 		eof = errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 		if err != nil && !eof {
-			return out, fmt.Errorf("reading %q at byte %d: %w", p, base+keep, unwrapPath(err))
+			return fmt.Errorf("reading %q at byte %d: %w", p, base+keep, unwrapPath(err))
 		}
 	}
 }

@@ -92,7 +92,8 @@ func TestWindows(t *testing.T) {
 		}
 		s := newScanner(d, window, overlap)
 		fsc := &fileScratch{buf: make([]byte, window), st: d.newScratch()}
-		got, err := s.scanFile(context.Background(), fstest.MapFS{"f.txt": {Data: data}}, "f.txt", fsc, nil)
+		var got []Match
+		err := s.scanFile(context.Background(), fstest.MapFS{"f.txt": {Data: data}}, "f.txt", fsc, func(m Match) { got = append(got, m) })
 		if err != nil {
 			t.Fatal(err)
 		}
