@@ -2,7 +2,16 @@ package objectstore
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
+	"math/big"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -28,6 +37,9 @@ func smallLimits() limits.Limits {
 // time and memory, with one line naming the endpoint, and is not retried.
 func TestHostileEndpoint(t *testing.T) {
 	isolateAWS(t, "fourc-test", "fourc-test-secret")
+	// A CA bundle makes the SDK add it to its own HTTP client, which the
+	// bounded client must keep.
+	t.Setenv("AWS_CA_BUNDLE", writeCABundle(t))
 	tests := []struct {
 		b    hostiletest.Behaviour
 		want string // regexp, after the endpoint
@@ -91,4 +103,25 @@ func TestHostileEndpointCancel(t *testing.T) {
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("cancelled scan took %v to stop", took)
 	}
+}
+
+// writeCABundle writes a self-signed CA certificate as a PEM file.
+func writeCABundle(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "fourc test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
