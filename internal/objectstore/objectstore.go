@@ -249,6 +249,9 @@ func (ep *endpoint) buckets(ctx context.Context, names []string) ([]listed, []fi
 	var token *string
 	for {
 		out, err := ep.client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token})
+		if err != nil && ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("listing the buckets of %s: %w", ep.name, context.Cause(ctx))
+		}
 		if err != nil {
 			if kind, detail, ok := endpointFailure(err); ok {
 				return nil, nil, &EndpointError{Endpoint: ep.name, Kind: kind, Detail: detail, Err: err}
