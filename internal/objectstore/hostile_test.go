@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/transport/hostiletest"
@@ -126,4 +129,21 @@ func writeCABundle(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestSDKLogger: the SDK's messages reach the logger at debug level only,
+// and are dropped without one.
+func TestSDKLogger(t *testing.T) {
+	var buf strings.Builder
+	l := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	sdkLogger(l).Logf(logging.Warn, "falling back to %s", "IMDSv1")
+	if buf.Len() != 0 {
+		t.Errorf("logged without debug level: %q", buf.String())
+	}
+	l = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	sdkLogger(l).Logf(logging.Warn, "falling back to %s", "IMDSv1")
+	if !strings.Contains(buf.String(), "falling back to IMDSv1") || !strings.Contains(buf.String(), "level=DEBUG") {
+		t.Errorf("debug log: %q", buf.String())
+	}
+	sdkLogger(nil).Logf(logging.Warn, "dropped")
 }
