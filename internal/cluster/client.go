@@ -17,19 +17,28 @@ import (
 	"github.com/fourc-dev/fourc/internal/transport"
 )
 
+// maxResponseBytes caps one API response below the run's ResponseBytes:
+// a list page of DefaultPageSize objects is a few MiB, and client-go
+// reads a whole response into a growing buffer before decoding it.
+const maxResponseBytes = 128 << 20
+
 // bound makes every request of cfg observe the network limits of ctx and
 // ctx itself: connections within ConnectTimeout, headers within
 // HeaderTimeout, whole requests within RequestTimeout, bodies of at most
-// ResponseBytes. An API server that never answers, trickles bytes or
-// streams an endless body fails the read with one line, in bounded time
-// and memory.
+// ResponseBytes (and maxResponseBytes). An API server that never
+// answers, trickles bytes or streams an endless body fails the read with
+// one line, in bounded time and memory.
 func bound(ctx context.Context, cfg *rest.Config) {
 	l := limits.From(ctx)
 	// A backstop only: the wrapped transport ends a request first, with
 	// an error that says which bound it hit.
 	cfg.Timeout = l.RequestTimeout + time.Second
 	cfg.Dial = transport.Dialer(ctx).DialContext
-	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return transport.Wrap(ctx, rt) })
+	if l.ResponseBytes > maxResponseBytes {
+		l.ResponseBytes = maxResponseBytes
+	}
+	bounded := limits.With(ctx, l)
+	cfg.Wrap(func(rt http.RoundTripper) http.RoundTripper { return transport.Wrap(bounded, rt) })
 }
 
 // quiet drops client-go's own log lines (such as "Unexpected error when

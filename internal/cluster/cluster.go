@@ -217,6 +217,9 @@ func Read(ctx context.Context, opts Options) (*Snapshot, []finding.Skipped, erro
 		return nil, nil, fmt.Errorf("%s: %s", t.describe(), oneLine(err.Error()))
 	}
 	v, err := serverVersion(ctx, cs)
+	if err != nil && ctx.Err() != nil {
+		return nil, nil, fmt.Errorf("reading %s: %w", t.describe(), context.Cause(ctx))
+	}
 	if err != nil {
 		return nil, nil, t.reachError(err)
 	}

@@ -30,6 +30,10 @@ type Node struct {
 	fsys fs.FS
 	name string
 
+	// stop, when set, reports why walks must end (the scan's context
+	// was cancelled or ran out of time); see [Node.StopWhen].
+	stop func() error
+
 	procOnce sync.Once
 	procs    []Process
 	procErr  error
@@ -224,9 +228,18 @@ func (n *Node) Glob(pattern string) ([]string, error) {
 	return out, nil
 }
 
-// Walk calls fn for every file under the directory p (not following
-// symbolic links), with absolute node paths. Errors below p are passed to
-// fn as fs.WalkDir does.
+// StopWhen makes every later [Node.Walk] end as soon as stop returns an
+// error, such as a scan context's Err: checks run without a context, and
+// a root filesystem can be large. ScanNode sets it.
+func (n *Node) StopWhen(stop func() error) { n.stop = stop }
+
+// Walk calls fn for every file under the directory p, with absolute node
+// paths. Only p itself is resolved through symbolic links: below it, a
+// link is passed to fn as a link and never followed, so a link back to
+// the root or out of it cannot make the walk loop or leave the root.
+// Errors below p are passed to fn as fs.WalkDir does. The walk ends early,
+// returning the cause, when the function given to [Node.StopWhen] reports
+// an error.
 func (n *Node) Walk(p string, fn func(nodePath string, d fs.DirEntry, err error) error) error {
 	r, err := n.resolve(p)
 	if err != nil {
@@ -234,6 +247,11 @@ func (n *Node) Walk(p string, fn func(nodePath string, d fs.DirEntry, err error)
 	}
 	base := path.Clean("/" + p)
 	return fs.WalkDir(n.fsys, r, func(fp string, d fs.DirEntry, err error) error {
+		if n.stop != nil {
+			if err := n.stop(); err != nil {
+				return err
+			}
+		}
 		rel := fp
 		if r != "." {
 			rel = strings.TrimPrefix(strings.TrimPrefix(fp, r), "/")

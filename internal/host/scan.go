@@ -57,6 +57,7 @@ func Scan(ctx context.Context, root string, opts Options) ([]finding.Finding, []
 
 // ScanNode runs the OS checks and every suite over n.
 func ScanNode(ctx context.Context, n *Node, opts Options) ([]finding.Finding, []finding.Skipped) {
+	n.StopWhen(ctx.Err)
 	facts := opts.Facts
 	if facts == nil {
 		facts = func(string, string) {}

@@ -1,17 +1,68 @@
 package objectstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/transport"
 )
+
+// maxResponseBytes caps one S3 answer below the run's ResponseBytes: the
+// calls of an audit read bucket lists and settings (a ListBuckets page of
+// 10,000 buckets is about 3 MiB, a bucket policy at most 20 KiB), and the
+// SDK's XML decoder holds several copies of what it reads.
+const maxResponseBytes = 32 << 20
+
+// withS3Limits lowers the response cap of ctx to maxResponseBytes.
+func withS3Limits(ctx context.Context) context.Context {
+	l := limits.From(ctx)
+	if l.ResponseBytes <= maxResponseBytes {
+		return ctx
+	}
+	l.ResponseBytes = maxResponseBytes
+	return limits.With(ctx, l)
+}
+
+// sdkHTTPClient is the client the AWS configuration is loaded with: the
+// SDK's own (it must be, to add the CA bundle of AWS_CA_BUNDLE or the
+// profile), with the connection, header and whole-request deadlines of
+// ctx. Credential providers (IMDS, STS, SSO) use it as it is.
+func sdkHTTPClient(ctx context.Context) *awshttp.BuildableClient {
+	l := limits.From(ctx)
+	return awshttp.NewBuildableClient().
+		WithTransportOptions(func(tr *http.Transport) {
+			tr.DialContext = transport.Dialer(ctx).DialContext
+			tr.TLSHandshakeTimeout = l.ConnectTimeout
+			tr.ResponseHeaderTimeout = l.HeaderTimeout
+			tr.MaxResponseHeaderBytes = transport.MaxHeaderBytes
+		}).
+		WithTimeout(l.RequestTimeout)
+}
+
+// boundedHTTPClient is the client of the S3 calls: the loaded client's
+// transport (with any CA bundle) wrapped by transport.Wrap, which also
+// caps response bodies and names the bound a request hit.
+func boundedHTTPClient(ctx context.Context, c aws.HTTPClient) aws.HTTPClient {
+	bc, ok := c.(*awshttp.BuildableClient)
+	if !ok {
+		return c
+	}
+	tr := bc.GetTransport()
+	tr.ResponseHeaderTimeout = 0 // transport.Wrap's, with a clearer error
+	return &http.Client{
+		Transport:     transport.Wrap(ctx, tr),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
 
 // retryer is the SDK's standard retryer, except that a request stopped by
 // a network limit (no response, endless body) is not retried: it would

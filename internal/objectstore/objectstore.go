@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
 	"path"
 	"slices"
@@ -30,7 +29,6 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/transport"
 )
 
 // scannerName names this source in Skipped entries.
@@ -144,7 +142,7 @@ func newEndpoint(ctx context.Context, opts Options) (*endpoint, error) {
 	}
 
 	load := []func(*config.LoadOptions) error{
-		config.WithHTTPClient(&http.Client{Transport: transport.New(ctx, nil)}),
+		config.WithHTTPClient(sdkHTTPClient(ctx)),
 		config.WithRetryer(retryer),
 		config.WithLogger(sdkLogger(opts.Logger)),
 	}
@@ -175,6 +173,7 @@ func newEndpoint(ctx context.Context, opts Options) (*endpoint, error) {
 		return nil, &EndpointError{Endpoint: ep.name, Kind: ErrCredentials,
 			Detail: "no usable credentials: " + oneLine(strings.TrimPrefix(err.Error(), "failed to refresh cached credentials, ")), Err: err}
 	}
+	cfg.HTTPClient = boundedHTTPClient(withS3Limits(ctx), cfg.HTTPClient)
 	ep.client = s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if !ep.aws {
 			o.BaseEndpoint = aws.String(base)
@@ -250,6 +249,9 @@ func (ep *endpoint) buckets(ctx context.Context, names []string) ([]listed, []fi
 	var token *string
 	for {
 		out, err := ep.client.ListBuckets(ctx, &s3.ListBucketsInput{ContinuationToken: token})
+		if err != nil && ctx.Err() != nil {
+			return nil, nil, fmt.Errorf("listing the buckets of %s: %w", ep.name, context.Cause(ctx))
+		}
 		if err != nil {
 			if kind, detail, ok := endpointFailure(err); ok {
 				return nil, nil, &EndpointError{Endpoint: ep.name, Kind: kind, Detail: detail, Err: err}

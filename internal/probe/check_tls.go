@@ -64,10 +64,14 @@ func handshake(ctx context.Context, e endpoint, cfg *tls.Config, timeout time.Du
 		return nil
 	}
 	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: timeout}, Config: cfg}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	conn, err := d.DialContext(ctx, "tcp", e.addr())
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && parent.Err() == nil {
+			err = fmt.Errorf("no TLS handshake within %s", timeout)
+		}
 		return peer, nil, err
 	}
 	defer conn.Close()

@@ -158,13 +158,13 @@ func countAnswer(s []finding.Skipped, failures *[]finding.Skipped) int {
 }
 
 // noAnswer is the one-line error of a run in which no endpoint answered:
-// "no endpoint answered (1 of 1): https://127.0.0.1:9: TLS handshake ...".
+// "no endpoint answered (1 tried): https://127.0.0.1:9: TLS handshake ...".
 func noAnswer(endpoints int, failures []finding.Skipped) error {
 	if len(failures) == 0 {
-		return fmt.Errorf("%w (%d of %d)", ErrNoAnswer, endpoints, endpoints)
+		return fmt.Errorf("%w (%d tried)", ErrNoAnswer, endpoints)
 	}
 	first := failures[0]
-	return fmt.Errorf("%w (%d of %d): %s: %s", ErrNoAnswer, endpoints, endpoints, first.Path, oneLine(first.Reason))
+	return fmt.Errorf("%w (%d tried): %s: %s", ErrNoAnswer, endpoints, first.Path, oneLine(first.Reason))
 }
 
 // oneLine joins the lines of a message.
