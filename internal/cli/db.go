@@ -52,6 +52,7 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 		Short: "Download OSV exports and rebuild the database",
 		Example: `  fourc db update
   fourc db update --ecosystem Go --ecosystem npm
+  fourc db update --ecosystem Debian --ecosystem 'Red Hat'
   fourc db update --base-url https://mirror.example.com/osv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -74,22 +75,25 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 		},
 	}
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "where <Ecosystem>/all.zip files are served (default: OSV's public exports)")
-	cmd.Flags().StringSliceVar(&ecosystems, "ecosystem", nil, "ecosystems to download (default: those of the current database, or "+strings.Join(vulndb.DefaultEcosystems(), ", ")+")")
+	cmd.Flags().StringSliceVar(&ecosystems, "ecosystem", nil, "ecosystems to download, as OSV names them (default: "+strings.Join(append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...), ", ")+", and any other the current database holds)")
 	return cmd
 }
 
 func newDBImportCommand(g *globals, path func() (string, error)) *cobra.Command {
 	var starter bool
 	cmd := &cobra.Command{
-		Use:   "import [DIR|ZIP]",
+		Use:   "import [DIR|ZIP|FILE]",
 		Short: "Import local OSV records (for machines without network access)",
-		Long: `Import OSV JSON records from a directory (searched recursively) or a zip.
+		Long: `Import OSV JSON records from a directory (searched recursively), a zip or
+one file. Alpine security database files (secdb JSON or YAML, also Wolfi's
+and Chainguard's) are imported as OSV records.
 With --starter, import the real Go vulnerability records of the pinned
 ` + starterModule + ` module, fetched through the Go module
 proxy (or taken from the local module cache) by the go command.`,
 		Example: `  fourc db import --starter
   fourc db import ./osv-mirror/
-  fourc db import Go-all.zip`,
+  fourc db import Go-all.zip
+  fourc db import ./alpine-secdb/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if starter == (len(args) == 1) {
