@@ -188,10 +188,31 @@ func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
 	for _, s := range st.Sources {
 		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
 	}
+	if missing := missingEcosystems(st); len(missing) > 0 {
+		fmt.Fprintf(tw, "no data\t%s: their packages are not checked; 'fourc db update' downloads them\n", strings.Join(missing, ", "))
+	}
 	if st.Stale(now, staleAfter) {
 		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(staleAfter.Hours()/24))
 	}
 	return tw.Flush()
+}
+
+// missingEcosystems lists the default ecosystems (languages and Linux
+// distributions) the database holds no records for.
+func missingEcosystems(st vulndb.Status) []string {
+	have := map[string]bool{}
+	for e, n := range st.Ecosystems {
+		if n > 0 {
+			have[vulndb.BaseEcosystem(e)] = true
+		}
+	}
+	var out []string
+	for _, e := range append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...) {
+		if !have[e] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // downloadModule fetches a Go module through the go command (the module
