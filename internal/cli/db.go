@@ -188,6 +188,9 @@ func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
 	for _, s := range st.Sources {
 		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
 	}
+	if len(st.Unavailable) > 0 {
+		fmt.Fprintf(tw, "unavailable\t%s: the server has no export of them\n", strings.Join(st.Unavailable, ", "))
+	}
 	if missing := missingEcosystems(st); len(missing) > 0 {
 		fmt.Fprintf(tw, "no data\t%s: their packages are not checked; 'fourc db update' downloads them\n", strings.Join(missing, ", "))
 	}
