@@ -28,8 +28,14 @@ import (
 )
 
 // sharedData is the folder of real public advisory data the tests read
-// (see its README); nothing here edits it.
-const sharedData = "/work/shared/data"
+// (Alpine's secdb, PyPI's OSV export; see its README): $FOURC_TEST_DATA,
+// or /work/shared/data. Nothing here edits it.
+func sharedData() string {
+	if d := os.Getenv("FOURC_TEST_DATA"); d != "" {
+		return d
+	}
+	return "/work/shared/data"
+}
 
 // importDB builds a database from sources (directories, zips or files).
 func importDB(t testing.TB, sources ...string) *vulndb.DB {
@@ -37,7 +43,7 @@ func importDB(t testing.TB, sources ...string) *vulndb.DB {
 	path := filepath.Join(t.TempDir(), "fourc.db")
 	for _, src := range sources {
 		if _, err := os.Stat(src); err != nil {
-			t.Fatalf("advisory data %s: %v", src, err)
+			t.Fatalf("advisory data %s (set FOURC_TEST_DATA to the folder of real advisory data): %v", src, err)
 		}
 		if _, err := vulndb.Import(context.Background(), path, src, vulndb.ImportOptions{}); err != nil {
 			t.Fatal(err)
@@ -165,7 +171,7 @@ o:libxml2
 //   - musl 1.1.24-r0, busybox 1.31.1-r9, curl 7.67.0-r0, libxml2 2.9.10-r2
 //     are above every fix listed for them in v3.11.
 func TestAlpineSecDB(t *testing.T) {
-	db := importDB(t, filepath.Join(sharedData, "alpine-secdb"))
+	db := importDB(t, filepath.Join(sharedData(), "alpine-secdb"))
 	st := db.Status()
 	if st.Ecosystems["Alpine:v3.11"] < 500 || st.Ecosystems["Alpine:v3.3"] == 0 {
 		t.Errorf("secdb import: ecosystems %v, want every release from v3.3 to v3.11", st.Ecosystems)
@@ -219,7 +225,7 @@ func TestAlpineSecDB(t *testing.T) {
 // 1.24.1 in PYSEC-2023-192's [0, 1.26.17); both at the fixed versions are
 // outside.
 func TestPyPIRealRecords(t *testing.T) {
-	db := importDB(t, filepath.Join(sharedData, "pypi-osv", "all.zip"))
+	db := importDB(t, filepath.Join(sharedData(), "pypi-osv", "all.zip"))
 	if n := db.Status().Ecosystems["PyPI"]; n < 2600 {
 		t.Fatalf("PyPI records: %d, want the 2,661 of the export", n)
 	}
