@@ -52,6 +52,7 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 		Short: "Download OSV exports and rebuild the database",
 		Example: `  fourc db update
   fourc db update --ecosystem Go --ecosystem npm
+  fourc db update --ecosystem Debian --ecosystem 'Red Hat'
   fourc db update --base-url https://mirror.example.com/osv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -74,22 +75,25 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 		},
 	}
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "where <Ecosystem>/all.zip files are served (default: OSV's public exports)")
-	cmd.Flags().StringSliceVar(&ecosystems, "ecosystem", nil, "ecosystems to download (default: those of the current database, or "+strings.Join(vulndb.DefaultEcosystems(), ", ")+")")
+	cmd.Flags().StringSliceVar(&ecosystems, "ecosystem", nil, "ecosystems to download, as OSV names them (default: "+strings.Join(append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...), ", ")+", and any other the current database holds)")
 	return cmd
 }
 
 func newDBImportCommand(g *globals, path func() (string, error)) *cobra.Command {
 	var starter bool
 	cmd := &cobra.Command{
-		Use:   "import [DIR|ZIP]",
+		Use:   "import [DIR|ZIP|FILE]",
 		Short: "Import local OSV records (for machines without network access)",
-		Long: `Import OSV JSON records from a directory (searched recursively) or a zip.
+		Long: `Import OSV JSON records from a directory (searched recursively), a zip or
+one file. Alpine security database files (secdb JSON or YAML, also Wolfi's
+and Chainguard's) are imported as OSV records.
 With --starter, import the real Go vulnerability records of the pinned
 ` + starterModule + ` module, fetched through the Go module
 proxy (or taken from the local module cache) by the go command.`,
 		Example: `  fourc db import --starter
   fourc db import ./osv-mirror/
-  fourc db import Go-all.zip`,
+  fourc db import Go-all.zip
+  fourc db import ./alpine-secdb/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if starter == (len(args) == 1) {
@@ -184,10 +188,34 @@ func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
 	for _, s := range st.Sources {
 		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
 	}
+	if len(st.Unavailable) > 0 {
+		fmt.Fprintf(tw, "unavailable\t%s: the server has no export of them\n", strings.Join(st.Unavailable, ", "))
+	}
+	if missing := missingEcosystems(st); len(missing) > 0 {
+		fmt.Fprintf(tw, "no data\t%s: their packages are not checked; 'fourc db update' downloads them\n", strings.Join(missing, ", "))
+	}
 	if st.Stale(now, staleAfter) {
 		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(staleAfter.Hours()/24))
 	}
 	return tw.Flush()
+}
+
+// missingEcosystems lists the default ecosystems (languages and Linux
+// distributions) the database holds no records for.
+func missingEcosystems(st vulndb.Status) []string {
+	have := map[string]bool{}
+	for e, n := range st.Ecosystems {
+		if n > 0 {
+			have[vulndb.BaseEcosystem(e)] = true
+		}
+	}
+	var out []string
+	for _, e := range append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...) {
+		if !have[e] {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // downloadModule fetches a Go module through the go command (the module

@@ -21,14 +21,21 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image"
+	"github.com/fourc-dev/fourc/internal/image/imagetest"
 	"github.com/fourc-dev/fourc/internal/inventory"
 	"github.com/fourc-dev/fourc/internal/vuln"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
 // sharedData is the folder of real public advisory data the tests read
-// (see its README); nothing here edits it.
-const sharedData = "/work/shared/data"
+// (Alpine's secdb, PyPI's OSV export; see its README): $FOURC_TEST_DATA,
+// or /work/shared/data. Nothing here edits it.
+func sharedData() string {
+	if d := os.Getenv("FOURC_TEST_DATA"); d != "" {
+		return d
+	}
+	return "/work/shared/data"
+}
 
 // importDB builds a database from sources (directories, zips or files).
 func importDB(t testing.TB, sources ...string) *vulndb.DB {
@@ -36,7 +43,7 @@ func importDB(t testing.TB, sources ...string) *vulndb.DB {
 	path := filepath.Join(t.TempDir(), "fourc.db")
 	for _, src := range sources {
 		if _, err := os.Stat(src); err != nil {
-			t.Fatalf("advisory data %s: %v", src, err)
+			t.Fatalf("advisory data %s (set FOURC_TEST_DATA to the folder of real advisory data): %v", src, err)
 		}
 		if _, err := vulndb.Import(context.Background(), path, src, vulndb.ImportOptions{}); err != nil {
 			t.Fatal(err)
@@ -109,7 +116,7 @@ func verdicts(fs []finding.Finding) []string {
 		}
 		pkg, _, _ := strings.Cut(f.Message, " is affected by")
 		pkg, _, _ = strings.Cut(pkg, " (source")
-		out = append(out, pkg+": "+m[1])
+		out = append(out, pkg+": "+strings.TrimSuffix(m[1], ":"))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -164,7 +171,7 @@ o:libxml2
 //   - musl 1.1.24-r0, busybox 1.31.1-r9, curl 7.67.0-r0, libxml2 2.9.10-r2
 //     are above every fix listed for them in v3.11.
 func TestAlpineSecDB(t *testing.T) {
-	db := importDB(t, filepath.Join(sharedData, "alpine-secdb"))
+	db := importDB(t, filepath.Join(sharedData(), "alpine-secdb"))
 	st := db.Status()
 	if st.Ecosystems["Alpine:v3.11"] < 500 || st.Ecosystems["Alpine:v3.3"] == 0 {
 		t.Errorf("secdb import: ecosystems %v, want every release from v3.3 to v3.11", st.Ecosystems)
@@ -218,7 +225,7 @@ func TestAlpineSecDB(t *testing.T) {
 // 1.24.1 in PYSEC-2023-192's [0, 1.26.17); both at the fixed versions are
 // outside.
 func TestPyPIRealRecords(t *testing.T) {
-	db := importDB(t, filepath.Join(sharedData, "pypi-osv", "all.zip"))
+	db := importDB(t, filepath.Join(sharedData(), "pypi-osv", "all.zip"))
 	if n := db.Status().Ecosystems["PyPI"]; n < 2600 {
 		t.Fatalf("PyPI records: %d, want the 2,661 of the export", n)
 	}
@@ -256,5 +263,73 @@ func TestPyPIRealRecords(t *testing.T) {
 			t.Errorf("%s: %d vulnerabilities, want at least %d", tc.pkg, len(vs), tc.minAll)
 		}
 		t.Logf("%s: %d vulnerabilities", tc.pkg, len(vs))
+	}
+}
+
+// TestDebianRootfs scans the real Debian 12 root file system the image
+// tests build (debootstrap --variant=minbase bookworm, current point
+// release) against OSV records written from real DSA and security-tracker
+// facts (testdata/debian). Every DSA below is fixed in the installed
+// versions — glibc 2.36-9+deb12uN with N >= 7 — which only a dpkg-order
+// comparison gets right ("deb12u14" sorts below "deb12u3" as a string);
+// the three unfixed issues affect every bookworm system.
+func TestDebianRootfs(t *testing.T) {
+	rootfs := imagetest.DebianRootfs(t)
+	base, err := tarball.LayerFromFile(rootfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := importDB(t, filepath.Join("testdata", "debian"))
+	ref := imageTar(t, base)
+	res, err := image.Scan(context.Background(), ref, image.Options{DB: db, NoSecrets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range verdicts(res.Findings) {
+		pkg, id, _ := strings.Cut(v, ": ")
+		name, _, _ := strings.Cut(pkg, " ")
+		got = append(got, name+": "+id)
+	}
+	want := []string{
+		"libc-bin: DEBIAN-CVE-2019-1010022",
+		"libc6: DEBIAN-CVE-2019-1010022",
+		"perl-base: DEBIAN-CVE-2011-4116",
+		"tar: DEBIAN-CVE-2005-2541",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("verdicts on Debian bookworm (-want +got):\n%s", diff)
+	}
+	if len(res.Packages) < 80 {
+		t.Errorf("%d packages found in the root file system, want the ~88 of minbase", len(res.Packages))
+	}
+
+	// Records are per release: the same packages on Debian 11 are not
+	// matched against Debian 12's records.
+	m := vuln.NewMatcher(db)
+	vs, err := m.Match(context.Background(), []inventory.Package{{Name: "tar", Version: "1.34+dfsg-1", Ecosystem: "Debian:11"}})
+	if err != nil || len(vs) != 0 {
+		t.Errorf("tar on Debian 11 against Debian 12 records: %d vulnerabilities, %v", len(vs), err)
+	}
+	// One deb12u below each fix is affected.
+	for _, p := range []inventory.Package{
+		{Name: "glibc", Version: "2.36-9+deb12u2", Ecosystem: "Debian:12"},
+		{Name: "util-linux", Version: "2.38.1-5", Ecosystem: "Debian:12"},
+		{Name: "shadow", Version: "1:4.13+dfsg1-1", Ecosystem: "Debian:12"},
+	} {
+		vs, err := m.Match(context.Background(), []inventory.Package{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fixed []string
+		for _, v := range vs {
+			if v.FixedVersion != "" {
+				fixed = append(fixed, v.ID+"<"+v.FixedVersion)
+			}
+		}
+		if len(fixed) == 0 {
+			t.Errorf("%s: no fixed vulnerability matched below the fix", p)
+		}
+		t.Logf("%s: %v", p, fixed)
 	}
 }

@@ -1,6 +1,8 @@
 package vuln
 
 import (
+	"context"
+	"slices"
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/inventory"
@@ -80,5 +82,43 @@ func TestOSVersionOrder(t *testing.T) {
 				t.Errorf("fixed version = %q, want %q", fixed, tc.fixed)
 			}
 		})
+	}
+}
+
+// TestReleaseEcosystems checks which records a distribution package is
+// matched against: its own release, the unsuffixed ecosystem, and longer
+// forms of its release (osv-scalibr names Ubuntu packages "Ubuntu:22.04",
+// OSV files them under "Ubuntu:22.04:LTS"), never another release.
+func TestReleaseEcosystems(t *testing.T) {
+	db := fixtureDB(t,
+		`{"id":"UBUNTU-CVE-2024-1","affected":[{"package":{"ecosystem":"Ubuntu:22.04:LTS","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.35-0ubuntu3.8"}]}]}]}`,
+		`{"id":"UBUNTU-CVE-2024-2","affected":[{"package":{"ecosystem":"Ubuntu:Pro:22.04:LTS","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+		`{"id":"UBUNTU-CVE-2024-3","affected":[{"package":{"ecosystem":"Ubuntu:20.04:LTS","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+		`{"id":"DEBIAN-CVE-2024-4","affected":[{"package":{"ecosystem":"Debian","name":"glibc"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"}]}]}]}`,
+	)
+	m := NewMatcher(db)
+	for _, tc := range []struct {
+		pkg  inventory.Package
+		want []string
+	}{
+		{inventory.Package{Name: "glibc", Version: "2.35-0ubuntu3.4", Ecosystem: "Ubuntu:22.04"}, []string{"UBUNTU-CVE-2024-1"}},
+		{inventory.Package{Name: "glibc", Version: "2.35-0ubuntu3.10", Ecosystem: "Ubuntu:22.04"}, nil},
+		{inventory.Package{Name: "glibc", Version: "2.31-0ubuntu9", Ecosystem: "Ubuntu:20.04"}, []string{"UBUNTU-CVE-2024-3"}},
+		{inventory.Package{Name: "glibc", Version: "2.36-9", Ecosystem: "Debian:12"}, []string{"DEBIAN-CVE-2024-4"}},
+	} {
+		vs, err := m.Match(context.Background(), []inventory.Package{tc.pkg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, v := range vs {
+			got = append(got, v.ID)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s on %s: %v, want %v", tc.pkg, tc.pkg.Ecosystem, got, tc.want)
+		}
+		if !db.Covers(tc.pkg.Ecosystem) {
+			t.Errorf("Covers(%q) = false", tc.pkg.Ecosystem)
+		}
 	}
 }

@@ -110,3 +110,36 @@ func readAll(p string) error {
 	}
 	return nil
 }
+
+// FuzzOpen opens arbitrary bytes as a database and reads it: the result
+// is a working database or an error, never a panic or a fault.
+func FuzzOpen(f *testing.F) {
+	dir := f.TempDir()
+	src := filepath.Join(dir, "src")
+	os.Mkdir(src, 0o755)
+	os.WriteFile(filepath.Join(src, "GO-1.json"), []byte(`{"id":"GO-1","affected":[{"package":{"ecosystem":"Go","name":"x"},"versions":["1.0.0"]}]}`), 0o644)
+	good := filepath.Join(dir, "good.db")
+	if _, err := Import(context.Background(), good, src, ImportOptions{Now: clock}); err != nil {
+		f.Fatal(err)
+	}
+	data, err := os.ReadFile(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add(data[:8192])
+	f.Add([]byte("not a database"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(t.TempDir(), "fuzz.db")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db, err := Open(p)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		db.Lookup("Go", "x")
+		db.Verify()
+	})
+}

@@ -51,6 +51,10 @@ type Status struct {
 	Sources []Source `json:"sources"`
 	// Checksum is the SHA-256 of every record in ID order.
 	Checksum string `json:"checksum"`
+	// Unavailable lists, after an update without named ecosystems, the
+	// default ecosystems the server has no export of (their records, if
+	// any, were kept). It is not stored.
+	Unavailable []string `json:"unavailable,omitempty"`
 }
 
 // Source is one origin of records: an OSV ecosystem export or a local import.

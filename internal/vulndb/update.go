@@ -99,21 +99,30 @@ func Update(ctx context.Context, path string, opts UpdateOptions) (Status, error
 			os.Remove(z)
 		}
 	}()
-	fetched := make([]time.Time, len(ecos))
-	for i, eco := range ecos {
+	// Without named ecosystems, one the server does not export (a mirror
+	// of some ecosystems only) is left as it was rather than failing all.
+	defaulted := len(opts.Ecosystems) == 0
+	var got, unavailable []string
+	var fetched []time.Time
+	for _, eco := range ecos {
 		u := base + "/" + url.PathEscape(eco) + "/all.zip"
 		z, f, err := download(ctx, client, u, filepath.Dir(path), stall, p)
 		if f != nil {
 			zips = append(zips, z)
 			held = append(held, f)
 		}
+		if errors.Is(err, errNotExported) && defaulted {
+			unavailable = append(unavailable, eco)
+			continue
+		}
 		if err != nil {
 			return Status{}, fmt.Errorf("downloading %q: %w", u, err)
 		}
-		fetched[i] = now().UTC()
+		got = append(got, eco)
+		fetched = append(fetched, now().UTC())
 	}
-	st, err := build(ctx, path, now(), ecos, func(b *builder) error {
-		for i, eco := range ecos {
+	st, err := build(ctx, path, now(), got, func(b *builder) error {
+		for i, eco := range got {
 			b.sources[eco] = Source{Name: eco, Origin: base + "/" + url.PathEscape(eco) + "/all.zip", FetchedAt: fetched[i]}
 			if err := b.addZip(ctx, eco, zips[i]); err != nil {
 				return err
@@ -127,8 +136,12 @@ func Update(ctx context.Context, path string, opts UpdateOptions) (Status, error
 	if err != nil {
 		return Status{}, fmt.Errorf("updating vulnerability database: %w", err)
 	}
+	st.Unavailable = unavailable
 	return st, nil
 }
+
+// errNotExported is a 404 for an ecosystem's export.
+var errNotExported = errors.New("no such export")
 
 func cmpOr(a, b string) string {
 	if a != "" {
@@ -194,6 +207,9 @@ func download(ctx context.Context, client *http.Client, u, dir string, stall tim
 		return "", nil, causeOf(ctx, err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return "", nil, fmt.Errorf("server answered %s: %w", resp.Status, errNotExported)
+	}
 	if resp.StatusCode != http.StatusOK {
 		return "", nil, fmt.Errorf("server answered %s", resp.Status)
 	}

@@ -461,6 +461,16 @@ func TestUpdate(t *testing.T) {
 	if n := len(DefaultEcosystems()) + len(OSEcosystems()); srv.count != n {
 		t.Errorf("the update made %d requests, want one per default ecosystem (%d)", srv.count, n)
 	}
+	// A mirror without some default ecosystem: the others are updated,
+	// the missing one is named and its records kept.
+	delete(srv.zips, "Red Hat")
+	st, err = Update(context.Background(), path, UpdateOptions{BaseURL: ts.URL, Now: clock})
+	if err != nil || st.Records != 124 || !slices.Equal(st.Unavailable, []string{"Red Hat"}) {
+		t.Errorf("update from a mirror without Red Hat: %d records, unavailable %v, %v; want 124, [Red Hat]", st.Records, st.Unavailable, err)
+	}
+	if _, err := Update(context.Background(), path, UpdateOptions{BaseURL: ts.URL, Ecosystems: []string{"Red Hat"}}); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("update naming an ecosystem the server lacks: %v, want a 404 error", err)
+	}
 	db, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
