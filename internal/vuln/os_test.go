@@ -29,12 +29,17 @@ import (
 
 // sharedData is the folder of real public advisory data the tests read
 // (Alpine's secdb, PyPI's OSV export; see its README): $FOURC_TEST_DATA,
-// or /work/shared/data. Nothing here edits it.
+// or the project's shared/data folder beside the repository (where CI and
+// every developer machine have it). Nothing here edits it.
 func sharedData() string {
 	if d := os.Getenv("FOURC_TEST_DATA"); d != "" {
 		return d
 	}
-	return "/work/shared/data"
+	// The test runs in internal/vuln: the repository is two levels up.
+	if abs, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "data")); err == nil {
+		return abs
+	}
+	return filepath.Join("..", "..", "..", "shared", "data")
 }
 
 // importDB builds a database from sources (directories, zips or files).
