@@ -98,6 +98,9 @@ func rateRecord(r *vulndb.Record, want func(vulndb.Affected) bool) Rating {
 // it, when its Source has it, to rate an advisory through its aliases.
 type RecordGetter interface {
 	Get(id string) (*vulndb.Record, error)
+	// ByAlias returns the records filed under other IDs that name id as
+	// an alias or upstream.
+	ByAlias(id string) ([]*vulndb.Record, error)
 }
 
 // rate rates a vulnerability from its merged records and, when they carry
@@ -116,19 +119,29 @@ func rate(v *Vulnerability, get RecordGetter) Rating {
 	if best.class() == 3 || get == nil {
 		return best
 	}
-	for _, id := range v.Aliases {
-		if seen[id] {
+	var others []*vulndb.Record
+	for _, id := range v.IDs() {
+		if !seen[id] {
+			if r, err := get.Get(id); err == nil && r != nil {
+				others = append(others, r)
+			}
+		}
+		// Records of other ecosystems about the same vulnerability, filed
+		// under their own IDs (a Debian record about the CVE).
+		if rs, err := get.ByAlias(id); err == nil {
+			others = append(others, rs...)
+		}
+	}
+	for _, r := range others {
+		if seen[r.ID] || r.IsWithdrawn() {
 			continue
 		}
-		r, err := get.Get(id)
-		if err != nil || r == nil || r.IsWithdrawn() {
-			continue
-		}
+		seen[r.ID] = true
 		rt := rateRecord(r, func(vulndb.Affected) bool { return true })
 		if rt.class() == 0 {
 			continue
 		}
-		rt.Source += " of " + id
+		rt.Source += " of " + r.ID
 		if rt.better(best) {
 			best = rt
 		}

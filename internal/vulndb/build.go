@@ -206,6 +206,9 @@ func (b *builder) finish(now time.Time) (Status, error) {
 		seen := map[string]bool{}
 		for _, k := range b.keys[id] {
 			index[k] = append(index[k], id)
+			if isAliasKey(k) {
+				continue
+			}
 			eco, _, _ := strings.Cut(k, "\x00")
 			if !seen[eco] {
 				seen[eco] = true

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -174,5 +175,24 @@ func (r *Record) indexKeys() []string {
 			keys = append(keys, k)
 		}
 	}
+	// The other IDs this record is known by (its aliases, and the upstream
+	// CVEs a distribution's record is about), so that the records of other
+	// ecosystems about the same vulnerability can be found: see
+	// [DB.ByAlias].
+	for _, a := range slices.Concat(r.Aliases, r.Upstream) {
+		if k := aliasKey(a); a != "" && a != r.ID && !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
 	return keys
 }
+
+// aliasPrefix marks alias keys in the index; no ecosystem name starts with
+// a control character.
+const aliasPrefix = "\x01alias"
+
+func aliasKey(id string) string { return aliasPrefix + "\x00" + id }
+
+// isAliasKey reports whether an index key is an alias key.
+func isAliasKey(k string) bool { return strings.HasPrefix(k, aliasPrefix+"\x00") }

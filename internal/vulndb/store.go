@@ -329,6 +329,32 @@ func (db *DB) Get(id string) (*Record, error) {
 	return r, nil
 }
 
+// ByAlias returns the records filed under other IDs that name id as an
+// alias or as their upstream vulnerability: a Debian or Ubuntu record about
+// a CVE, the GHSA of a Go advisory. Databases built before the alias index
+// existed return none.
+func (db *DB) ByAlias(id string) ([]*Record, error) {
+	var ids []string
+	err := db.view(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketIndex).Get([]byte(aliasKey(id))); len(v) > 0 {
+			ids = strings.Split(string(v), "\n")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("looking up alias %s: %w", id, err)
+	}
+	out := make([]*Record, 0, len(ids))
+	for _, rid := range ids {
+		r, err := db.Get(rid)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // ErrNotFound is returned for an unknown record ID.
 var ErrNotFound = errors.New("no such record")
 
