@@ -147,8 +147,8 @@ func abbrev(s string) string {
 var errorType = reflect.TypeFor[error]()
 
 // includeCost is the steps charged for executing a named template or tpl
-// text: each costs about as much as twenty cheap function calls.
-const includeCost = 20
+// text: each costs about as much as fifty cheap function calls.
+const includeCost = 50
 
 // yamlCost and jsonCost weigh the printed size of a value serialized to
 // YAML or JSON: YAML encoding is much slower per byte than copying.
