@@ -27,12 +27,14 @@ import (
 // exceeds CollectionElements; a panic in a function becomes its error.
 type helmFuncs struct {
 	m     *meter
+	pre   map[string]precheck
+	post  map[string]postcheck
 	memo  map[uintptr]int64 // see valueCost; used by the render goroutine only
 	depth int               // include and tpl nesting
 }
 
 func newHelmFuncs(m *meter) *helmFuncs {
-	return &helmFuncs{m: m, memo: map[uintptr]int64{}}
+	return &helmFuncs{m: m, memo: map[uintptr]int64{}, pre: prechecks(), post: postchecks()}
 }
 
 // funcs returns the function map bound to t (include and tpl execute
@@ -147,8 +149,8 @@ func abbrev(s string) string {
 var errorType = reflect.TypeFor[error]()
 
 // includeCost is the steps charged for executing a named template or tpl
-// text: each costs about as much as fifty cheap function calls.
-const includeCost = 50
+// text: each costs about as much as a hundred cheap function calls.
+const includeCost = 100
 
 // yamlCost and jsonCost weigh the printed size of a value serialized to
 // YAML or JSON: YAML encoding is much slower per byte than copying.
@@ -171,7 +173,7 @@ func (h *helmFuncs) wrap(name string, fn any) any {
 	}
 	out := t.Out(0)
 	ft := reflect.FuncOf(ins, []reflect.Type{out, errorType}, t.IsVariadic())
-	pre, post := prechecks[name], postchecks[name]
+	pre, post := h.pre[name], h.post[name]
 	return reflect.MakeFunc(ft, func(args []reflect.Value) (res []reflect.Value) {
 		fail := func(err error) []reflect.Value {
 			return []reflect.Value{reflect.Zero(out), reflect.ValueOf(&err).Elem()}
@@ -246,8 +248,9 @@ type precheck func(h *helmFuncs, args []reflect.Value) (int64, error)
 // A postcheck inspects a call's result.
 type postcheck func(h *helmFuncs, args []reflect.Value, res reflect.Value) error
 
-var (
-	prechecks = map[string]precheck{
+// prechecks returns the prechecks by function name.
+func prechecks() map[string]precheck {
+	return map[string]precheck{
 		"until":                      func(h *helmFuncs, a []reflect.Value) (int64, error) { return h.count(absInt(a[0].Int())) },
 		"untilStep":                  preUntilStep,
 		"seq":                        preSeq,
@@ -295,7 +298,11 @@ var (
 		"mustMergeOverwrite":         preValues,
 		"deepEqual":                  preValues,
 	}
-	postchecks = map[string]postcheck{
+}
+
+// postchecks returns the postchecks by function name.
+func postchecks() map[string]postcheck {
+	return map[string]postcheck{
 		"dict":               postBuilt,
 		"list":               postBuilt,
 		"tuple":              postBuilt,
@@ -313,7 +320,7 @@ var (
 		"mergeOverwrite":     postMutated,
 		"mustMergeOverwrite": postMutated,
 	}
-)
+}
 
 // count checks a number of elements or bytes about to be produced.
 func (h *helmFuncs) count(n int64) (int64, error) {

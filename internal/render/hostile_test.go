@@ -187,3 +187,59 @@ func FuzzHelm(f *testing.F) {
 		}
 	})
 }
+
+// overlays writes a kustomization tree where each of n levels includes the
+// previous one twice (through two overlays, a and b): 2^n inclusions of
+// one ConfigMap.
+func overlays(n int) fstest.MapFS {
+	fsys := fstest.MapFS{
+		"l0/kustomization.yaml": {Data: []byte(kust + "resources: [cm.yaml]\n")},
+		"l0/cm.yaml":            {Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")},
+	}
+	for i := 1; i <= n; i++ {
+		for _, s := range []string{"a", "b"} {
+			fsys[fmt.Sprintf("l%d/%s/kustomization.yaml", i, s)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("%sresources: [../../l%d]\nnameSuffix: -%s\n", kust, i-1, s))}
+		}
+		fsys[fmt.Sprintf("l%d/kustomization.yaml", i)] = &fstest.MapFile{Data: []byte(kust + "resources: [a, b]\n")}
+	}
+	return fsys
+}
+
+// TestKustomizeHostile checks that exponential overlays are refused by the
+// nesting or resource budget before Kustomize builds anything, and that a
+// build still running at the deadline is given up.
+func TestKustomizeHostile(t *testing.T) {
+	tests := map[string]struct {
+		fsys fstest.MapFS
+		dir  string
+		lim  limits.Limits
+		want string
+	}{
+		"depth 12": {fsys: overlays(12), dir: "l12", want: "budget: kustomization nesting exceeded 20"},
+		"depth 9, resources": {
+			fsys: overlays(9), dir: "l9", lim: limits.Limits{KustomizeDepth: 100, KustomizeResources: 2000},
+			want: "budget: kustomize resources exceeded 2000",
+		},
+		"depth 8, deadline": {
+			fsys: overlays(8), dir: "l8", lim: limits.Limits{PerInput: 300 * time.Millisecond},
+			want: "budget: rendering exceeded 300ms",
+		},
+		"self-inclusion": {
+			fsys: fstest.MapFS{"k/kustomization.yaml": {Data: []byte(kust + "resources: [../k]\n")}},
+			dir:  "k", want: `kustomization "k" includes itself`,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			ctx := limits.With(context.Background(), tt.lim)
+			start := time.Now()
+			_, err := Kustomize(ctx, tt.fsys, tt.dir, Options{})
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %v", d)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.dir)) {
+				t.Fatalf("err = %v, want it to name %q and contain %q", err, tt.dir, tt.want)
+			}
+		})
+	}
+}
