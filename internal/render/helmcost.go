@@ -327,4 +327,3 @@ func postMutated(h *helmFuncs, a []reflect.Value, res reflect.Value) error {
 	clear(h.memo)
 	return postBuilt(h, a, res)
 }
-
