@@ -62,38 +62,43 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 		}
 	}
 
-	// Render every kustomization, then keep the roots: those no other
-	// kustomization of the unit pulled in (an overlay's base is scanned
-	// through the overlay).
+	// Build the root kustomizations only: those no other kustomization of
+	// the unit pulls in (an overlay's base is scanned through the
+	// overlay). Finding the roots reads kustomization files, builds
+	// nothing.
 	type built struct {
 		dir, file string
 		res       render.Result
 		err       error
 	}
 	var (
-		all  []built
-		used = map[string]bool{}
+		all   []built
+		used  = map[string]bool{}
+		dirs  []string
+		files = map[string]string{}
 	)
 	for _, file := range kusts {
 		dir := path.Dir(file)
-		if ctx.Err() != nil {
-			return nil, nil, consumed
-		}
 		if inChart(dir, charts) {
 			continue
 		}
-		res, err := render.Kustomize(ctx, fsys, dir, s.render)
-		all = append(all, built{dir, file, res, err})
-		for _, p := range res.Read {
-			if path.Dir(p) != dir {
-				used[p] = true
-			}
+		dirs = append(dirs, dir)
+		files[dir] = file
+		for _, d := range render.KustomizeIncludes(ctx, fsys, dir) {
+			used[d] = true
 		}
 	}
-	for _, b := range all {
-		if used[b.file] {
+	for _, dir := range dirs {
+		if ctx.Err() != nil {
+			return nil, nil, consumed
+		}
+		if used[dir] {
 			continue
 		}
+		res, err := render.Kustomize(ctx, fsys, dir, s.render)
+		all = append(all, built{dir, files[dir], res, err})
+	}
+	for _, b := range all {
 		for _, sk := range b.res.Skipped {
 			skipped = append(skipped, finding.Skipped{Path: sk.File, Scanner: scannerName, Reason: oneLine(sk.Reason)})
 		}
@@ -125,7 +130,9 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 				consumed[p] = true
 			}
 		}
-		consumed[b.file] = true
+	}
+	for _, file := range files {
+		consumed[file] = true
 	}
 	return objs, skipped, consumed
 }

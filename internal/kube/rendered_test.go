@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fourc-dev/fourc/internal/engine"
+	"github.com/fourc-dev/fourc/internal/finding"
 )
 
 // TestRendered scans the render package's fixtures, a Helm chart and a
@@ -106,4 +107,33 @@ func FuzzOriginLines(f *testing.F) {
 			t.Fatalf("doc %d, first line %d of %d", doc, l.First(), n)
 		}
 	})
+}
+
+func TestKustomizeRemote(t *testing.T) {
+	// A URL in a comment changes nothing, a remote resource is one
+	// skipped entry naming the kustomization and the URL, and the local
+	// privileged pod is still found.
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx, securityContext: {privileged: true}}]\n"
+	fsys := fstest.MapFS{
+		"k/kustomization.yaml": {Data: []byte("# Licensed under the Apache License, http://www.apache.org/licenses/LICENSE-2.0\n" +
+			"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - pod.yaml\n  - https://example.com/x.yaml\n")},
+		"k/pod.yaml": {Data: []byte(pod)},
+	}
+	res, err := engine.Run(context.Background(), fsys, []engine.Scanner{NewScanner(Options{})}, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	privileged := false
+	for _, f := range res.Findings {
+		if f.Location.Path == "k/pod.yaml" && strings.Contains(strings.ToLower(f.Title+f.Message), "privileged") {
+			privileged = true
+		}
+	}
+	if !privileged {
+		t.Errorf("no privileged finding on k/pod.yaml: %v", res.Findings)
+	}
+	want := []finding.Skipped{{Path: "k/kustomization.yaml", Scanner: scannerName, Reason: `resource "https://example.com/x.yaml" is remote and was not fetched`}}
+	if diff := cmp.Diff(want, res.Skipped); diff != "" {
+		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
 }

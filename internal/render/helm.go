@@ -11,6 +11,8 @@ import (
 
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
+
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // Helm renders the chart in dir (the directory holding Chart.yaml) with
@@ -46,8 +48,17 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() {
-			return nil // symbolic links could leave the chart
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link must stay in the scan root; one to a directory is
+			// not followed.
+			if err := confine(fsys, p); err != nil {
+				return err
+			}
+			if fi, err := fs.Stat(fsys, p); err == nil && fi.IsDir() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: %w", p, source.ErrNotRegular) // a FIFO would block
 		}
 		data, err := b.read(fsys, p)
 		if err != nil {

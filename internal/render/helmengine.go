@@ -52,13 +52,12 @@ func renderChart(ctx context.Context, chrt *chart.Chart, vals chartutil.Values) 
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-	m.check() // records why the render stops
-	m.stopped.Store(true)
+	err := m.stop()
 	select {
 	case r := <-done:
 		return r.out, r.err
 	case <-time.After(abandonAfter):
-		return nil, m.Err()
+		return nil, err
 	}
 }
 

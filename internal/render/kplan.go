@@ -2,8 +2,11 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io/fs"
 	"path"
+	"sort"
 
 	"sigs.k8s.io/yaml"
 
@@ -25,6 +28,59 @@ type kplan struct {
 	open      map[string]bool
 	skipped   []Skip
 	resources []string // local resource files, in order
+}
+
+// kustomizationWeight is what one inclusion of a kustomization counts
+// against KustomizeResources: Kustomize builds every inclusion anew, which
+// costs about as much as loading ten resources.
+const kustomizationWeight = 10
+
+// maxIncludes bounds the kustomizations KustomizeIncludes lists.
+const maxIncludes = 10_000
+
+// KustomizeIncludes returns the directories of the kustomizations the one
+// in dir includes, directly or through other ones, without building
+// anything and whatever the budgets: each is read once.
+func KustomizeIncludes(ctx context.Context, fsys fs.FS, dir string) []string {
+	dir, err := clean(dir)
+	if err != nil {
+		return nil
+	}
+	r := newRootFS(fsys, newMeter(ctx), DefaultMaxInput)
+	seen := map[string]bool{dir: true}
+	queue := []string{dir}
+	var out []string
+	for len(queue) > 0 && len(seen) < maxIncludes && ctx.Err() == nil {
+		d := queue[0]
+		queue = queue[1:]
+		file := kustomizationFile(r, d)
+		if file == "" {
+			continue
+		}
+		data, err := r.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		var k map[string]any
+		if yaml.Unmarshal(data, &k) != nil {
+			continue
+		}
+		for _, key := range []string{"resources", "components", "bases"} {
+			for _, ref := range stringList(k[key]) {
+				q, err := clean(path.Join(d, ref))
+				if err != nil || seen[q] {
+					continue
+				}
+				if fi, err := r.stat(q); err == nil && fi.IsDir() {
+					seen[q] = true
+					out = append(out, q)
+					queue = append(queue, q)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // visit plans the kustomization in dir, reached at depth, and returns the
@@ -92,7 +148,7 @@ func (p *kplan) visit(dir string, depth int) (int, error) {
 				if err != nil {
 					return 0, err
 				}
-				if err := add(n + 1); err != nil {
+				if err := add(n + kustomizationWeight); err != nil {
 					return 0, err
 				}
 				continue

@@ -47,11 +47,13 @@ func isRemote(ref string) bool {
 }
 
 // nouns name one entry of a kustomization's list fields.
-var nouns = map[string]string{
-	"resources": "resource", "components": "component", "bases": "base",
-	"crds": "CRD file", "configurations": "configuration", "transformers": "transformer",
-	"generators": "generator", "validators": "validator", "patchesStrategicMerge": "patch",
-	"patches": "patch", "patchesJson6902": "patch", "replacements": "replacement",
+func nouns() map[string]string {
+	return map[string]string{
+		"resources": "resource", "components": "component", "bases": "base",
+		"crds": "CRD file", "configurations": "configuration", "transformers": "transformer",
+		"generators": "generator", "validators": "validator", "patchesStrategicMerge": "patch",
+		"patches": "patch", "patchesJson6902": "patch", "replacements": "replacement",
+	}
 }
 
 // stripRemote takes the remote references out of the kustomization k (in
@@ -59,7 +61,7 @@ var nouns = map[string]string{
 // changed k. Only fields Kustomize loads files or bases from are looked
 // at: a URL in a label, an annotation or a comment changes nothing.
 func (p *kplan) stripRemote(file, dir string, k map[string]any) bool {
-	changed := false
+	changed, noun := false, nouns()
 	skip := func(what, ref string) {
 		p.skipped = append(p.skipped, Skip{File: file, Reason: fmt.Sprintf("%s %q is remote and was not fetched", what, ref)})
 		changed = true
@@ -72,7 +74,7 @@ func (p *kplan) stripRemote(file, dir string, k map[string]any) bool {
 		kept := l[:0:0]
 		for _, x := range l {
 			if ref, bad := drop(x); bad {
-				skip(nouns[key], ref)
+				skip(noun[key], ref)
 				continue
 			}
 			kept = append(kept, x)

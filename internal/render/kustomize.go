@@ -83,9 +83,7 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 	if b.m == nil && b.err == nil {
 		// Kustomize cannot be interrupted: it stops at its next file
 		// access, or is abandoned.
-		m.check()
-		m.stopped.Store(true)
-		return res, fmt.Errorf("building kustomization %q: %w", dir, m.Err())
+		return res, fmt.Errorf("building kustomization %q: %w", dir, m.stop())
 	}
 	if err := m.Err(); err != nil {
 		return res, fmt.Errorf("building kustomization %q: %w", dir, err)

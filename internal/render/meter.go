@@ -71,6 +71,15 @@ func (m *meter) check() error {
 	return nil
 }
 
+// stop ends the render at its deadline or at the end of its context and
+// returns why.
+func (m *meter) stop() error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	return m.fail(limits.Exceeded("rendering", m.lim.PerInput))
+}
+
 // charge counts n steps of work and checks the deadline.
 func (m *meter) charge(n int64) error {
 	if n < 0 || m.steps.Add(n) > m.lim.RenderSteps || m.steps.Load() < 0 {

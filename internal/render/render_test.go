@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 func TestHelm(t *testing.T) {
@@ -200,12 +203,15 @@ func FuzzKustomize(f *testing.F) {
 	f.Add([]byte(kust + "resources:\n  - ../k\n"))
 	f.Add([]byte(kust + "patches:\n  - patch: |-\n      - op: add\n        path: /metadata/labels\n        value: {a: b}\n    target: {kind: Pod}\nresources: [pod.yaml]\n"))
 	f.Add([]byte(kust + "configMapGenerator:\n  - name: c\n    literals: [a=b]\n"))
+	f.Add([]byte("# http://www.apache.org/licenses/LICENSE-2.0\n" + kust + "resources:\n  - pod.yaml\n  - https://example.com/x.yaml\n  - github.com/a/b//c?ref=v1\n"))
+	f.Add([]byte(kust + "resources: [pod.yaml]\npatches:\n  - path: https://example.com/p.yaml\nhelmCharts:\n  - name: x\n    repo: https://charts.example.com\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{
 			"k/kustomization.yaml": {Data: data},
 			"k/pod.yaml":           {Data: []byte(pod)},
 		}
-		res, err := Kustomize(context.Background(), fsys, "k", Options{MaxInput: 1 << 20, MaxOutput: 1 << 20})
+		ctx := limits.With(context.Background(), limits.Limits{PerInput: 2 * time.Second, KustomizeDepth: 5, KustomizeResources: 200})
+		res, err := Kustomize(ctx, fsys, "k", Options{MaxInput: 1 << 20, MaxOutput: 1 << 20})
 		if err != nil {
 			return
 		}
