@@ -57,6 +57,15 @@ func TestSeverityThroughAliases(t *testing.T) {
 		  "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
 		  "affected":[{"package":{"ecosystem":"npm","name":"m"},
 		   "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"}]}]}]}`,
+		// Found only through the reverse alias index: its own ID is none of
+		// the Go advisory's, it names the CVE as upstream.
+		`{"id":"GO-2024-0002","aliases":["CVE-2024-3333"],"summary":"another go bug",
+		  "affected":[{"package":{"ecosystem":"Go","name":"example.com/n"},
+		   "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.1.0"}]}]}]}`,
+		`{"id":"UBUNTU-CVE-2024-3333","upstream":["CVE-2024-3333"],
+		  "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+		  "affected":[{"package":{"ecosystem":"Ubuntu:22.04:LTS","name":"golang-n"},
+		   "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.1-1"}]}]}]}`,
 		`{"id":"DEBIAN-CVE-2024-2222","database_specific":{"urgency":"high"},
 		  "affected":[{"package":{"ecosystem":"Debian:12","name":"zlib"},
 		   "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1:1.3-1"}]}]}]}`,
@@ -64,6 +73,7 @@ func TestSeverityThroughAliases(t *testing.T) {
 	m := NewMatcher(db)
 	vs, err := m.Match(context.Background(), []inventory.Package{
 		{Name: "example.com/m", Version: "1.0.0", Ecosystem: "Go"},
+		{Name: "example.com/n", Version: "1.0.0", Ecosystem: "Go"},
 		{Name: "zlib", Version: "1:1.2.13.dfsg-1", Ecosystem: "Debian:12"},
 	})
 	if err != nil {
@@ -80,6 +90,7 @@ func TestSeverityThroughAliases(t *testing.T) {
 	}
 	want := []rated{
 		{"GO-2024-0001", "cvss_v3 of GHSA-eeee-eeee-eeee", finding.SeverityCritical, 9.8},
+		{"GO-2024-0002", "cvss_v3 of UBUNTU-CVE-2024-3333", finding.SeverityHigh, 7.5},
 		{"DEBIAN-CVE-2024-2222", "rating", finding.SeverityHigh, 0},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
