@@ -12,6 +12,10 @@ import (
 	"time"
 )
 
+// maxReadBack caps a file that was not kept and is read back from its
+// layer on demand: it is read whole into memory.
+const maxReadBack = 64 << 20
+
 // maxPathBytes is Linux's PATH_MAX: no runtime can unpack a longer name,
 // and refusing them bounds the depth of the tree.
 const maxPathBytes = 4096
@@ -388,8 +392,8 @@ func (v *View) content(n *node) ([]byte, error) {
 	if !n.ref.valid {
 		return nil, errors.New("content not available")
 	}
-	if n.size > v.limits.MaxFileSize {
-		return nil, fmtTooLarge(n.size, v.limits.MaxFileSize)
+	if limit := min(v.limits.MaxFileSize, maxReadBack); n.size > limit {
+		return nil, fmtTooLarge(n.size, limit)
 	}
 	l := v.layers[n.ref.layer]
 	rc, err := l.Open()
