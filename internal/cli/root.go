@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fourc-dev/fourc/internal/inventory"
 )
 
 // Exit codes, as documented in the README.
@@ -105,6 +107,7 @@ func (g *globals) setup() error {
 		return usageError{fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
 	}
 	g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
+	inventory.RouteLibraryLogs(g.logger)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/inventory"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/sbom"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 func newSBOMCommand(g *globals) *cobra.Command {
@@ -35,7 +36,12 @@ the vulnerability database.`,
 				if err != nil {
 					return err
 				}
-				p, skipped, err := x.Walk(cmd.Context(), os.DirFS(target))
+				root, err := source.OpenRoot(target)
+				if err != nil {
+					return err
+				}
+				defer root.Close()
+				p, skipped, err := x.Walk(cmd.Context(), root.FS())
 				if err != nil {
 					return fmt.Errorf("inventory of %q: %w", target, err)
 				}

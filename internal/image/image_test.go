@@ -469,10 +469,11 @@ func TestWriteSBOM(t *testing.T) {
 			if len(res.Findings) == 0 {
 				t.Error("the SBOM scan lost the image checks")
 			}
-			pkgs, got, err := sbom.Read(buf.Bytes(), "sbom.json")
-			if err != nil || got != format {
-				t.Fatalf("reading the SBOM back: %v (format %s)", err, got)
+			doc, err := sbom.Read(buf.Bytes(), "sbom.json")
+			if err != nil || doc.Format != format {
+				t.Fatalf("reading the SBOM back: %v (%v)", err, doc)
 			}
+			pkgs := doc.Packages
 			want := map[string]bool{}
 			for _, p := range res.Packages {
 				want[p.Name+"@"+p.Version] = true

@@ -138,20 +138,19 @@ type found struct {
 func (pf *pkgFinder) find(ctx context.Context, v *View) ([]found, []finding.Skipped) {
 	var installed, lock []string
 	var skipped []finding.Skipped
-	_ = v.Walk(func(fi FileInfo) error {
-		n, _, err := v.resolve(fi.Path, false)
-		if err != nil || !n.kept || !fi.Mode.IsRegular() {
+	_ = v.walkNodes(func(i info) error {
+		if !i.n.kept || !i.n.mode.IsRegular() {
 			return nil
 		}
-		api := fileAPI{fi.Path, info{n, fi.Path}}
+		api := fileAPI{i.p, i}
 		for _, e := range pf.installed {
 			if e.FileRequired(api) {
-				installed = append(installed, fi.Path)
+				installed = append(installed, i.p)
 				return nil
 			}
 		}
-		if pf.inv.Wants(fi.Path) {
-			lock = append(lock, fi.Path)
+		if pf.inv.Wants(i.p) {
+			lock = append(lock, i.p)
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package image
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -10,6 +11,14 @@ import (
 	"strings"
 	"time"
 )
+
+// maxReadBack caps a file that was not kept and is read back from its
+// layer on demand: it is read whole into memory.
+const maxReadBack = 64 << 20
+
+// maxPathBytes is Linux's PATH_MAX: no runtime can unpack a longer name,
+// and refusing them bounds the depth of the tree.
+const maxPathBytes = 4096
 
 // maxSymlinkHops bounds symlink resolution, as Linux does (ELOOP after 40).
 const maxSymlinkHops = 40
@@ -283,13 +292,19 @@ func (v *View) Info(name string) (FileInfo, bool) {
 // Walk calls fn for every path in the view in lexical order, without
 // following symlinks.
 func (v *View) Walk(fn func(FileInfo) error) error {
+	return v.walkNodes(func(i info) error { return fn(*i.Sys().(*FileInfo)) })
+}
+
+// walkNodes calls fn for every node of the view with its path, in lexical
+// order, without following symlinks.
+func (v *View) walkNodes(fn func(info) error) error {
 	return walkNode(v.root, "", fn)
 }
 
-func walkNode(n *node, p string, fn func(FileInfo) error) error {
+func walkNode(n *node, p string, fn func(info) error) error {
 	for _, e := range entries(n, p) {
 		i := e.(info)
-		if err := fn(*i.Sys().(*FileInfo)); err != nil {
+		if err := fn(i); err != nil {
 			return err
 		}
 		if i.n.mode.IsDir() {
@@ -377,8 +392,8 @@ func (v *View) content(n *node) ([]byte, error) {
 	if !n.ref.valid {
 		return nil, errors.New("content not available")
 	}
-	if n.size > v.limits.MaxFileSize {
-		return nil, fmtTooLarge(n.size, v.limits.MaxFileSize)
+	if limit := min(v.limits.MaxFileSize, maxReadBack); n.size > limit {
+		return nil, fmtTooLarge(n.size, limit)
 	}
 	l := v.layers[n.ref.layer]
 	rc, err := l.Open()
@@ -430,6 +445,9 @@ var (
 // cleanName turns a tar entry name into a path relative to the root, or
 // reports why it is refused.
 func cleanName(name string) (string, error) {
+	if len(name) > maxPathBytes {
+		return "", fmt.Errorf("name of %d bytes, longer than PATH_MAX (%d)", len(name), maxPathBytes)
+	}
 	if strings.HasPrefix(name, "/") {
 		return "", errors.New("absolute path")
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // tarEntry describes one entry of a test layer.
@@ -285,10 +287,16 @@ func FuzzBuildView(f *testing.F) {
 	f.Add([]byte("not a tar"))
 	base := makeTar(f, dir("a/"), reg("a/old", "o"), reg("base", "b"), symlink("up", ".."))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lim := Limits{MaxLayerBytes: 8 << 20, MaxEntries: 2000, MaxFileSize: 1 << 20, MaxKept: 4 << 20}
-		v, _, err := BuildView(context.Background(), []Layer{rawLayer("sha256:base", base), rawLayer("sha256:fuzz", data)}, WalkOptions{Keep: keepAll, Limits: lim})
+		lim := Limits{MaxEntries: 2000, MaxFileSize: 1 << 20, MaxKept: 4 << 20, MaxInMemory: 64 << 10, MaxSpooled: 8 << 20}
+		ctx := limits.With(context.Background(), limits.Limits{Layers: 3, LayerBytes: 8 << 20, ImageBytes: 12 << 20})
+		layers := []Layer{rawLayer("sha256:base", base), rawLayer("sha256:fuzz", data), gzLayer("sha256:gz", gz(t, data)), rawLayer("sha256:over", data)}
+		v, sk, err := BuildView(ctx, layers, WalkOptions{Keep: keepAll, Limits: lim, Image: "fuzz.tar"})
 		if err != nil {
 			t.Fatal(err)
+		}
+		defer v.Close()
+		if !slices.ContainsFunc(sk, func(s finding.Skipped) bool { return strings.Contains(s.Reason, "budget: layers exceeded 3") }) {
+			t.Errorf("the fourth layer was read: %v", sk)
 		}
 		n := 0
 		_ = v.Walk(func(fi FileInfo) error {

@@ -33,17 +33,21 @@ import (
 	"github.com/google/osv-scalibr/extractor/filesystem/language/python/uvlock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/ruby/gemfilelock"
 	"github.com/google/osv-scalibr/extractor/filesystem/language/rust/cargolock"
+	scalibrinventory "github.com/google/osv-scalibr/inventory"
 
 	"github.com/package-url/packageurl-go"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // ScannerName names the inventory in skipped entries.
 const ScannerName = "inventory"
 
-// MaxFileSize caps the files handed to extractors (lockfiles and binaries).
+// MaxFileSize is the default cap on the files handed to extractors
+// (lockfiles and binaries); the run's FileBytes budget (limits.From)
+// replaces it.
 const MaxFileSize = 256 << 20
 
 // constructor builds a scalibr extractor from its plugin configuration.
@@ -68,9 +72,11 @@ type Extractor struct {
 	exts []filesystem.Extractor
 }
 
-// NewExtractor builds the extractor catalogue.
+// NewExtractor builds the extractor catalogue. The extractors get no size
+// limit of their own: [Extractor.Extract] applies the run's FileBytes
+// budget and reports a file over it as skipped, never silently.
 func NewExtractor() (*Extractor, error) {
-	cfg := &cpb.PluginConfig{MaxFileSizeBytes: MaxFileSize}
+	cfg := &cpb.PluginConfig{}
 	var exts []filesystem.Extractor
 	for _, mk := range catalogue() {
 		e, err := mk(cfg)
@@ -123,32 +129,47 @@ func binaryCandidate(p string) bool {
 // Extract runs the extractors over the given files of fsys and returns the
 // packages found, in a stable order. Files that cannot be read or parsed
 // are returned as skipped entries; extraction goes on.
+//
+// Only regular files are read, and every file an extractor opens (includes
+// such as requirements.txt's -r too) goes through fsys: give it a confined
+// root (source.OpenRoot) so that no include leaves the scan root.
 func (x *Extractor) Extract(ctx context.Context, fsys fs.FS, paths []string) ([]Package, []finding.Skipped) {
-	sfs := scalibrFS{fsys}
+	limit := limits.From(ctx).FileBytes
+	sfs := scalibrFS{fsys: fsys, limit: limit}
 	var pkgs []Package
 	var skipped []finding.Skipped
+	skip := func(p, reason string) {
+		skipped = append(skipped, finding.Skipped{Path: p, Scanner: ScannerName, Reason: reason})
+	}
 	for _, p := range paths {
 		if ctx.Err() != nil {
 			break
 		}
 		info, err := fs.Stat(fsys, p)
 		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: ScannerName, Reason: err.Error()})
+			skip(p, err.Error())
 			continue
 		}
-		api := fileAPI{p: p, info: info}
+		api, byName := fileAPI{p: p, info: info}, pathOnly(p)
 		for _, e := range x.exts {
+			named := e.FileRequired(byName)
+			if !named && !e.FileRequired(api) {
+				continue
+			}
+			if !info.Mode().IsRegular() {
+				skip(p, fmt.Sprintf("%s: not a regular file (%s)", e.Name(), info.Mode().Type()))
+				break
+			}
+			if info.Size() > limit {
+				skip(p, fmt.Sprintf("%s: %d bytes: %v", e.Name(), info.Size(), limits.Exceeded("file size", limits.Bytes(limit))))
+				break
+			}
 			if !e.FileRequired(api) {
 				continue
 			}
-			if info.Size() > MaxFileSize {
-				skipped = append(skipped, finding.Skipped{Path: p, Scanner: ScannerName,
-					Reason: fmt.Sprintf("%s: file is %d bytes, over the %d limit", e.Name(), info.Size(), MaxFileSize)})
-				continue
-			}
-			found, err := extractOne(ctx, sfs, e, p, info)
+			found, err := extractOne(ctx, sfs, e, p, info, limit)
 			if err != nil {
-				skipped = append(skipped, finding.Skipped{Path: p, Scanner: ScannerName, Reason: oneLine(err)})
+				skip(p, oneLine(err))
 				continue
 			}
 			pkgs = append(pkgs, found...)
@@ -158,7 +179,7 @@ func (x *Extractor) Extract(ctx context.Context, fsys fs.FS, paths []string) ([]
 }
 
 // extractOne runs one extractor on one file and converts its packages.
-func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p string, info fs.FileInfo) (pkgs []Package, err error) {
+func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p string, info fs.FileInfo, limit int64) (pkgs []Package, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%s: internal error: %v", e.Name(), r)
@@ -169,7 +190,17 @@ func extractOne(ctx context.Context, sfs scalibrFS, e filesystem.Extractor, p st
 		return nil, err
 	}
 	defer f.Close()
-	inv, err := e.Extract(ctx, &filesystem.ScanInput{FS: sfs, Path: p, Info: info, Reader: f})
+	in := &filesystem.ScanInput{FS: sfs, Path: p, Info: info, Reader: f}
+	var inv scalibrinventory.Inventory
+	if e.Name() == packagelockjson.Name {
+		data, rerr := readAllLimited(f, limit)
+		if rerr != nil {
+			return nil, fmt.Errorf("%s: %w", e.Name(), rerr)
+		}
+		inv, err = extractNpmLock(ctx, e, in, data)
+	} else {
+		inv, err = e.Extract(ctx, in)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", e.Name(), err)
 	}
@@ -339,10 +370,26 @@ func (fakeInfo) IsDir() bool        { return false }
 func (fakeInfo) Sys() any           { return nil }
 
 // scalibrFS gives any fs.FS the ReadDir and Stat methods scalibr's FS
-// interface asks for, and files that are io.ReaderAt.
-type scalibrFS struct{ fsys fs.FS }
+// interface asks for, and files that are io.ReaderAt. It opens only
+// regular files (and directories) no larger than limit: an extractor that
+// follows an include cannot block on a FIFO or read a device, whatever
+// fsys is.
+type scalibrFS struct {
+	fsys  fs.FS
+	limit int64
+}
 
 func (s scalibrFS) Open(name string) (fs.File, error) {
+	st, err := fs.Stat(s.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if m := st.Mode(); !m.IsRegular() && !m.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", source.ErrNotRegular, m.Type())}
+	}
+	if st.Mode().IsRegular() && st.Size() > s.limit {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: limits.Exceeded("file size", limits.Bytes(s.limit))}
+	}
 	f, err := s.fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -356,7 +403,7 @@ func (s scalibrFS) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := source.ReadFile(s.fsys, name, MaxFileSize)
+	data, err := source.ReadFile(s.fsys, name, s.limit)
 	if err != nil {
 		return nil, err
 	}

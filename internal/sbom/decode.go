@@ -82,7 +82,7 @@ type decoder struct {
 	name string
 	lim  limits.Limits
 
-	cdx, spdx []inventory.Package
+	cdx, spdx packageList
 	// count is the components read so far; stopped is set once it passes
 	// the budget.
 	count   int
@@ -131,9 +131,9 @@ func (d *decoder) document() (*Document, error) {
 	doc := &Document{}
 	switch {
 	case bomFormat == "CycloneDX" || d.stopped && sawCDX && bomFormat == "" && spdxVersion == "":
-		doc.Format, doc.Packages = CycloneDX, d.cdx
+		doc.Format, doc.Packages = CycloneDX, d.cdx.all()
 	case strings.HasPrefix(spdxVersion, "SPDX-2.") || d.stopped && sawSPDX && bomFormat == "":
-		doc.Format, doc.Packages = SPDX, d.spdx
+		doc.Format, doc.Packages = SPDX, d.spdx.all()
 	default:
 		return nil, errors.New("not CycloneDX JSON (bomFormat) nor SPDX 2 JSON (spdxVersion)")
 	}
@@ -288,7 +288,7 @@ func (d *decoder) emit(c *component) {
 			p.Relationship = inventory.Relationship(prop.Value)
 		}
 	}
-	d.cdx = append(d.cdx, p)
+	d.cdx.add(p)
 }
 
 // spdxPackage is what fourc reads of an SPDX package.
@@ -342,7 +342,7 @@ func (d *decoder) spdxPackages() error {
 				p.Name = preferDeclared(p.Name, sp.Name)
 				p.Location = inventory.Location{Path: d.name}
 				p.Source = ScannerName
-				d.spdx = append(d.spdx, p)
+				d.spdx.add(p)
 				break
 			}
 		}
@@ -436,4 +436,36 @@ func (d *decoder) skipCounting() (int, error) {
 	}
 	_, err = d.dec.Token()
 	return n, err
+}
+
+// packageList collects packages in fixed-size blocks: a slice grown by
+// doubling would hold up to three times the packages while it is copied.
+type packageList struct {
+	blocks [][]inventory.Package
+	n      int
+}
+
+const packageBlock = 4096
+
+func (l *packageList) add(p inventory.Package) {
+	if len(l.blocks) == 0 || len(l.blocks[len(l.blocks)-1]) == packageBlock {
+		l.blocks = append(l.blocks, make([]inventory.Package, 0, packageBlock))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, p)
+	l.n++
+}
+
+// all returns the packages in one slice, releasing the blocks as they are
+// copied.
+func (l *packageList) all() []inventory.Package {
+	if l.n == 0 {
+		return nil
+	}
+	out := make([]inventory.Package, 0, l.n)
+	for i, b := range l.blocks {
+		out = append(out, b...)
+		l.blocks[i] = nil
+	}
+	return out
 }
