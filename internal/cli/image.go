@@ -58,7 +58,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return err
 	}
-	ign, err := loadIgnore(o.ignoreFile, ".")
+	ign, err := o.loadIgnore(cmd, ".")
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return fmt.Errorf("scanning image %q: %w", ref, err)
 	}
-	return g.publish(o.outputOptions, ref, results{
+	return g.publish(cmd.Context(), o.outputOptions, ref, results{
 		findings: res.Findings,
 		skipped:  res.Skipped,
 		notices:  append(notices, imageNotice(res)),

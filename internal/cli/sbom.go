@@ -11,6 +11,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/inventory"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/sbom"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 func newSBOMCommand(g *globals) *cobra.Command {
@@ -35,7 +36,12 @@ the vulnerability database.`,
 				if err != nil {
 					return err
 				}
-				p, skipped, err := x.Walk(cmd.Context(), os.DirFS(target))
+				root, err := source.OpenRoot(target)
+				if err != nil {
+					return err
+				}
+				defer root.Close()
+				p, skipped, err := x.Walk(cmd.Context(), root.FS())
 				if err != nil {
 					return fmt.Errorf("inventory of %q: %w", target, err)
 				}
@@ -52,7 +58,7 @@ the vulnerability database.`,
 			}
 			meta := sbom.Meta{Name: target, Tool: "fourc", ToolVersion: Version(), Created: g.now()}
 			write := func(w io.Writer) error { return sbom.Write(w, sbom.Format(format), pkgs, meta) }
-			if output == "" {
+			if output == "" || output == "-" {
 				return write(cmd.OutOrStdout())
 			}
 			if err := report.WriteFileAtomic(output, 0o644, write); err != nil {
@@ -68,6 +74,7 @@ the vulnerability database.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the SBOM to this file (atomically) instead of stdout")
 	cmd.Flags().BoolVar(&insecure, "insecure", false, "allow plain HTTP and unverified TLS to the registry")
 	cmd.Flags().StringVar(&platform, "platform", "", "platform of a multi-platform image, e.g. linux/arm64")
+	addLimitFlags(cmd)
 	cmd.AddCommand(newSBOMScanCommand(g))
 	return cmd
 }
@@ -99,7 +106,7 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ign, err := loadIgnore(o.ignoreFile, ".")
+			ign, err := o.loadIgnore(cmd, ".")
 			if err != nil {
 				return err
 			}
@@ -123,7 +130,7 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("matching %q: %w", args[0], err)
 			}
-			return g.publish(*o, args[0], results{
+			return g.publish(cmd.Context(), *o, args[0], results{
 				findings:   fs,
 				suppressed: suppressedOf(vs),
 				notices:    []string{notice, fmt.Sprintf("%s SBOM with %d packages", f, len(pkgs))},

@@ -44,6 +44,7 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	mdFixed(&b, r)
 	mdSkipped(&b, r.Skipped)
 	mdSuppressed(&b, r.Suppressed)
+	mdIgnoreUses(&b, r.IgnoreUses)
 	mdNotices(&b, r.Notices)
 	_, err := io.WriteString(w, b.String())
 	return err
