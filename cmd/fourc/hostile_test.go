@@ -27,7 +27,23 @@ import (
 // than the frame this test checks (the scanner named as the case's
 // owner). Their failures are logged, not reported, until the fix lands;
 // then the case is removed from this list.
-var pendingCases = map[string]bool{}
+var pendingCases = map[string]bool{
+	"helm-range-until":        true, // render: memory of the render before the deadline
+	"helm-repeat":             true, // render
+	"kustomize-doubling":      true, // render: kustomize-resources
+	"yaml-alias-bomb":         true, // kube: the bomb is read without a skipped entry
+	"package-lock-garbage":    true, // inventory: a malformed lockfile is dropped silently
+	"sbom-million-components": true, // sbom: components budget
+	"image-5000-layers":       true, // image: layers budget
+	"image-gzip-bomb":         true, // image: layer-bytes budget
+	"vulndb-truncated":        true, // vulndb: bbolt panics on a damaged file
+	"vulndb-bitflip":          true, // vulndb
+	"s3-silent":               true, // objectstore: network budgets
+	"s3-slow":                 true, // objectstore
+	"s3-endless":              true, // objectstore
+	"k8s-slow":                true, // cluster: network budgets
+	"k8s-endless":             true, // cluster
+}
 
 // Budgets of the hostile runs: tight, so that every case ends fast.
 const hostileConfig = `limits:
@@ -60,12 +76,13 @@ func TestHostileCorpus(t *testing.T) {
 		t.Skip("the hostile corpus runs the real binary on large inputs")
 	}
 	bin := realBinary(t)
+	db := starter(t)
 	cases := corpus.Cases()
 	cases = append(cases, vulndbCases(t)...)
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			problems, m := runHostile(t, bin, c)
+			problems, m := runHostile(t, bin, db, c)
 			t.Logf("%s: exit %d in %v, peak RSS %d MiB, skipped %v", c.Name, m.code, m.elapsed.Round(10*time.Millisecond), m.rss>>20, m.skipped)
 			if len(problems) == 0 {
 				if pendingCases[c.Name] {
@@ -118,7 +135,7 @@ type measure struct {
 	skipped []string
 }
 
-func runHostile(t *testing.T, bin string, c corpus.Case) ([]string, measure) {
+func runHostile(t *testing.T, bin, db string, c corpus.Case) ([]string, measure) {
 	var m measure
 	base := t.TempDir()
 	dir, outDir, home := filepath.Join(base, "case"), filepath.Join(base, "out"), t.TempDir()
@@ -144,25 +161,23 @@ func runHostile(t *testing.T, bin string, c corpus.Case) ([]string, measure) {
 	args := append(slices.Clone(run.Args), "--config", cfg, "--format", "json", "--output", out, "--fail-on-skipped")
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{"HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"), "PATH=" + os.Getenv("PATH"), "GOFLAGS=-mod=mod", "GOPROXY=off"}, run.Env...)
+	cmd.Env = append([]string{"HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"), "PATH=" + os.Getenv("PATH"), "GOFLAGS=-mod=mod", "GOPROXY=off", "FOURC_DB=" + db}, run.Env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	killedForMemory := watchRSS(ctx, cmd.Process.Pid)
+	mem := watchRSS(ctx, cmd.Process.Pid)
 	err := cmd.Wait()
 	m.elapsed = time.Since(start)
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.rss = ru.Maxrss << 10
-	}
+	m.rss = mem.peak.Load()
 	m.code = cmd.ProcessState.ExitCode()
 
 	var problems []string
 	fail := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	switch {
-	case killedForMemory.Load():
+	case mem.killed.Load():
 		fail("killed above %d MiB of memory", hostileKillRSS>>20)
 	case ctx.Err() != nil:
 		fail("killed after %v", hostileTimeout)
@@ -245,35 +260,50 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return s
 }
 
-// watchRSS kills the process when its resident memory passes
-// hostileKillRSS, so that a case that runs away cannot take the machine
-// with it; the returned flag says whether it did.
-func watchRSS(ctx context.Context, pid int) *atomic.Bool {
-	killed := new(atomic.Bool)
+// memWatch is what watchRSS saw of a process.
+type memWatch struct {
+	// killed says the process was killed above hostileKillRSS.
+	killed atomic.Bool
+	// peak is the highest VmHWM (peak resident set) read, in bytes. It
+	// is read from /proc every rssPoll: ru_maxrss of a child started with
+	// vfork also counts the parent's memory, so it cannot be used.
+	peak atomic.Int64
+}
+
+// watchRSS follows the resident memory of a process until ctx is done or
+// the process is gone, and kills it when it passes hostileKillRSS, so that
+// a case that runs away cannot take the machine with it.
+func watchRSS(ctx context.Context, pid int) *memWatch {
+	w := &memWatch{}
 	go func() {
 		tick := time.NewTicker(rssPoll)
 		defer tick.Stop()
 		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
 			status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 			if err != nil {
 				return
 			}
 			for _, line := range strings.Split(string(status), "\n") {
-				if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-					kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-					if kb<<10 > hostileKillRSS {
-						killed.Store(true)
-						_ = syscall.Kill(pid, syscall.SIGKILL)
-						return
-					}
+				v, ok := strings.CutPrefix(line, "VmHWM:")
+				if !ok {
+					continue
 				}
+				kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				if b := kb << 10; b > w.peak.Load() {
+					w.peak.Store(b)
+				}
+				if kb<<10 > hostileKillRSS {
+					w.killed.Store(true)
+					_ = syscall.Kill(pid, syscall.SIGKILL)
+					return
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
 			}
 		}
 	}()
-	return killed
+	return w
 }

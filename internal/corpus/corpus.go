@@ -19,7 +19,8 @@ type Case struct {
 	Owner string
 	// Write creates the input under dir (the working directory of the
 	// command) and returns the command line after "fourc". It may start
-	// servers on 127.0.0.1, stopped by tb.Cleanup.
+	// servers on 127.0.0.1, stopped by tb.Cleanup. Commands that need a
+	// vulnerability database use $FOURC_DB, which the test sets.
 	Write func(tb testing.TB, dir string) Run
 }
 

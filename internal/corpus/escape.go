@@ -1,14 +1,10 @@
 package corpus
 
 import (
-	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 )
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 // marker is what the files outside the scan root hold; a report that
 // mentions it read outside the root.

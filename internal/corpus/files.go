@@ -67,18 +67,18 @@ func fileCases() []Case {
 				w.WriteString("]}\n")
 				return w.Flush()
 			})
-			return Run{Args: []string{"sbom", "scan", "bom.cdx.json", "--db", "missing.db"}}
+			return Run{Args: []string{"sbom", "scan", "bom.cdx.json"}}
 		}},
 		{Name: "sbom-huge-purl", Owner: "sbom", Write: func(tb testing.TB, dir string) Run {
 			purl := "pkg:npm/" + strings.Repeat("a", 2<<20) + "@1.0.0"
 			write(tb, dir, "bom.cdx.json", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x","version":"1","purl":"`+purl+`"}]}`))
-			return Run{Args: []string{"sbom", "scan", "bom.cdx.json", "--db", "missing.db"}}
+			return Run{Args: []string{"sbom", "scan", "bom.cdx.json"}}
 		}},
 		{Name: "sbom-deep-components", Owner: "sbom", Write: func(tb testing.TB, dir string) Run {
 			const n = 200_000
 			write(tb, dir, "bom.cdx.json", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`+
 				strings.Repeat(`{"type":"library","name":"x","components":[`, n)+strings.Repeat(`]}`, n)+`]}`))
-			return Run{Args: []string{"sbom", "scan", "bom.cdx.json", "--db", "missing.db"}}
+			return Run{Args: []string{"sbom", "scan", "bom.cdx.json"}}
 		}},
 		{Name: "vulndb-garbage", Owner: "vulndb", Write: func(tb testing.TB, dir string) Run {
 			r := rand.New(rand.NewPCG(5, 6))

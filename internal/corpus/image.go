@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,10 +43,25 @@ func entries(ls ...layer) layer {
 // uncompressed streams, as Docker computes them).
 func dockerArchive(tb testing.TB, path string, layers []layer, gzipped bool) {
 	tb.Helper()
+	files, ids := buildLayers(tb, layers, gzipped)
+	writeArchive(tb, path, files, ids)
+}
+
+// dockerArchiveRaw writes a docker archive of one ordinary layer and one
+// prepared blob with its diff ID.
+func dockerArchiveRaw(tb testing.TB, path string, first layer, raw []byte, rawID string) {
+	tb.Helper()
+	files, ids := buildLayers(tb, []layer{first}, false)
+	p := filepath.Join(tb.TempDir(), "raw")
+	must(tb, os.WriteFile(p, raw, 0o644))
+	writeArchive(tb, path, append(files, p), append(ids, rawID))
+}
+
+// buildLayers writes each layer's blob to a temporary file and returns the
+// files and diff IDs.
+func buildLayers(tb testing.TB, layers []layer, gzipped bool) (files, diffIDs []string) {
 	tmp := tb.TempDir()
-	var names, diffIDs []string
 	for i, l := range layers {
-		name := fmt.Sprintf("l%d/layer.tar", i)
 		p := filepath.Join(tmp, fmt.Sprintf("l%d", i))
 		f, err := os.Create(p)
 		must(tb, err)
@@ -53,7 +69,7 @@ func dockerArchive(tb testing.TB, path string, layers []layer, gzipped bool) {
 		var out io.Writer = f
 		var gz *gzip.Writer
 		if gzipped {
-			gz, _ = gzip.NewWriterLevel(f, gzip.BestCompression)
+			gz, _ = gzip.NewWriterLevel(f, gzip.BestSpeed)
 			out = gz
 		}
 		tw := tar.NewWriter(io.MultiWriter(out, h))
@@ -63,8 +79,17 @@ func dockerArchive(tb testing.TB, path string, layers []layer, gzipped bool) {
 			must(tb, gz.Close())
 		}
 		must(tb, f.Close())
-		names = append(names, name)
+		files = append(files, p)
 		diffIDs = append(diffIDs, "sha256:"+hex.EncodeToString(h.Sum(nil)))
+	}
+	return files, diffIDs
+}
+
+// writeArchive puts layer blobs, a config and a manifest into a tarball.
+func writeArchive(tb testing.TB, path string, files, diffIDs []string) {
+	var names []string
+	for i := range files {
+		names = append(names, fmt.Sprintf("l%d/layer.tar", i))
 	}
 	config, err := json.Marshal(map[string]any{
 		"architecture": "amd64", "os": "linux",
@@ -84,7 +109,7 @@ func dockerArchive(tb testing.TB, path string, layers []layer, gzipped bool) {
 			return err
 		}
 		for i, name := range names {
-			lf, err := os.Open(filepath.Join(tmp, fmt.Sprintf("l%d", i)))
+			lf, err := os.Open(files[i])
 			if err != nil {
 				return err
 			}
@@ -95,8 +120,11 @@ func dockerArchive(tb testing.TB, path string, layers []layer, gzipped bool) {
 				return err
 			}
 		}
-		for name, data := range map[string][]byte{"config.json": config, "manifest.json": manifest} {
-			if err := add(name, int64(len(data)), bytesReader(data)); err != nil {
+		for _, e := range []struct {
+			name string
+			data []byte
+		}{{"config.json", config}, {"manifest.json", manifest}} {
+			if err := add(e.name, int64(len(e.data)), bytes.NewReader(e.data)); err != nil {
 				return err
 			}
 		}
@@ -115,15 +143,7 @@ func imageCases() []Case {
 			return Run{Args: []string{"image", "image.tar"}, Skipped: "image.tar"}
 		}},
 		{Name: "image-gzip-bomb", Owner: "image", Write: func(tb testing.TB, dir string) Run {
-			bomb := func(w *tar.Writer) error {
-				const size = 1 << 30
-				if err := w.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: size, Typeflag: tar.TypeReg}); err != nil {
-					return err
-				}
-				_, err := io.CopyN(w, zeros{}, size)
-				return err
-			}
-			dockerArchive(tb, filepath.Join(dir, "image.tar"), []layer{fileEntry("etc/os-release", []byte("ID=alpine\nVERSION_ID=3.20.0\n")), bomb}, true)
+			gzipBombArchive(tb, filepath.Join(dir, "image.tar"), 1<<30)
 			return Run{Args: []string{"image", "image.tar"}, Skipped: "layer"}
 		}},
 		{Name: "image-hostile-paths", Owner: "image", Write: func(tb testing.TB, dir string) Run {
@@ -159,4 +179,47 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// gzipBombArchive writes a docker archive whose second layer is a tar of
+// one file of size zero bytes, gzipped as concatenated gzip members (each
+// 16 MiB of zeros, compressed once): a few hundred KiB on disk, size bytes
+// decompressed, written in well under a second.
+func gzipBombArchive(tb testing.TB, path string, size int64) {
+	tb.Helper()
+	const chunk = 16 << 20
+	var zmember bytes.Buffer
+	gz, _ := gzip.NewWriterLevel(&zmember, gzip.BestCompression)
+	_, err := io.CopyN(gz, zeros{}, chunk)
+	must(tb, err)
+	must(tb, gz.Close())
+	member := func(data []byte) []byte {
+		var b bytes.Buffer
+		gz := gzip.NewWriter(&b)
+		gz.Write(data)
+		gz.Close()
+		return b.Bytes()
+	}
+	var head bytes.Buffer
+	tw := tar.NewWriter(&head)
+	must(tb, tw.WriteHeader(&tar.Header{Name: "zeros", Mode: 0o644, Size: size, Typeflag: tar.TypeReg}))
+	tw.Flush()
+	tail := make([]byte, 1024) // the tar end marker (size is a multiple of 512)
+	// diff ID: the sha256 of the uncompressed stream.
+	h := sha256.New()
+	h.Write(head.Bytes())
+	zero := make([]byte, chunk)
+	for range size / chunk {
+		h.Write(zero)
+	}
+	h.Write(tail)
+	var bomb bytes.Buffer
+	bomb.Write(member(head.Bytes()))
+	for range size / chunk {
+		bomb.Write(zmember.Bytes())
+	}
+	bomb.Write(member(tail))
+	rawDiffID := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	osLayer := entries(fileEntry("etc/os-release", []byte("ID=alpine\nVERSION_ID=3.20.0\n")))
+	dockerArchiveRaw(tb, path, osLayer, bomb.Bytes(), rawDiffID)
 }
