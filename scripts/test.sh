@@ -18,3 +18,11 @@ fi
 
 echo "== go test"
 go test -count=1 -timeout 45m ./...
+
+# The race detector on the engine (its worker pool, deadlines and abandoned
+# units) and on the scanners cheap enough to run twice (measured: about
+# RACE_SECONDS s on 2 cores).
+echo "== go test -race"
+go test -count=1 -race -timeout 15m \
+  ./internal/engine ./internal/source ./internal/limits ./internal/ignore \
+  ./internal/secret ./internal/dockerfile ./internal/kube
