@@ -83,7 +83,7 @@ func SetLimit(l *limits.Limits, name, value string) error {
 	return fmt.Errorf("unknown limit %q (want one of %s)", name, strings.Join(LimitNames(), ", "))
 }
 
-// ParseSize reads a count or a byte size: "1000", "64KiB", "64MiB", "2GiB",
+// ParseSize reads a non-negative count or byte size: "1000", "64KiB", "64MiB", "2GiB",
 // "1kB", "1MB", "1GB" (powers of 1024 for the "i" forms, of 1000 for the
 // others).
 func ParseSize(s string) (int64, error) {
@@ -106,7 +106,10 @@ func ParseSize(s string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n > 0 && n > (1<<63-1)/mult {
+	if n < 0 {
+		return 0, fmt.Errorf("size %q is negative", s)
+	}
+	if n > (1<<63-1)/mult {
 		return 0, fmt.Errorf("size %q overflows", s)
 	}
 	return n * mult, nil

@@ -54,9 +54,21 @@ func TestParseSize(t *testing.T) {
 			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "x", "1.5GiB", "9999999TiB"} {
+	for _, bad := range []string{"", "x", "1.5GiB", "9999999TiB", "-1", "-9999999999TiB"} {
 		if _, err := ParseSize(bad); err == nil {
 			t.Errorf("ParseSize(%q) gave no error", bad)
 		}
 	}
+}
+
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"12", "64MiB", "1_000", "9999999TiB", "-5kB", " 3 GB "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, err := ParseSize(s)
+		if err == nil && n < 0 {
+			t.Errorf("ParseSize(%q) = %d", s, n)
+		}
+	})
 }
