@@ -3,13 +3,10 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime"
 	"runtime/pprof"
-	"syscall"
 
 	"github.com/fourc-dev/fourc/internal/cli"
 	"github.com/fourc-dev/fourc/internal/reach"
@@ -18,10 +15,13 @@ import (
 func main() {
 	// A child started for the Go call-path analysis runs it and exits.
 	reach.MaybeChild()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, interrupted, stop := interrupts(os.Stderr)
 	stopProfiles := profile()
 	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stopProfiles()
+	if c := interrupted(); c != 0 {
+		code = c
+	}
 	stop()
 	os.Exit(code)
 }

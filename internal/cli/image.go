@@ -59,7 +59,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return err
 	}
-	ign, err := loadIgnore(o.ignoreFile, ".")
+	ign, err := o.loadIgnore(cmd, ".")
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	}
 	notices = append(notices, imageNotice(res))
 	unNotices, unSkipped := uncheckedPackages(db, res.Packages)
-	return g.publish(o.outputOptions, ref, results{
+	return g.publish(cmd.Context(), o.outputOptions, ref, results{
 		findings: res.Findings,
 		skipped:  append(res.Skipped, unSkipped...),
 		notices:  append(notices, unNotices...),

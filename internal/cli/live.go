@@ -16,6 +16,8 @@ import (
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/objectstore"
 	"github.com/fourc-dev/fourc/internal/probe"
+	"github.com/fourc-dev/fourc/internal/report"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // liveResults runs a live scanner's findings through the common report path.
@@ -29,7 +31,7 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 	if err != nil {
 		return err
 	}
-	ign, err := loadIgnore(o.ignoreFile, ".")
+	ign, err := o.loadIgnore(cmd, ".")
 	if err != nil {
 		return err
 	}
@@ -38,7 +40,7 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 		return fmt.Errorf("check catalogue: %w", err)
 	}
 	finding.Sort(fs)
-	return g.publish(*o, target, results{findings: fs, skipped: sk, notices: notices, ignore: ign, checks: reg.All()}, keep, failOn)
+	return g.publish(cmd.Context(), *o, target, results{findings: fs, skipped: sk, notices: notices, ignore: ign, checks: reg.All()}, keep, failOn)
 }
 
 func newK8sCommand(g *globals) *cobra.Command {
@@ -102,8 +104,12 @@ func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir string
 		return err
 	}
 	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel})
-	fsys := os.DirFS(dir)
-	res, err := engine.Run(cmd.Context(), fsys, []engine.Scanner{sc}, engine.Options{Exclude: o.exclude, Logger: g.logger})
+	root, err := source.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	res, err := engine.Run(cmd.Context(), root.FS(), []engine.Scanner{sc}, engine.Options{Exclude: o.exclude, Logger: g.logger})
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", dir, err)
 	}
@@ -124,7 +130,7 @@ func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
 				return err
 			}
 			for _, s := range sk {
-				fmt.Fprintf(g.stderr, "fourc: warning: %s\n", s)
+				fmt.Fprintf(g.stderr, "fourc: warning: %s\n", report.Clean(s.String()))
 			}
 			ns := opts.Namespace
 			if opts.AllNamespaces {

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/report"
 )
 
 // Exit codes, as documented in the README.
@@ -28,6 +29,13 @@ const (
 
 // errFindings signals exit code 1 without printing an error.
 var errFindings = errors.New("findings at or above the --fail-on severity")
+
+// skippedError signals exit code 1 under --fail-on-skipped.
+type skippedError struct{ n int }
+
+func (e skippedError) Error() string {
+	return fmt.Sprintf("%d inputs skipped and --fail-on-skipped is set", e.n)
+}
 
 // usageError marks errors in how the command was called.
 type usageError struct{ err error }
@@ -64,8 +72,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	case errors.Is(err, errFindings):
 		return ExitFindings
+	case errors.As(err, new(skippedError)):
+		fmt.Fprintf(stderr, "fourc: %s\n", err)
+		return ExitFindings
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		// Interrupted: main has said so in one line.
+		return ExitError
 	default:
-		fmt.Fprintf(stderr, "fourc: %s\n", oneLine(err))
+		fmt.Fprintf(stderr, "fourc: %s\n", report.Clean(oneLine(err)))
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "Run 'fourc %s --help' for usage.\n", commandPath(root, args))
@@ -84,7 +98,10 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return g.setup()
+			if err := g.setup(); err != nil {
+				return err
+			}
+			return g.withLimits(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -106,7 +123,7 @@ func (g *globals) setup() error {
 	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
 		return usageError{fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
 	}
-	g.logger = slog.New(slog.NewTextHandler(g.stderr, &slog.HandlerOptions{Level: lvl}))
+	g.logger = newLogger(g.stderr, lvl, g.quiet)
 	inventory.RouteLibraryLogs(g.logger)
 	return nil
 }

@@ -58,7 +58,7 @@ the vulnerability database.`,
 			}
 			meta := sbom.Meta{Name: target, Tool: "fourc", ToolVersion: Version(), Created: g.now()}
 			write := func(w io.Writer) error { return sbom.Write(w, sbom.Format(format), pkgs, meta) }
-			if output == "" {
+			if output == "" || output == "-" {
 				return write(cmd.OutOrStdout())
 			}
 			if err := report.WriteFileAtomic(output, 0o644, write); err != nil {
@@ -74,6 +74,7 @@ the vulnerability database.`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the SBOM to this file (atomically) instead of stdout")
 	cmd.Flags().BoolVar(&insecure, "insecure", false, "allow plain HTTP and unverified TLS to the registry")
 	cmd.Flags().StringVar(&platform, "platform", "", "platform of a multi-platform image, e.g. linux/arm64")
+	addLimitFlags(cmd)
 	cmd.AddCommand(newSBOMScanCommand(g))
 	return cmd
 }
@@ -105,7 +106,7 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ign, err := loadIgnore(o.ignoreFile, ".")
+			ign, err := o.loadIgnore(cmd, ".")
 			if err != nil {
 				return err
 			}
@@ -131,7 +132,7 @@ func newSBOMScanCommand(g *globals) *cobra.Command {
 				return fmt.Errorf("matching %q: %w", args[0], err)
 			}
 			unNotices, unSkipped := uncheckedPackages(vs.DB(), pkgs)
-			return g.publish(*o, args[0], results{
+			return g.publish(cmd.Context(), *o, args[0], results{
 				findings:   fs,
 				skipped:    append(doc.Skipped, unSkipped...),
 				suppressed: suppressedOf(vs),

@@ -24,6 +24,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/report"
+	"github.com/fourc-dev/fourc/internal/source"
 	"github.com/fourc-dev/fourc/internal/vuln"
 )
 
@@ -40,6 +41,10 @@ type outputOptions struct {
 	failOnNew  string
 	// vulnDetail lists every advisory in table and Markdown output.
 	vulnDetail bool
+	// failOnSkipped fails the run when an input was skipped.
+	failOnSkipped bool
+	// ignorePolicy is "default" or "strict".
+	ignorePolicy string
 	// rules are the posture rules of the config file, compiled in publish.
 	rules []yaml.Node
 }
@@ -47,7 +52,7 @@ type outputOptions struct {
 func (o *outputOptions) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVarP(&o.format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	f.StringVarP(&o.output, "output", "o", "", "write the report to this file (atomically) instead of stdout")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of stdout: a regular file is replaced atomically and keeps its mode; a FIFO, device or symlink is written through; - is stdout")
 	f.StringVar(&o.severity, "severity", "", "report only these severities: a minimum (\"high\") or a list (\"HIGH,CRITICAL\")")
 	f.StringVar(&o.failOn, "fail-on", "", "exit with code 1 when a reported finding has this severity or higher")
 	f.StringVar(&o.ignoreFile, "ignore-file", "", "suppressions file (default: "+ignore.DefaultFile+" at the scan root when present)")
@@ -55,6 +60,9 @@ func (o *outputOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.sort, "sort", "priority", "order of findings: priority (severity in its cross-layer context) or severity")
 	f.StringVar(&o.baseline, "baseline", "", "compare with a previous JSON report and mark each finding new or unchanged, and list the fixed ones")
 	f.StringVar(&o.failOnNew, "fail-on-new", "", "with --baseline: exit with code 1 when a new finding has this severity or higher")
+	f.BoolVar(&o.failOnSkipped, "fail-on-skipped", false, "exit with code 1 when an input was skipped (unreadable, malformed or over a budget)")
+	f.StringVar(&o.ignorePolicy, "ignore-policy", "default", "strict: refuse wildcard IDs in the repository's own ignore file")
+	addLimitFlags(cmd)
 }
 
 // addVulnDetailFlag adds --vuln-detail to a command that reports
@@ -78,6 +86,10 @@ func (o *outputOptions) merge(cmd *cobra.Command, cfg *config.Config) {
 	set("sort", &o.sort, cfg.Sort)
 	set("baseline", &o.baseline, cfg.Baseline)
 	set("fail-on-new", &o.failOnNew, cfg.FailOnNew)
+	set("ignore-policy", &o.ignorePolicy, cfg.IgnorePolicy)
+	if !cmd.Flags().Changed("fail-on-skipped") && cfg.FailOnSkipped {
+		o.failOnSkipped = true
+	}
 	o.rules = cfg.Posture.Rules
 	if !cmd.Flags().Changed("exclude") {
 		o.exclude = append(o.exclude, cfg.Exclude...)
@@ -171,7 +183,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
-	ign, err := loadIgnore(o.ignoreFile, root)
+	ign, err := o.loadIgnore(cmd, root)
 	if err != nil {
 		return err
 	}
@@ -197,7 +209,12 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		return err
 	}
 	defer set.Close()
-	fsys := os.DirFS(root)
+	scanRoot, err := source.OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer scanRoot.Close()
+	fsys := scanRoot.FS()
 	prog := g.progress("scanning " + target)
 	res, err := engine.Run(cmd.Context(), fsys, set.scanners, engine.Options{
 		Exclude:  o.exclude,
@@ -223,7 +240,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		res.Skipped = append(res.Skipped, hs...)
 		finding.Sort(res.Findings)
 	}
-	return g.publish(o.outputOptions, target, results{
+	return g.publish(cmd.Context(), o.outputOptions, target, results{
 		findings:   res.Findings,
 		suppressed: set.suppressed(),
 		skipped:    res.Skipped,
@@ -255,7 +272,7 @@ type results struct {
 	suppressed []finding.Suppressed
 	skipped    []finding.Skipped
 	notices    []string
-	ignore     *ignore.File
+	ignore     ignoreLoad
 	// fsys is where inline suppression comments are read; nil for live
 	// targets.
 	fsys   fs.FS
@@ -270,7 +287,7 @@ type results struct {
 // cross-layer analysis and the baseline comparison, writes the report and
 // turns --fail-on and --fail-on-new into errFindings. Every command that
 // reports findings ends here.
-func (g *globals) publish(o outputOptions, target string, r results, keep func(finding.Severity) bool, failOn *finding.Severity) error {
+func (g *globals) publish(ctx context.Context, o outputOptions, target string, r results, keep func(finding.Severity) bool, failOn *finding.Severity) error {
 	failOnNew, err := o.gates()
 	if err != nil {
 		return err
@@ -285,16 +302,17 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 			return err
 		}
 	}
-	applied := ignore.Apply(finding.Dedup(r.findings), r.ignore, r.fsys, g.now())
+	applied := ignore.Apply(finding.Dedup(r.findings), r.ignore.file, r.fsys, g.now())
 	rep := &report.Report{
 		Tool:        "fourc",
 		Version:     Version(),
 		Target:      target,
 		GeneratedAt: g.now(),
 		Suppressed:  append(applied.Suppressed, r.suppressed...),
-		Skipped:     r.skipped,
-		Notices:     append(r.notices, applied.Notices...),
+		Skipped:     append(r.skipped, r.ignore.skipped...),
+		Notices:     slices.Concat(r.notices, r.ignore.notices, applied.Notices),
 		Checks:      r.checks,
+		IgnoreUses:  applied.Uses,
 	}
 	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !keep(f.Severity) })
 	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: r.assets, RootName: r.rootName}, posture.Options{Rules: rules})
@@ -317,8 +335,15 @@ func (g *globals) publish(o outputOptions, target string, r results, keep func(f
 		diff = baseline.Compare(base, rep.Findings)
 		rep.Baseline, rep.BaselinePath = &diff, o.baseline
 	}
+	if err := ctx.Err(); err != nil {
+		// Interrupted: no report, rather than one that looks complete.
+		return err
+	}
 	if err := g.writeReport(o, rep); err != nil {
 		return err
+	}
+	if o.failOnSkipped && len(rep.Skipped) > 0 {
+		return skippedError{len(rep.Skipped)}
 	}
 	if failOn != nil && finding.AtLeast(rep.Findings, *failOn) {
 		return errFindings
@@ -396,28 +421,16 @@ func (g *globals) loadConfig() (*config.Config, error) {
 	return config.Load(config.DefaultFile, false)
 }
 
-// loadIgnore reads the named ignore file, or the default one at the scan
-// root when it exists.
-func loadIgnore(name, root string) (*ignore.File, error) {
-	if name != "" {
-		return ignore.Load(name)
-	}
-	def := filepath.Join(root, ignore.DefaultFile)
-	if _, err := os.Stat(def); err != nil {
-		return nil, nil
-	}
-	return ignore.Load(def)
-}
-
 // writeReport renders the report to --output (atomically) or stdout, and
 // says where it went on stderr when that is not obvious.
 func (g *globals) writeReport(o outputOptions, rep *report.Report) error {
-	color := o.output == "" && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout)
+	toStdout := o.output == "" || o.output == "-"
+	color := toStdout && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout)
 	w, err := report.New(o.format, report.Options{Color: color, VulnDetail: o.vulnDetail})
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
-	if o.output == "" {
+	if toStdout {
 		return w.Write(g.stdout, rep)
 	}
 	err = report.WriteFileAtomic(o.output, 0o644, func(out io.Writer) error { return w.Write(out, rep) })

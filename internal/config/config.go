@@ -40,6 +40,14 @@ type Config struct {
 	Baseline string `yaml:"baseline"`
 	// FailOnNew fails the run on new findings at this severity or higher.
 	FailOnNew string `yaml:"fail-on-new"`
+	// FailOnSkipped fails the run when an input was skipped
+	// (--fail-on-skipped).
+	FailOnSkipped bool `yaml:"fail-on-skipped"`
+	// IgnorePolicy is "strict" to refuse wildcard IDs in the repository's
+	// ignore file (--ignore-policy).
+	IgnorePolicy string `yaml:"ignore-policy"`
+	// Limits are the budgets for untrusted input; see docs/limits.md.
+	Limits Limits `yaml:"limits"`
 }
 
 // Posture configures the cross-layer analysis.

@@ -38,5 +38,6 @@ func TestLoad(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("format: json\nsecrets:\n  disabled-rules: [FC-SEC-001]\n"))
+	f.Add([]byte("fail-on-skipped: true\nignore-policy: strict\nlimits:\n  per-input: 3s\n  file-bytes: 64MiB\n  depth: 1_000\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { _, _ = Parse("fuzz.yaml", data) })
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/limits"
 )
 
 // Scanner finds problems in files of one kind. Implementations live in the
@@ -79,7 +80,15 @@ type Options struct {
 	Progress func(done, total int)
 	// Logger receives debug information; nil discards it.
 	Logger *slog.Logger
+	// Grace is how long past its deadline (the run's limits.PerInput) a
+	// unit may take to return before the engine gives up waiting for it;
+	// zero means DefaultGrace.
+	Grace time.Duration
 }
+
+// DefaultGrace is the time a scan unit has, past its deadline, to notice
+// that its context is done and return.
+const DefaultGrace = 2 * time.Second
 
 // skipDirs are never descended into: they hold tool state, not sources.
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true}
@@ -105,6 +114,10 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 	res.Units = len(jobs)
 	log.Debug("scan planned", "files", res.Files, "units", len(jobs))
 
+	budget := unitBudget{perInput: limits.From(ctx).PerInput, grace: opts.Grace}
+	if budget.grace <= 0 {
+		budget.grace = DefaultGrace
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -122,7 +135,7 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				f, a, s := runJob(ctx, fsys, j, log)
+				f, a, s := budget.run(ctx, fsys, j, log)
 				results <- out{f, a, s}
 			}
 		}()
@@ -191,8 +204,17 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 			}
 			return nil
 		}
-		if !d.Type().IsRegular() || excluded(p, exclude) || !within(p, opts.Only) {
-			return nil // symlinks, devices and sockets are never followed or read
+		if excluded(p, exclude) || !within(p, opts.Only) {
+			return nil
+		}
+		if t := d.Type(); !t.IsRegular() {
+			// Symlinks are never followed (what they point to inside the
+			// root is scanned where it is); FIFOs, sockets and devices are
+			// never opened, which could block or read a device.
+			if t&fs.ModeSymlink == 0 {
+				res.Skipped = append(res.Skipped, finding.Skipped{Path: p, Scanner: "walk", Reason: "not a regular file (" + specialKind(t) + ")"})
+			}
+			return nil
 		}
 		res.Files++
 		for i, s := range scanners {
@@ -282,4 +304,16 @@ func unwrapPathError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+func specialKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }

@@ -214,15 +214,18 @@ type Result struct {
 	// Notices report expired and unused ignore entries and malformed
 	// inline comments, one line each.
 	Notices []string
+	// Uses counts the findings each entry of the ignore file suppressed,
+	// in the file's order (zero for an entry that matched nothing).
+	Uses []EntryUse
 }
 
 // Apply filters findings through the ignore file (which may be nil) and the
 // inline comments found in fsys, as of now.
 func Apply(findings []finding.Finding, f *File, fsys fs.FS, now time.Time) Result {
 	r := Result{Kept: make([]finding.Finding, 0, len(findings))}
-	used := make([]bool, 0)
+	used := make([]int, 0)
 	if f != nil {
-		used = make([]bool, len(f.Entries))
+		used = make([]int, len(f.Entries))
 	}
 	inline := newInlineIndex(fsys)
 	for _, fd := range findings {
@@ -242,9 +245,10 @@ func Apply(findings []finding.Finding, f *File, fsys fs.FS, now time.Time) Resul
 			switch {
 			case !e.expires.IsZero() && !now.Before(e.expires):
 				r.Notices = append(r.Notices, fmt.Sprintf("ignore entry %s (%s) expired on %s and no longer suppresses", f.where(e), e.label(), e.Expires))
-			case !used[i]:
+			case used[i] == 0:
 				r.Notices = append(r.Notices, fmt.Sprintf("ignore entry %s (%s) matched no finding; remove it if the problem is fixed", f.where(e), e.label()))
 			}
+			r.Uses = append(r.Uses, EntryUse{Entry: f.where(e), ID: e.ID, Fingerprint: e.Fingerprint, Suppressed: used[i]})
 		}
 	}
 	r.Notices = append(r.Notices, inline.notices...)
@@ -261,7 +265,7 @@ func (e *Entry) label() string {
 	return "fingerprint " + e.Fingerprint
 }
 
-func (f *File) match(fd *finding.Finding, used []bool, now time.Time) (finding.Suppressed, bool) {
+func (f *File) match(fd *finding.Finding, used []int, now time.Time) (finding.Suppressed, bool) {
 	if f == nil {
 		return finding.Suppressed{}, false
 	}
@@ -271,7 +275,7 @@ func (f *File) match(fd *finding.Finding, used []bool, now time.Time) (finding.S
 			continue
 		}
 		if e.matches(fd) {
-			used[i] = true
+			used[i]++
 			return finding.Suppressed{Finding: *fd, By: "ignore file " + f.where(e), Reason: e.Reason}, true
 		}
 	}

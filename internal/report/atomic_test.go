@@ -48,8 +48,8 @@ func TestWriteFileAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o644 {
-		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want the existing file's 0600", fi.Mode().Perm())
 	}
 	if diff := cmp.Diff([]string{"report.sarif"}, dirNames(t, dir)); diff != "" {
 		t.Errorf("directory holds more than the file (-want +got):\n%s", diff)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/ignore"
 )
 
 //go:embed schema/report.schema.json
@@ -37,6 +38,8 @@ type jsonDocument[F any] struct {
 	Suppressed    []Suppressed      `json:"suppressed"`
 	Skipped       []finding.Skipped `json:"skipped"`
 	Notices       []string          `json:"notices"`
+	// IgnoreEntries is present only when an ignore file was applied.
+	IgnoreEntries []ignore.EntryUse `json:"ignore_entries,omitempty"`
 	// Posture and Baseline are present only when computed.
 	Posture  *jsonPosture  `json:"posture,omitempty"`
 	Baseline *jsonBaseline `json:"baseline,omitempty"`
@@ -163,6 +166,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Suppressed:    nonNil(r.Suppressed),
 		Skipped:       nonNil(r.Skipped),
 		Notices:       nonNil(r.Notices),
+		IgnoreEntries: r.IgnoreUses,
 		Posture:       postureJSON(r.Posture),
 		Baseline:      baselineJSON(r),
 	}

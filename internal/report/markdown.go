@@ -57,6 +57,7 @@ func (m *Markdown) Write(w io.Writer, r *Report) error {
 	mdFixed(&b, r)
 	mdSkipped(&b, r.Skipped)
 	mdSuppressed(&b, r.Suppressed)
+	mdIgnoreUses(&b, r.IgnoreUses)
 	mdNotices(&b, r.Notices)
 	_, err := io.WriteString(w, b.String())
 	return err

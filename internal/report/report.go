@@ -14,6 +14,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/baseline"
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/posture"
 )
 
@@ -50,6 +51,9 @@ type Report struct {
 	// nil without one. BaselinePath names that report for the reader.
 	Baseline     *baseline.Diff
 	BaselinePath string
+	// IgnoreUses counts the findings each entry of the ignore file
+	// suppressed; nil without an ignore file.
+	IgnoreUses []ignore.EntryUse
 }
 
 // Suppressed is a finding that was silenced, and by what.

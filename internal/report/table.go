@@ -71,6 +71,7 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 	p.fixed(r)
 	p.skipped(r.Skipped)
 	p.suppressed(len(r.Suppressed))
+	p.ignoreUses(r.IgnoreUses)
 	p.notices(r.Notices)
 	return bw.Flush()
 }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// busyChart writes a Helm chart whose render takes far longer than the
+// test waits.
+func busyChart(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"chart/Chart.yaml":        "apiVersion: v2\nname: busy\nversion: 0.1.0\n",
+		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n{{- range $i := until 100000000 }}\n  k{{ $i }}: \"v\"\n{{- end }}\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestInterrupt sends SIGTERM or SIGINT to a busy fourc: it must say so in
+// one line, exit with 143 or 130 within 2 s, print no panic and write no
+// report file.
+func TestInterrupt(t *testing.T) {
+	bin := realBinary(t)
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			src := busyChart(t)
+			outDir := t.TempDir()
+			out := filepath.Join(outDir, "report.json")
+			cmd := exec.Command(bin, "scan", src, "--format", "json", "--output", out, "--max-time-per-input", "60s")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(700 * time.Millisecond)
+			sent := time.Now()
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			took := time.Since(sent)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != tc.code {
+				t.Errorf("exit = %v, want code %d", err, tc.code)
+			}
+			if took > 2*time.Second {
+				t.Errorf("exited %v after the signal, want < 2s", took)
+			}
+			if s := stderr.String(); s != "fourc: interrupted\n" {
+				t.Errorf("stderr = %q, want one line", s)
+			}
+			if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+				t.Errorf("output directory holds %v after an interrupt", entries)
+			}
+		})
+	}
+}
+
+// TestSecondSignal: a second signal exits at once.
+func TestSecondSignal(t *testing.T) {
+	bin := realBinary(t)
+	cmd := exec.Command(bin, "scan", busyChart(t), "--format", "json", "--max-time-per-input", "60s")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	start := time.Now()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Errorf("exit = %v, want 130", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("exited %v after the second signal", d)
+	}
+	if strings.Contains(stderr.String(), "panic") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+}

@@ -1,0 +1,8 @@
+//go:build unix
+
+package cli
+
+import "syscall"
+
+// nonBlock keeps open from waiting on a FIFO swapped in after a check.
+const nonBlock = syscall.O_NONBLOCK
