@@ -148,7 +148,7 @@ func selectScanners(names []string) (map[string]bool, error) {
 // newScanSet builds the file scanners for `fourc scan`, configured from cfg
 // and the flags. root is the scan root on disk; on names the scanners to
 // run (see selectScanners).
-func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool) (*scanSet, error) {
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
 		if err := cfg.Secrets.Rules[i].Decode(&rules[i]); err != nil {
@@ -168,7 +168,7 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),
-		iac.NewScanner(iac.Options{}),
+		iac.NewScanner(iac.Options{Exclude: exclude}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),
 	} {

@@ -192,6 +192,7 @@ files, --profile). Only read calls are made.`,
 			if len(opts.BackupPatterns) == 0 {
 				opts.BackupPatterns = objectstore.DefaultBackupPatterns()
 			}
+			opts.Logger = g.logger
 			fs, sk, err := objectstore.Scan(cmd.Context(), opts)
 			if err != nil {
 				return err

@@ -204,7 +204,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
-	set, err := newScanSet(cfg, o.vuln, root, g.now(), on)
+	set, err := newScanSet(cfg, o.vuln, root, g.now(), on, o.exclude)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func TestScannerNames(t *testing.T) {
 	// No database: the vulnerability scanner is left out with a notice,
 	// and is named by its package's constant.
 	vo := vulnOptions{dbPath: filepath.Join(t.TempDir(), "none.db")}
-	set, err := newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), all)
+	set, err := newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), all, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestScannerNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err = newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), some)
+	set, err = newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), some, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
