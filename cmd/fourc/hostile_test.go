@@ -27,23 +27,7 @@ import (
 // than the frame this test checks (the scanner named as the case's
 // owner). Their failures are logged, not reported, until the fix lands;
 // then the case is removed from this list.
-var pendingCases = map[string]bool{
-	"helm-range-until":        true, // render: memory of the render before the deadline
-	"helm-repeat":             true, // render
-	"kustomize-doubling":      true, // render: kustomize-resources
-	"yaml-alias-bomb":         true, // kube: the bomb is read without a skipped entry
-	"terraform-deep-nesting":  true, // iac: memory before the deadline
-	"sbom-million-components": true, // sbom: components budget
-	"image-5000-layers":       true, // image: layers budget
-	"image-gzip-bomb":         true, // image: layer-bytes budget
-	"vulndb-truncated":        true, // vulndb: bbolt panics on a damaged file
-	"vulndb-bitflip":          true, // vulndb
-	"s3-silent":               true, // objectstore: network budgets
-	"s3-slow":                 true, // objectstore
-	"s3-endless":              true, // objectstore
-	"k8s-slow":                true, // cluster: network budgets
-	"k8s-endless":             true, // cluster
-}
+var pendingCases = map[string]bool{}
 
 // Budgets of the hostile runs: tight, so that every case ends fast.
 const hostileConfig = `limits:
