@@ -140,7 +140,11 @@ func runHostile(t *testing.T, bin, db string, c corpus.Case) ([]string, measure)
 		outsideBefore = snapshot(t, run.Outside)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), hostileTimeout)
+	maxTime, killAfter := hostileMaxTime, hostileTimeout
+	if run.MaxTime > 0 {
+		maxTime, killAfter = run.MaxTime, run.MaxTime+5*time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), killAfter)
 	defer cancel()
 	args := append(slices.Clone(run.Args), "--config", cfg, "--format", "json", "--output", out, "--fail-on-skipped")
 	cmd := exec.CommandContext(ctx, bin, args...)
@@ -164,15 +168,15 @@ func runHostile(t *testing.T, bin, db string, c corpus.Case) ([]string, measure)
 	case mem.killed.Load():
 		fail("killed above %d MiB of memory", hostileKillRSS>>20)
 	case ctx.Err() != nil:
-		fail("killed after %v", hostileTimeout)
+		fail("killed after %v", killAfter)
 	case err != nil && !errors.As(err, new(*exec.ExitError)):
 		fail("run: %v", err)
 	}
 	if m.code != 0 && m.code != 1 && m.code != 2 {
 		fail("exit code %d, want 0, 1 (skipped inputs) or 2", m.code)
 	}
-	if m.elapsed > hostileMaxTime {
-		fail("took %v, want < %v", m.elapsed.Round(time.Millisecond), hostileMaxTime)
+	if m.elapsed > maxTime {
+		fail("took %v, want < %v", m.elapsed.Round(time.Millisecond), maxTime)
 	}
 	if m.rss > hostileMaxRSS {
 		fail("peak RSS %d MiB, want < %d MiB", m.rss>>20, hostileMaxRSS>>20)

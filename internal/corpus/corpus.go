@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // Case is one hostile input and the fourc command that reads it.
@@ -40,6 +41,10 @@ type Run struct {
 	Outside string
 	// Env is added to the command's environment.
 	Env []string
+	// MaxTime is how long the case may take when it holds several scan
+	// units that each spend their whole per-input budget; zero means the
+	// test's default.
+	MaxTime time.Duration
 }
 
 // Cases returns every case, in a stable order.

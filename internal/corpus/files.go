@@ -92,7 +92,8 @@ func fileCases() []Case {
 		}},
 		{Name: "yaml-alias-bomb", Owner: "kube", Write: func(tb testing.TB, dir string) Run {
 			var b strings.Builder
-			b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\nx0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
+			// A kind the scanner inspects, so that the document is expanded.
+			b.WriteString("apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\nx0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n")
 			for i := 1; i <= 9; i++ {
 				fmt.Fprintf(&b, "x%d: &a%d [*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d,*a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 			}
