@@ -61,6 +61,8 @@ func TestAnalyseCalledAndCached(t *testing.T) {
 		Records:  map[string][]byte{"GO-2023-2102": realRecord(t, "GO-2023-2102")},
 		Offline:  true,
 		CacheDir: t.TempDir(),
+		// Generous: the suite runs other packages' tests beside it.
+		Timeout: 10 * time.Minute,
 	}
 	start := time.Now()
 	res, err := Analyse(context.Background(), dir, opts)
