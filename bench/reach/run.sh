@@ -51,27 +51,39 @@ service gateway '"golang.org/x/net/idna"' 'idna.ToASCII(os.Args[0])'
 for s in api web worker gateway; do (cd "$repo/$s" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download && go mod tidy >/dev/null 2>&1 || true); done
 (cd "$ROOT/examples/shop/app" && go mod download)
 
-cold() { # a fresh reachability cache each run
-	env XDG_CACHE_HOME="$(mktemp -d "$WORK/cache.XXXX")" "$@"
-}
-scan() { "$WORK/fourc" scan "$1" --db "$WORK/fourc.db" --offline --format json --scanners vuln "${@:2}"; }
+# Wrappers that GNU time can run: fourc on the vulnerability scanner only, offline; "cold" gives
+# every run a fresh reachability cache.
+cat >"$WORK/scan" <<EOS
+#!/usr/bin/env bash
+exec "$WORK/fourc" scan "\$@" --db "$WORK/fourc.db" --offline --format json --scanners vuln
+EOS
+cat >"$WORK/scan-cold" <<EOS
+#!/usr/bin/env bash
+XDG_CACHE_HOME=\$(mktemp -d "$WORK/cache.XXXX") exec "$WORK/scan" "\$@"
+EOS
+cat >"$WORK/scan-warm" <<EOS
+#!/usr/bin/env bash
+XDG_CACHE_HOME="$WORK/warm" exec "$WORK/scan" "\$@"
+EOS
+chmod +x "$WORK/scan" "$WORK/scan-cold" "$WORK/scan-warm"
+rm -rf "$WORK"/cache.* "$WORK/warm"
 
 settle
 echo "== examples/shop (1 Go module), vulnerabilities only, offline"
-measure shop-noreach "$WORK/shop-noreach.json" scan "$ROOT/examples/shop" --reachability=false
-measure shop-reach-cold "$WORK/shop-reach.json" cold "$WORK/fourc" scan "$ROOT/examples/shop" --db "$WORK/fourc.db" --offline --format json --scanners vuln
-XDG_CACHE_HOME=$WORK/warm scan "$ROOT/examples/shop" >/dev/null
-measure shop-reach-cached "$WORK/shop-reach-cached.json" env XDG_CACHE_HOME="$WORK/warm" "$WORK/fourc" scan "$ROOT/examples/shop" --db "$WORK/fourc.db" --offline --format json --scanners vuln
+measure shop-noreach "$WORK/shop-noreach.json" "$WORK/scan" "$ROOT/examples/shop" --reachability=false
+measure shop-reach-cold "$WORK/shop-reach.json" "$WORK/scan-cold" "$ROOT/examples/shop"
+"$WORK/scan-warm" "$ROOT/examples/shop" >/dev/null
+measure shop-reach-cached "$WORK/shop-reach-cached.json" "$WORK/scan-warm" "$ROOT/examples/shop"
 measure shop-govulncheck "$WORK/shop-govulncheck.json" "$BIN/govulncheck" -C "$ROOT/examples/shop/app" -db "file://$osvdir" -format json -scan symbol ./...
 ratio shop-noreach shop-reach-cold
 ratio shop-noreach shop-reach-cached
 ratio shop-govulncheck shop-reach-cold
 
 echo "== four Go services (4 modules), vulnerabilities only, offline"
-measure services-noreach "$WORK/services-noreach.json" scan "$repo" --reachability=false
-measure services-reach-cold "$WORK/services-reach.json" cold "$WORK/fourc" scan "$repo" --db "$WORK/fourc.db" --offline --format json --scanners vuln
-XDG_CACHE_HOME=$WORK/warm scan "$repo" >/dev/null
-measure services-reach-cached "$WORK/services-reach-cached.json" env XDG_CACHE_HOME="$WORK/warm" "$WORK/fourc" scan "$repo" --db "$WORK/fourc.db" --offline --format json --scanners vuln
+measure services-noreach "$WORK/services-noreach.json" "$WORK/scan" "$repo" --reachability=false
+measure services-reach-cold "$WORK/services-reach.json" "$WORK/scan-cold" "$repo"
+"$WORK/scan-warm" "$repo" >/dev/null
+measure services-reach-cached "$WORK/services-reach-cached.json" "$WORK/scan-warm" "$repo"
 measure services-govulncheck "$WORK/services-govulncheck.json" bash -c 'for s in api web worker gateway; do "$0" -C "$1/$s" -db "file://$2" -format json -scan symbol ./... || true; done' "$BIN/govulncheck" "$repo" "$osvdir"
 ratio services-noreach services-reach-cold
 ratio services-govulncheck services-reach-cold
@@ -80,7 +92,7 @@ ratio services-govulncheck services-reach-cached
 echo "== what fourc found"
 for f in shop-reach services-reach; do
 	printf '%s: ' "$f"
-	grep -o '"reachability[^,}]*' "$WORK/$f.json" | sort | uniq -c | tr '\n' ' '
+	grep -o '"level": *"[a-z_]*"' "$WORK/$f.json" | sort | uniq -c | tr '\n' ' ' || true
 	echo
 	grep -o 'Go call paths[^"]*' "$WORK/$f.json" | sort -u || true
 done
