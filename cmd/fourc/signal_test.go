@@ -33,6 +33,51 @@ func busyChart(t *testing.T) string {
 	return dir
 }
 
+// busyTerraform writes a Terraform module whose evaluation takes far longer
+// than the test waits (within its budgets, which the test raises).
+func busyTerraform(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	tf := "locals {\n  x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]]\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestInterruptTerraform: SIGTERM during an HCL evaluation.
+func TestInterruptTerraform(t *testing.T) {
+	bin := realBinary(t)
+	outDir := t.TempDir()
+	cmd := exec.Command(bin, "scan", busyTerraform(t), "--scanners", "iac", "--format", "json", "--output", filepath.Join(outDir, "r.json"),
+		"--max-time-per-input", "60s", "--limit", "collection-elements=2000000000", "--limit", "eval-steps=2000000000")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	took := time.Since(sent)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+		t.Errorf("exit = %v, want 143 (stderr: %s)", err, stderr.String())
+	}
+	if took > 2*time.Second {
+		t.Errorf("exited %v after the signal, want < 2s", took)
+	}
+	if s := stderr.String(); strings.Contains(s, "panic") {
+		t.Errorf("stderr: %s", s)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+		t.Errorf("output directory holds %v after an interrupt", entries)
+	}
+}
+
 // TestInterrupt sends SIGTERM or SIGINT to a busy fourc: it must say so in
 // one line, exit with 143 or 130 within 2 s, print no panic and write no
 // report file.
