@@ -19,7 +19,9 @@ func busyChart(t *testing.T) string {
 	dir := t.TempDir()
 	files := map[string]string{
 		"chart/Chart.yaml":        "apiVersion: v2\nname: busy\nversion: 0.1.0\n",
-		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n{{- range $i := until 100000000 }}\n  k{{ $i }}: \"v\"\n{{- end }}\n",
+		// 10^10 iterations: within the budgets the tests raise
+		// (busyFlags), far longer than they wait.
+		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n{{- range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}\n",
 	}
 	for name, content := range files {
 		p := filepath.Join(dir, name)
@@ -78,6 +80,9 @@ func TestInterruptTerraform(t *testing.T) {
 	}
 }
 
+// busyFlags raise the budgets so that busyChart keeps fourc busy.
+var busyFlags = []string{"--max-time-per-input", "60s", "--limit", "render-steps=1000000000000"}
+
 // TestInterrupt sends SIGTERM or SIGINT to a busy fourc: it must say so in
 // one line, exit with 143 or 130 within 2 s, print no panic and write no
 // report file.
@@ -91,7 +96,7 @@ func TestInterrupt(t *testing.T) {
 			src := busyChart(t)
 			outDir := t.TempDir()
 			out := filepath.Join(outDir, "report.json")
-			cmd := exec.Command(bin, "scan", src, "--format", "json", "--output", out, "--max-time-per-input", "60s")
+			cmd := exec.Command(bin, append([]string{"scan", src, "--format", "json", "--output", out}, busyFlags...)...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
@@ -124,7 +129,7 @@ func TestInterrupt(t *testing.T) {
 // TestSecondSignal: a second signal exits at once.
 func TestSecondSignal(t *testing.T) {
 	bin := realBinary(t)
-	cmd := exec.Command(bin, "scan", busyChart(t), "--format", "json", "--max-time-per-input", "60s")
+	cmd := exec.Command(bin, append([]string{"scan", busyChart(t), "--format", "json"}, busyFlags...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
