@@ -18,7 +18,7 @@ func busyChart(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"chart/Chart.yaml":        "apiVersion: v2\nname: busy\nversion: 0.1.0\n",
+		"chart/Chart.yaml": "apiVersion: v2\nname: busy\nversion: 0.1.0\n",
 		// 10^10 iterations: within the budgets the tests raise
 		// (busyFlags), far longer than they wait.
 		"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n{{- range $i := until 100000 }}{{ range $j := until 100000 }}{{ end }}{{ end }}\n",
