@@ -40,6 +40,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // ScanAssets implements engine.AssetScanner: the findings of Scan, and one
@@ -59,7 +60,7 @@ func (s *Scanner) ScanAssets(ctx context.Context, fsys fs.FS, paths []string) ([
 		f, found, err := s.scanOne(fctx, fsys, p)
 		cancel()
 		if err != nil {
-			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(printable(err.Error()))})
+			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(source.Printable(err.Error()))})
 			continue
 		}
 		out = append(out, found...)

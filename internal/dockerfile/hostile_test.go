@@ -13,6 +13,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // lines returns n lines made by line(i).
@@ -122,7 +123,7 @@ func TestMessagesPrintable(t *testing.T) {
 		t.Fatalf("got %d findings, skipped %v", len(out), skipped)
 	}
 	for _, f := range out {
-		if strings.IndexFunc(f.Message, unsafeRune) >= 0 {
+		if strings.IndexFunc(f.Message, source.UnsafeRune) >= 0 {
 			t.Errorf("%s: message %q holds control characters", f.CheckID, f.Message)
 		}
 	}

@@ -146,7 +146,7 @@ func (s *Scanner) check(ctx context.Context, f *File) []finding.Finding {
 			if end, ok := ends[v.Line]; ok {
 				loc.EndLine = end
 			}
-			v.Message = printable(v.Message)
+			v.Message = source.Printable(v.Message)
 			out = append(out, c.Finding(res, loc, v))
 		}
 	}

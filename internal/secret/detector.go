@@ -12,6 +12,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // Match is one secret found in a byte slice. It never holds the secret: only
@@ -283,7 +284,7 @@ func (d *Detector) Finding(m Match, res finding.Resource, loc finding.Location, 
 	}
 	// The label may come from a user's rule and where from a file name:
 	// neither may carry terminal control characters into the report.
-	label, where := printable(m.Label), printable(where)
+	label, where := source.Printable(m.Label), source.Printable(where)
 	var msg string
 	if m.Redacted == "" {
 		msg = fmt.Sprintf("%s: %s", label, where)

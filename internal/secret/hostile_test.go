@@ -17,6 +17,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // writeTokens writes n distinct GitHub-token-shaped lines (made up, random)
@@ -178,13 +179,13 @@ func TestMessagesPrintable(t *testing.T) {
 	}
 	ms[0].Label += "\x07"
 	f := d.Finding(ms[0], finding.Resource{Kind: "file", Name: name}, finding.Location{Path: name}, name)
-	if strings.IndexFunc(f.Message, unsafeRune) >= 0 {
+	if strings.IndexFunc(f.Message, source.UnsafeRune) >= 0 {
 		t.Errorf("message %q holds control characters", f.Message)
 	}
 	if !strings.Contains(f.Message, `evil\x1b[2J\u202e\x9b.txt`) {
 		t.Errorf("message %q does not show the escaped name", f.Message)
 	}
-	if r := Redact([]byte("\u009b31m" + fakeGitHubPAT)); strings.IndexFunc(r, unsafeRune) >= 0 {
+	if r := Redact([]byte("\u009b31m" + fakeGitHubPAT)); strings.IndexFunc(r, source.UnsafeRune) >= 0 {
 		t.Errorf("Redact kept a control character: %q", r)
 	}
 }

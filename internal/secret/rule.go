@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // Rule is one kind of secret. Each rule is a check with its own ID: a
@@ -263,7 +264,7 @@ func Redact(secret []byte) string {
 	}
 	var b strings.Builder
 	for _, r := range string(prefix) {
-		if unsafeRune(r) {
+		if source.UnsafeRune(r) {
 			break
 		}
 		b.WriteRune(r)

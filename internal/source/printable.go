@@ -1,4 +1,4 @@
-package dockerfile
+package source
 
 import (
 	"fmt"
@@ -6,18 +6,18 @@ import (
 	"unicode"
 )
 
-// unsafeRune reports whether r must not reach a terminal as is: C0 and C1
+// UnsafeRune reports whether r must not reach a terminal as is: C0 and C1
 // control characters (escape sequences start with ESC or CSI) and
 // invisible format characters such as bidirectional overrides.
-func unsafeRune(r rune) bool {
+func UnsafeRune(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == unicode.ReplacementChar
 }
 
-// printable returns s with every unsafe rune (see unsafeRune) written as a
+// Printable returns s with every unsafe rune (see UnsafeRune) written as a
 // Go escape (\x1b, \u202e), so that text taken from a scanned file or a
 // file name can be quoted in a message without driving the terminal.
-func printable(s string) string {
-	if strings.IndexFunc(s, unsafeRune) < 0 {
+func Printable(s string) string {
+	if strings.IndexFunc(s, UnsafeRune) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -25,9 +25,9 @@ func printable(s string) string {
 		switch {
 		case r == unicode.ReplacementChar && s[i] != 0xef:
 			fmt.Fprintf(&b, `\x%02x`, s[i]) // an invalid byte
-		case unsafeRune(r) && r < 0x100:
+		case UnsafeRune(r) && r < 0x100:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
+		case UnsafeRune(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r)
