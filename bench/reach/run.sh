@@ -41,7 +41,7 @@ mkdir -p "$repo"
 service() { # NAME IMPORT CALL
 	mkdir -p "$repo/$1"
 	printf 'module example.com/%s\n\ngo 1.21\n\nrequire golang.org/x/net v0.16.0\n\nrequire golang.org/x/text v0.13.0 // indirect\n' "$1" >"$repo/$1/go.mod"
-	cp "$ROOT/internal/reach/testdata/app/go.sum" "$repo/$1/go.sum"
+	cp "$ROOT/internal/vuln/testdata/reach/app/go.sum" "$repo/$1/go.sum"
 	printf 'package main\n\nimport (\n\t"net"\n\t"os"\n\n\t%s\n)\n\nfunc main() {\n\tln, _ := net.Listen("tcp", "127.0.0.1:0")\n\tc, _ := ln.Accept()\n\t_ = c\n\t_ = os.Args\n\t%s\n}\n' "$2" "$3" >"$repo/$1/main.go"
 }
 service api '"golang.org/x/net/http2"' '(&http2.Server{}).ServeConn(c, &http2.ServeConnOpts{})'

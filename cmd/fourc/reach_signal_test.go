@@ -20,7 +20,7 @@ import (
 func TestInterruptReachability(t *testing.T) {
 	bin := realBinary(t)
 	db := starter(t)
-	app, err := filepath.Abs(filepath.Join("..", "..", "internal", "reach", "testdata", "app"))
+	app, err := filepath.Abs(filepath.Join("..", "..", "internal", "vuln", "testdata", "reach", "app"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,10 +39,11 @@ func realRecord(t *testing.T, id string) []byte {
 	return b
 }
 
-// app returns the test module with its dependencies in the module cache.
+// app returns the test module (shared with package vuln) with its
+// dependencies in the module cache.
 func app(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("testdata", "app"))
+	dir, err := filepath.Abs(filepath.Join("..", "vuln", "testdata", "reach", "app"))
 	if err != nil {
 		t.Fatal(err)
 	}
