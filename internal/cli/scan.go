@@ -228,6 +228,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	}
 	if set.vuln != nil {
 		res.Findings = g.analyseReachability(cmd.Context(), set.vuln, res.Findings)
+		unNotices, unSkipped := uncheckedPackages(set.vuln.DB(), set.vuln.Uncovered())
+		set.notices = append(set.notices, unNotices...)
+		res.Skipped = append(res.Skipped, unSkipped...)
 	}
 	if o.history {
 		hprog := g.progress("scanning git history of " + target)

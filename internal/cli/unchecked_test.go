@@ -118,3 +118,34 @@ func TestDamagedDatabaseCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestUncheckedPackagesInScan: `fourc scan` of a tree with Python and Go
+// dependencies against a Go-only database says the Python ones were not
+// checked, and checks the Go ones.
+func TestUncheckedPackagesInScan(t *testing.T) {
+	db := goOnlyDB(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("django==2.2.0\nurllib3==1.24.1\n"), 0o644)
+	code, out, stderr := run(t, "scan", dir, "--db", db, "--scanners", "vuln", "--format", "json", "--offline")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Skipped []struct{ Path, Scanner, Reason string } `json:"skipped"`
+		Notices []string                                 `json:"notices"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	want := "2 PyPI packages not checked: run `fourc db update --ecosystem PyPI`"
+	found := false
+	for _, n := range rep.Notices {
+		found = found || n == want
+	}
+	if !found {
+		t.Errorf("notices %q, want %q", rep.Notices, want)
+	}
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Path != "2 PyPI packages" || !strings.Contains(rep.Skipped[0].Reason, "django 2.2.0") {
+		t.Errorf("skipped %+v, want the two PyPI packages", rep.Skipped)
+	}
+}

@@ -71,6 +71,9 @@ type Scanner struct {
 	notices    []string
 	suppressed []Suppression
 	pending    []pendingModule
+	// uncovered are the packages the scan saw whose ecosystem the
+	// database has no records for: they could not be checked.
+	uncovered []inventory.Package
 }
 
 // NewScanner builds the scanner, opening the database when opts.DB is nil.
@@ -112,6 +115,31 @@ func (s *Scanner) Close() error {
 // DB returns the database the scanner reads.
 func (s *Scanner) DB() *vulndb.DB { return s.db }
 
+// noteUncovered remembers the packages of ecosystems the database cannot
+// check.
+func (s *Scanner) noteUncovered(pkgs []inventory.Package) {
+	var out []inventory.Package
+	for _, p := range pkgs {
+		if p.Ecosystem != "" && p.Name != "" && !s.db.Covers(p.Ecosystem) {
+			out = append(out, inventory.Package{Name: p.Name, Version: p.Version, Ecosystem: p.Ecosystem})
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.uncovered = append(s.uncovered, out...)
+	s.mu.Unlock()
+}
+
+// Uncovered returns the packages the scan saw whose ecosystem the database
+// holds no records for, so that the caller can say they were not checked.
+func (s *Scanner) Uncovered() []inventory.Package {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.uncovered)
+}
+
 // Name implements engine.Scanner.
 func (s *Scanner) Name() string { return ScannerName }
 
@@ -125,6 +153,7 @@ func (s *Scanner) Unit(p string) string { return path.Dir(p) }
 // Scan implements engine.Scanner.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	pkgs, skipped := s.inv.Extract(ctx, fsys, paths)
+	s.noteUncovered(pkgs)
 	vs, err := s.matcher.Match(ctx, pkgs)
 	if err != nil {
 		return nil, append(skipped, finding.Skipped{Path: path.Dir(paths[0]), Scanner: ScannerName, Reason: err.Error()})
