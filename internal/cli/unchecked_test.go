@@ -32,6 +32,25 @@ func goOnlyDB(t *testing.T) string {
 	return path
 }
 
+// skippedReport is the part of a JSON report the tests here read.
+type skippedReport struct {
+	Skipped []struct{ Path, Scanner, Reason string } `json:"skipped"`
+	Notices []string                                 `json:"notices"`
+}
+
+// uncheckedReport checks that a run succeeded and decodes its JSON report.
+func uncheckedReport(t *testing.T, code int, out, stderr string) skippedReport {
+	t.Helper()
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep skippedReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, out)
+	}
+	return rep
+}
+
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
@@ -47,16 +66,7 @@ func TestUncheckedPackages(t *testing.T) {
 	sbomFile := filepath.Join(t.TempDir(), "sbom.cdx.json")
 	os.WriteFile(sbomFile, []byte(cdxSBOM), 0o644)
 	code, out, stderr := run(t, "sbom", "scan", sbomFile, "--db", db, "--format", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var rep struct {
-		Skipped []struct{ Path, Scanner, Reason string } `json:"skipped"`
-		Notices []string                                 `json:"notices"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("report: %v\n%s", err, out)
-	}
+	rep := uncheckedReport(t, code, out, stderr)
 	wantNotice := "3 Debian:12 packages not checked: run `fourc db update --ecosystem Debian`"
 	found := false
 	for _, n := range rep.Notices {
@@ -127,16 +137,7 @@ func TestUncheckedPackagesInScan(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("django==2.2.0\nurllib3==1.24.1\n"), 0o644)
 	code, out, stderr := run(t, "scan", dir, "--db", db, "--scanners", "vuln", "--format", "json", "--offline")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var rep struct {
-		Skipped []struct{ Path, Scanner, Reason string } `json:"skipped"`
-		Notices []string                                 `json:"notices"`
-	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("report: %v\n%s", err, out)
-	}
+	rep := uncheckedReport(t, code, out, stderr)
 	want := "2 PyPI packages not checked: run `fourc db update --ecosystem PyPI`"
 	found := false
 	for _, n := range rep.Notices {

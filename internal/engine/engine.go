@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"path"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/source"
 )
 
 // Scanner finds problems in files of one kind. Implementations live in the
@@ -199,12 +199,12 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 			return nil
 		}
 		if d.IsDir() {
-			if p != "." && (skipDirs[d.Name()] || excluded(p, exclude)) {
+			if p != "." && (skipDirs[d.Name()] || source.Excluded(p, exclude)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if excluded(p, exclude) || !within(p, opts.Only) {
+		if source.Excluded(p, exclude) || !within(p, opts.Only) {
 			return nil
 		}
 		if t := d.Type(); !t.IsRegular() {
@@ -212,7 +212,7 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 			// root is scanned where it is); FIFOs, sockets and devices are
 			// never opened, which could block or read a device.
 			if t&fs.ModeSymlink == 0 {
-				res.Skipped = append(res.Skipped, finding.Skipped{Path: p, Scanner: "walk", Reason: "not a regular file (" + specialKind(t) + ")"})
+				res.Skipped = append(res.Skipped, finding.Skipped{Path: p, Scanner: "walk", Reason: "not a regular file (" + source.SpecialKind(t) + ")"})
 			}
 			return nil
 		}
@@ -270,22 +270,6 @@ func runJob(ctx context.Context, fsys fs.FS, j job, log *slog.Logger) (fs []find
 	return fs, nil, sk
 }
 
-func excluded(p string, globs []string) bool {
-	for _, g := range globs {
-		byName := !strings.Contains(g, "/")
-		for q := p; q != "." && q != "/"; q = path.Dir(q) {
-			target := q
-			if byName {
-				target = path.Base(q)
-			}
-			if ok, _ := path.Match(g, target); ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func within(p string, only []string) bool {
 	if len(only) == 0 {
 		return true
@@ -304,16 +288,4 @@ func unwrapPathError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func specialKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }

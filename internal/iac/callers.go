@@ -84,12 +84,12 @@ func calledDirs(ctx context.Context, fsys fs.FS, exclude []string) map[string]bo
 			return nil
 		}
 		if d.IsDir() {
-			if p != "." && (skipWalk(d.Name()) || excluded(p, exclude)) {
+			if p != "." && (skipWalk(d.Name()) || source.Excluded(p, exclude)) {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() || excluded(p, exclude) {
+		if !strings.HasSuffix(p, ".tf") || !d.Type().IsRegular() || source.Excluded(p, exclude) {
 			return nil
 		}
 		src, err := source.ReadFile(fsys, p, 0)
@@ -129,23 +129,4 @@ func moduleSources(src []byte, name string) []string {
 		}
 	}
 	return out
-}
-
-// excluded reports whether a path matches one of the globs: a glob with a
-// slash is matched against the path and each of its parents, one without
-// against each element's name (the rules of engine.Options.Exclude).
-func excluded(p string, globs []string) bool {
-	for _, g := range globs {
-		byName := !strings.Contains(g, "/")
-		for q := p; q != "." && q != "/"; q = path.Dir(q) {
-			target := q
-			if byName {
-				target = path.Base(q)
-			}
-			if ok, _ := path.Match(g, target); ok {
-				return true
-			}
-		}
-	}
-	return false
 }

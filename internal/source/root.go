@@ -73,7 +73,7 @@ func (c confined) Open(name string) (fs.File, error) {
 	}
 	if m := st.Mode(); !m.IsRegular() && !m.IsDir() {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(m))}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("%w (%s)", ErrNotRegular, SpecialKind(m))}
 	}
 	return f, nil
 }
@@ -87,17 +87,3 @@ func (c confined) ReadFile(name string) ([]byte, error) {
 type openOnly struct{ c confined }
 
 func (o openOnly) Open(name string) (fs.File, error) { return o.c.Open(name) }
-
-func kind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "FIFO"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	case m&fs.ModeSymlink != 0:
-		return "symlink"
-	}
-	return m.Type().String()
-}
