@@ -150,28 +150,40 @@ func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
 func newHostCommand(g *globals) *cobra.Command {
 	o := &outputOptions{}
 	var k8sVersion string
+	var insecure bool
 	cmd := &cobra.Command{
-		Use:   "host ROOTFS",
+		Use:   "host ROOTFS|TARBALL|IMAGE",
 		Short: "Audit a node's root filesystem: OS hardening and Kubernetes CIS checks",
 		Long: `Audit a node from its root filesystem (a mounted volume, an unpacked image or
-'/' itself): sshd, kernel modules, automatic updates, file permissions, the
-container runtime socket, and the CIS Kubernetes checks of the components
-whose static pod manifests, kubelet config and process command lines it finds.
+'/' itself), a tarball of one, or a node image (docker archive, OCI archive or
+layout, registry reference; read in memory, never unpacked): sshd, kernel
+modules and end of life, automatic updates, SELinux/AppArmor, immutable OS,
+file permissions, the container runtime socket, and the CIS Kubernetes checks
+of the components whose static pod manifests, kubelet config and process
+command lines it finds. Facts about the node (kernel, immutable OS, the
+container runtime handlers a RuntimeClass may name) are shown as notices.
 Nothing is executed on the node.`,
 		Example: `  fourc host /
-  fourc host /host --format json   # from a privileged debug pod with the node mounted`,
+  fourc host /host --format json   # from a privileged debug pod with the node mounted
+  fourc host node-rootfs.tar.gz
+  fourc host registry.example.com/node-image:1.31`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
-			fs, sk, err := host.Scan(cmd.Context(), args[0], host.Options{Suites: []host.Suite{suite}})
+			n, sk0, done, err := openHostRoot(cmd.Context(), args[0], insecure)
 			if err != nil {
-				return fmt.Errorf("root filesystem %q: %w", args[0], err)
+				return err
 			}
-			return g.liveResults(cmd, o, args[0], fs, sk, nil)
+			defer done()
+			var notices []string
+			facts := func(k, v string) { notices = append(notices, "node "+k+": "+v) }
+			suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
+			fs, sk := host.ScanNode(cmd.Context(), n, host.Options{Suites: []host.Suite{suite}, Facts: facts, Now: g.now()})
+			return g.liveResults(cmd, o, args[0], fs, append(sk0, sk...), notices)
 		},
 	}
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&k8sVersion, "kubernetes-version", "", "pick the CIS benchmark for this Kubernetes version instead of detecting it")
+	cmd.Flags().BoolVar(&insecure, "insecure", false, "allow plain HTTP to the registry of an image reference")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/fourc-dev/fourc/internal/source"
 )
@@ -33,6 +34,10 @@ type Node struct {
 	// stop, when set, reports why walks must end (the scan's context
 	// was cancelled or ran out of time); see [Node.StopWhen].
 	stop func() error
+
+	// now is the scan's day, for checks that compare dates; see
+	// [Node.Now].
+	now time.Time
 
 	procOnce sync.Once
 	procs    []Process
@@ -190,6 +195,10 @@ func (n *Node) Stat(p string) (FileInfo, error) {
 		info.UID, info.GID, info.HasOwner = o.UID, o.GID, true
 	case *Owner:
 		info.UID, info.GID, info.HasOwner = o.UID, o.GID, true
+	case interface{ OwnerIDs() (int, int) }:
+		// an image's merged view (internal/image)
+		info.UID, info.GID = o.OwnerIDs()
+		info.HasOwner = true
 	default:
 		info.UID, info.GID, info.HasOwner = sysOwner(fi.Sys())
 	}
@@ -227,6 +236,19 @@ func (n *Node) Glob(pattern string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Now is the day checks compare dates with (end-of-life tables): the one
+// [Node.SetNow] gave, else the current time.
+func (n *Node) Now() time.Time {
+	if n.now.IsZero() {
+		return time.Now()
+	}
+	return n.now
+}
+
+// SetNow fixes the day checks compare dates with; ScanNode sets it from
+// [Options.Now].
+func (n *Node) SetNow(t time.Time) { n.now = t }
 
 // StopWhen makes every later [Node.Walk] end as soon as stop returns an
 // error, such as a scan context's Err: checks run without a context, and

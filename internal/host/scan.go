@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -39,8 +40,15 @@ type Options struct {
 	// run like this package's own (see [Checks] for how their violations
 	// are read).
 	Checks []check.Check[*Node]
-	// Facts, when set, receives facts about the node.
+	// Facts, when set, receives facts about the node: "node", "os",
+	// "immutable-os" (why the root is immutable, when it is), "kernel"
+	// (the newest installed release and its support, or why it is
+	// unknown) and "runtime-handlers" (containerd and CRI-O handlers, the
+	// names RuntimeClass objects may use).
 	Facts FactFunc
+	// Now is the day dates are compared with (kernel end of life); zero
+	// means the current time.
+	Now time.Time
 }
 
 // Scan opens the root filesystem at root and runs the OS checks and every
@@ -67,8 +75,22 @@ func ScanNode(ctx context.Context, n *Node, opts Options) ([]finding.Finding, []
 	if id := n.OSRelease()["PRETTY_NAME"]; id != "" {
 		facts("os", id)
 	}
+	if !opts.Now.IsZero() {
+		n.SetNow(opts.Now)
+	}
 	var out []finding.Finding
 	var skipped []finding.Skipped
+	if why := Immutable(n); why != "" {
+		facts("immutable-os", why)
+	}
+	facts("kernel", kernelFact(n))
+	rh := ReadRuntimeHandlers(n)
+	if s := rh.String(); s != "" {
+		facts("runtime-handlers", s)
+	}
+	for _, e := range rh.Errors {
+		skipped = append(skipped, finding.Skipped{Path: n.Name(), Scanner: ScannerName, Reason: e})
+	}
 	for _, c := range append(osChecks(), opts.Checks...) {
 		if ctx.Err() != nil {
 			break
@@ -136,6 +158,11 @@ func osChecks() []check.Check[*Node] {
 		checkRuntimeSocket(),
 		checkWorldWritable(),
 		checkSysctl(),
+		checkKernelModules(),
+		checkImmutableOS(),
+		checkKernelEOL(),
+		checkSSHKbdInteractive(),
+		checkMAC(),
 	}
 }
 

@@ -37,6 +37,10 @@ type SSHDConfig struct {
 	Global map[string]SSHSetting
 	// Matched holds the settings under Match blocks, in file order.
 	Matched map[string][]SSHSetting
+
+	// order is when each global keyword was first read (Include files
+	// in place), so that aliases of one option can be told apart.
+	order map[string]int
 }
 
 // Effective returns a keyword's global value and where it was set; when
@@ -48,11 +52,28 @@ func (c *SSHDConfig) Effective(keyword, def string) SSHSetting {
 	return SSHSetting{Value: def}
 }
 
+// First returns the global setting of whichever keyword sshd reads first
+// among aliases of one option (KbdInteractiveAuthentication and its old
+// name ChallengeResponseAuthentication), the keyword as given, and whether
+// any is set.
+func (c *SSHDConfig) First(keywords ...string) (SSHSetting, string, bool) {
+	var best SSHSetting
+	var name string
+	found := false
+	for _, k := range keywords {
+		s, ok := c.Global[strings.ToLower(k)]
+		if ok && (!found || c.order[strings.ToLower(k)] < c.order[strings.ToLower(name)]) {
+			best, name, found = s, k, true
+		}
+	}
+	return best, name, found
+}
+
 // ReadSSHDConfig reads the node's sshd configuration. A node with an sshd
 // binary but no configuration file gets sshd's defaults (Present, nothing
 // set).
 func ReadSSHDConfig(n *Node) *SSHDConfig {
-	c := &SSHDConfig{Global: map[string]SSHSetting{}, Matched: map[string][]SSHSetting{}}
+	c := &SSHDConfig{Global: map[string]SSHSetting{}, Matched: map[string][]SSHSetting{}, order: map[string]int{}}
 	if !n.Exists(SSHDConfigPath) {
 		for _, b := range []string{"/usr/sbin/sshd", "/sbin/sshd"} {
 			if n.Exists(b) {
@@ -109,6 +130,7 @@ func (c *SSHDConfig) read(n *Node, file string, match *string, stack map[string]
 		}
 		if _, seen := c.Global[key]; !seen {
 			c.Global[key] = s
+			c.order[key] = len(c.order)
 		}
 	}
 }
