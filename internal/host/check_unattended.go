@@ -84,8 +84,8 @@ func aptUpdates(n *Node) []check.Violation {
 			})
 		case v.Value == "" || v.Value == "0":
 			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("%s must be \"1\", not %q", opt, v.Value),
-				Field:         v.Path, Line: v.Line,
+				Message: fmt.Sprintf("%s must be \"1\", not %q", opt, v.Value),
+				Field:   v.Path, Line: v.Line,
 				Discriminator: opt,
 			})
 		}

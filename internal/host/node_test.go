@@ -205,6 +205,9 @@ func TestScanRealDirectory(t *testing.T) {
 	writeFile(t, filepath.Join(root, "etc/hostname"), "worker-7\n", 0o644)
 	writeFile(t, filepath.Join(root, "etc/shadow"), "root:*:1::::::\n", 0o666)
 	writeFile(t, filepath.Join(root, "etc/ssh/sshd_config"), "PermitRootLogin yes\nPasswordAuthentication no\n", 0o644)
+	writeFile(t, filepath.Join(root, "etc/fstab"), "/dev/vda1 / ext4 ro 0 1\n", 0o644)
+	writeFile(t, filepath.Join(root, "etc/selinux/config"), "SELINUX=enforcing\n", 0o644)
+	writeFile(t, filepath.Join(root, "etc/modprobe.d/cis.conf"), "blacklist cramfs\nblacklist freevxfs\nblacklist jffs2\nblacklist hfs\nblacklist hfsplus\nblacklist squashfs\nblacklist udf\nblacklist usb-storage\nblacklist dccp\nblacklist sctp\nblacklist rds\nblacklist tipc\n", 0o644)
 	facts := map[string]string{}
 	got, skipped, err := host.Scan(context.Background(), root, host.Options{Facts: func(k, v string) { facts[k] = v }})
 	if err != nil {
