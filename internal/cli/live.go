@@ -175,7 +175,11 @@ Nothing is executed on the node.`,
 			}
 			defer done()
 			var notices []string
-			facts := func(k, v string) { notices = append(notices, "node "+k+": "+v) }
+			facts := func(k, v string) {
+				if k != "node" {
+					notices = append(notices, "node "+k+": "+v)
+				}
+			}
 			suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
 			fs, sk := host.ScanNode(cmd.Context(), n, host.Options{Suites: []host.Suite{suite}, Facts: facts, Now: g.now()})
 			return g.liveResults(cmd, o, args[0], fs, append(sk0, sk...), notices)
