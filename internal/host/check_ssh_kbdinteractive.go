@@ -20,7 +20,7 @@ func checkSSHKbdInteractive() check.Check[*Node] {
 		Meta: meta("FC-HOST-011", "SSH server accepts keyboard-interactive (challenge-response) logins", finding.SeverityMedium,
 			"With KbdInteractiveAuthentication (formerly ChallengeResponseAuthentication) on and PAM in use, sshd asks for the account password through PAM, so PasswordAuthentication no alone does not stop password guessing. fourc rates it MEDIUM, like accepting passwords (FC-HOST-002), which it is in effect; the CIS Linux benchmarks check it beside PasswordAuthentication, kube-bench does not check sshd.",
 			"Set KbdInteractiveAuthentication no in /etc/ssh/sshd_config (and remove ChallengeResponseAuthentication yes), unless a second factor is wired through PAM on purpose.",
-			ref("CIS Distribution Independent Linux 5.2.11"), ref("CWE-307")),
+			ref("CIS Distribution Independent Linux 5.2 (SSH server)"), ref("CWE-307")),
 		Eval: func(n *Node) []check.Violation {
 			c := ReadSSHDConfig(n)
 			if !c.Present {
