@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -25,7 +24,7 @@ func openHostRoot(ctx context.Context, arg string, insecure bool) (*host.Node, [
 	}
 	view, sk, err := image.RootFS(ctx, arg, image.Options{Insecure: insecure})
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("reading root file system %q: %w", arg, err)
+		return nil, nil, nil, err // it names arg
 	}
 	return host.NewNode(view, arg), sk, func() { view.Close() }, nil
 }

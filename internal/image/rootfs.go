@@ -64,7 +64,7 @@ func rootfsTarball(ctx context.Context, p string, opts Options) (*View, []findin
 		return nil, nil, fmt.Errorf("opening root file system tarball %q: %w", p, err)
 	}
 	f.Close()
-	layer := Layer{Index: 0, Digest: "file:" + p, Open: func() (io.ReadCloser, error) {
+	layer := Layer{Index: 0, Open: func() (io.ReadCloser, error) {
 		f, err := os.Open(p)
 		if err != nil {
 			return nil, err
