@@ -67,3 +67,21 @@ spec:
 		t.Errorf("bad version: want one skipped entry with the reason, got %v", skipped)
 	}
 }
+
+// FuzzParseKubernetesVersion checks that any input either fails or gives a
+// version that parses back to itself.
+func FuzzParseKubernetesVersion(f *testing.F) {
+	for _, s := range []string{"", "latest", "1.29", "v1.30.2-eks-1234", "1.28+", "v2.0", "1.", "v1.99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseKubernetesVersion(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseKubernetesVersion(v)
+		if err != nil || again != v {
+			t.Fatalf("%q parsed to %q, which parses to %q, %v", s, v, again, err)
+		}
+	})
+}
