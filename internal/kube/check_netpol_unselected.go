@@ -8,10 +8,13 @@ package kube
 // per-pod variant belongs to the live checks; FC-LIVE-004 is the reverse
 // (a policy that selects no pod).
 //
-// Severity: Kubescape's "Missing network policy" control (workloads that
-// no policy selects) is MEDIUM; Trivy and kube-bench check per namespace
-// only. fourc agrees on MEDIUM: such a pod is as open as one in a
-// namespace without policies.
+// Pods on the host network are skipped: no NetworkPolicy applies to them
+// (FC-K8S-1xx reports hostNetwork).
+//
+// Severity MEDIUM, as FC-NET-002: such a pod is as open as one in a
+// namespace without policies. Kubescape has a per-workload control
+// ("Missing network policy"); Trivy and kube-bench (CIS 5.3.2) look per
+// namespace only.
 
 import (
 	"fmt"
@@ -37,7 +40,7 @@ func selectsPods(np *networkingv1.NetworkPolicy, pod map[string]string) bool {
 func checkUnselectedWorkload() check.Check[*Workload] {
 	return check.Check[*Workload]{
 		Meta: meta("FC-NET-009", "Workload is selected by no NetworkPolicy", finding.SeverityMedium,
-			"NetworkPolicies isolate only the pods they select. A pod that no policy of its namespace selects accepts connections from every pod of the cluster and may connect anywhere, even though its neighbours are isolated. Kubescape rates this MEDIUM as well.",
+			"NetworkPolicies isolate only the pods they select. A pod that no policy of its namespace selects accepts connections from every pod of the cluster and may connect anywhere, even though its neighbours are isolated. Rated MEDIUM like a namespace without policies (FC-NET-002); Trivy and kube-bench look per namespace only.",
 			"Label the pods so that an existing policy selects them, or add a policy for the workload (a default deny with podSelector: {} covers every pod).",
 			ref("CIS Kubernetes 5.3.2"), refNSA()),
 		Eval: func(w *Workload) []check.Violation {

@@ -12,9 +12,9 @@ package kube
 // the ingress side of that namespace), and teams often adopt ingress
 // isolation first, so the two controls are ignored and tracked apart.
 //
-// Severity: Kubescape's "Ingress and Egress blocked" control is MEDIUM,
-// Trivy and kube-bench (CIS 5.3.2 is a manual check of policies in
-// general) do not rate egress on its own. fourc says LOW, like FC-NET-004:
+// Severity: Kubescape's "Ingress and Egress blocked" control rates the
+// pair higher; Trivy and kube-bench (CIS 5.3.2 is a manual check of
+// policies in general) do not rate egress on its own. fourc says LOW, like FC-NET-004:
 // a missing egress deny widens what a compromised pod can reach (exfiltration,
 // the cloud metadata endpoint, other namespaces) but is not itself a way in.
 
@@ -76,7 +76,7 @@ func defaultDenyEgress(np *networkingv1.NetworkPolicy) bool {
 func checkNamespaceDefaultDenyEgress() check.Check[*Namespace] {
 	return check.Check[*Namespace]{
 		Meta: meta("FC-NET-008", "Namespace has no default-deny egress policy", finding.SeverityLow,
-			"Without a default-deny egress policy a compromised pod can connect anywhere: other namespaces, the cloud metadata endpoint, the internet (exfiltration, command and control). Kubescape rates the missing egress block MEDIUM; fourc rates it LOW, like the missing ingress deny (FC-NET-004), because it widens an attack rather than opening one.",
+			"Without a default-deny egress policy a compromised pod can connect anywhere: other namespaces, the cloud metadata endpoint, the internet (exfiltration, command and control). Kubescape rates its combined ingress-and-egress control higher; fourc rates egress LOW, like the missing ingress deny (FC-NET-004), because it widens an attack rather than opening one.",
 			"Add a NetworkPolicy with podSelector: {}, policyTypes: [Egress] and only the egress rules every pod needs (DNS), then allow further destinations per workload.",
 			ref("CIS Kubernetes 5.3.2"), refNSA()),
 		Eval: func(ns *Namespace) []check.Violation {

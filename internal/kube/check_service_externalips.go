@@ -5,10 +5,10 @@ package kube
 // node, whoever owns the address (CVE-2020-8554: a user who may create
 // Services can intercept the cluster's traffic to any IP).
 //
-// Severity: Kubescape reports CVE-2020-8554 exposure as a MEDIUM-rated
-// control; Trivy and kube-bench have no check. fourc agrees on MEDIUM. The
-// upstream mitigation is the DenyServiceExternalIPs admission plugin or a
-// policy that rejects the field.
+// Severity MEDIUM, the Kubernetes project's own rating of CVE-2020-8554;
+// Trivy and kube-bench do not check the field. The upstream mitigation is
+// the DenyServiceExternalIPs admission plugin or a policy that rejects the
+// field.
 
 import (
 	"fmt"

@@ -14,11 +14,11 @@ package kube
 // as root's group.
 //
 // Severity LOW. Kubescape's "Apply Security Context to Your Pods and
-// Containers" (CIS 5.7.3) is MEDIUM but covers the whole security context;
-// Trivy (KSV021 runAsGroup) rates a low group id MEDIUM; kube-bench leaves
-// 5.7.3 manual. fourc reports only pods that write to shared volumes and
-// rates them LOW: the exposure is of data to other pods that already
-// mount the volume.
+// Containers" (CIS 5.7.3) and Trivy's runAsGroup check (KSV021) judge the
+// security context of every pod, at higher severities; kube-bench leaves
+// 5.7.3 manual. fourc deliberately reports only pods that write to shared
+// volumes and rates them LOW: the exposure is of data to other pods that
+// already mount the volume.
 
 import (
 	"fmt"
@@ -65,7 +65,7 @@ func sharedVolumeKind(v corev1.Volume) (kind string, readOnly bool) {
 func checkSharedVolumeGroup() check.Check[*Workload] {
 	return check.Check[*Workload]{
 		Meta: meta("FC-K8S-210", "Pod writes to a shared volume without fsGroup or runAsGroup", finding.SeverityLow,
-			"Files a container writes to a persistent, network or host volume (or an emptyDir shared between containers) get the group of the container's process, often root (gid 0), when the pod sets neither fsGroup nor runAsGroup; any other pod or container mounting the volume can then read and change them. Kubescape (CIS 5.7.3) and Trivy rate the broader security-context controls MEDIUM; fourc reports only pods writing to shared volumes, LOW.",
+			"Files a container writes to a persistent, network or host volume (or an emptyDir shared between containers) get the group of the container's process, often root (gid 0), when the pod sets neither fsGroup nor runAsGroup; any other pod or container mounting the volume can then read and change them. Kubescape (CIS 5.7.3) and Trivy judge every pod's security context at higher severities; fourc reports only pods writing to shared volumes, LOW.",
 			"Set spec.securityContext.fsGroup (and runAsGroup) to a dedicated non-zero group, or mount the volume readOnly where the container only reads.",
 			ref("CIS Kubernetes 5.7.3"), refNSA()),
 		Eval: func(w *Workload) []check.Violation {
