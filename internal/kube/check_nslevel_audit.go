@@ -1,6 +1,6 @@
 package kube
 
-// FC-NET-012 inspects the pod-security.kubernetes.io/audit and warn labels
+// FC-NET-011 inspects the pod-security.kubernetes.io/audit and warn labels
 // (and their -version labels) of a workload's Namespace object and
 // evaluates the workload's pod template at each level, as FC-NET-007 does
 // for enforce. A pod that the namespace admits but would audit or warn
@@ -28,7 +28,7 @@ import (
 
 func checkNamespaceAuditWarnLevel(ev *pssEvaluator) check.Check[*Workload] {
 	return check.Check[*Workload]{
-		Meta: meta("FC-NET-012", "Workload violates its namespace's audit or warn Pod Security level", finding.SeverityLow,
+		Meta: meta("FC-NET-011", "Workload violates its namespace's audit or warn Pod Security level", finding.SeverityLow,
 			"The namespace's audit or warn label names a Pod Security level its workload does not meet. Unlike enforce (FC-NET-007), these modes admit the pod: audit records the violation in the API server's audit log and warn shows a warning to whoever applies it, so the gap persists unnoticed unless someone reads them.",
 			"Fix the pod template to meet the level (the message lists what fails); then raise enforce to that level.",
 			finding.Reference{Source: "Pod Security Admission", URL: "https://kubernetes.io/docs/concepts/security/pod-security-admission/"}),
