@@ -167,7 +167,7 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
-		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel}),
+		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version}),
 		iac.NewScanner(iac.Options{Exclude: exclude}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),

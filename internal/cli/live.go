@@ -46,7 +46,7 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 func newK8sCommand(g *globals) *cobra.Command {
 	o := &outputOptions{}
 	var opts cluster.Options
-	var manifests string
+	var manifests, version string
 	cmd := &cobra.Command{
 		Use:   "k8s",
 		Short: "Audit a live Kubernetes cluster (read-only) or a folder of manifests",
@@ -60,7 +60,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if manifests != "" {
-				return g.scanManifests(cmd, o, manifests)
+				return g.scanManifests(cmd, o, manifests, version)
 			}
 			prog := g.progress("reading the cluster")
 			snap, sk, err := cluster.Read(cmd.Context(), opts)
@@ -75,6 +75,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 	o.addFlags(cmd)
 	addClusterFlags(cmd, &opts)
 	cmd.Flags().StringVar(&manifests, "manifests", "", "scan this folder of manifests instead of a live cluster")
+	addK8sVersionFlag(cmd, &version)
 	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g))
 	return cmd
 }
@@ -95,7 +96,7 @@ func snapshotName(opts cluster.Options) string {
 }
 
 // scanManifests runs the Kubernetes scanner alone over a folder.
-func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir string) error {
+func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir, version string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("manifests %q: %w", dir, err)
 	}
@@ -103,7 +104,10 @@ func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir string
 	if err != nil {
 		return err
 	}
-	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel})
+	if err := k8sVersion(cmd, cfg, version); err != nil {
+		return err
+	}
+	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version})
 	root, err := source.OpenRoot(dir)
 	if err != nil {
 		return err

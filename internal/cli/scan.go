@@ -127,6 +127,7 @@ type scanOptions struct {
 	secretConfig string
 	history      bool
 	scanners     []string
+	k8sVersion   string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -156,6 +157,7 @@ PATH defaults to the current directory.`,
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
+	addK8sVersionFlag(cmd, &o.k8sVersion)
 	return cmd
 }
 
@@ -193,6 +195,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	}
 	if o.secretConfig != "" {
 		cfg.Secrets.GitleaksConfig = o.secretConfig
+	}
+	if err := k8sVersion(cmd, cfg, o.k8sVersion); err != nil {
+		return err
 	}
 	if !cmd.Flags().Changed("offline") && cfg.Offline {
 		o.vuln.offline = true

@@ -79,6 +79,9 @@ type Kubernetes struct {
 	// UntrustedNamespaceLabel marks namespaces whose workloads must use a
 	// sandboxed runtime class, as "key=value".
 	UntrustedNamespaceLabel string `yaml:"untrusted-namespace-label"`
+	// Version is the Kubernetes version manifests are evaluated for (Pod
+	// Security Standards), e.g. "1.29"; empty means the latest.
+	Version string `yaml:"version"`
 }
 
 // Load reads a config file. When required is false a missing file yields

@@ -2,8 +2,10 @@ package kube
 
 // FC-NET-006 inspects metadata.labels of Namespace objects: a namespace
 // without a pod-security.kubernetes.io/enforce label, or with an invalid
-// enforce or enforce-version value, fails. kube-system, kube-public and
-// kube-node-lease are the platform's and are skipped.
+// enforce or enforce-version value, fails; so do invalid audit, warn,
+// audit-version and warn-version values (a missing audit or warn label is
+// not a finding: enforce is the one that stops pods). kube-system,
+// kube-public and kube-node-lease are the platform's and are skipped.
 
 import (
 	"fmt"
@@ -51,6 +53,29 @@ func checkNamespacePSALabel() check.Check[*Namespace] {
 						Field:         fieldKey(field, api.EnforceVersionLabel),
 						Discriminator: "version",
 					})
+				}
+			}
+			for _, m := range []struct{ mode, level, version string }{
+				{"audit", api.AuditLevelLabel, api.AuditVersionLabel},
+				{"warn", api.WarnLevelLabel, api.WarnVersionLabel},
+			} {
+				if v, ok := labels[m.level]; ok {
+					if _, err := api.ParseLevel(v); err != nil {
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("namespace %q has an invalid %s label %q (the admission plugin %ss at restricted instead)", ns.Name, m.level, v, m.mode),
+							Field:         fieldKey(field, m.level),
+							Discriminator: m.mode + "-level",
+						})
+					}
+				}
+				if v, ok := labels[m.version]; ok {
+					if _, err := api.ParseVersion(v); err != nil {
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("namespace %q has an invalid %s label %q (the admission plugin falls back to latest)", ns.Name, m.version, v),
+							Field:         fieldKey(field, m.version),
+							Discriminator: m.mode + "-version",
+						})
+					}
 				}
 			}
 			return out

@@ -6,7 +6,9 @@ package kube
 // Security check, exactly as the admission plugin would. A pod that the
 // namespace would reject fails. Workloads in undeclared namespaces, or in
 // namespaces that enforce privileged, are not judged (FC-NET-006 reports
-// the missing label).
+// the missing label). The level is evaluated at the label's version, where
+// "latest", a missing version label and a version newer than the cluster
+// mean the cluster's version (Options.KubernetesVersion).
 
 import (
 	"fmt"
@@ -33,13 +35,11 @@ func checkNamespaceLevel(ev *pssEvaluator) check.Check[*Workload] {
 			if _, ok := labels[api.EnforceLevelLabel]; !ok {
 				return nil
 			}
-			p, _ := api.PolicyToEvaluate(labels, api.Policy{
-				Enforce: api.LevelVersion{Level: api.LevelPrivileged, Version: api.LatestVersion()},
-			})
+			p := ev.policy(labels)
 			if p.Enforce.Level == api.LevelPrivileged {
 				return nil
 			}
-			agg := policy.AggregateCheckResults(ev.all.EvaluatePod(p.Enforce, w.PodMeta, w.PodSpec))
+			agg := ev.admit(p.Enforce, w)
 			if agg.Allowed {
 				return nil
 			}
@@ -49,4 +49,22 @@ func checkNamespaceLevel(ev *pssEvaluator) check.Check[*Workload] {
 			}}
 		},
 	}
+}
+
+// policy returns the Pod Security policy of a namespace's labels at the
+// evaluator's version: every mode defaults to privileged, as in a cluster
+// without an admission configuration.
+func (ev *pssEvaluator) policy(labels map[string]string) api.Policy {
+	def := api.LevelVersion{Level: api.LevelPrivileged, Version: ev.version}
+	p, _ := api.PolicyToEvaluate(labels, api.Policy{Enforce: def, Audit: def, Warn: def})
+	p.Enforce.Version = atVersion(p.Enforce.Version, ev.version)
+	p.Audit.Version = atVersion(p.Audit.Version, ev.version)
+	p.Warn.Version = atVersion(p.Warn.Version, ev.version)
+	return p
+}
+
+// admit evaluates a workload's pod template at a level, as the admission
+// plugin would.
+func (ev *pssEvaluator) admit(lv api.LevelVersion, w *Workload) policy.AggregateCheckResult {
+	return policy.AggregateCheckResults(ev.all.EvaluatePod(lv, w.PodMeta, w.PodSpec))
 }

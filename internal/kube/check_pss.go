@@ -231,6 +231,9 @@ type pssEvaluator struct {
 	single map[policy.CheckID]policy.Evaluator
 	levels map[policy.CheckID]api.Level
 	all    policy.Evaluator
+	// version is the Kubernetes version the cluster runs, at which the
+	// Pod Security Standards are evaluated; latest unless set.
+	version api.Version
 }
 
 func newPSSEvaluator() (*pssEvaluator, error) {
@@ -239,7 +242,7 @@ func newPSSEvaluator() (*pssEvaluator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building Pod Security evaluator: %w", err)
 	}
-	ev := &pssEvaluator{all: all, single: map[policy.CheckID]policy.Evaluator{}, levels: map[policy.CheckID]api.Level{}}
+	ev := &pssEvaluator{all: all, single: map[policy.CheckID]policy.Evaluator{}, levels: map[policy.CheckID]api.Level{}, version: api.LatestVersion()}
 	for _, c := range checks {
 		e, err := policy.NewEvaluator([]policy.Check{c}, nil)
 		if err != nil {
@@ -251,13 +254,14 @@ func newPSSEvaluator() (*pssEvaluator, error) {
 	return ev, nil
 }
 
-// evaluate runs one upstream check on a pod template at the latest version.
+// evaluate runs one upstream check on a pod template at the evaluator's
+// version.
 func (ev *pssEvaluator) evaluate(id policy.CheckID, w *Workload, spec *corev1.PodSpec) (policy.CheckResult, bool) {
 	e, ok := ev.single[id]
 	if !ok {
 		return policy.CheckResult{Allowed: true}, false
 	}
-	for _, r := range e.EvaluatePod(api.LevelVersion{Level: ev.levels[id], Version: api.LatestVersion()}, w.PodMeta, spec) {
+	for _, r := range e.EvaluatePod(api.LevelVersion{Level: ev.levels[id], Version: ev.version}, w.PodMeta, spec) {
 		if !r.Allowed {
 			return r, true
 		}

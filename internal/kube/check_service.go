@@ -7,6 +7,11 @@ package kube
 // a major cloud is set or every source range (spec.loadBalancerSourceRanges,
 // or the service.beta.kubernetes.io/load-balancer-source-ranges
 // annotation) is narrower than the whole internet.
+//
+// This is also the control "loadBalancerSourceRanges absent on an
+// internet-facing LoadBalancer": the message says whether the ranges are
+// missing or open. It is not a check of its own, because the Service would
+// get two findings for one open door.
 
 import (
 	"fmt"
@@ -42,13 +47,14 @@ func checkServiceExposure() check.Check[*Object] {
 	return check.Check[*Object]{
 		Meta: meta("FC-NET-001", "Service exposes workloads outside the cluster", finding.SeverityMedium,
 			"A LoadBalancer or NodePort Service makes the selected pods reachable from outside the cluster, often from the internet, bypassing ingress controllers and their TLS and authentication.",
-			"Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer with loadBalancerSourceRanges or an internal load balancer.",
+			"Use a ClusterIP Service behind an Ingress or Gateway, or restrict the load balancer with loadBalancerSourceRanges or an internal load balancer. A LoadBalancer without source ranges is reported here (the message says so) rather than by a second check.",
 			refNSA()),
 		Eval: func(o *Object) []check.Violation {
 			svc, ok := o.Typed.(*corev1.Service)
 			if !ok {
 				return nil
 			}
+			why := ""
 			switch svc.Spec.Type {
 			case corev1.ServiceTypeNodePort:
 			case corev1.ServiceTypeLoadBalancer:
@@ -56,6 +62,7 @@ func checkServiceExposure() check.Check[*Object] {
 					return nil
 				}
 				ranges := svc.Spec.LoadBalancerSourceRanges
+				why = "; it sets no loadBalancerSourceRanges"
 				if len(ranges) == 0 && svc.Annotations[corev1.AnnotationLoadBalancerSourceRangesKey] != "" {
 					ranges = strings.Split(svc.Annotations[corev1.AnnotationLoadBalancerSourceRangesKey], ",")
 				}
@@ -67,6 +74,7 @@ func checkServiceExposure() check.Check[*Object] {
 					if !open {
 						return nil
 					}
+					why = "; its source ranges include the whole internet"
 				}
 			default:
 				return nil
@@ -93,6 +101,7 @@ func checkServiceExposure() check.Check[*Object] {
 			if len(ports) > 0 {
 				msg += " on port " + strings.Join(ports, ", ")
 			}
+			msg += why
 			return []check.Violation{{Message: msg, Field: "spec.type"}}
 		},
 	}

@@ -25,6 +25,9 @@ func newCatalogue(opts Options, ev *pssEvaluator) catalogue {
 		checkDefaultNamespace(),
 		checkUntrustedRuntimeClass(opts.UntrustedNamespaceLabel),
 		checkNamespaceLevel(ev),
+		checkNamespaceAuditWarnLevel(ev),
+		checkUnselectedWorkload(),
+		checkSharedVolumeGroup(),
 	}
 	workloads = append(workloads, pssChecks(ev)...)
 	return catalogue{
@@ -42,11 +45,20 @@ func newCatalogue(opts Options, ev *pssEvaluator) catalogue {
 			checkServiceExposure(),
 			checkNetworkPolicyAllowAll(),
 			checkIngressTLS(),
+			checkServiceExternalIPs(),
+			checkResourceQuotaScope(),
+			checkClaimAccessMode(),
+			checkStorageClassEncryption(),
+			checkStorageClassCustomerKey(),
+			checkPersistentVolumeHostPath(),
 		},
 		namespaces: []check.Check[*Namespace]{
 			checkNamespaceNetworkPolicy(),
 			checkNamespaceDefaultDeny(),
 			checkNamespacePSALabel(),
+			checkNamespaceDefaultDenyEgress(),
+			checkNamespaceResourceQuota(),
+			checkNamespaceLimitRange(),
 		},
 	}
 }

@@ -37,7 +37,7 @@ kind: NetworkPolicy
 metadata: {name: deny, namespace: shop}
 spec:
   podSelector: {}
-  policyTypes: [Ingress]
+  policyTypes: [Ingress, Egress]
 `)
 	objs, skipped := kube.Load("pod.yaml", manifest)
 	fmt.Println(len(objs), "objects,", len(skipped), "skipped")
@@ -47,4 +47,6 @@ spec:
 	// Output:
 	// 2 objects, 0 skipped
 	// pod.yaml:15 FC-K8S-101 HIGH: privileged: container "shell" must not set securityContext.privileged=true
+	// pod.yaml:5 FC-K8S-201 LOW: namespace "shop" runs 1 workload(s) and has no ResourceQuota
+	// pod.yaml:5 FC-K8S-202 LOW: namespace "shop" runs 1 workload(s) and has no LimitRange
 }

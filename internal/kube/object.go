@@ -9,6 +9,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -123,6 +124,16 @@ func kindOf(obj runtime.Object) (groupVersion, kind string) {
 		return "v1", "Namespace"
 	case *corev1.ServiceAccount:
 		return "v1", "ServiceAccount"
+	case *corev1.ResourceQuota:
+		return "v1", "ResourceQuota"
+	case *corev1.LimitRange:
+		return "v1", "LimitRange"
+	case *corev1.PersistentVolumeClaim:
+		return "v1", "PersistentVolumeClaim"
+	case *corev1.PersistentVolume:
+		return "v1", "PersistentVolume"
+	case *storagev1.StorageClass:
+		return "storage.k8s.io/v1", "StorageClass"
 	case *appsv1.Deployment:
 		return "apps/v1", "Deployment"
 	case *appsv1.StatefulSet:
@@ -185,6 +196,18 @@ func newTyped(apiVersion, kind string) runtime.Object {
 			return &corev1.Namespace{}
 		case "ServiceAccount":
 			return &corev1.ServiceAccount{}
+		case "ResourceQuota":
+			return &corev1.ResourceQuota{}
+		case "LimitRange":
+			return &corev1.LimitRange{}
+		case "PersistentVolumeClaim":
+			return &corev1.PersistentVolumeClaim{}
+		case "PersistentVolume":
+			return &corev1.PersistentVolume{}
+		}
+	case "storage.k8s.io":
+		if kind == "StorageClass" && in("v1", "v1beta1") {
+			return &storagev1.StorageClass{}
 		}
 	case "apps", "extensions":
 		if !in("v1", "v1beta1", "v1beta2") {

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 
+	"k8s.io/pod-security-admission/api"
+
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/render"
@@ -25,6 +27,12 @@ type Options struct {
 	UntrustedNamespaceLabel string
 	// Render bounds the rendering of Helm charts and kustomizations.
 	Render render.Options
+	// KubernetesVersion is the version of the cluster the manifests are
+	// for, or that a live cluster runs (see [ParseKubernetesVersion] for the
+	// forms accepted). The Pod Security Standards are evaluated at it, and
+	// "latest" in a namespace's *-version label means it. Empty means
+	// "latest": the newest rules fourc knows.
+	KubernetesVersion string
 }
 
 // Scanner audits Kubernetes manifests: workloads (Pod Security Standards
@@ -50,6 +58,12 @@ func NewScanner(opts Options) *Scanner {
 		opts.UntrustedNamespaceLabel = DefaultUntrustedNamespaceLabel
 	}
 	ev, err := newPSSEvaluator()
+	if err == nil {
+		var v api.Version
+		if v, err = parseKubernetesVersion(opts.KubernetesVersion); err == nil {
+			ev.version = v
+		}
+	}
 	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, err: err}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -27,6 +28,8 @@ type Set struct {
 	// name. The empty name stands for objects that leave the namespace to
 	// the client (kubectl -n, kustomize).
 	Namespaces []*Namespace
+	// StorageClasses are the set's StorageClass objects (cluster-scoped).
+	StorageClasses []*Object
 
 	byName map[string]*Namespace
 }
@@ -36,12 +39,16 @@ type Namespace struct {
 	Name string
 	// Object is the Namespace object, nil when the set does not declare it.
 	Object *Object
-	// Workloads, NetworkPolicies, Services and ServiceAccounts are the
+	// Workloads, NetworkPolicies, Services, ServiceAccounts,
+	// ResourceQuotas, LimitRanges and PersistentVolumeClaims are the
 	// namespace's objects of those kinds.
-	Workloads       []*Workload
-	NetworkPolicies []*Object
-	Services        []*Object
-	ServiceAccounts []*Object
+	Workloads              []*Workload
+	NetworkPolicies        []*Object
+	Services               []*Object
+	ServiceAccounts        []*Object
+	ResourceQuotas         []*Object
+	LimitRanges            []*Object
+	PersistentVolumeClaims []*Object
 }
 
 // Labels returns the Namespace object's labels, nil when undeclared.
@@ -66,6 +73,12 @@ func (n *Namespace) Anchor() *Object {
 		return n.Services[0]
 	case len(n.ServiceAccounts) > 0:
 		return n.ServiceAccounts[0]
+	case len(n.ResourceQuotas) > 0:
+		return n.ResourceQuotas[0]
+	case len(n.LimitRanges) > 0:
+		return n.LimitRanges[0]
+	case len(n.PersistentVolumeClaims) > 0:
+		return n.PersistentVolumeClaims[0]
 	}
 	return nil
 }
@@ -104,6 +117,17 @@ func NewSet(objs []*Object) *Set {
 		case *corev1.ServiceAccount:
 			ns := s.namespace(o.Namespace)
 			ns.ServiceAccounts = append(ns.ServiceAccounts, o)
+		case *corev1.ResourceQuota:
+			ns := s.namespace(o.Namespace)
+			ns.ResourceQuotas = append(ns.ResourceQuotas, o)
+		case *corev1.LimitRange:
+			ns := s.namespace(o.Namespace)
+			ns.LimitRanges = append(ns.LimitRanges, o)
+		case *corev1.PersistentVolumeClaim:
+			ns := s.namespace(o.Namespace)
+			ns.PersistentVolumeClaims = append(ns.PersistentVolumeClaims, o)
+		case *storagev1.StorageClass:
+			s.StorageClasses = append(s.StorageClasses, o)
 		}
 		if w, ok := NewWorkload(o); ok && !controlled(o.Meta()) && len(w.PodSpec.Containers)+len(w.PodSpec.InitContainers) > 0 {
 			w.ns = s.namespace(o.Namespace)
@@ -158,4 +182,14 @@ func controlled(m metav1.Object) bool {
 		}
 	}
 	return false
+}
+
+// StorageClass returns the set's StorageClass of that name, or nil.
+func (s *Set) StorageClass(name string) *storagev1.StorageClass {
+	for _, o := range s.StorageClasses {
+		if sc, ok := o.Typed.(*storagev1.StorageClass); ok && o.Name == name {
+			return sc
+		}
+	}
+	return nil
 }

@@ -140,8 +140,10 @@ func (s *Scanner) Wants(p string) bool {
 // Each file gets limits.PerInput of wall-clock time; a file that takes
 // longer keeps the findings of the part read and is skipped with a budget
 // reason. Files of any size are streamed (memory is one window), never read
-// whole. Binary files are passed over silently; a file that cannot be read
-// is skipped with the reason. The first call also returns, as skipped, the
+// whole, except Kubernetes Secret and ConfigMap manifests of at most
+// limits.FileBytes, whose base64 and escaped values are also decoded and
+// scanned (see manifest.go). Binary files are passed over silently; a file
+// that cannot be read is skipped with the reason. The first call also returns, as skipped, the
 // Gitleaks rules that could not be used (see [Detector.Skipped]).
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	var (
@@ -167,7 +169,9 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		}
 		kept, more := 0, 0
 		fctx, cancel := context.WithTimeout(ctx, lim.PerInput)
+		seen := map[string]bool{} // rule and secret of the text pass's matches
 		err := s.scanFile(fctx, fsys, p, fsc, func(m Match) {
+			seen[m.RuleID+"\x00"+m.Discriminator] = true
 			if kept >= lim.FindingsPerFile {
 				more++
 				return
@@ -177,6 +181,24 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		})
 		timedOut := fctx.Err() != nil && ctx.Err() == nil
 		cancel()
+		if err == nil && !timedOut && ctx.Err() == nil {
+			// The manifest pass: Secret and ConfigMap values the text
+			// cannot show as written (base64, escapes), at the key's line.
+			for _, mv := range readManifest(fsys, p, lim.FileBytes) {
+				for _, m := range s.det.ScanFile(p, mv.Data) {
+					if seen[m.RuleID+"\x00"+m.Discriminator] {
+						continue // also in the text as written
+					}
+					seen[m.RuleID+"\x00"+m.Discriminator] = true
+					if kept >= lim.FindingsPerFile {
+						more++
+						continue
+					}
+					kept++
+					out = append(out, s.det.Finding(m, res, finding.Location{Path: p, StartLine: mv.Line}, p+": "+mv.Where))
+				}
+			}
+		}
 		switch {
 		case err != nil:
 			skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: err.Error()})
