@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -198,4 +199,49 @@ func load(t *testing.T, path string) Objects {
 		objs.Add(obj)
 	}
 	return objs
+}
+
+// TestResourceNames: a rule limited by resourceNames allows requests that
+// name one of them, and nothing on the collection.
+func TestResourceNames(t *testing.T) {
+	p := New(load(t, "testdata/world.yaml"))
+	prom := ServiceAccount("monitoring", "prometheus")
+	tests := []struct {
+		verb, name string
+		want       bool
+	}{
+		{"get", "metrics-tls", true},
+		{"get", "other", false},
+		{"get", "", false},
+		{"list", "", false},
+		{"delete", "metrics-tls", false},
+	}
+	for _, tt := range tests {
+		req := Request{Verb: tt.verb, Resource: "secrets", Name: tt.name, Namespace: "shop"}
+		if got, _ := p.Can(prom, req); got != tt.want {
+			t.Errorf("Can(%s, %s secrets %q) = %v, want %v", prom, tt.verb, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAggregatedRulesSayWhereFrom: the rules a ClusterRole aggregates name
+// the ClusterRole they are declared in, and their index there.
+func TestAggregatedRulesSayWhereFrom(t *testing.T) {
+	p := New(load(t, "testdata/world.yaml"))
+	var got []string
+	for _, r := range p.ClusterRoleRules("admin") {
+		got = append(got, fmt.Sprintf("%s#%d", r.From, r.Index))
+	}
+	want := []string{"#0", "edit-apps#0", "view#0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("admin's rules (-want +got):\n%s", diff)
+	}
+}
+
+// TestVerbsAreCaseSensitive: the authorizer matches verbs exactly.
+func TestVerbsAreCaseSensitive(t *testing.T) {
+	rule := rbacv1.PolicyRule{Verbs: []string{"GET"}, APIGroups: []string{""}, Resources: []string{"pods"}}
+	if Allows(rule, Request{Verb: "get", Resource: "pods"}) {
+		t.Error(`a rule of verb "GET" allows "get"`)
+	}
 }
