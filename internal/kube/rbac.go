@@ -43,15 +43,19 @@ func rulesOf(o *Object) ([]rbac.Rule, bool) {
 	if bootstrapped(o) {
 		return nil, false
 	}
-	set := o.Set()
-	if set == nil {
-		set = NewSet([]*Object{o})
+	var policy *rbac.Policy
+	if set := o.Set(); set != nil {
+		policy = set.RBAC()
+	} else {
+		var objs rbac.Objects
+		objs.Add(o.Typed)
+		policy = rbac.New(objs)
 	}
 	switch o.Typed.(type) {
 	case *rbacv1.Role:
-		return set.RBAC().RoleRules(o.Namespace, o.Name), true
+		return policy.RoleRules(o.Namespace, o.Name), true
 	case *rbacv1.ClusterRole:
-		return set.RBAC().ClusterRoleRules(o.Name), true
+		return policy.ClusterRoleRules(o.Name), true
 	}
 	return nil, false
 }

@@ -122,9 +122,6 @@ func New(objs Objects) *Policy {
 	return p
 }
 
-// Bindings returns every binding, ClusterRoleBindings first.
-func (p *Policy) Bindings() []Binding { return p.bindings }
-
 // ClusterRoleRules returns the rules of a ClusterRole with its aggregation
 // rule resolved: its own rules and those of every ClusterRole its
 // selectors match, transitively (roles that aggregate each other end up
@@ -166,17 +163,6 @@ func (p *Policy) RefRules(ref rbacv1.RoleRef, ns string, cluster bool) []Rule {
 		return p.RoleRules(ns, ref.Name)
 	}
 	return nil
-}
-
-// HasRole reports whether the role a binding in ns references exists.
-func (p *Policy) HasRole(ref rbacv1.RoleRef, ns string) bool {
-	switch ref.Kind {
-	case "ClusterRole":
-		return p.clusterRoles[ref.Name] != nil
-	case "Role":
-		return p.roles[ns+"/"+ref.Name] != nil
-	}
-	return false
 }
 
 func own(rules []rbacv1.PolicyRule) []Rule {
@@ -293,7 +279,7 @@ func (p *Policy) Subjects() []Subject {
 			out = append(out, s)
 		}
 	}
-	SortSubjects(out)
+	sortSubjects(out)
 	return out
 }
 
@@ -327,7 +313,7 @@ func (p *Policy) WhoCan(req Request) []Subject {
 		slices.Sort(s.Via)
 		out = append(out, *s)
 	}
-	SortSubjects(out)
+	sortSubjects(out)
 	return out
 }
 

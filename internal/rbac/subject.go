@@ -83,9 +83,9 @@ func appliesTo(bs rbacv1.Subject, bindingNS, user string, groups []string) bool 
 	return false
 }
 
-// SortSubjects orders users, then groups, then service accounts, each by
+// sortSubjects orders users, then groups, then service accounts, each by
 // namespace and name.
-func SortSubjects(s []Subject) {
+func sortSubjects(s []Subject) {
 	order := map[string]int{rbacv1.UserKind: 0, rbacv1.GroupKind: 1, rbacv1.ServiceAccountKind: 2}
 	slices.SortFunc(s, func(a, b Subject) int {
 		return cmp.Or(cmp.Compare(order[a.Kind], order[b.Kind]), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Name, b.Name))
