@@ -19,6 +19,7 @@ var rank = map[string]int{
 	"internal/check":     1,
 	"internal/source":    1,
 	"internal/transport": 1,
+	"internal/rbac":      2, // the one RBAC model kube and cluster share: k8s.io/api only
 	"internal/config":    5,
 	"internal/ignore":    5,
 	"internal/engine":    5,

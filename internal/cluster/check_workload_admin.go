@@ -16,9 +16,10 @@ import (
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/rbac"
 )
 
-func checkWorkloadClusterAdmin(rbac *RBAC) check.Check[*kube.Workload] {
+func checkWorkloadClusterAdmin(policy *rbac.Policy) check.Check[*kube.Workload] {
 	return check.Check[*kube.Workload]{
 		Meta: meta("FC-LIVE-002", "Workload's service account controls the whole cluster", finding.SeverityCritical,
 			"The pods mount an API token that may do anything to any object of the cluster: a compromise of the workload is a compromise of the cluster.",
@@ -26,11 +27,11 @@ func checkWorkloadClusterAdmin(rbac *RBAC) check.Check[*kube.Workload] {
 			finding.Reference{Source: "CIS Kubernetes 5.1.1"},
 			finding.Reference{Source: "CWE-269"}),
 		Eval: func(w *kube.Workload) []check.Violation {
-			if rbac == nil || platformNamespaces[w.Object.Namespace] || !mountsToken(w) {
+			if policy == nil || platformNamespaces[w.Object.Namespace] || !mountsToken(w) {
 				return nil
 			}
-			sa := ServiceAccount(w.Object.Namespace, serviceAccountName(w))
-			ok, via := rbac.Can(sa, clusterAdminRequest)
+			sa := rbac.ServiceAccount(w.Object.Namespace, serviceAccountName(w))
+			ok, via := policy.Can(sa, clusterAdminRequest)
 			if !ok {
 				return nil
 			}
@@ -44,10 +45,10 @@ func checkWorkloadClusterAdmin(rbac *RBAC) check.Check[*kube.Workload] {
 
 // clusterAdminRequest is every verb on every resource of every API group,
 // cluster-wide.
-var clusterAdminRequest = Request{Verb: rbacv1.VerbAll, Group: rbacv1.APIGroupAll, Resource: rbacv1.ResourceAll}
+var clusterAdminRequest = rbac.Request{Verb: rbacv1.VerbAll, Group: rbacv1.APIGroupAll, Resource: rbacv1.ResourceAll}
 
 // isClusterAdmin reports whether sa may do anything cluster-wide.
-func isClusterAdmin(rbac *RBAC, sa Subject) bool {
-	ok, _ := rbac.Can(sa, clusterAdminRequest)
+func isClusterAdmin(policy *rbac.Policy, sa Subject) bool {
+	ok, _ := policy.Can(sa, clusterAdminRequest)
 	return ok
 }

@@ -17,9 +17,10 @@ import (
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/rbac"
 )
 
-func checkWorkloadReadsSecrets(rbac *RBAC) check.Check[*kube.Workload] {
+func checkWorkloadReadsSecrets(policy *rbac.Policy) check.Check[*kube.Workload] {
 	return check.Check[*kube.Workload]{
 		Meta: meta("FC-LIVE-001", "Workload's service account can read Secrets", finding.SeverityHigh,
 			"The pods mount an API token whose effective permissions include reading Secrets: anyone who compromises the workload reads every credential of the namespace.",
@@ -27,16 +28,16 @@ func checkWorkloadReadsSecrets(rbac *RBAC) check.Check[*kube.Workload] {
 			finding.Reference{Source: "CIS Kubernetes 5.1.2"},
 			finding.Reference{Source: "CWE-250"}),
 		Eval: func(w *kube.Workload) []check.Violation {
-			if rbac == nil || platformNamespaces[w.Object.Namespace] || !mountsToken(w) {
+			if policy == nil || platformNamespaces[w.Object.Namespace] || !mountsToken(w) {
 				return nil
 			}
-			sa := ServiceAccount(w.Object.Namespace, serviceAccountName(w))
-			if isClusterAdmin(rbac, sa) {
+			sa := rbac.ServiceAccount(w.Object.Namespace, serviceAccountName(w))
+			if isClusterAdmin(policy, sa) {
 				return nil // FC-LIVE-002
 			}
 			var verbs, via []string
 			for _, verb := range []string{"get", "list", "watch"} {
-				ok, v := rbac.Can(sa, Request{Verb: verb, Resource: "secrets", Namespace: w.Object.Namespace})
+				ok, v := policy.Can(sa, rbac.Request{Verb: verb, Resource: "secrets", Namespace: w.Object.Namespace})
 				if ok {
 					verbs = append(verbs, verb)
 					via = appendNew(via, v...)

@@ -4,6 +4,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/rbac"
 )
 
 // catalogue is the live-only checks, by the kind of subject they inspect.
@@ -18,14 +19,14 @@ type catalogue struct {
 // newCatalogue lists every live-only check, explicitly. snap may be nil
 // when only the metadata is needed.
 func newCatalogue(snap *Snapshot) catalogue {
-	var rbac *RBAC
+	var policy *rbac.Policy
 	if snap != nil {
-		rbac = NewRBAC(snap.Set)
+		policy = snap.Set.RBAC()
 	}
 	return catalogue{
 		workloads: []check.Check[*kube.Workload]{
-			checkWorkloadReadsSecrets(rbac),
-			checkWorkloadClusterAdmin(rbac),
+			checkWorkloadReadsSecrets(policy),
+			checkWorkloadClusterAdmin(policy),
 		},
 		objects: []check.Check[*kube.Object]{
 			checkDefaultServiceAccountToken(),

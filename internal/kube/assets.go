@@ -60,6 +60,7 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/rbac"
 	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/source"
 )
@@ -119,7 +120,12 @@ func (s *Scanner) loadObjects(ctx context.Context, fsys fs.FS, paths []string) (
 // Assets returns the assets of a set, sorted by ID. A live-cluster source
 // calls it on the Set it built, as it calls [Scanner.Evaluate].
 func Assets(set *Set) []finding.Asset {
-	b := assetBuilder{byID: map[string]*finding.Asset{}, rbac: newRBACIndex(set)}
+	b := assetBuilder{byID: map[string]*finding.Asset{}, set: set, policy: set.RBAC(), roles: map[string]bool{}}
+	for _, o := range set.Objects {
+		if _, ok := rulesOf(o); ok {
+			b.roles[roleID(o.Kind, o.Namespace, o.Name)] = true
+		}
+	}
 	for _, ns := range set.Namespaces {
 		b.namespace(ns)
 	}
@@ -153,8 +159,12 @@ func Assets(set *Set) []finding.Asset {
 }
 
 type assetBuilder struct {
-	byID map[string]*finding.Asset
-	rbac *rbacIndex
+	byID   map[string]*finding.Asset
+	set    *Set
+	policy *rbac.Policy
+	// roles are the asset IDs of the Roles and ClusterRoles the set
+	// declares (bootstrap ones aside).
+	roles map[string]bool
 }
 
 // add returns the asset with id, creating it with the given fields.
@@ -228,28 +238,38 @@ func (b *assetBuilder) workload(w *Workload) {
 	a.Attrs["hostNetwork"] = boolAttr(s.HostNetwork)
 	a.Attrs["hostPID"] = boolAttr(s.HostPID)
 	a.Attrs["hostIPC"] = boolAttr(s.HostIPC)
-	hostPath := false
-	for _, v := range s.Volumes {
-		hostPath = hostPath || v.HostPath != nil
+	a.Attrs["hostPath"] = boolAttr(slices.ContainsFunc(s.Volumes, func(v corev1.Volume) bool { return v.HostPath != nil }))
+	b.containers(a, w)
+	if v := w.PodMeta.Annotations[ociSourceAnnotation]; v != "" {
+		a.Attrs["annotation."+ociSourceAnnotation] = v
+	} else if v := w.Meta().GetAnnotations()[ociSourceAnnotation]; v != "" {
+		a.Attrs["annotation."+ociSourceAnnotation] = v
 	}
-	a.Attrs["hostPath"] = boolAttr(hostPath)
+	if pod, ok := w.Typed.(*corev1.Pod); ok {
+		b.livePod(a, pod)
+	}
+	b.workloadIdentity(a, w)
+	edge(a, "in", namespaceID(w.Object.Namespace))
+}
 
+// containers sets the attributes a workload's containers decide
+// (privileged, limits, readOnlyRootFilesystem, runAsNonRoot) and adds the
+// images they run.
+func (b *assetBuilder) containers(a *finding.Asset, w *Workload) {
+	s := w.PodSpec
 	privileged, limits, readOnly, nonRoot := false, true, true, true
 	podNonRoot := s.SecurityContext != nil && s.SecurityContext.RunAsNonRoot != nil && *s.SecurityContext.RunAsNonRoot
 	for c := range w.Containers() {
 		sc := c.SecurityContext
-		if sc != nil && sc.Privileged != nil && *sc.Privileged {
-			privileged = true
+		if sc == nil {
+			sc = &corev1.SecurityContext{}
 		}
+		privileged = privileged || sc.Privileged != nil && *sc.Privileged
 		if c.Kind != EphemeralContainer {
-			if c.Resources.Limits.Cpu().IsZero() || c.Resources.Limits.Memory().IsZero() {
-				limits = false
-			}
-			if sc == nil || sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem {
-				readOnly = false
-			}
+			limits = limits && !c.Resources.Limits.Cpu().IsZero() && !c.Resources.Limits.Memory().IsZero()
+			readOnly = readOnly && sc.ReadOnlyRootFilesystem != nil && *sc.ReadOnlyRootFilesystem
 			own := podNonRoot
-			if sc != nil && sc.RunAsNonRoot != nil {
+			if sc.RunAsNonRoot != nil {
 				own = *sc.RunAsNonRoot
 			}
 			nonRoot = nonRoot && own
@@ -264,44 +284,36 @@ func (b *assetBuilder) workload(w *Workload) {
 	a.Attrs["limits"] = boolAttr(limits)
 	a.Attrs["readOnlyRootFilesystem"] = boolAttr(readOnly)
 	a.Attrs["runAsNonRoot"] = boolAttr(nonRoot)
-	if v := w.PodMeta.Annotations[ociSourceAnnotation]; v != "" {
-		a.Attrs["annotation."+ociSourceAnnotation] = v
-	} else if v := w.Meta().GetAnnotations()[ociSourceAnnotation]; v != "" {
-		a.Attrs["annotation."+ociSourceAnnotation] = v
-	}
+}
 
-	// Live pods: the image digest the node resolved, and the node.
-	if pod, ok := w.Typed.(*corev1.Pod); ok {
-		images := map[string]string{}
-		for _, c := range pod.Spec.Containers {
-			images[c.Name] = c.Image
+// livePod adds what only a live pod shows: the image digests the node
+// resolved, and the node.
+func (b *assetBuilder) livePod(a *finding.Asset, pod *corev1.Pod) {
+	images := map[string]string{}
+	for _, c := range slices.Concat(pod.Spec.InitContainers, pod.Spec.Containers) {
+		images[c.Name] = c.Image
+	}
+	for _, st := range slices.Concat(pod.Status.InitContainerStatuses, pod.Status.ContainerStatuses) {
+		img := strings.TrimSpace(images[st.Name])
+		if img == "" || st.ImageID == "" {
+			continue
 		}
-		for _, c := range pod.Spec.InitContainers {
-			images[c.Name] = c.Image
-		}
-		for _, st := range slices.Concat(pod.Status.InitContainerStatuses, pod.Status.ContainerStatuses) {
-			img := strings.TrimSpace(images[st.Name])
-			if img == "" || st.ImageID == "" {
-				continue
-			}
-			if d := digestOf(st.ImageID); d != "" {
-				b.byID["image:"+img].Attrs["digest"] = d
-			}
-		}
-		if pod.Spec.NodeName != "" {
-			nid := "node:" + pod.Spec.NodeName
-			b.add(nid, "node", pod.Spec.NodeName, finding.LayerCluster, finding.Resource{Kind: "Node", Name: pod.Spec.NodeName}, finding.Location{})
-			edge(a, "scheduled", nid)
+		if d := digestOf(st.ImageID); d != "" {
+			b.byID["image:"+img].Attrs["digest"] = d
 		}
 	}
+	if pod.Spec.NodeName != "" {
+		nid := "node:" + pod.Spec.NodeName
+		b.add(nid, "node", pod.Spec.NodeName, finding.LayerCluster, finding.Resource{Kind: "Node", Name: pod.Spec.NodeName}, finding.Location{})
+		edge(a, "scheduled", nid)
+	}
+}
 
-	sa := s.ServiceAccountName
-	if sa == "" {
-		sa = s.DeprecatedServiceAccount
-	}
-	if sa == "" {
-		sa = "default"
-	}
+// workloadIdentity links a workload to the service account its pods run
+// as and says whether they mount its API token.
+func (b *assetBuilder) workloadIdentity(a *finding.Asset, w *Workload) {
+	s := w.PodSpec
+	sa := cmp.Or(s.ServiceAccountName, s.DeprecatedServiceAccount, "default")
 	a.Attrs["serviceAccount"] = sa
 	saAsset := b.serviceAccount(w.Object.Namespace, sa)
 	edge(a, "uses", saAsset.ID)
@@ -313,7 +325,6 @@ func (b *assetBuilder) workload(w *Workload) {
 		token = false
 	}
 	a.Attrs["token"] = boolAttr(token)
-	edge(a, "in", namespaceID(w.Object.Namespace))
 }
 
 // digestOf returns the sha256 digest of a container status imageID such as
@@ -335,7 +346,7 @@ func (b *assetBuilder) serviceAccount(ns, name string) *finding.Asset {
 	a := b.add(id, "serviceaccount", nsName(ns, name), finding.LayerCluster, finding.Resource{Kind: "ServiceAccount", Name: nsName(ns, name)}, finding.Location{})
 	a.Attrs["namespace"] = ns
 	a.Attrs["declared"] = "false"
-	if n := b.rbac.set.Namespace(ns); n != nil {
+	if n := b.set.Namespace(ns); n != nil {
 		for _, o := range n.ServiceAccounts {
 			if o.Name != name {
 				continue
@@ -347,7 +358,7 @@ func (b *assetBuilder) serviceAccount(ns, name string) *finding.Asset {
 			}
 		}
 	}
-	perm := b.rbac.of(ns, name)
+	perm := b.serviceAccountPower(ns, name)
 	a.Attrs["clusterAdmin"] = boolAttr(perm.clusterAdmin)
 	a.Attrs["readSecrets"] = boolAttr(perm.readSecrets)
 	if len(perm.via) > 0 {
@@ -485,8 +496,9 @@ func (b *assetBuilder) binding(o *Object) {
 		return
 	}
 	a := b.add(bindingID(o), "rolebinding", nsName(o.Namespace, o.Name), finding.LayerCluster, o.Resource(), o.Location(""))
+	cluster := o.Kind == "ClusterRoleBinding"
 	a.Attrs["scope"] = "namespace"
-	if o.Kind == "ClusterRoleBinding" {
+	if cluster {
 		a.Attrs["scope"] = "cluster"
 	}
 	role := ref.Kind + "/" + ref.Name
@@ -494,20 +506,20 @@ func (b *assetBuilder) binding(o *Object) {
 		role = ref.Kind + "/" + nsName(o.Namespace, ref.Name)
 	}
 	a.Attrs["role"] = role
-	p := b.rbac.roleGrants(ref.Kind, o.Namespace, ref.Name)
-	a.Attrs["clusterAdmin"] = boolAttr(p.clusterAdmin && o.Kind == "ClusterRoleBinding")
+	p := rulePower(b.policy.RefRules(ref, o.Namespace, cluster))
+	a.Attrs["clusterAdmin"] = boolAttr(p.clusterAdmin && cluster)
 	a.Attrs["readSecrets"] = boolAttr(p.readSecrets)
-	if b.rbac.declared(ref.Kind, o.Namespace, ref.Name) {
-		edge(a, "grants", roleID(ref.Kind, o.Namespace, ref.Name))
+	if id := roleID(ref.Kind, o.Namespace, ref.Name); b.roles[id] {
+		edge(a, "grants", id)
 	}
 }
 
 func (b *assetBuilder) role(o *Object) {
-	if bootstrapped(o) {
+	rules, ok := rulesOf(o)
+	if !ok {
 		return
 	}
 	a := b.add(roleID(o.Kind, o.Namespace, o.Name), "role", nsName(o.Namespace, o.Name), finding.LayerCluster, o.Resource(), o.Location(""))
-	rules, _ := rulesOf(o)
 	p := rulePower(rules)
 	a.Attrs["clusterAdmin"] = boolAttr(p.clusterAdmin)
 	a.Attrs["readSecrets"] = boolAttr(p.readSecrets)
@@ -522,118 +534,61 @@ type power struct {
 	bindings     []string
 }
 
-// rbacIndex resolves the effective permissions of service accounts from
-// the Roles, ClusterRoles and bindings of a set. ClusterRoles the set does
-// not declare are taken as the API server's defaults by name
-// (cluster-admin, admin, edit, view); aggregation is not resolved.
-type rbacIndex struct {
-	set      *Set
-	roles    map[string][]rbacv1.PolicyRule // roleID → rules
-	bindings []*Object
-}
+// clusterAdminRequest is every verb on every resource of every API group:
+// only a rule of "*" verbs, groups and resources allows it.
+var clusterAdminRequest = rbac.Request{Verb: rbacv1.VerbAll, Group: rbacv1.APIGroupAll, Resource: rbacv1.ResourceAll}
 
-func newRBACIndex(set *Set) *rbacIndex {
-	r := &rbacIndex{set: set, roles: map[string][]rbacv1.PolicyRule{}}
-	for _, o := range set.Objects {
-		if rules, ok := rulesOf(o); ok {
-			r.roles[roleID(o.Kind, o.Namespace, o.Name)] = rules
-		}
-		if _, _, ok := bindingOf(o); ok {
-			r.bindings = append(r.bindings, o)
-		}
-	}
-	return r
-}
-
-func (r *rbacIndex) declared(kind, ns, name string) bool {
-	_, ok := r.roles[roleID(kind, ns, name)]
-	return ok
-}
-
-// roleGrants returns what a referenced role allows.
-func (r *rbacIndex) roleGrants(kind, ns, name string) power {
-	if rules, ok := r.roles[roleID(kind, ns, name)]; ok {
-		return rulePower(rules)
-	}
-	if kind != "ClusterRole" {
-		return power{}
-	}
-	switch name {
-	case "cluster-admin":
-		return power{clusterAdmin: true, readSecrets: true}
-	case "admin", "edit":
-		return power{readSecrets: true}
-	}
-	return power{}
-}
-
-// of returns the effective permissions of a service account.
-func (r *rbacIndex) of(ns, name string) power {
-	var p power
-	for _, o := range r.bindings {
-		ref, subjects, _ := bindingOf(o)
-		if !bindsServiceAccount(o, subjects, ns, name) {
-			continue
-		}
-		g := r.roleGrants(ref.Kind, o.Namespace, ref.Name)
-		if o.Kind != "ClusterRoleBinding" {
-			g.clusterAdmin = false // a RoleBinding confines even cluster-admin to its namespace
-		}
-		p.bindings = append(p.bindings, bindingID(o))
-		if !g.clusterAdmin && !g.readSecrets {
-			continue
-		}
-		p.clusterAdmin = p.clusterAdmin || g.clusterAdmin
-		p.readSecrets = p.readSecrets || g.readSecrets
-		p.via = append(p.via, o.Kind+" "+strconv.Quote(nsName(o.Namespace, o.Name))+" → "+ref.Kind+" "+strconv.Quote(ref.Name))
-	}
-	return p
-}
-
-// bindsServiceAccount reports whether a binding's subjects include the
-// service account, directly or through the service-account groups.
-func bindsServiceAccount(o *Object, subjects []rbacv1.Subject, ns, name string) bool {
-	for _, s := range subjects {
-		switch s.Kind {
-		case rbacv1.ServiceAccountKind:
-			sns := s.Namespace
-			if sns == "" {
-				sns = o.Namespace
-			}
-			if sns == ns && s.Name == name {
-				return true
-			}
-		case rbacv1.GroupKind:
-			switch s.Name {
-			case "system:serviceaccounts", "system:serviceaccounts:" + ns, "system:authenticated":
-				return true
-			}
+// readsSecrets reports whether a rule allows get, list or watch on every
+// Secret (a rule limited by resourceNames does not).
+func readsSecrets(r rbacv1.PolicyRule) bool {
+	for _, verb := range []string{"get", "list", "watch"} {
+		if rbac.Allows(r, rbac.Request{Verb: verb, Resource: "secrets"}) {
+			return true
 		}
 	}
 	return false
 }
 
-// rulePower judges a list of policy rules: cluster-admin is every verb on
-// every resource of every group; reading secrets is get, list, watch (or
-// every verb) on secrets (or every resource) of the core group.
-func rulePower(rules []rbacv1.PolicyRule) power {
+// rulePower judges rules, as the RBAC model matches them: cluster-admin is
+// every verb on every resource of every group; reading secrets is get,
+// list or watch on every Secret.
+func rulePower(rules []rbac.Rule) power {
 	var p power
 	for _, r := range rules {
-		allGroups := slices.Contains(r.APIGroups, rbacv1.APIGroupAll)
-		allRes := slices.Contains(r.Resources, rbacv1.ResourceAll)
-		allVerbs := slices.Contains(r.Verbs, rbacv1.VerbAll)
-		if allGroups && allRes && allVerbs {
-			p.clusterAdmin = true
-		}
-		core := allGroups || slices.Contains(r.APIGroups, "")
-		secrets := allRes || slices.Contains(r.Resources, "secrets")
-		reads := allVerbs || slices.ContainsFunc(r.Verbs, func(v string) bool {
-			v = strings.ToLower(v)
-			return v == "get" || v == "list" || v == "watch"
-		})
-		if core && secrets && reads && len(r.ResourceNames) == 0 {
-			p.readSecrets = true
-		}
+		p.clusterAdmin = p.clusterAdmin || rbac.Allows(r.PolicyRule, clusterAdminRequest)
+		p.readSecrets = p.readSecrets || readsSecrets(r.PolicyRule)
 	}
 	return p
+}
+
+// serviceAccountPower returns the effective permissions of a service
+// account from the RBAC model: every binding that applies to it, directly
+// or through its groups (the API server's own bootstrap bindings
+// included, though they have no asset to point to). A RoleBinding confines
+// even cluster-admin to its namespace.
+func (b *assetBuilder) serviceAccountPower(ns, name string) power {
+	var p power
+	for _, bd := range b.policy.BindingsOf(rbac.ServiceAccount(ns, name)) {
+		cluster := bd.Kind == "ClusterRoleBinding"
+		if bd.Labels[bootstrapLabel] != "rbac-defaults" {
+			p.bindings = append(p.bindings, bindingAssetID(bd))
+		}
+		g := rulePower(b.policy.RefRules(bd.RoleRef, bd.Namespace, cluster))
+		g.clusterAdmin = g.clusterAdmin && cluster
+		if !g.clusterAdmin && !g.readSecrets {
+			continue
+		}
+		p.clusterAdmin = p.clusterAdmin || g.clusterAdmin
+		p.readSecrets = p.readSecrets || g.readSecrets
+		p.via = append(p.via, bd.String())
+	}
+	return p
+}
+
+// bindingAssetID is the asset ID of a binding of the RBAC model.
+func bindingAssetID(bd rbac.Binding) string {
+	if bd.Kind == "ClusterRoleBinding" {
+		return "clusterrolebinding:" + bd.Name
+	}
+	return "rolebinding:" + nsName(bd.Namespace, bd.Name)
 }

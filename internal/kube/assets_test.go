@@ -213,7 +213,7 @@ func TestAssets(t *testing.T) {
 			id: "serviceaccount:shop/default",
 			attrs: map[string]string{
 				"namespace": "shop", "declared": "false", "clusterAdmin": "false", "readSecrets": "true",
-				"via": `RoleBinding "shop/default-reads" → Role "secret-reader"`,
+				"via": `RoleBinding "shop/default-reads" → Role "shop/secret-reader"`,
 			},
 			edges: []finding.Edge{{Rel: "bound", To: "rolebinding:shop/default-reads"}, {Rel: "in", To: "namespace:shop"}},
 		},

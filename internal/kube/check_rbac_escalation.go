@@ -1,7 +1,9 @@
 package kube
 
-// FC-RBAC-003 inspects rules[*].verbs of Roles and ClusterRoles: bind,
-// escalate or impersonate fails, whatever the resource.
+// FC-RBAC-003 inspects the verbs of the effective rules of Roles and
+// ClusterRoles (aggregated rules included): bind, escalate or impersonate
+// fails, whatever the resource. Verbs match case-sensitively, as the API
+// server's authorizer matches them.
 
 import (
 	"fmt"
@@ -24,10 +26,10 @@ func checkRBACEscalation() check.Check[*Object] {
 				return nil
 			}
 			var out []check.Violation
-			for i, r := range rules {
+			for _, r := range rules {
 				var got []string
 				for _, v := range r.Verbs {
-					if slices.Contains([]string{"bind", "escalate", "impersonate"}, strings.ToLower(v)) {
+					if slices.Contains([]string{"bind", "escalate", "impersonate"}, v) {
 						got = append(got, v)
 					}
 				}
@@ -39,9 +41,9 @@ func checkRBACEscalation() check.Check[*Object] {
 					on = "no resources"
 				}
 				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("rule %d grants %s on %s", i, strings.Join(got, ", "), on),
-					Field:         fieldIndex("rules", i) + ".verbs",
-					Discriminator: fmt.Sprint(i),
+					Message:       fmt.Sprintf("%s grants %s on %s", ruleLabel(r), strings.Join(got, ", "), on),
+					Field:         ruleField(r, "verbs"),
+					Discriminator: ruleKey(r),
 				})
 			}
 			return out

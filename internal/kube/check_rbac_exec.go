@@ -15,5 +15,5 @@ func checkRBACExec() check.Check[*Object] {
 			"Exec and attach run commands inside any pod the role reaches, with that pod's service account token and mounted secrets.",
 			"Remove create and get on pods/exec and pods/attach; use a break-glass role for debugging.",
 			refNSA()),
-		[]resourceRule{{"", "pods/exec"}, {"", "pods/attach"}}, []string{"create", "get"}, "")
+		[]resourceRule{{"", "pods", "exec"}, {"", "pods", "attach"}}, []string{"create", "get"}, "")
 }

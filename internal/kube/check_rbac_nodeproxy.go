@@ -14,5 +14,5 @@ func checkRBACNodeProxy() check.Check[*Object] {
 			"nodes/proxy reaches the kubelet API directly, which runs commands in any pod of the node and bypasses audit logging and admission control.",
 			"Remove nodes/proxy from the role; monitoring agents should read metrics through the metrics endpoints instead.",
 			ref("CIS Kubernetes 5.1.10")),
-		[]resourceRule{{"", "nodes/proxy"}}, nil, " (the kubelet API)")
+		[]resourceRule{{"", "nodes", "proxy"}}, nil, " (the kubelet API)")
 }

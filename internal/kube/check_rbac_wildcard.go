@@ -1,7 +1,8 @@
 package kube
 
-// FC-RBAC-001 inspects rules[*].verbs, resources, apiGroups and
-// nonResourceURLs of Roles and ClusterRoles: "*" in any of them fails.
+// FC-RBAC-001 inspects the verbs, resources, apiGroups and nonResourceURLs
+// of the effective rules of Roles and ClusterRoles (aggregated rules
+// included): "*" in any of them fails.
 // Bootstrap roles (kubernetes.io/bootstrapping=rbac-defaults) are skipped.
 
 import (
@@ -25,7 +26,7 @@ func checkRBACWildcard() check.Check[*Object] {
 				return nil
 			}
 			var out []check.Violation
-			for i, r := range rules {
+			for _, r := range rules {
 				var in []string
 				field := ""
 				for _, f := range []struct {
@@ -35,7 +36,7 @@ func checkRBACWildcard() check.Check[*Object] {
 					if slices.Contains(f.values, "*") {
 						in = append(in, f.name)
 						if field == "" {
-							field = fieldIndex("rules", i) + "." + f.name
+							field = ruleField(r, f.name)
 						}
 					}
 				}
@@ -43,9 +44,9 @@ func checkRBACWildcard() check.Check[*Object] {
 					continue
 				}
 				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("rule %d grants \"*\" in %s", i, strings.Join(in, ", ")),
+					Message:       fmt.Sprintf("%s grants \"*\" in %s", ruleLabel(r), strings.Join(in, ", ")),
 					Field:         field,
-					Discriminator: fmt.Sprint(i),
+					Discriminator: ruleKey(r),
 				})
 			}
 			return out

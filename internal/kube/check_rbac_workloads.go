@@ -17,9 +17,9 @@ func checkRBACCreateWorkloads() check.Check[*Object] {
 			"Grant create, update and patch on pods and workload controllers only to deployment pipelines and operators.",
 			ref("CIS Kubernetes 5.1.4")),
 		[]resourceRule{
-			{"", "pods"}, {"", "replicationcontrollers"},
-			{"apps", "deployments"}, {"apps", "statefulsets"}, {"apps", "daemonsets"}, {"apps", "replicasets"},
-			{"batch", "jobs"}, {"batch", "cronjobs"},
+			{"", "pods", ""}, {"", "replicationcontrollers", ""},
+			{"apps", "deployments", ""}, {"apps", "statefulsets", ""}, {"apps", "daemonsets", ""}, {"apps", "replicasets", ""},
+			{"batch", "jobs", ""}, {"batch", "cronjobs", ""},
 		},
 		[]string{"create", "update", "patch"}, "")
 }

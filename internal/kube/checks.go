@@ -42,6 +42,7 @@ func newCatalogue(opts Options, ev *pssEvaluator) catalogue {
 			checkRBACClusterAdmin(),
 			checkRBACPublicGroups(),
 			checkRBACDefaultServiceAccount(),
+			checkRBACTokenCreation(),
 			checkServiceExposure(),
 			checkNetworkPolicyAllowAll(),
 			checkIngressTLS(),

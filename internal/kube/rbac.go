@@ -8,28 +8,82 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/rbac"
 )
 
 // bootstrapLabel marks the roles and bindings the API server creates
-// itself; they are the platform's, not the user's, and are not judged.
+// itself; they are the platform's, not the user's, and are not judged
+// (they still grant what they grant in the RBAC model).
 const bootstrapLabel = "kubernetes.io/bootstrapping"
 
 func bootstrapped(o *Object) bool {
 	return o.Meta().GetLabels()[bootstrapLabel] == "rbac-defaults"
 }
 
-// rulesOf returns the rules of a Role or ClusterRole.
-func rulesOf(o *Object) ([]rbacv1.PolicyRule, bool) {
+// RBAC returns the RBAC model of the set: its Roles, ClusterRoles and
+// bindings, with the API server's default ClusterRoles (cluster-admin,
+// admin, edit, view and what they aggregate) for those it does not
+// declare, aggregation rules resolved. Manifest checks, live checks,
+// assets and who-can all ask this one model.
+func (s *Set) RBAC() *rbac.Policy {
+	s.policyOnce.Do(func() {
+		var objs rbac.Objects
+		for _, o := range s.Objects {
+			objs.Add(o.Typed)
+		}
+		objs.AddDefaults()
+		s.policy = rbac.New(objs)
+	})
+	return s.policy
+}
+
+// rulesOf returns the effective rules of a Role or ClusterRole: its own,
+// and for a ClusterRole those its aggregation rule selects in the set.
+func rulesOf(o *Object) ([]rbac.Rule, bool) {
 	if bootstrapped(o) {
 		return nil, false
 	}
-	switch t := o.Typed.(type) {
+	var policy *rbac.Policy
+	if set := o.Set(); set != nil {
+		policy = set.RBAC()
+	} else {
+		var objs rbac.Objects
+		objs.Add(o.Typed)
+		policy = rbac.New(objs)
+	}
+	switch o.Typed.(type) {
 	case *rbacv1.Role:
-		return t.Rules, true
+		return policy.RoleRules(o.Namespace, o.Name), true
 	case *rbacv1.ClusterRole:
-		return t.Rules, true
+		return policy.ClusterRoleRules(o.Name), true
 	}
 	return nil, false
+}
+
+// ruleLabel names a rule in messages: "rule 2", or `rule 0 of ClusterRole
+// "x" (aggregated)`.
+func ruleLabel(r rbac.Rule) string {
+	if r.From == "" {
+		return fmt.Sprintf("rule %d", r.Index)
+	}
+	return fmt.Sprintf("rule %d of ClusterRole %q (aggregated)", r.Index, r.From)
+}
+
+// ruleField is the field a finding on rule r points to: the rule's field,
+// or the aggregation rule that brought it in.
+func ruleField(r rbac.Rule, field string) string {
+	if r.From != "" {
+		return "aggregationRule"
+	}
+	return fieldIndex("rules", r.Index) + "." + field
+}
+
+// ruleKey discriminates findings on rule r.
+func ruleKey(r rbac.Rule) string {
+	if r.From == "" {
+		return fmt.Sprint(r.Index)
+	}
+	return r.From + "/" + fmt.Sprint(r.Index)
 }
 
 // bindingOf returns the role reference and subjects of a RoleBinding or
@@ -47,23 +101,27 @@ func bindingOf(o *Object) (rbacv1.RoleRef, []rbacv1.Subject, bool) {
 	return rbacv1.RoleRef{}, nil, false
 }
 
-// grants returns the verbs rule r allows, out of want, on resource res of
-// API group group. Resources must be named explicitly (wildcards are
-// FC-RBAC-001's concern); verbs and groups may be wildcards. want nil means
-// any verb.
-func grants(r rbacv1.PolicyRule, group, res string, want []string) []string {
-	if !slices.Contains(r.Resources, res) {
+// grants returns the verbs, out of want, that rule r allows on every
+// object (any name) of resource t; "*" when it allows every verb. The
+// resource must be named in the rule (wildcard resources are FC-RBAC-001's
+// concern); a rule limited by resourceNames allows no verb on every
+// object. want nil means any verb.
+func grants(r rbacv1.PolicyRule, t resourceRule, want []string) []string {
+	name := t.resource
+	if t.subresource != "" {
+		name += "/" + t.subresource
+	}
+	if !slices.Contains(r.Resources, name) {
 		return nil
 	}
-	if !slices.Contains(r.APIGroups, group) && !slices.Contains(r.APIGroups, rbacv1.APIGroupAll) {
-		return nil
-	}
-	if slices.Contains(r.Verbs, rbacv1.VerbAll) {
+	req := rbac.Request{Group: t.group, Resource: t.resource, Subresource: t.subresource, Verb: rbacv1.VerbAll}
+	if rbac.Allows(r, req) {
 		return []string{rbacv1.VerbAll}
 	}
 	var out []string
 	for _, v := range r.Verbs {
-		if want == nil || slices.Contains(want, strings.ToLower(v)) {
+		req.Verb = v
+		if (want == nil || slices.Contains(want, v)) && rbac.Allows(r, req) {
 			out = append(out, v)
 		}
 	}
@@ -71,10 +129,17 @@ func grants(r rbacv1.PolicyRule, group, res string, want []string) []string {
 }
 
 // resourceRule is a sensitive resource of an API group.
-type resourceRule struct{ group, resource string }
+type resourceRule struct{ group, resource, subresource string }
 
-// ruleCheck builds a check that reports, per rule, the verbs it grants on
-// any of the given resources.
+func (t resourceRule) String() string {
+	if t.subresource != "" {
+		return t.resource + "/" + t.subresource
+	}
+	return t.resource
+}
+
+// ruleCheck builds a check that reports, per effective rule, the verbs it
+// grants on every object of any of the given resources.
 func ruleCheck(m check.Meta, targets []resourceRule, verbs []string, what string) check.Check[*Object] {
 	return check.Check[*Object]{
 		Meta: m,
@@ -84,16 +149,16 @@ func ruleCheck(m check.Meta, targets []resourceRule, verbs []string, what string
 				return nil
 			}
 			var out []check.Violation
-			for i, r := range rules {
+			for _, r := range rules {
 				for _, t := range targets {
-					got := grants(r, t.group, t.resource, verbs)
+					got := grants(r.PolicyRule, t, verbs)
 					if len(got) == 0 {
 						continue
 					}
 					out = append(out, check.Violation{
-						Message:       fmt.Sprintf("rule %d grants %s on %s%s", i, strings.Join(got, ", "), t.resource, what),
-						Field:         fieldIndex("rules", i) + ".resources",
-						Discriminator: fmt.Sprintf("%d/%s", i, t.resource),
+						Message:       fmt.Sprintf("%s grants %s on %s%s", ruleLabel(r), strings.Join(got, ", "), t, what),
+						Field:         ruleField(r, "resources"),
+						Discriminator: ruleKey(r) + "/" + t.String(),
 					})
 				}
 			}

@@ -3,12 +3,15 @@ package kube
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/fourc-dev/fourc/internal/rbac"
 )
 
 // Set is every object of one scan unit (a directory tree of manifests, or
@@ -32,6 +35,9 @@ type Set struct {
 	StorageClasses []*Object
 
 	byName map[string]*Namespace
+	// policy is the RBAC model of the set's objects (see [Set.RBAC]).
+	policy     *rbac.Policy
+	policyOnce sync.Once
 }
 
 // Namespace is the view of one namespace across a set.

@@ -1,10 +1,16 @@
-package cluster
+package rbac
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
 )
 
 func TestParseResource(t *testing.T) {
@@ -28,8 +34,8 @@ func TestParseResource(t *testing.T) {
 }
 
 func TestClusterRoleRulesAggregation(t *testing.T) {
-	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
-	resources := func(rules []rbacv1.PolicyRule) []string {
+	r := New(load(t, "testdata/world.yaml"))
+	resources := func(rules []Rule) []string {
 		var out []string
 		for _, x := range rules {
 			out = append(out, x.Resources...)
@@ -55,7 +61,7 @@ func TestClusterRoleRulesAggregation(t *testing.T) {
 }
 
 func TestWhoCan(t *testing.T) {
-	snap := manifestSnapshot(t, "testdata/rbac/cluster.yaml")
+	p := New(load(t, "testdata/world.yaml"))
 	masters := Subject{Kind: "Group", Name: "system:masters", Via: []string{`ClusterRoleBinding "cluster-admin" → ClusterRole "cluster-admin"`}}
 	devsVia := []string{`RoleBinding "shop/devs-admin" → ClusterRole "admin"`}
 	tests := []struct {
@@ -91,7 +97,9 @@ func TestWhoCan(t *testing.T) {
 		{"list", "widgets.other.io", "", []Subject{masters}},
 	}
 	for _, tt := range tests {
-		got := WhoCan(snap, tt.verb, tt.resource, tt.ns)
+		req := ParseResource(tt.resource)
+		req.Verb, req.Namespace = tt.verb, tt.ns
+		got := p.WhoCan(req)
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("WhoCan(%s %s -n %q) (-want +got):\n%s", tt.verb, tt.resource, tt.ns, diff)
 		}
@@ -99,7 +107,7 @@ func TestWhoCan(t *testing.T) {
 }
 
 func TestCanThroughImplicitGroups(t *testing.T) {
-	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
+	r := New(load(t, "testdata/world.yaml"))
 	listPods := Request{Verb: "list", Resource: "pods", Namespace: "shop"}
 	getSecrets := Request{Verb: "get", Resource: "secrets", Namespace: "shop"}
 	tests := []struct {
@@ -126,7 +134,7 @@ func TestCanThroughImplicitGroups(t *testing.T) {
 }
 
 func TestPermissionsAndSubjects(t *testing.T) {
-	r := NewRBAC(manifestSnapshot(t, "testdata/rbac/cluster.yaml").Set)
+	r := New(load(t, "testdata/world.yaml"))
 	got := r.Permissions(ServiceAccount("shop", "api"))
 	var via []string
 	for _, g := range got {
@@ -156,5 +164,84 @@ func TestPermissionsAndSubjects(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantNames, names); diff != "" {
 		t.Errorf("Subjects (-want +got):\n%s", diff)
+	}
+}
+
+// load decodes the RBAC objects of a multi-document YAML file.
+func load(t *testing.T, path string) Objects {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs Objects
+	for _, doc := range strings.Split(string(data), "\n---") {
+		var tm metav1.TypeMeta
+		if err := yaml.Unmarshal([]byte(doc), &tm); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var obj runtime.Object
+		switch tm.Kind {
+		case "Role":
+			obj = &rbacv1.Role{}
+		case "ClusterRole":
+			obj = &rbacv1.ClusterRole{}
+		case "RoleBinding":
+			obj = &rbacv1.RoleBinding{}
+		case "ClusterRoleBinding":
+			obj = &rbacv1.ClusterRoleBinding{}
+		default:
+			continue
+		}
+		if err := yaml.UnmarshalStrict([]byte(doc), obj); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		objs.Add(obj)
+	}
+	return objs
+}
+
+// TestResourceNames: a rule limited by resourceNames allows requests that
+// name one of them, and nothing on the collection.
+func TestResourceNames(t *testing.T) {
+	p := New(load(t, "testdata/world.yaml"))
+	prom := ServiceAccount("monitoring", "prometheus")
+	tests := []struct {
+		verb, name string
+		want       bool
+	}{
+		{"get", "metrics-tls", true},
+		{"get", "other", false},
+		{"get", "", false},
+		{"list", "", false},
+		{"delete", "metrics-tls", false},
+	}
+	for _, tt := range tests {
+		req := Request{Verb: tt.verb, Resource: "secrets", Name: tt.name, Namespace: "shop"}
+		if got, _ := p.Can(prom, req); got != tt.want {
+			t.Errorf("Can(%s, %s secrets %q) = %v, want %v", prom, tt.verb, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAggregatedRulesSayWhereFrom: the rules a ClusterRole aggregates name
+// the ClusterRole they are declared in, and their index there.
+func TestAggregatedRulesSayWhereFrom(t *testing.T) {
+	p := New(load(t, "testdata/world.yaml"))
+	var got []string
+	for _, r := range p.ClusterRoleRules("admin") {
+		got = append(got, fmt.Sprintf("%s#%d", r.From, r.Index))
+	}
+	want := []string{"#0", "edit-apps#0", "view#0"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("admin's rules (-want +got):\n%s", diff)
+	}
+}
+
+// TestVerbsAreCaseSensitive: the authorizer matches verbs exactly.
+func TestVerbsAreCaseSensitive(t *testing.T) {
+	rule := rbacv1.PolicyRule{Verbs: []string{"GET"}, APIGroups: []string{""}, Resources: []string{"pods"}}
+	if Allows(rule, Request{Verb: "get", Resource: "pods"}) {
+		t.Error(`a rule of verb "GET" allows "get"`)
 	}
 }
