@@ -25,6 +25,10 @@ type Options struct {
 	UntrustedNamespaceLabel string
 	// Render bounds the rendering of Helm charts and kustomizations.
 	Render render.Options
+	// HelmValues are the values given to the Helm charts of the scan
+	// (--values, --set, fourc.yaml's kubernetes.helm), on top of each
+	// chart's own values.yaml.
+	HelmValues render.ChartValues
 }
 
 // Scanner audits Kubernetes manifests: workloads (Pod Security Standards
@@ -33,6 +37,7 @@ type Options struct {
 type Scanner struct {
 	checks catalogue
 	render render.Options
+	values render.ChartValues
 	err    error
 }
 
@@ -50,7 +55,7 @@ func NewScanner(opts Options) *Scanner {
 		opts.UntrustedNamespaceLabel = DefaultUntrustedNamespaceLabel
 	}
 	ev, err := newPSSEvaluator()
-	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, err: err}
+	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, values: opts.HelmValues, err: err}
 }
 
 // Checks returns the catalogue of this package's checks.
