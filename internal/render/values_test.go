@@ -99,12 +99,12 @@ func TestHelmValues(t *testing.T) {
 // with one line naming the file or the expression.
 func TestHelmValuesErrors(t *testing.T) {
 	fsys := fstest.MapFS{
-		"c/Chart.yaml":         {Data: []byte(chartYAML)},
-		"c/templates/cm.yaml":  {Data: []byte("kind: ConfigMap\n")},
-		"c/bad.yaml":           {Data: []byte("a: [\n")},
-		"c/list.yaml":          {Data: []byte("- a\n- b\n")},
-		"elsewhere/prod.yaml":  {Data: []byte("a: 1\n")},
-		"links/values.yaml":    {Data: []byte("../../etc/passwd"), Mode: fs.ModeSymlink},
+		"c/Chart.yaml":        {Data: []byte(chartYAML)},
+		"c/templates/cm.yaml": {Data: []byte("kind: ConfigMap\n")},
+		"c/bad.yaml":          {Data: []byte("a: [\n")},
+		"c/list.yaml":         {Data: []byte("- a\n- b\n")},
+		"elsewhere/prod.yaml": {Data: []byte("a: 1\n")},
+		"links/values.yaml":   {Data: []byte("../../etc/passwd"), Mode: fs.ModeSymlink},
 	}
 	tests := map[string]struct {
 		val  Value
