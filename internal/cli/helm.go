@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -120,4 +121,19 @@ func readValuesFile(ctx context.Context, name string) ([]byte, error) {
 		return nil, limits.Exceeded("values file size", limits.Bytes(max))
 	}
 	return data, nil
+}
+
+// unusedCharts returns a notice for each chart directory of fourc.yaml's
+// kubernetes.helm that holds no Chart.yaml under the scan root: its
+// values were given to nothing (a typo, or a config written for another
+// scan root).
+func unusedCharts(root string, cv render.ChartValues) []string {
+	var out []string
+	for dir := range cv.PerChart {
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir), "Chart.yaml")); err != nil {
+			out = append(out, fmt.Sprintf("config kubernetes.helm %q: no Chart.yaml there under the scan root, so its values were not used", dir))
+		}
+	}
+	sort.Strings(out)
+	return out
 }

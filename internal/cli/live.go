@@ -122,7 +122,7 @@ func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, helm *helm
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", dir, err)
 	}
-	return g.liveResults(cmd, o, dir, res.Findings, res.Skipped, nil)
+	return g.liveResults(cmd, o, dir, res.Findings, res.Skipped, unusedCharts(dir, hv))
 }
 
 func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {

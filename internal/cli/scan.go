@@ -215,6 +215,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
+	set.notices = append(set.notices, unusedCharts(root, hv)...)
 	defer set.Close()
 	scanRoot, err := source.OpenRoot(root)
 	if err != nil {
