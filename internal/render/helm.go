@@ -20,9 +20,10 @@ import (
 // the chart's own values.yaml and opts.Values on top, as `helm template
 // -f FILE --set k=v` would for a release named "release" in namespace
 // "default". A values file opts.Values names that cannot be read or
-// parsed fails the render with an error naming it. Subcharts must be on disk under
-// charts/ (unpacked or as .tgz); nothing is downloaded. Every template's
-// output becomes one Manifest whose File is the template's path.
+// parsed fails the render with an error naming it. Subcharts must be on
+// disk under charts/ (unpacked or as .tgz); nothing is downloaded. Every
+// template's output becomes one Manifest whose File is the template's
+// path.
 func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
