@@ -24,6 +24,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/objectstore"
 	"github.com/fourc-dev/fourc/internal/probe"
 	"github.com/fourc-dev/fourc/internal/reach"
+	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
@@ -148,7 +149,8 @@ func selectScanners(names []string) (map[string]bool, error) {
 // newScanSet builds the file scanners for `fourc scan`, configured from cfg
 // and the flags. root is the scan root on disk; on names the scanners to
 // run (see selectScanners).
-func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string) (*scanSet, error) {
+// hv are the values of the Helm charts (see helmOptions.chartValues).
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, hv render.ChartValues) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
 		if err := cfg.Secrets.Rules[i].Decode(&rules[i]); err != nil {
@@ -167,7 +169,7 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
-		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version}),
+		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version, HelmValues: hv}),
 		iac.NewScanner(iac.Options{Exclude: exclude}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),

@@ -46,7 +46,10 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 func newK8sCommand(g *globals) *cobra.Command {
 	o := &outputOptions{}
 	var opts cluster.Options
-	var manifests, version string
+	var (
+		manifests, version string
+		helm               helmOptions
+	)
 	cmd := &cobra.Command{
 		Use:   "k8s",
 		Short: "Audit a live Kubernetes cluster (read-only) or a folder of manifests",
@@ -56,11 +59,12 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 		Example: `  fourc k8s -A
   fourc k8s --context prod -n payments --format sarif --output k8s.sarif
   fourc k8s --manifests deploy/
+  fourc k8s --manifests charts/ --values prod-values.yaml --set ingress.enabled=true
   fourc k8s who-can get secrets -n payments`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if manifests != "" {
-				return g.scanManifests(cmd, o, manifests, version)
+				return g.scanManifests(cmd, o, &helm, manifests, version)
 			}
 			prog := g.progress("reading the cluster")
 			snap, sk, err := cluster.Read(cmd.Context(), opts)
@@ -76,6 +80,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 	addClusterFlags(cmd, &opts)
 	cmd.Flags().StringVar(&manifests, "manifests", "", "scan this folder of manifests instead of a live cluster")
 	addK8sVersionFlag(cmd, &version)
+	helm.addFlags(cmd)
 	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g))
 	return cmd
 }
@@ -96,7 +101,7 @@ func snapshotName(opts cluster.Options) string {
 }
 
 // scanManifests runs the Kubernetes scanner alone over a folder.
-func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir, version string) error {
+func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, helm *helmOptions, dir, version string) error {
 	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("manifests %q: %w", dir, err)
 	}
@@ -107,7 +112,11 @@ func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir, versi
 	if err := k8sVersion(cmd, cfg, version); err != nil {
 		return err
 	}
-	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version})
+	hv, err := helm.chartValues(cmd.Context(), cfg.Kubernetes)
+	if err != nil {
+		return err
+	}
+	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version, HelmValues: hv})
 	root, err := source.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -117,7 +126,7 @@ func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, dir, versi
 	if err != nil {
 		return fmt.Errorf("scanning %q: %w", dir, err)
 	}
-	return g.liveResults(cmd, o, dir, res.Findings, res.Skipped, nil)
+	return g.liveResults(cmd, o, dir, res.Findings, res.Skipped, unusedCharts(dir, hv))
 }
 
 func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {

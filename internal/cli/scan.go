@@ -128,6 +128,7 @@ type scanOptions struct {
 	history      bool
 	scanners     []string
 	k8sVersion   string
+	helm         helmOptions
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -141,7 +142,8 @@ PATH defaults to the current directory.`,
 		Example: `  fourc scan examples/shop
   fourc scan . --scanners secret,vuln
   fourc scan . --format sarif --output fourc.sarif
-  fourc scan . --severity high --fail-on critical`,
+  fourc scan . --severity high --fail-on critical
+  fourc scan charts/api --values prod-values.yaml --set image.tag=1.2`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "."
@@ -158,6 +160,7 @@ PATH defaults to the current directory.`,
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
+	o.helm.addFlags(cmd)
 	return cmd
 }
 
@@ -209,10 +212,15 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
-	set, err := newScanSet(cfg, o.vuln, root, g.now(), on, o.exclude)
+	hv, err := o.helm.chartValues(cmd.Context(), cfg.Kubernetes)
 	if err != nil {
 		return err
 	}
+	set, err := newScanSet(cfg, o.vuln, root, g.now(), on, o.exclude, hv)
+	if err != nil {
+		return err
+	}
+	set.notices = append(set.notices, unusedCharts(root, hv)...)
 	defer set.Close()
 	scanRoot, err := source.OpenRoot(root)
 	if err != nil {

@@ -82,6 +82,21 @@ type Kubernetes struct {
 	// Version is the Kubernetes version manifests are evaluated for (Pod
 	// Security Standards), e.g. "1.29"; empty means the latest.
 	Version string `yaml:"version"`
+	// Helm gives Helm charts values, by chart directory relative to the
+	// scan root ("." for a chart at the root).
+	Helm map[string]HelmChart `yaml:"helm"`
+}
+
+// HelmChart holds one chart's values, as `helm template` takes them with
+// --values and --set. The command line's --values and --set apply after
+// these.
+type HelmChart struct {
+	// Values are values files, relative to the scan root and inside it;
+	// a later file wins.
+	Values []string `yaml:"values"`
+	// Set are --set expressions ("image.tag=1.2,debug=true"), applied
+	// after Values.
+	Set []string `yaml:"set"`
 }
 
 // Load reads a config file. When required is false a missing file yields

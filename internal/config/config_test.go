@@ -38,6 +38,21 @@ func TestLoad(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("format: json\nsecrets:\n  disabled-rules: [FC-SEC-001]\n"))
+	f.Add([]byte("kubernetes:\n  helm:\n    charts/api:\n      values: [a.yaml]\n      set: [a=b]\n"))
 	f.Add([]byte("fail-on-skipped: true\nignore-policy: strict\nlimits:\n  per-input: 3s\n  file-bytes: 64MiB\n  depth: 1_000\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { _, _ = Parse("fuzz.yaml", data) })
+}
+
+func TestParseHelm(t *testing.T) {
+	c, err := Parse("fourc.yaml", []byte("kubernetes:\n  helm:\n    charts/api:\n      values: [charts/api/values-prod.yaml]\n      set: [image.tag=1.2]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := c.Kubernetes.Helm["charts/api"]
+	if len(api.Values) != 1 || api.Values[0] != "charts/api/values-prod.yaml" || len(api.Set) != 1 || api.Set[0] != "image.tag=1.2" {
+		t.Errorf("parsed %+v", c.Kubernetes.Helm)
+	}
+	if _, err := Parse("fourc.yaml", []byte("kubernetes:\n  helm:\n    charts/api:\n      value: [x.yaml]\n")); err == nil || !strings.Contains(err.Error(), "field value not found") {
+		t.Errorf("typo in a chart's settings not reported: %v", err)
+	}
 }

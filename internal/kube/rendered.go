@@ -50,7 +50,9 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 				consumed[p] = true
 			}
 		}
-		res, err := render.Helm(ctx, fsys, dir, s.render)
+		opts := s.render
+		opts.Values = append(append([]render.Value(nil), opts.Values...), s.values.For(dir)...)
+		res, err := render.Helm(ctx, fsys, dir, opts)
 		if err != nil {
 			skip(dir, err)
 			continue
@@ -82,6 +84,14 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 		if inChart(dir, charts) {
 			continue
 		}
+		if resources, ok := render.Component(fsys, dir); ok {
+			// Built through the overlays that include it; its patches
+			// are not manifests of their own, its resources are still
+			// inspected as plain manifests.
+			consumeExcept(consumed, paths, dir, resources)
+			consumed[file] = true
+			continue
+		}
 		dirs = append(dirs, dir)
 		files[dir] = file
 		for _, d := range render.KustomizeIncludes(ctx, fsys, dir) {
@@ -107,15 +117,7 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 			// Patches and other partial documents of the directory are
 			// not manifests of their own; its resources are still
 			// inspected as plain manifests.
-			resources := map[string]bool{}
-			for _, p := range b.res.Resources {
-				resources[p] = true
-			}
-			for _, p := range paths {
-				if path.Dir(p) == b.dir && !resources[p] {
-					consumed[p] = true
-				}
-			}
+			consumeExcept(consumed, paths, b.dir, b.res.Resources)
 			continue
 		}
 		for _, m := range b.res.Manifests {
@@ -135,6 +137,20 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 		consumed[file] = true
 	}
 	return objs, skipped, consumed
+}
+
+// consumeExcept marks the paths directly in dir consumed, except the
+// resource files listed.
+func consumeExcept(consumed map[string]bool, paths []string, dir string, resources []string) {
+	keep := map[string]bool{}
+	for _, p := range resources {
+		keep[p] = true
+	}
+	for _, p := range paths {
+		if path.Dir(p) == dir && !keep[p] {
+			consumed[p] = true
+		}
+	}
 }
 
 // subchart reports whether dir lies in the charts/ directory of another

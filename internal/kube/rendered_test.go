@@ -12,6 +12,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/render"
 )
 
 // TestRendered scans the render package's fixtures, a Helm chart and a
@@ -135,5 +136,91 @@ func TestKustomizeRemote(t *testing.T) {
 	want := []finding.Skipped{{Path: "k/kustomization.yaml", Scanner: scannerName, Reason: `resource "https://example.com/x.yaml" is remote and was not fetched`}}
 	if diff := cmp.Diff(want, res.Skipped); diff != "" {
 		t.Errorf("skipped (-want +got):\n%s", diff)
+	}
+}
+
+// TestHelmValues scans the render package's toggles chart, whose insecure
+// settings are off by default: the privileged and host-network findings
+// appear only when a values file or --set turns them on, per chart or for
+// every chart, and a values file that cannot be read skips the chart with
+// one line naming the file.
+func TestHelmValues(t *testing.T) {
+	privileged := func(t *testing.T, hv render.ChartValues) (map[string]bool, []finding.Skipped) {
+		t.Helper()
+		res, err := engine.Run(context.Background(), os.DirFS("../render/testdata"), []engine.Scanner{NewScanner(Options{HelmValues: hv})}, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, f := range res.Findings {
+			if f.Location.Path == "toggles/templates/deployment.yaml" && (f.CheckID == "FC-K8S-101" || f.CheckID == "FC-K8S-102") {
+				got[f.CheckID] = true
+			}
+		}
+		return got, res.Skipped
+	}
+	tests := map[string]struct {
+		hv   render.ChartValues
+		want map[string]bool
+	}{
+		"defaults":       {render.ChartValues{}, map[string]bool{}},
+		"per-chart file": {render.ChartValues{PerChart: map[string][]render.Value{"toggles": {{File: "toggles/values-debug.yaml"}}}}, map[string]bool{"FC-K8S-101": true, "FC-K8S-102": true}},
+		"other chart":    {render.ChartValues{PerChart: map[string][]render.Value{"chart": {{File: "toggles/values-debug.yaml"}}}}, map[string]bool{}},
+		"set for all":    {render.ChartValues{All: []render.Value{{Set: "privileged=true"}}}, map[string]bool{"FC-K8S-101": true}},
+		"command line wins": {
+			render.ChartValues{
+				PerChart: map[string][]render.Value{"toggles": {{File: "toggles/values-debug.yaml"}}},
+				All:      []render.Value{{Name: "prod.yaml", Data: []byte("privileged: false\nhostNetwork: false\n")}},
+			},
+			map[string]bool{},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, skipped := privileged(t, tt.hv)
+			if len(skipped) != 0 {
+				t.Errorf("skipped: %v", skipped)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+		})
+	}
+	_, skipped := privileged(t, render.ChartValues{PerChart: map[string][]render.Value{"toggles": {{File: "toggles/values-typo.yaml"}}}})
+	if len(skipped) != 1 || skipped[0].Path != "toggles" || !strings.HasPrefix(skipped[0].Reason, `chart "toggles": values file "toggles/values-typo.yaml": no such file`) {
+		t.Errorf("skipped = %v, want the chart, naming the values file", skipped)
+	}
+}
+
+// TestKustomizeComponents scans an overlay with two components, each in a
+// top-level directory (a unit) of its own: no component is built as a
+// root or reported as skipped, and what they add is found through the
+// overlay.
+func TestKustomizeComponents(t *testing.T) {
+	res, err := engine.Run(context.Background(), os.DirFS("../render/testdata/components"), []engine.Scanner{NewScanner(Options{})}, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped: %v", res.Skipped)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.CheckID+" "+f.Resource.String()] = f.Location.String()
+		if strings.HasPrefix(f.Location.Path, "components/privileged/") {
+			t.Errorf("finding from a component's patch: %s %s", f.CheckID, f.Location)
+		}
+	}
+	for k, loc := range map[string]string{
+		// privileged, from the component's patch: the container's line
+		"FC-K8S-101 Deployment/prod/prod-api": "base/deployment.yaml:13",
+		// hostNetwork, from the component's JSON patch: the pod spec's line
+		"FC-K8S-102 Deployment/prod/prod-api": "base/deployment.yaml:11",
+		// the component's own resource
+		"FC-K8S-102 Pod/prod/prod-debug": "components/hostnet/debug-pod.yaml:6",
+	} {
+		if got[k] != loc {
+			t.Errorf("%s at %q, want %q", k, got[k], loc)
+		}
 	}
 }

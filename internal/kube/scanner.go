@@ -33,6 +33,10 @@ type Options struct {
 	// "latest" in a namespace's *-version label means it. Empty means
 	// "latest": the newest rules fourc knows.
 	KubernetesVersion string
+	// HelmValues are the values given to the Helm charts of the scan
+	// (--values, --set, fourc.yaml's kubernetes.helm), on top of each
+	// chart's own values.yaml.
+	HelmValues render.ChartValues
 }
 
 // Scanner audits Kubernetes manifests: workloads (Pod Security Standards
@@ -41,6 +45,7 @@ type Options struct {
 type Scanner struct {
 	checks catalogue
 	render render.Options
+	values render.ChartValues
 	err    error
 }
 
@@ -64,7 +69,7 @@ func NewScanner(opts Options) *Scanner {
 			ev.version = v
 		}
 	}
-	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, err: err}
+	return &Scanner{checks: newCatalogue(opts, ev), render: opts.Render, values: opts.HelmValues, err: err}
 }
 
 // Checks returns the catalogue of this package's checks.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,10 +17,13 @@ import (
 )
 
 // Helm renders the chart in dir (the directory holding Chart.yaml) with
-// the chart's own values.yaml, as `helm template` would for a release
-// named "release" in namespace "default". Subcharts must be on disk under
-// charts/ (unpacked or as .tgz); nothing is downloaded. Every template's
-// output becomes one Manifest whose File is the template's path.
+// the chart's own values.yaml and opts.Values on top, as `helm template
+// -f FILE --set k=v` would for a release named "release" in namespace
+// "default". A values file opts.Values names that cannot be read or
+// parsed fails the render with an error naming it. Subcharts must be on
+// disk under charts/ (unpacked or as .tgz); nothing is downloaded. Every
+// template's output becomes one Manifest whose File is the template's
+// path.
 func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -79,10 +83,19 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 	if err != nil {
 		return Result{}, fmt.Errorf("loading chart %q: %w", dir, err)
 	}
-	if err := chartutil.ProcessDependenciesWithMerge(chrt, chrt.Values); err != nil {
+	user, err := mergeValues(ctx, fsys, opts.Values, b)
+	if err != nil {
+		return Result{}, fmt.Errorf("chart %q: %w", dir, err)
+	}
+	for _, v := range opts.Values {
+		if p, err := clean(v.File); err == nil && v.File != "" && !slices.Contains(read, p) {
+			read = append(read, p)
+		}
+	}
+	if err := chartutil.ProcessDependenciesWithMerge(chrt, user); err != nil {
 		return Result{}, fmt.Errorf("chart %q dependencies: %w", dir, err)
 	}
-	vals, err := chartutil.ToRenderValues(chrt, chrt.Values, chartutil.ReleaseOptions{
+	vals, err := chartutil.ToRenderValues(chrt, user, chartutil.ReleaseOptions{
 		Name: "release", Namespace: "default", Revision: 1, IsInstall: true,
 	}, chartutil.DefaultCapabilities)
 	if err != nil {

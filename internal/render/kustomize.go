@@ -160,3 +160,43 @@ func withOrigins(r *rootFS, file string) ([]byte, error) {
 	m["buildMetadata"] = append(bm, types.OriginAnnotations)
 	return yaml.Marshal(m)
 }
+
+// componentKind is the kind of a kustomization that is a Kustomize
+// component (kustomize.config.k8s.io/v1alpha1).
+const componentKind = "Component"
+
+// Component reports whether the kustomization in dir is a component: a
+// reusable piece an overlay pulls in with `components:`, which Kustomize
+// refuses to build on its own. A component is built through the overlays
+// that include it, never as a root. resources are the local files its
+// `resources:` list names (directories left out).
+func Component(fsys fs.FS, dir string) (resources []string, ok bool) {
+	dir, err := clean(dir)
+	if err != nil {
+		return nil, false
+	}
+	for _, n := range KustomizationFiles {
+		data, err := readFile(fsys, path.Join(dir, n), DefaultMaxInput)
+		if err != nil {
+			continue
+		}
+		var k struct {
+			Kind      string `json:"kind"`
+			Resources []any  `json:"resources"`
+		}
+		if yaml.Unmarshal(data, &k) != nil || k.Kind != componentKind {
+			return nil, false
+		}
+		for _, ref := range stringList(k.Resources) {
+			q, err := clean(path.Join(dir, ref))
+			if err != nil {
+				continue
+			}
+			if fi, err := fs.Stat(fsys, q); err == nil && fi.Mode().IsRegular() && confine(fsys, q) == nil {
+				resources = append(resources, q)
+			}
+		}
+		return resources, true
+	}
+	return nil, false
+}

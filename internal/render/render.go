@@ -28,6 +28,9 @@ type Options struct {
 	MaxInput int64
 	// MaxOutput caps the bytes rendered; <= 0 means DefaultMaxOutput.
 	MaxOutput int64
+	// Values are a Helm chart's values on top of its own values.yaml, in
+	// the order they apply (see MergeValues). Kustomize ignores them.
+	Values []Value
 }
 
 func (o Options) maxInput() int64 {

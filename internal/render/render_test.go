@@ -222,3 +222,44 @@ func FuzzKustomize(f *testing.F) {
 		}
 	})
 }
+
+// TestKustomizeComponents builds an overlay that pulls in two components
+// (a patch and a resource with a JSON patch) and checks that the
+// components are known as such, so that no caller builds one as a root.
+func TestKustomizeComponents(t *testing.T) {
+	fsys := os.DirFS("testdata/components")
+	res, err := Kustomize(context.Background(), fsys, "overlays/prod", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range res.Manifests {
+		got[m.Kind+"/"+m.File] = string(m.Data)
+	}
+	dep, pod := got["Deployment/base/deployment.yaml"], got["Pod/components/hostnet/debug-pod.yaml"]
+	for _, want := range []string{"name: prod-api", "privileged: true", "hostNetwork: true"} {
+		if !strings.Contains(dep, want) {
+			t.Errorf("deployment lacks %q:\n%s", want, dep)
+		}
+	}
+	if !strings.Contains(pod, "name: prod-debug") {
+		t.Errorf("the component's resource was not built through the overlay: %v", got)
+	}
+	for dir, want := range map[string][]string{
+		"components/privileged": nil,
+		"components/hostnet":    {"components/hostnet/debug-pod.yaml"},
+	} {
+		resources, ok := Component(fsys, dir)
+		if !ok {
+			t.Errorf("Component(%s) = false", dir)
+		}
+		if diff := cmp.Diff(want, resources); diff != "" {
+			t.Errorf("Component(%s) resources (-want +got):\n%s", dir, diff)
+		}
+	}
+	for _, dir := range []string{"overlays/prod", "base", "nope", "../x"} {
+		if _, ok := Component(fsys, dir); ok {
+			t.Errorf("Component(%s) = true", dir)
+		}
+	}
+}
