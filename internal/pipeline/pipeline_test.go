@@ -39,6 +39,10 @@ func fixture() ([]finding.Finding, []check.Meta) {
 // and a mistake in how the command was called is a UsageError.
 func TestNewPlanRejects(t *testing.T) {
 	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(typo, []byte("ignores:\n  - id: FC-K8S-001\n    reson: accepted\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var rule yaml.Node
 	if err := yaml.Unmarshal([]byte("id: FC-PATH-900\ntitle: t\nseverity: high\nwhen: 'true'\ncolour: red\n"), &rule); err != nil {
 		t.Fatal(err)
@@ -57,6 +61,7 @@ func TestNewPlanRejects(t *testing.T) {
 		{"fail-on-new", Options{FailOnNew: "urgent", Baseline: "b.json"}, `--fail-on-new:`, true},
 		{"ignore policy", Options{IgnorePolicy: "lax"}, `--ignore-policy: unknown policy "lax"`, true},
 		{"user ignore file", Options{IgnoreFile: filepath.Join(dir, "none.yaml"), UserIgnoreFile: true}, `none.yaml`, true},
+		{"ignore file typo", Options{IgnoreFile: typo, UserIgnoreFile: true}, `line 3: unknown key "reson" (did you mean "reason"?)`, true},
 		{"config ignore file", Options{IgnoreFile: filepath.Join(dir, "none.yaml")}, `reading ignore file`, false},
 		{"baseline", Options{Baseline: filepath.Join(dir, "none.json")}, `none.json`, false},
 		{"posture rule", Options{Rules: []yaml.Node{*rule.Content[0]}, ConfigFile: "fourc.yaml"}, `config file "fourc.yaml": posture.rules: posture rule 1 (line 1): line 5: unknown key "colour"`, false},

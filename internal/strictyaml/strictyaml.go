@@ -32,16 +32,34 @@ var (
 )
 
 // Check reports the first key in n that type t has no field for, as
-// "line N: unknown key "k" (did you mean "key"?)".
+// "line N: unknown key "k" (did you mean "key"?)". An aliased node is
+// checked once per type, however often it is referenced, so that nested
+// aliases cannot make the walk exponential.
 func Check(n *yaml.Node, t reflect.Type) error {
+	return (&checker{seen: map[visit]bool{}}).check(n, t)
+}
+
+type visit struct {
+	n *yaml.Node
+	t reflect.Type
+}
+
+type checker struct{ seen map[visit]bool }
+
+func (c *checker) check(n *yaml.Node, t reflect.Type) error {
 	if n == nil || t == nil {
 		return nil
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		return Check(n.Content[0], t)
+		return c.check(n.Content[0], t)
 	}
 	if n.Kind == yaml.AliasNode {
-		return Check(n.Alias, t)
+		v := visit{n.Alias, t}
+		if c.seen[v] {
+			return nil
+		}
+		c.seen[v] = true
+		return c.check(n.Alias, t)
 	}
 	for t.Kind() == reflect.Pointer {
 		if t.Implements(unmarshalerType) {
@@ -54,11 +72,11 @@ func Check(n *yaml.Node, t reflect.Type) error {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		return checkStruct(n, t)
+		return c.checkStruct(n, t)
 	case reflect.Slice, reflect.Array:
 		if n.Kind == yaml.SequenceNode {
-			for _, c := range n.Content {
-				if err := Check(c, t.Elem()); err != nil {
+			for _, it := range n.Content {
+				if err := c.check(it, t.Elem()); err != nil {
 					return err
 				}
 			}
@@ -66,7 +84,7 @@ func Check(n *yaml.Node, t reflect.Type) error {
 	case reflect.Map:
 		if n.Kind == yaml.MappingNode {
 			for i := 1; i < len(n.Content); i += 2 {
-				if err := Check(n.Content[i], t.Elem()); err != nil {
+				if err := c.check(n.Content[i], t.Elem()); err != nil {
 					return err
 				}
 			}
@@ -75,7 +93,7 @@ func Check(n *yaml.Node, t reflect.Type) error {
 	return nil
 }
 
-func checkStruct(n *yaml.Node, t reflect.Type) error {
+func (c *checker) checkStruct(n *yaml.Node, t reflect.Type) error {
 	if n.Kind != yaml.MappingNode {
 		return nil // the decoder reports the type mismatch, with its line
 	}
@@ -86,7 +104,7 @@ func checkStruct(n *yaml.Node, t reflect.Type) error {
 		if !ok {
 			return fmt.Errorf("line %d: unknown key %q%s", k.Line, k.Value, Hint(k.Value, keys(fields)))
 		}
-		if err := Check(n.Content[i+1], ft); err != nil {
+		if err := c.check(n.Content[i+1], ft); err != nil {
 			return err
 		}
 	}
