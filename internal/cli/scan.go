@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,7 +173,14 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		return err
 	}
 	defer set.Close()
-	in, err := g.scanTree(cmd.Context(), o, set, target, root, only)
+	// The tree stays open until the report is written: inline
+	// suppression comments are read from it.
+	scanRoot, err := source.OpenRoot(root)
+	if err != nil {
+		return err
+	}
+	defer scanRoot.Close()
+	in, err := g.scanTree(cmd.Context(), o, set, target, root, scanRoot.FS(), only)
 	if err != nil {
 		return err
 	}
@@ -180,15 +188,9 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	return g.publish(cmd.Context(), plan, in)
 }
 
-// scanTree runs the scan set over the tree at root, then the Go call-path
+// scanTree runs the scan set over the tree at root (fsys), then the Go call-path
 // analysis and, with --history, the git history.
-func (g *globals) scanTree(ctx context.Context, o *scanOptions, set *scanSet, target, root string, only []string) (pipeline.Input, error) {
-	scanRoot, err := source.OpenRoot(root)
-	if err != nil {
-		return pipeline.Input{}, err
-	}
-	defer scanRoot.Close()
-	fsys := scanRoot.FS()
+func (g *globals) scanTree(ctx context.Context, o *scanOptions, set *scanSet, target, root string, fsys fs.FS, only []string) (pipeline.Input, error) {
 	prog := g.progress("scanning " + target)
 	res, err := engine.Run(ctx, fsys, set.scanners, engine.Options{
 		Exclude:  o.exclude,
