@@ -82,15 +82,6 @@ func closeVuln(vs *vuln.Scanner) {
 	}
 }
 
-// suppressed returns findings the vulnerability scanner hid (VEX,
-// --reachable-only) in the report's form.
-func (s *scanSet) suppressed() []finding.Suppressed {
-	if s.vuln == nil {
-		return nil
-	}
-	return suppressedOf(s.vuln)
-}
-
 // suppressedOf converts what a vulnerability scanner hid to report entries.
 func suppressedOf(vs *vuln.Scanner) []finding.Suppressed {
 	var out []finding.Suppressed
@@ -110,14 +101,6 @@ func (s *scanSet) checks(reg *check.Registry) []check.Meta {
 		}
 	}
 	return out
-}
-
-// vulnNotices returns what the vulnerability scanner wants the user to know.
-func (s *scanSet) vulnNotices() []string {
-	if s.vuln == nil {
-		return nil
-	}
-	return s.vuln.Notices()
 }
 
 // scannerNames are the names (Name()) of the file scanners of `fourc scan`,

@@ -80,7 +80,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return fmt.Errorf("scanning image %q: %w", ref, err)
 	}
-	unNotices, unSkipped := uncheckedPackages(db, res.Packages)
+	unNotices, unSkipped := pipeline.UncheckedPackages(db, res.Packages)
 	return g.publish(cmd.Context(), plan, pipeline.Input{
 		Target:   ref,
 		Findings: res.Findings,

@@ -153,7 +153,7 @@ func (g *globals) scanSBOM(cmd *cobra.Command, o *outputOptions, vo vulnOptions,
 	if err != nil {
 		return fmt.Errorf("matching %q: %w", file, err)
 	}
-	unNotices, unSkipped := uncheckedPackages(vs.DB(), doc.Packages)
+	unNotices, unSkipped := pipeline.UncheckedPackages(vs.DB(), doc.Packages)
 	return g.publish(cmd.Context(), plan, pipeline.Input{
 		Target:     file,
 		Findings:   fs,

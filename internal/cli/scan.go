@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,14 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fourc-dev/fourc/internal/engine"
-	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/history"
 	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/source"
-	"github.com/fourc-dev/fourc/internal/vuln"
 )
 
 // outputOptions are the flags shared by every command that writes a report.
@@ -180,68 +175,21 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		return err
 	}
 	defer scanRoot.Close()
-	in, err := g.scanTree(cmd.Context(), o, set, target, root, scanRoot.FS(), only)
+	tree := pipeline.Tree{
+		Target: target, Root: root, FS: scanRoot.FS(), Only: only, Exclude: o.exclude,
+		Scanners: set.scanners, Vuln: set.vuln, Logger: g.logger, Step: g.step,
+	}
+	if o.history {
+		tree.History = set.secret.Detector()
+	}
+	in, err := pipeline.ScanTree(cmd.Context(), tree)
 	if err != nil {
 		return err
 	}
+	in.Notices = append(set.notices, in.Notices...)
 	in.Checks = set.checks(reg)
+	in.RootName = rootName(root)
 	return g.publish(cmd.Context(), plan, in)
-}
-
-// scanTree runs the scan set over the tree at root (fsys), then the Go call-path
-// analysis and, with --history, the git history.
-func (g *globals) scanTree(ctx context.Context, o *scanOptions, set *scanSet, target, root string, fsys fs.FS, only []string) (pipeline.Input, error) {
-	prog := g.progress("scanning " + target)
-	res, err := engine.Run(ctx, fsys, set.scanners, engine.Options{
-		Exclude:  o.exclude,
-		Only:     only,
-		Progress: prog.update,
-		Logger:   g.logger,
-	})
-	prog.finish()
-	if err != nil {
-		return pipeline.Input{}, fmt.Errorf("scanning %q: %w", target, err)
-	}
-	if set.vuln != nil {
-		res.Findings = g.analyseReachability(ctx, set.vuln, res.Findings)
-		unNotices, unSkipped := uncheckedPackages(set.vuln.DB(), set.vuln.Uncovered())
-		set.notices = append(set.notices, unNotices...)
-		res.Skipped = append(res.Skipped, unSkipped...)
-	}
-	if o.history {
-		hprog := g.progress("scanning git history of " + target)
-		hf, hs, err := history.Scan(ctx, root, set.secret.Detector())
-		hprog.finish()
-		if err != nil {
-			return pipeline.Input{}, fmt.Errorf("--history: %w", err)
-		}
-		res.Findings = history.Merge(res.Findings, hf)
-		res.Skipped = append(res.Skipped, hs...)
-		finding.Sort(res.Findings)
-	}
-	return pipeline.Input{
-		Target:     target,
-		Findings:   res.Findings,
-		Suppressed: set.suppressed(),
-		Skipped:    res.Skipped,
-		Notices:    append(set.notices, set.vulnNotices()...),
-		FS:         fsys,
-		Assets:     res.Assets,
-		RootName:   rootName(root),
-	}, nil
-}
-
-// analyseReachability runs the Go call-path analysis after the scan, as a
-// labelled step of its own ("analysing Go call paths: 2/4 modules").
-func (g *globals) analyseReachability(ctx context.Context, vs *vuln.Scanner, fs []finding.Finding) []finding.Finding {
-	prog := g.progress("analysing Go call paths")
-	defer prog.finish()
-	return vs.AnalyseReachability(ctx, fs, func(modFile string, done, total int) {
-		if done < total {
-			prog.describe(fmt.Sprintf("analysing Go call paths: %d/%d modules (%s)", done+1, total, modFile))
-		}
-		prog.update(done, total)
-	})
 }
 
 // resolveTarget turns PATH into a scan root and, for a single file, the
