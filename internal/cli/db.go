@@ -3,11 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"slices"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -61,7 +57,7 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 			if err != nil {
 				return fmt.Errorf("updating the vulnerability database: %w", err)
 			}
-			return writeStatus(cmd.OutOrStdout(), st, g.now())
+			return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 		},
 	}
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "where <Ecosystem>/all.zip files are served (default: OSV's public exports)")
@@ -102,7 +98,7 @@ proxy (or taken from the local module cache) by the go command.`,
 			if err != nil {
 				return err
 			}
-			return writeStatus(cmd.OutOrStdout(), st, g.now())
+			return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 		},
 	}
 	cmd.Flags().BoolVar(&starter, "starter", false, "import the pinned Go vulnerability database module")
@@ -138,7 +134,7 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 				enc.SetIndent("", "  ")
 				return enc.Encode(st)
 			case "table":
-				return writeStatus(cmd.OutOrStdout(), st, g.now())
+				return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 			}
 			return usageError{Err: fmt.Errorf("--format %q is not one of table, json", format)}
 		},
@@ -146,50 +142,4 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&verify, "verify", false, "check every record against the stored checksum")
 	return cmd
-}
-
-func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "database\t%s\n", st.Path)
-	fmt.Fprintf(tw, "built\t%s (%s old)\n", st.BuiltAt.UTC().Format(time.RFC3339), vulndb.Age(st.Age(now)))
-	fmt.Fprintf(tw, "records\t%d\n", st.Records)
-	ecos := make([]string, 0, len(st.Ecosystems))
-	for e := range st.Ecosystems {
-		ecos = append(ecos, e)
-	}
-	slices.Sort(ecos)
-	for _, e := range ecos {
-		fmt.Fprintf(tw, "  %s\t%d\n", e, st.Ecosystems[e])
-	}
-	for _, s := range st.Sources {
-		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
-	}
-	if len(st.Unavailable) > 0 {
-		fmt.Fprintf(tw, "unavailable\t%s: the server has no export of them\n", strings.Join(st.Unavailable, ", "))
-	}
-	if missing := missingEcosystems(st); len(missing) > 0 {
-		fmt.Fprintf(tw, "no data\t%s: their packages are not checked; 'fourc db update' downloads them\n", strings.Join(missing, ", "))
-	}
-	if st.Stale(now, vulndb.StaleAfter) {
-		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(vulndb.StaleAfter.Hours()/24))
-	}
-	return tw.Flush()
-}
-
-// missingEcosystems lists the default ecosystems (languages and Linux
-// distributions) the database holds no records for.
-func missingEcosystems(st vulndb.Status) []string {
-	have := map[string]bool{}
-	for e, n := range st.Ecosystems {
-		if n > 0 {
-			have[vulndb.BaseEcosystem(e)] = true
-		}
-	}
-	var out []string
-	for _, e := range append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...) {
-		if !have[e] {
-			out = append(out, e)
-		}
-	}
-	return out
 }
