@@ -10,23 +10,26 @@ import (
 const module = "github.com/fourc-dev/fourc"
 
 // layerOf places each internal package in the one-way dependency order:
-// vocabulary ← checks ← capabilities ← engine/posture ← report ← cli ← main.
+// vocabulary ← checks ← capabilities ← engine/posture ← report ← pipeline ←
+// cli ← main.
 // A package may import only packages of a lower rank, except capabilities,
 // which may import one another only as listed in capabilityDeps.
 var rank = map[string]int{
-	"internal/finding":   0,
-	"internal/limits":    0,
-	"internal/check":     1,
-	"internal/source":    1,
-	"internal/transport": 1,
-	"internal/rbac":      2, // the one RBAC model kube and cluster share: k8s.io/api only
-	"internal/config":    5,
-	"internal/ignore":    5,
-	"internal/engine":    5,
-	"internal/posture":   6,
-	"internal/report":    7,
-	"internal/cli":       8,
-	"cmd/fourc":          9,
+	"internal/finding":    0,
+	"internal/limits":     0,
+	"internal/check":      1,
+	"internal/source":     1,
+	"internal/transport":  1,
+	"internal/strictyaml": 1,
+	"internal/rbac":       2, // the one RBAC model kube and cluster share: k8s.io/api only
+	"internal/config":     5,
+	"internal/ignore":     5,
+	"internal/engine":     5,
+	"internal/posture":    6,
+	"internal/report":     7,
+	"internal/pipeline":   8,
+	"internal/cli":        9,
+	"cmd/fourc":           10,
 }
 
 // capabilityRank is the rank of every other internal package (secret,

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +25,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
+	"github.com/fourc-dev/fourc/internal/strictyaml"
 	"github.com/fourc-dev/fourc/internal/vex"
 	"github.com/fourc-dev/fourc/internal/vuln"
 	"github.com/fourc-dev/fourc/internal/vulndb"
@@ -54,10 +52,6 @@ func registry() (*check.Registry, error) {
 	)
 }
 
-// staleAfter is the age from which the vulnerability database is reported
-// as stale.
-const staleAfter = 7 * 24 * time.Hour
-
 // vulnOptions are the flags of the vulnerability scanner.
 type vulnOptions struct {
 	dbPath        string
@@ -78,18 +72,15 @@ type scanSet struct {
 }
 
 func (s *scanSet) Close() {
-	if s.vuln != nil {
-		s.vuln.Close()
-	}
+	closeVuln(s.vuln)
 }
 
-// suppressed returns findings the vulnerability scanner hid (VEX,
-// --reachable-only) in the report's form.
-func (s *scanSet) suppressed() []finding.Suppressed {
-	if s.vuln == nil {
-		return nil
+// closeVuln closes a scanner from openVulnScanner and its database.
+func closeVuln(vs *vuln.Scanner) {
+	if vs != nil {
+		vs.Close()
+		vs.DB().Close()
 	}
-	return suppressedOf(s.vuln)
 }
 
 // suppressedOf converts what a vulnerability scanner hid to report entries.
@@ -113,14 +104,6 @@ func (s *scanSet) checks(reg *check.Registry) []check.Meta {
 	return out
 }
 
-// vulnNotices returns what the vulnerability scanner wants the user to know.
-func (s *scanSet) vulnNotices() []string {
-	if s.vuln == nil {
-		return nil
-	}
-	return s.vuln.Notices()
-}
-
 // scannerNames are the names (Name()) of the file scanners of `fourc scan`,
 // as --scanners takes them; a test keeps them equal to the scanners built.
 var scannerNames = []string{"secret", "dockerfile", "kube", "iac", "sast", "deps", "vuln"}
@@ -134,7 +117,7 @@ func selectScanners(names []string) (map[string]bool, error) {
 			continue
 		}
 		if !slices.Contains(scannerNames, n) {
-			return nil, usageError{fmt.Errorf("--scanners: unknown scanner %q (want some of %s)", n, strings.Join(scannerNames, ", "))}
+			return nil, usageError{Err: fmt.Errorf("--scanners: unknown scanner %q (want some of %s)", n, strings.Join(scannerNames, ", "))}
 		}
 		on[n] = true
 	}
@@ -153,8 +136,8 @@ func selectScanners(names []string) (map[string]bool, error) {
 func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, hv render.ChartValues) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
-		if err := cfg.Secrets.Rules[i].Decode(&rules[i]); err != nil {
-			return nil, fmt.Errorf("config secrets.rules[%d] (line %d): %w", i, cfg.Secrets.Rules[i].Line, err)
+		if err := strictyaml.Decode(&cfg.Secrets.Rules[i], &rules[i]); err != nil {
+			return nil, usageError{Err: fmt.Errorf("config file %q: secrets.rules[%d]: %w", cfg.Name, i, err)}
 		}
 	}
 	sec, err := secret.NewScanner(secret.Options{
@@ -195,20 +178,11 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	return set, nil
 }
 
-// openVulnScanner opens the vulnerability database. A missing database is
-// not an error: the scan goes on without dependency matching and says so.
+// openVulnScanner opens the vulnerability database (vulndb.OpenForScan:
+// one opener, one staleness rule for every command) and the VEX documents.
+// A missing database is not an error: the scanner is nil and the notice
+// says what was not checked.
 func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner, string, error) {
-	path := vo.dbPath
-	if path == "" {
-		p, err := vulndb.DefaultPath()
-		if err != nil {
-			return nil, "", err
-		}
-		path = p
-	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Sprintf("no vulnerability database at %s, so dependencies were not checked; run 'fourc db update' (online) or 'fourc db import --starter' (offline)", path), nil
-	}
 	var statements *vex.Statements
 	if len(vo.vexFiles) > 0 {
 		st, err := vex.Load(vo.vexFiles...)
@@ -217,8 +191,12 @@ func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner,
 		}
 		statements = st
 	}
+	db, notice, err := vulndb.OpenForScan(vo.dbPath, now)
+	if err != nil || db == nil {
+		return nil, notice, err
+	}
 	vs, err := vuln.NewScanner(vuln.Options{
-		DBPath:        path,
+		DB:            db,
 		VEX:           statements,
 		Root:          root,
 		Reachability:  vo.reachability,
@@ -228,26 +206,9 @@ func openVulnScanner(vo vulnOptions, root string, now time.Time) (*vuln.Scanner,
 		ReachabilityTimeout: vo.reachTimeout,
 		ReachabilityCache:   reach.DefaultCacheDir(),
 	})
-	if errors.Is(err, vulndb.ErrDamaged) {
-		return nil, "", err // it names the file and the fix
-	}
 	if err != nil {
+		db.Close()
 		return nil, "", fmt.Errorf("vulnerability database: %w", err)
 	}
-	st := vs.DB().Status()
-	notice := fmt.Sprintf("vulnerability database: %d records, built %s (%s old)", st.Records, st.BuiltAt.UTC().Format(time.DateOnly), age(st.Age(now)))
-	if st.Stale(now, staleAfter) {
-		notice = "STALE " + notice + "; run 'fourc db update'"
-	}
 	return vs, notice, nil
-}
-
-func age(d time.Duration) string {
-	switch {
-	case d < time.Hour:
-		return "under an hour"
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d hours", int(d.Hours()))
-	}
-	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }

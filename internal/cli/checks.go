@@ -34,7 +34,7 @@ func newChecksCommand(g *globals) *cobra.Command {
 			if layer != "" {
 				l, err := finding.ParseLayer(layer)
 				if err != nil {
-					return usageError{fmt.Errorf("--layer: %w", err)}
+					return usageError{Err: fmt.Errorf("--layer: %w", err)}
 				}
 				var sel []check.Meta
 				for _, c := range checks {
@@ -55,7 +55,7 @@ func newChecksCommand(g *globals) *cobra.Command {
 			case "markdown":
 				return writeChecksMarkdown(out, checks)
 			}
-			return usageError{fmt.Errorf("--format %q is not one of table, json, markdown", format)}
+			return usageError{Err: fmt.Errorf("--format %q is not one of table, json, markdown", format)}
 		},
 	}
 	list.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json or markdown")

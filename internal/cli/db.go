@@ -1,28 +1,14 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
-
-// starterModule is the pinned Go module whose data/osv folder holds the
-// real OSV records of the Go vulnerability database; `fourc db import
-// --starter` builds an offline database from it.
-const starterModule = "golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018"
 
 func newDBCommand(g *globals) *cobra.Command {
 	var dbPath string
@@ -71,7 +57,7 @@ func newDBUpdateCommand(g *globals, path func() (string, error)) *cobra.Command 
 			if err != nil {
 				return fmt.Errorf("updating the vulnerability database: %w", err)
 			}
-			return writeStatus(cmd.OutOrStdout(), st, g.now())
+			return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 		},
 	}
 	cmd.Flags().StringVar(&baseURL, "base-url", "", "where <Ecosystem>/all.zip files are served (default: OSV's public exports)")
@@ -88,7 +74,7 @@ func newDBImportCommand(g *globals, path func() (string, error)) *cobra.Command 
 one file. Alpine security database files (secdb JSON or YAML, also Wolfi's
 and Chainguard's) are imported as OSV records.
 With --starter, import the real Go vulnerability records of the pinned
-` + starterModule + ` module, fetched through the Go module
+` + vulndb.StarterModule + ` module, fetched through the Go module
 proxy (or taken from the local module cache) by the go command.`,
 		Example: `  fourc db import --starter
   fourc db import ./osv-mirror/
@@ -97,27 +83,22 @@ proxy (or taken from the local module cache) by the go command.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if starter == (len(args) == 1) {
-				return usageError{fmt.Errorf("name a directory or zip to import, or use --starter")}
+				return usageError{Err: fmt.Errorf("name a directory or zip to import, or use --starter")}
 			}
 			p, err := path()
 			if err != nil {
 				return err
 			}
-			src := ""
+			var st vulndb.Status
 			if starter {
-				dir, err := downloadModule(cmd.Context(), starterModule)
-				if err != nil {
-					return err
-				}
-				src = filepath.Join(dir, "data", "osv")
-			} else {
-				src = args[0]
+				st, err = vulndb.ImportStarter(cmd.Context(), p, g.now)
+			} else if st, err = vulndb.Import(cmd.Context(), p, args[0], vulndb.ImportOptions{Now: g.now}); err != nil {
+				err = fmt.Errorf("importing %q: %w", args[0], err)
 			}
-			st, err := vulndb.Import(cmd.Context(), p, src, vulndb.ImportOptions{Now: g.now})
 			if err != nil {
-				return fmt.Errorf("importing %q: %w", src, err)
+				return err
 			}
-			return writeStatus(cmd.OutOrStdout(), st, g.now())
+			return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 		},
 	}
 	cmd.Flags().BoolVar(&starter, "starter", false, "import the pinned Go vulnerability database module")
@@ -138,12 +119,12 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 			}
 			db, err := vulndb.Open(p)
 			if err != nil {
-				return dbError(p, err)
+				return vulndb.OpenError(p, err)
 			}
 			defer db.Close()
 			if verify {
 				if err := db.Verify(); err != nil {
-					return dbError(p, err)
+					return vulndb.OpenError(p, err)
 				}
 			}
 			st := db.Status()
@@ -153,90 +134,12 @@ func newDBStatusCommand(g *globals, path func() (string, error)) *cobra.Command 
 				enc.SetIndent("", "  ")
 				return enc.Encode(st)
 			case "table":
-				return writeStatus(cmd.OutOrStdout(), st, g.now())
+				return vulndb.WriteStatus(cmd.OutOrStdout(), st, g.now())
 			}
-			return usageError{fmt.Errorf("--format %q is not one of table, json", format)}
+			return usageError{Err: fmt.Errorf("--format %q is not one of table, json", format)}
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
 	cmd.Flags().BoolVar(&verify, "verify", false, "check every record against the stored checksum")
 	return cmd
-}
-
-// dbError names the database in an error from opening or reading it; a
-// damaged database's error already says which file and how to fix it.
-func dbError(path string, err error) error {
-	if errors.Is(err, vulndb.ErrDamaged) {
-		return err
-	}
-	return fmt.Errorf("vulnerability database %s: %w", path, err)
-}
-
-func writeStatus(w io.Writer, st vulndb.Status, now time.Time) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "database\t%s\n", st.Path)
-	fmt.Fprintf(tw, "built\t%s (%s old)\n", st.BuiltAt.UTC().Format(time.RFC3339), age(st.Age(now)))
-	fmt.Fprintf(tw, "records\t%d\n", st.Records)
-	ecos := make([]string, 0, len(st.Ecosystems))
-	for e := range st.Ecosystems {
-		ecos = append(ecos, e)
-	}
-	slices.Sort(ecos)
-	for _, e := range ecos {
-		fmt.Fprintf(tw, "  %s\t%d\n", e, st.Ecosystems[e])
-	}
-	for _, s := range st.Sources {
-		fmt.Fprintf(tw, "source\t%d records from %s (read %s)\n", s.Records, s.Origin, s.FetchedAt.UTC().Format(time.RFC3339))
-	}
-	if len(st.Unavailable) > 0 {
-		fmt.Fprintf(tw, "unavailable\t%s: the server has no export of them\n", strings.Join(st.Unavailable, ", "))
-	}
-	if missing := missingEcosystems(st); len(missing) > 0 {
-		fmt.Fprintf(tw, "no data\t%s: their packages are not checked; 'fourc db update' downloads them\n", strings.Join(missing, ", "))
-	}
-	if st.Stale(now, staleAfter) {
-		fmt.Fprintf(tw, "warning\tthe database is older than %d days; run 'fourc db update'\n", int(staleAfter.Hours()/24))
-	}
-	return tw.Flush()
-}
-
-// missingEcosystems lists the default ecosystems (languages and Linux
-// distributions) the database holds no records for.
-func missingEcosystems(st vulndb.Status) []string {
-	have := map[string]bool{}
-	for e, n := range st.Ecosystems {
-		if n > 0 {
-			have[vulndb.BaseEcosystem(e)] = true
-		}
-	}
-	var out []string
-	for _, e := range append(vulndb.DefaultEcosystems(), vulndb.OSEcosystems()...) {
-		if !have[e] {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// downloadModule fetches a Go module through the go command (the module
-// proxy or the local module cache) and returns its directory.
-func downloadModule(ctx context.Context, mod string) (string, error) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("--starter needs the go command to fetch %s: %w", mod, err)
-	}
-	var stdout, stderr bytes.Buffer
-	c := exec.CommandContext(ctx, goBin, "mod", "download", "-json", mod)
-	c.Stdout, c.Stderr = &stdout, &stderr
-	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("go mod download %s: %v: %s", mod, err, strings.TrimSpace(stdout.String()+stderr.String()))
-	}
-	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil {
-		return "", fmt.Errorf("go mod download %s: %w", mod, err)
-	}
-	if info.Error != "" || info.Dir == "" {
-		return "", fmt.Errorf("go mod download %s: %s", mod, info.Error)
-	}
-	return info.Dir, nil
 }

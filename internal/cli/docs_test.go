@@ -48,3 +48,27 @@ func TestRegistry(t *testing.T) {
 		t.Fatal("the catalogue is empty")
 	}
 }
+
+// TestDocsConfiguration fails when docs/configuration.md is stale: it is
+// generated from the flags of the configured commands, the same source
+// fourc.yaml's keys come from. Regenerate it with
+// `go test ./internal/cli -run Docs -update`.
+func TestDocsConfiguration(t *testing.T) {
+	var buf bytes.Buffer
+	if err := writeConfigMarkdown(&buf, newRootCommand(&globals{})); err != nil {
+		t.Fatal(err)
+	}
+	const name = "../../docs/configuration.md"
+	if *update {
+		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/cli -run Docs -update)", err)
+	}
+	if diff := cmp.Diff(buf.String(), string(got)); diff != "" {
+		t.Errorf("docs/configuration.md is stale; run go test ./internal/cli -run Docs -update\n%s", diff)
+	}
+}

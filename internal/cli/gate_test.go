@@ -17,13 +17,13 @@ import (
 // `fourc db import --starter` imports.
 func gateDB(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", starterModule).Output()
+	out, err := exec.Command("go", "mod", "download", "-json", vulndb.StarterModule).Output()
 	if err != nil {
-		t.Fatalf("go mod download %s: %v", starterModule, err)
+		t.Fatalf("go mod download %s: %v", vulndb.StarterModule, err)
 	}
 	var info struct{ Dir string }
 	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
-		t.Fatalf("go mod download %s: no directory in %s", starterModule, out)
+		t.Fatalf("go mod download %s: no directory in %s", vulndb.StarterModule, out)
 	}
 	path := filepath.Join(t.TempDir(), "fourc.db")
 	if _, err := vulndb.Import(context.Background(), path, filepath.Join(info.Dir, "data", "osv"), vulndb.ImportOptions{}); err != nil {

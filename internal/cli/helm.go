@@ -46,13 +46,13 @@ func (o *helmOptions) chartValues(ctx context.Context, cfg config.Kubernetes) (r
 			err = render.ParseValuesFile(ctx, data)
 		}
 		if err != nil {
-			return cv, usageError{fmt.Errorf("--values %q: %w", name, err)}
+			return cv, usageError{Err: fmt.Errorf("--values %q: %w", name, err)}
 		}
 		cv.All = append(cv.All, render.Value{Name: name, Data: data})
 	}
 	for _, s := range o.set {
 		if err := render.CheckSet(ctx, s); err != nil {
-			return cv, usageError{fmt.Errorf("--set %q: %w", s, err)}
+			return cv, usageError{Err: fmt.Errorf("--set %q: %w", s, err)}
 		}
 		cv.All = append(cv.All, render.Value{Set: s})
 	}

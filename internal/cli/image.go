@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fourc-dev/fourc/internal/image"
+	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
@@ -46,20 +46,11 @@ later layer are still searched for secrets.`,
 	f.StringVar(&o.verifyKey, "verify-key", "", "verify Cosign signatures with this public key (PEM)")
 	f.BoolVar(&o.requireSignature, "require-signature", false, "report the image when it carries no valid signature")
 	f.BoolVar(&o.noSecrets, "no-secrets", false, "do not search layers and configuration for secrets")
-	return cmd
+	return configured(cmd)
 }
 
 func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	o.merge(cmd, cfg)
-	keep, failOn, err := o.filters()
-	if err != nil {
-		return err
-	}
-	ign, err := o.loadIgnore(cmd, ".")
+	plan, err := g.plan(cmd, &o.outputOptions, ".")
 	if err != nil {
 		return err
 	}
@@ -67,7 +58,10 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
 	}
-	var notices []string
+	db, dbNotice, err := vulndb.OpenForScan(o.dbPath, g.now())
+	if err != nil {
+		return err
+	}
 	opts := image.Options{
 		Insecure:         o.insecure,
 		Platform:         o.platform,
@@ -76,30 +70,24 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 		NoSecrets:        o.noSecrets,
 		Now:              g.now(),
 	}
-	db, notice, err := openDB(o.dbPath)
-	if err != nil {
-		return err
-	}
 	if db != nil {
 		defer db.Close()
 		opts.DB = db
 	}
-	notices = append(notices, notice)
 	prog := g.progress("scanning image " + ref)
 	res, err := image.Scan(cmd.Context(), ref, opts)
 	prog.finish()
 	if err != nil {
 		return fmt.Errorf("scanning image %q: %w", ref, err)
 	}
-	notices = append(notices, imageNotice(res))
-	unNotices, unSkipped := uncheckedPackages(db, res.Packages)
-	return g.publish(cmd.Context(), o.outputOptions, ref, results{
-		findings: res.Findings,
-		skipped:  append(res.Skipped, unSkipped...),
-		notices:  append(notices, unNotices...),
-		ignore:   ign,
-		checks:   reg.All(),
-	}, keep, failOn)
+	unNotices, unSkipped := pipeline.UncheckedPackages(db, res.Packages)
+	return g.publish(cmd.Context(), plan, pipeline.Input{
+		Target:   ref,
+		Findings: res.Findings,
+		Skipped:  append(res.Skipped, unSkipped...),
+		Notices:  append([]string{dbNotice, imageNotice(res)}, unNotices...),
+		Checks:   reg.All(),
+	})
 }
 
 func imageNotice(res *image.Result) string {
@@ -108,26 +96,4 @@ func imageNotice(res *image.Result) string {
 		osName = res.OS.ID + " " + res.OS.VersionID
 	}
 	return fmt.Sprintf("image %s (%s): %s, %d layers, %d packages, %d files", res.Name, res.Digest, osName, len(res.Layers), len(res.Packages), res.Files)
-}
-
-// openDB opens the vulnerability database for commands that match
-// packages outside `fourc scan`. A missing database is a notice, not an
-// error.
-func openDB(path string) (*vulndb.DB, string, error) {
-	if path == "" {
-		p, err := vulndb.DefaultPath()
-		if err != nil {
-			return nil, "", err
-		}
-		path = p
-	}
-	db, err := vulndb.Open(path)
-	if errors.Is(err, vulndb.ErrNoDatabase) {
-		return nil, fmt.Sprintf("no vulnerability database at %s, so packages were not matched; run 'fourc db update' or 'fourc db import --starter'", path), nil
-	}
-	if err != nil {
-		return nil, "", dbError(path, err)
-	}
-	st := db.Status()
-	return db, fmt.Sprintf("vulnerability database: %d records, built %s", st.Records, st.BuiltAt.UTC().Format("2006-01-02")), nil
 }

@@ -31,23 +31,23 @@ func runLimits(cmd *cobra.Command, cfg *config.Config) (limits.Limits, error) {
 	for _, s := range sets {
 		name, value, ok := strings.Cut(s, "=")
 		if !ok {
-			return l, usageError{fmt.Errorf("--limit %q: want NAME=VALUE", s)}
+			return l, usageError{Err: fmt.Errorf("--limit %q: want NAME=VALUE", s)}
 		}
 		if err := config.SetLimit(&l, strings.TrimSpace(name), value); err != nil {
-			return l, usageError{fmt.Errorf("--limit: %w", err)}
+			return l, usageError{Err: fmt.Errorf("--limit: %w", err)}
 		}
 	}
-	if f.Changed("max-time-per-input") {
-		d, _ := f.GetDuration("max-time-per-input")
+	// The dedicated flags count when set on the command line or from
+	// fourc.yaml's key of the same name: by value, not by Changed.
+	if d, _ := f.GetDuration("max-time-per-input"); d != 0 || f.Changed("max-time-per-input") {
 		if d <= 0 {
-			return l, usageError{fmt.Errorf("--max-time-per-input must be positive, got %s", d)}
+			return l, usageError{Err: fmt.Errorf("--max-time-per-input must be positive, got %s", d)}
 		}
 		l.PerInput = d
 	}
-	if f.Changed("max-file-size") {
-		s, _ := f.GetString("max-file-size")
+	if s, _ := f.GetString("max-file-size"); s != "" || f.Changed("max-file-size") {
 		if err := config.SetLimit(&l, "file-bytes", s); err != nil {
-			return l, usageError{fmt.Errorf("--max-file-size: %w", err)}
+			return l, usageError{Err: fmt.Errorf("--max-file-size: %w", err)}
 		}
 	}
 	return l.Normalize(), nil
@@ -59,11 +59,7 @@ func (g *globals) withLimits(cmd *cobra.Command) error {
 	if cmd.Flags().Lookup("limit") == nil {
 		return nil
 	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	l, err := runLimits(cmd, cfg)
+	l, err := runLimits(cmd, g.cfg)
 	if err != nil {
 		return err
 	}

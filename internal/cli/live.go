@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -10,28 +9,26 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/controlplane"
-	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/host"
-	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/objectstore"
+	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/probe"
 	"github.com/fourc-dev/fourc/internal/report"
-	"github.com/fourc-dev/fourc/internal/source"
 )
 
-// liveResults runs a live scanner's findings through the common report path.
-func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target string, fs []finding.Finding, sk []finding.Skipped, notices []string) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	o.merge(cmd, cfg)
-	keep, failOn, err := o.filters()
-	if err != nil {
-		return err
-	}
-	ign, err := o.loadIgnore(cmd, ".")
+// live is what a live command (k8s, host, s3, probe) found.
+type live struct {
+	target   string
+	findings []finding.Finding
+	skipped  []finding.Skipped
+	notices  []string
+}
+
+// runLive validates the report options, runs the live scan and publishes
+// what it found: one pipeline, options first.
+func (g *globals) runLive(cmd *cobra.Command, o *outputOptions, scan func() (live, error)) error {
+	plan, err := g.plan(cmd, o, ".")
 	if err != nil {
 		return err
 	}
@@ -39,8 +36,12 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
 	}
-	finding.Sort(fs)
-	return g.publish(cmd.Context(), *o, target, results{findings: fs, skipped: sk, notices: notices, ignore: ign, checks: reg.All()}, keep, failOn)
+	res, err := scan()
+	if err != nil {
+		return err
+	}
+	finding.Sort(res.findings)
+	return g.publish(cmd.Context(), plan, pipeline.Input{Target: res.target, Findings: res.findings, Skipped: res.skipped, Notices: res.notices, Checks: reg.All()})
 }
 
 func newK8sCommand(g *globals) *cobra.Command {
@@ -64,25 +65,27 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if manifests != "" {
-				return g.scanManifests(cmd, o, &helm, manifests, version)
+				// Exactly `fourc scan DIR --scanners kube`.
+				return runScan(cmd, g, &scanOptions{outputOptions: *o, scanners: []string{"kube"}, k8sVersion: version, helm: helm}, manifests)
 			}
-			prog := g.progress("reading the cluster")
-			snap, sk, err := cluster.Read(cmd.Context(), opts)
-			prog.finish()
-			if err != nil {
-				return err
-			}
-			fs := cluster.Evaluate(snap, opts.KubeOptions)
-			return g.liveResults(cmd, o, "cluster "+snapshotName(opts), fs, sk, nil)
+			return g.runLive(cmd, o, func() (live, error) {
+				prog := g.progress("reading the cluster")
+				snap, sk, err := cluster.Read(cmd.Context(), opts)
+				prog.finish()
+				if err != nil {
+					return live{}, err
+				}
+				return live{target: "cluster " + snapshotName(opts), findings: cluster.Evaluate(snap, opts.KubeOptions), skipped: sk}, nil
+			})
 		},
 	}
 	o.addFlags(cmd)
 	addClusterFlags(cmd, &opts)
-	cmd.Flags().StringVar(&manifests, "manifests", "", "scan this folder of manifests instead of a live cluster")
+	cmd.Flags().StringVar(&manifests, "manifests", "", "scan this folder of manifests instead of a live cluster (as fourc scan DIR --scanners kube)")
 	addK8sVersionFlag(cmd, &version)
 	helm.addFlags(cmd)
 	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g))
-	return cmd
+	return configured(cmd)
 }
 
 func addClusterFlags(cmd *cobra.Command, opts *cluster.Options) {
@@ -98,35 +101,6 @@ func snapshotName(opts cluster.Options) string {
 		return opts.Context
 	}
 	return "(current context)"
-}
-
-// scanManifests runs the Kubernetes scanner alone over a folder.
-func (g *globals) scanManifests(cmd *cobra.Command, o *outputOptions, helm *helmOptions, dir, version string) error {
-	if _, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("manifests %q: %w", dir, err)
-	}
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	if err := k8sVersion(cmd, cfg, version); err != nil {
-		return err
-	}
-	hv, err := helm.chartValues(cmd.Context(), cfg.Kubernetes)
-	if err != nil {
-		return err
-	}
-	sc := kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version, HelmValues: hv})
-	root, err := source.OpenRoot(dir)
-	if err != nil {
-		return err
-	}
-	defer root.Close()
-	res, err := engine.Run(cmd.Context(), root.FS(), []engine.Scanner{sc}, engine.Options{Exclude: o.exclude, Logger: g.logger})
-	if err != nil {
-		return fmt.Errorf("scanning %q: %w", dir, err)
-	}
-	return g.liveResults(cmd, o, dir, res.Findings, res.Skipped, unusedCharts(dir, hv))
 }
 
 func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
@@ -182,26 +156,28 @@ Nothing is executed on the node.`,
   fourc host registry.example.com/node-image:1.31`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			n, sk0, done, err := openHostRoot(cmd.Context(), args[0], insecure)
-			if err != nil {
-				return err
-			}
-			defer done()
-			var notices []string
-			facts := func(k, v string) {
-				if k != "node" {
-					notices = append(notices, "node "+k+": "+v)
+			return g.runLive(cmd, o, func() (live, error) {
+				n, sk0, done, err := openHostRoot(cmd.Context(), args[0], insecure)
+				if err != nil {
+					return live{}, err
 				}
-			}
-			suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
-			fs, sk := host.ScanNode(cmd.Context(), n, host.Options{Suites: []host.Suite{suite}, Facts: facts, Now: g.now()})
-			return g.liveResults(cmd, o, args[0], fs, append(sk0, sk...), notices)
+				defer done()
+				var notices []string
+				facts := func(k, v string) {
+					if k != "node" {
+						notices = append(notices, "node "+k+": "+v)
+					}
+				}
+				suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
+				fs, sk := host.ScanNode(cmd.Context(), n, host.Options{Suites: []host.Suite{suite}, Facts: facts, Now: g.now()})
+				return live{target: args[0], findings: fs, skipped: append(sk0, sk...), notices: notices}, nil
+			})
 		},
 	}
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&k8sVersion, "kubernetes-version", "", "pick the CIS benchmark for this Kubernetes version instead of detecting it")
 	cmd.Flags().BoolVar(&insecure, "insecure", false, "allow plain HTTP to the registry of an image reference")
-	return cmd
+	return configured(cmd)
 }
 
 func newS3Command(g *globals) *cobra.Command {
@@ -218,19 +194,18 @@ files, --profile). Only read calls are made.`,
   fourc s3 --endpoint http://127.0.0.1:9000 --insecure --bucket backups`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(opts.BackupPatterns) == 0 {
-				opts.BackupPatterns = objectstore.DefaultBackupPatterns()
-			}
-			opts.Logger = g.logger
-			fs, sk, err := objectstore.Scan(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			target := opts.Endpoint
-			if target == "" {
-				target = "AWS S3"
-			}
-			return g.liveResults(cmd, o, target, fs, sk, nil)
+			return g.runLive(cmd, o, func() (live, error) {
+				if len(opts.BackupPatterns) == 0 {
+					opts.BackupPatterns = objectstore.DefaultBackupPatterns()
+				}
+				opts.Logger = g.logger
+				fs, sk, err := objectstore.Scan(cmd.Context(), opts)
+				target := opts.Endpoint
+				if target == "" {
+					target = "AWS S3"
+				}
+				return live{target: target, findings: fs, skipped: sk}, err
+			})
 		},
 	}
 	o.addFlags(cmd)
@@ -241,7 +216,7 @@ files, --profile). Only read calls are made.`,
 	f.StringSliceVar(&opts.Buckets, "bucket", nil, "only these buckets (default: all)")
 	f.StringSliceVar(&opts.BackupPatterns, "backup-pattern", nil, "bucket name globs or tag key=value marking backup buckets (default: *backup*, backup=true)")
 	f.BoolVar(&opts.Insecure, "insecure", false, "allow plain HTTP to the endpoint")
-	return cmd
+	return configured(cmd)
 }
 
 func newProbeCommand(g *globals) *cobra.Command {
@@ -259,13 +234,12 @@ is stored encrypted (values are never printed).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if len(opts.APIServer)+len(opts.Kubelet)+len(opts.Etcd) == 0 {
-				return usageError{fmt.Errorf("name at least one endpoint with --apiserver, --kubelet or --etcd")}
+				return usageError{Err: fmt.Errorf("name at least one endpoint with --apiserver, --kubelet or --etcd")}
 			}
-			fs, sk, err := probe.Run(cmd.Context(), opts)
-			if err != nil {
-				return err
-			}
-			return g.liveResults(cmd, o, "control-plane endpoints", fs, sk, nil)
+			return g.runLive(cmd, o, func() (live, error) {
+				fs, sk, err := probe.Run(cmd.Context(), opts)
+				return live{target: "control-plane endpoints", findings: fs, skipped: sk}, err
+			})
 		},
 	}
 	o.addFlags(cmd)
@@ -279,5 +253,5 @@ is stored encrypted (values are never printed).`,
 	f.StringVar(&opts.EtcdKeyFile, "etcd-key", "", "etcd client key")
 	f.StringVar(&opts.EncryptionConfig, "encryption-config", "", "the API server's EncryptionConfiguration, to check every resource it names")
 	f.StringSliceVar(&opts.Resources, "resource", nil, "resources besides secrets whose storage to check")
-	return cmd
+	return configured(cmd)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/fourc-dev/fourc/internal/pipeline"
 )
 
 // progress draws a bar on stderr when it is a terminal and --quiet is off;
@@ -88,3 +90,13 @@ func (b *byteBar) finish() {
 		_ = b.bar.Finish()
 	}
 }
+
+// step starts a progress step for the pipeline.
+func (g *globals) step(what string) pipeline.Progress { return stepProgress{g.progress(what)} }
+
+// stepProgress is a progress line as the pipeline drives it.
+type stepProgress struct{ p *progress }
+
+func (s stepProgress) Update(done, total int) { s.p.update(done, total) }
+func (s stepProgress) Describe(what string)   { s.p.describe(what) }
+func (s stepProgress) Finish()                { s.p.finish() }

@@ -16,7 +16,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/inventory"
+	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 )
 
@@ -28,20 +30,10 @@ const (
 )
 
 // errFindings signals exit code 1 without printing an error.
-var errFindings = errors.New("findings at or above the --fail-on severity")
-
-// skippedError signals exit code 1 under --fail-on-skipped.
-type skippedError struct{ n int }
-
-func (e skippedError) Error() string {
-	return fmt.Sprintf("%d inputs skipped and --fail-on-skipped is set", e.n)
-}
+var errFindings = pipeline.ErrFindings
 
 // usageError marks errors in how the command was called.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }
+type usageError = pipeline.UsageError
 
 // globals are the flags every command shares.
 type globals struct {
@@ -55,6 +47,8 @@ type globals struct {
 	stderr io.Writer
 	now    func() time.Time
 	logger *slog.Logger
+	// cfg is fourc.yaml, read once before a command that uses it runs.
+	cfg *config.Config
 }
 
 // Run executes the command line and returns the process exit code. Only
@@ -72,7 +66,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ExitOK
 	case errors.Is(err, errFindings):
 		return ExitFindings
-	case errors.As(err, new(skippedError)):
+	case errors.As(err, new(pipeline.SkippedError)):
 		fmt.Fprintf(stderr, "fourc: %s\n", err)
 		return ExitFindings
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
@@ -101,10 +95,13 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 			if err := g.setup(); err != nil {
 				return err
 			}
+			if err := g.readConfig(cmd); err != nil {
+				return err
+			}
 			return g.withLimits(cmd)
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{Err: err} })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configFile, "config", "", "read defaults from this config file (default: ./fourc.yaml when present)")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print no progress or notices on stderr")
@@ -121,7 +118,7 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 func (g *globals) setup() error {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return usageError{fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
+		return usageError{Err: fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
 	}
 	g.logger = newLogger(g.stderr, lvl, g.quiet)
 	inventory.RouteLibraryLogs(g.logger)

@@ -4,28 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
-	"github.com/fourc-dev/fourc/internal/baseline"
-	"github.com/fourc-dev/fourc/internal/check"
-	"github.com/fourc-dev/fourc/internal/config"
-	"github.com/fourc-dev/fourc/internal/engine"
-	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/history"
 	"github.com/fourc-dev/fourc/internal/ignore"
-	"github.com/fourc-dev/fourc/internal/posture"
+	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/source"
-	"github.com/fourc-dev/fourc/internal/vuln"
 )
 
 // outputOptions are the flags shared by every command that writes a report.
@@ -45,8 +34,6 @@ type outputOptions struct {
 	failOnSkipped bool
 	// ignorePolicy is "default" or "strict".
 	ignorePolicy string
-	// rules are the posture rules of the config file, compiled in publish.
-	rules []yaml.Node
 }
 
 func (o *outputOptions) addFlags(cmd *cobra.Command) {
@@ -71,54 +58,38 @@ func (o *outputOptions) addVulnDetailFlag(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.vulnDetail, "vuln-detail", false, "list every vulnerability advisory in table and markdown output instead of one block per package")
 }
 
-// merge fills options the user did not set on the command line from the
-// config file.
-func (o *outputOptions) merge(cmd *cobra.Command, cfg *config.Config) {
-	set := func(name string, dst *string, v string) {
-		if !cmd.Flags().Changed(name) && v != "" {
-			*dst = v
-		}
+// plan validates every report option of a run, and reads its posture
+// rules, baseline and ignore file (under root), before anything is
+// scanned.
+func (g *globals) plan(cmd *cobra.Command, o *outputOptions, root string) (*pipeline.Plan, error) {
+	opts := pipeline.Options{
+		Format:         o.format,
+		Output:         o.output,
+		Severity:       o.severity,
+		FailOn:         o.failOn,
+		IgnoreFile:     o.ignoreFile,
+		UserIgnoreFile: cmd.Flags().Changed("ignore-file"),
+		IgnorePolicy:   o.ignorePolicy,
+		Sort:           o.sort,
+		Baseline:       o.baseline,
+		FailOnNew:      o.failOnNew,
+		FailOnSkipped:  o.failOnSkipped,
+		VulnDetail:     o.vulnDetail,
+		Color:          !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout),
 	}
-	set("format", &o.format, cfg.Format)
-	set("severity", &o.severity, cfg.Severity)
-	set("fail-on", &o.failOn, cfg.FailOn)
-	set("ignore-file", &o.ignoreFile, cfg.IgnoreFile)
-	set("sort", &o.sort, cfg.Sort)
-	set("baseline", &o.baseline, cfg.Baseline)
-	set("fail-on-new", &o.failOnNew, cfg.FailOnNew)
-	set("ignore-policy", &o.ignorePolicy, cfg.IgnorePolicy)
-	if !cmd.Flags().Changed("fail-on-skipped") && cfg.FailOnSkipped {
-		o.failOnSkipped = true
+	if g.cfg != nil {
+		opts.Rules, opts.ConfigFile = g.cfg.Posture.Rules, g.cfg.Name
 	}
-	o.rules = cfg.Posture.Rules
-	if !cmd.Flags().Changed("exclude") {
-		o.exclude = append(o.exclude, cfg.Exclude...)
-	}
+	return pipeline.NewPlan(opts, root)
 }
 
-// severityFilter parses --severity: one name is a minimum, a comma list is
-// an exact set.
-func severityFilter(s string) (func(finding.Severity) bool, error) {
-	if s == "" {
-		return func(finding.Severity) bool { return true }, nil
-	}
-	parts := strings.Split(s, ",")
-	set := map[finding.Severity]bool{}
-	for _, p := range parts {
-		v, err := finding.ParseSeverity(strings.TrimSpace(p))
-		if err != nil {
-			return nil, usageError{fmt.Errorf("--severity: %w", err)}
-		}
-		set[v] = true
-	}
-	if len(parts) == 1 {
-		var min finding.Severity
-		for v := range set {
-			min = v
-		}
-		return func(v finding.Severity) bool { return v >= min }, nil
-	}
-	return func(v finding.Severity) bool { return set[v] }, nil
+// publish ends every command that reports findings: suppressions, filters,
+// cross-layer analysis, baseline, report and exit status.
+func (g *globals) publish(ctx context.Context, p *pipeline.Plan, in pipeline.Input) error {
+	return p.Publish(ctx, in, pipeline.Env{
+		Stdout: g.stdout, Stderr: g.stderr, Quiet: g.quiet, Now: g.now(),
+		Tool: "fourc", Version: Version(),
+	})
 }
 
 type scanOptions struct {
@@ -161,7 +132,7 @@ PATH defaults to the current directory.`,
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
 	o.helm.addFlags(cmd)
-	return cmd
+	return configured(cmd)
 }
 
 func (o *vulnOptions) addFlags(cmd *cobra.Command) {
@@ -174,21 +145,18 @@ func (o *vulnOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.offline, "offline", false, "never touch the network (Go reachability uses only the local module cache)")
 }
 
+// runScan is `fourc scan`, and `fourc k8s --manifests` with the Kubernetes
+// scanner alone: options first, then the scan, then one publish step.
 func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	o.merge(cmd, cfg)
-	keep, failOn, err := o.filters()
-	if err != nil {
-		return err
-	}
 	root, only, err := resolveTarget(target)
 	if err != nil {
 		return err
 	}
-	ign, err := o.loadIgnore(cmd, root)
+	plan, err := g.plan(cmd, &o.outputOptions, root)
+	if err != nil {
+		return err
+	}
+	on, err := selectScanners(o.scanners)
 	if err != nil {
 		return err
 	}
@@ -196,222 +164,45 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
 	}
+	cfg := *g.cfg
 	if o.secretConfig != "" {
 		cfg.Secrets.GitleaksConfig = o.secretConfig
 	}
-	if err := k8sVersion(cmd, cfg, o.k8sVersion); err != nil {
-		return err
-	}
-	if !cmd.Flags().Changed("offline") && cfg.Offline {
-		o.vuln.offline = true
-	}
-	if !cmd.Flags().Changed("scanners") {
-		o.scanners = cfg.Scanners
-	}
-	on, err := selectScanners(o.scanners)
-	if err != nil {
+	if err := k8sVersion(cmd, &cfg, o.k8sVersion); err != nil {
 		return err
 	}
 	hv, err := o.helm.chartValues(cmd.Context(), cfg.Kubernetes)
 	if err != nil {
 		return err
 	}
-	set, err := newScanSet(cfg, o.vuln, root, g.now(), on, o.exclude, hv)
+	set, err := newScanSet(&cfg, o.vuln, root, g.now(), on, o.exclude, hv)
 	if err != nil {
 		return err
 	}
 	set.notices = append(set.notices, unusedCharts(root, hv)...)
 	defer set.Close()
+	// The tree stays open until the report is written: inline
+	// suppression comments are read from it.
 	scanRoot, err := source.OpenRoot(root)
 	if err != nil {
 		return err
 	}
 	defer scanRoot.Close()
-	fsys := scanRoot.FS()
-	prog := g.progress("scanning " + target)
-	res, err := engine.Run(cmd.Context(), fsys, set.scanners, engine.Options{
-		Exclude:  o.exclude,
-		Only:     only,
-		Progress: prog.update,
-		Logger:   g.logger,
-	})
-	prog.finish()
-	if err != nil {
-		return fmt.Errorf("scanning %q: %w", target, err)
-	}
-	if set.vuln != nil {
-		res.Findings = g.analyseReachability(cmd.Context(), set.vuln, res.Findings)
-		unNotices, unSkipped := uncheckedPackages(set.vuln.DB(), set.vuln.Uncovered())
-		set.notices = append(set.notices, unNotices...)
-		res.Skipped = append(res.Skipped, unSkipped...)
+	tree := pipeline.Tree{
+		Target: target, Root: root, FS: scanRoot.FS(), Only: only, Exclude: o.exclude,
+		Scanners: set.scanners, Vuln: set.vuln, Logger: g.logger, Step: g.step,
 	}
 	if o.history {
-		hprog := g.progress("scanning git history of " + target)
-		hf, hs, err := history.Scan(cmd.Context(), root, set.secret.Detector())
-		hprog.finish()
-		if err != nil {
-			return fmt.Errorf("--history: %w", err)
-		}
-		res.Findings = mergeHistory(res.Findings, hf)
-		res.Skipped = append(res.Skipped, hs...)
-		finding.Sort(res.Findings)
+		tree.History = set.secret.Detector()
 	}
-	return g.publish(cmd.Context(), o.outputOptions, target, results{
-		findings:   res.Findings,
-		suppressed: set.suppressed(),
-		skipped:    res.Skipped,
-		notices:    append(set.notices, set.vulnNotices()...),
-		ignore:     ign,
-		fsys:       fsys,
-		checks:     set.checks(reg),
-		assets:     res.Assets,
-		rootName:   rootName(root),
-	}, keep, failOn)
-}
-
-// analyseReachability runs the Go call-path analysis after the scan, as a
-// labelled step of its own ("analysing Go call paths: 2/4 modules").
-func (g *globals) analyseReachability(ctx context.Context, vs *vuln.Scanner, fs []finding.Finding) []finding.Finding {
-	prog := g.progress("analysing Go call paths")
-	defer prog.finish()
-	return vs.AnalyseReachability(ctx, fs, func(modFile string, done, total int) {
-		if done < total {
-			prog.describe(fmt.Sprintf("analysing Go call paths: %d/%d modules (%s)", done+1, total, modFile))
-		}
-		prog.update(done, total)
-	})
-}
-
-// results is what a command found, before suppressions and filters.
-type results struct {
-	findings   []finding.Finding
-	suppressed []finding.Suppressed
-	skipped    []finding.Skipped
-	notices    []string
-	ignore     ignoreLoad
-	// fsys is where inline suppression comments are read; nil for live
-	// targets.
-	fsys   fs.FS
-	checks []check.Meta
-	// assets are what the scanners saw, for the cross-layer graph.
-	assets []finding.Asset
-	// rootName is the base name of the scanned directory ("shop").
-	rootName string
-}
-
-// publish applies suppressions and the severity filter, runs the
-// cross-layer analysis and the baseline comparison, writes the report and
-// turns --fail-on and --fail-on-new into errFindings. Every command that
-// reports findings ends here.
-func (g *globals) publish(ctx context.Context, o outputOptions, target string, r results, keep func(finding.Severity) bool, failOn *finding.Severity) error {
-	failOnNew, err := o.gates()
+	in, err := pipeline.ScanTree(cmd.Context(), tree)
 	if err != nil {
 		return err
 	}
-	rules, err := posture.DecodeRules(o.rules)
-	if err != nil {
-		return fmt.Errorf("config posture.rules: %w", err)
-	}
-	var base *baseline.Baseline
-	if o.baseline != "" {
-		if base, err = baseline.Load(o.baseline); err != nil {
-			return err
-		}
-	}
-	applied := ignore.Apply(finding.Dedup(r.findings), r.ignore.file, r.fsys, g.now())
-	rep := &report.Report{
-		Tool:        "fourc",
-		Version:     Version(),
-		Target:      target,
-		GeneratedAt: g.now(),
-		Suppressed:  append(applied.Suppressed, r.suppressed...),
-		Skipped:     append(r.skipped, r.ignore.skipped...),
-		Notices:     slices.Concat(r.notices, r.ignore.notices, applied.Notices),
-		Checks:      r.checks,
-		IgnoreUses:  applied.Uses,
-	}
-	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !keep(f.Severity) })
-	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: r.assets, RootName: r.rootName}, posture.Options{Rules: rules})
-	rep.Notices = append(rep.Notices, rep.Posture.Notices...)
-	if o.sort == "priority" {
-		posture.SortByPriority(rep.Findings, rep.Posture)
-	}
-	var diff baseline.Diff
-	if base != nil {
-		// A finding suppressed now, or filtered out by --severity, is not
-		// fixed: leave it out of the comparison rather than report it as
-		// gone.
-		silenced := map[string]bool{}
-		for _, sp := range rep.Suppressed {
-			silenced[sp.Finding.Fingerprint] = true
-		}
-		base.Findings = slices.DeleteFunc(base.Findings, func(f finding.Finding) bool {
-			return silenced[f.Fingerprint] || !keep(f.Severity)
-		})
-		diff = baseline.Compare(base, rep.Findings)
-		rep.Baseline, rep.BaselinePath = &diff, o.baseline
-	}
-	if err := ctx.Err(); err != nil {
-		// Interrupted: no report, rather than one that looks complete.
-		return err
-	}
-	if err := g.writeReport(o, rep); err != nil {
-		return err
-	}
-	if o.failOnSkipped && len(rep.Skipped) > 0 {
-		return skippedError{len(rep.Skipped)}
-	}
-	if failOn != nil && finding.AtLeast(rep.Findings, *failOn) {
-		return errFindings
-	}
-	if failOnNew != nil && base != nil && diff.NewAtLeast(*failOnNew) {
-		return errFindings
-	}
-	return nil
-}
-
-// gates checks --sort and --fail-on-new.
-func (o *outputOptions) gates() (*finding.Severity, error) {
-	switch o.sort {
-	case "priority", "severity":
-	default:
-		return nil, usageError{fmt.Errorf("--sort: unknown order %q (want priority or severity)", o.sort)}
-	}
-	if o.failOnNew == "" {
-		return nil, nil
-	}
-	if o.baseline == "" {
-		return nil, usageError{errors.New("--fail-on-new needs --baseline (a previous JSON report)")}
-	}
-	v, err := finding.ParseSeverity(o.failOnNew)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("--fail-on-new: %w", err)}
-	}
-	return &v, nil
-}
-
-// filters parses --severity and --fail-on.
-func (o *outputOptions) filters() (func(finding.Severity) bool, *finding.Severity, error) {
-	keep, err := severityFilter(o.severity)
-	if err != nil {
-		return nil, nil, err
-	}
-	failOn, err := parseFailOn(o.failOn)
-	if err != nil {
-		return nil, nil, err
-	}
-	return keep, failOn, nil
-}
-
-func parseFailOn(s string) (*finding.Severity, error) {
-	if s == "" {
-		return nil, nil
-	}
-	v, err := finding.ParseSeverity(s)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("--fail-on: %w", err)}
-	}
-	return &v, nil
+	in.Notices = append(set.notices, in.Notices...)
+	in.Checks = set.checks(reg)
+	in.RootName = rootName(root)
+	return g.publish(cmd.Context(), plan, in)
 }
 
 // resolveTarget turns PATH into a scan root and, for a single file, the
@@ -430,58 +221,6 @@ func resolveTarget(target string) (root string, only []string, err error) {
 	return filepath.Dir(target), []string{filepath.Base(target)}, nil
 }
 
-func (g *globals) loadConfig() (*config.Config, error) {
-	if g.configFile != "" {
-		return config.Load(g.configFile, true)
-	}
-	return config.Load(config.DefaultFile, false)
-}
-
-// writeReport renders the report to --output (atomically) or stdout, and
-// says where it went on stderr when that is not obvious.
-func (g *globals) writeReport(o outputOptions, rep *report.Report) error {
-	toStdout := o.output == "" || o.output == "-"
-	color := toStdout && !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout)
-	w, err := report.New(o.format, report.Options{Color: color, VulnDetail: o.vulnDetail})
-	if err != nil {
-		return usageError{fmt.Errorf("--format: %w", err)}
-	}
-	if toStdout {
-		return w.Write(g.stdout, rep)
-	}
-	err = report.WriteFileAtomic(o.output, 0o644, func(out io.Writer) error { return w.Write(out, rep) })
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if !g.quiet {
-		fmt.Fprintf(g.stderr, "fourc: %s; report written to %s\n", summaryLine(rep), o.output)
-	}
-	return nil
-}
-
-// summaryLine counts findings by severity for a one-line status.
-func summaryLine(rep *report.Report) string {
-	counts := map[finding.Severity]int{}
-	for _, f := range rep.Findings {
-		counts[f.Severity]++
-	}
-	var parts []string
-	sev := finding.Severities()
-	for i := len(sev) - 1; i >= 0; i-- {
-		if n := counts[sev[i]]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, strings.ToLower(sev[i].String())))
-		}
-	}
-	s := fmt.Sprintf("%d findings", len(rep.Findings))
-	if len(parts) > 0 {
-		s += " (" + strings.Join(parts, ", ") + ")"
-	}
-	if n := len(rep.Skipped); n > 0 {
-		s += fmt.Sprintf(", %d inputs skipped", n)
-	}
-	return s
-}
-
 // rootName is the base name of a scan root ("examples/shop" gives "shop",
 // "." the current directory's name).
 func rootName(root string) string {
@@ -489,30 +228,4 @@ func rootName(root string) string {
 		root = abs
 	}
 	return filepath.Base(root)
-}
-
-// mergeHistory adds the secrets found in the git history to the tree's
-// findings. A secret still present at HEAD is reported once, by its history
-// finding, which names the commit that introduced it: the history message
-// extends the tree's ("… in app/main.go, added in commit …").
-func mergeHistory(tree, hist []finding.Finding) []finding.Finding {
-	msgs := map[string][]string{}
-	for _, h := range hist {
-		k := h.CheckID + "\x00" + h.Location.Path
-		msgs[k] = append(msgs[k], h.Message)
-	}
-	out := make([]finding.Finding, 0, len(tree)+len(hist))
-	for _, t := range tree {
-		dup := false
-		for _, m := range msgs[t.CheckID+"\x00"+t.Location.Path] {
-			if strings.HasPrefix(m, t.Message+", added in commit ") {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, t)
-		}
-	}
-	return append(out, hist...)
 }

@@ -14,7 +14,11 @@
 // (`git cat-file --batch`).
 //
 // Findings reuse the secret rules' checks (FC-SEC-…): the location is the
-// file and the line the commit added, with Object "commit <sha>".
+// file and the line the commit added, with Object "commit <sha>". Each
+// carries its provenance as fields (the commit, whether the secret is still
+// present at HEAD, and the fingerprint the same secret has in a scan of the
+// working tree), so that [Merge] joins the two scans without reading
+// messages.
 package history
 
 import (
@@ -66,11 +70,46 @@ type hit struct {
 	seq    int
 }
 
+// Finding is a secret found in the history, with its provenance.
+type Finding struct {
+	finding.Finding
+	// Commit is the full SHA of the commit that first added the secret.
+	Commit string
+	// AtHead says the secret is still in the file at HEAD.
+	AtHead bool
+	// TreeFingerprint is the fingerprint the secret scanner gives the same
+	// secret in the same file in a scan of the working tree.
+	TreeFingerprint string
+}
+
+// Merge adds the history's findings to a working-tree scan's findings. A
+// secret still present at HEAD is reported once, by its history finding,
+// which names the commit that introduced it: the tree finding with the
+// same fingerprint is left out.
+func Merge(tree []finding.Finding, hist []Finding) []finding.Finding {
+	atHead := map[string]bool{}
+	for _, h := range hist {
+		if h.AtHead {
+			atHead[h.TreeFingerprint] = true
+		}
+	}
+	out := make([]finding.Finding, 0, len(tree)+len(hist))
+	for _, t := range tree {
+		if !atHead[t.Fingerprint] {
+			out = append(out, t)
+		}
+	}
+	for _, h := range hist {
+		out = append(out, h.Finding)
+	}
+	return out
+}
+
 // Scan reads the whole history of the repository at repoDir and returns a
 // finding for each secret, attributed to the commit that added it. A file
 // git could not show is returned as skipped; an error means the history
 // could not be read at all (no git binary, not a repository).
-func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]finding.Finding, []finding.Skipped, error) {
+func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]Finding, []finding.Skipped, error) {
 	git, err := exec.LookPath("git")
 	if err != nil {
 		return nil, nil, fmt.Errorf("scanning git history needs the git binary: %w", err)
@@ -106,17 +145,22 @@ func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]finding.
 	}
 	first := earliest(hits)
 	present, skipped := atHead(ctx, git, repoDir, det, first)
-	out := make([]finding.Finding, 0, len(first))
+	out := make([]Finding, 0, len(first))
 	for _, h := range first {
 		state := "removed since, but it stays in the history"
 		if present[key(h)] {
 			state = "still present at HEAD"
 		}
+		res := finding.Resource{Kind: "file", Name: h.path}
 		where := fmt.Sprintf("%s, added in commit %s (%s); %s", h.path, short(h.commit.sha), h.commit.date, state)
-		out = append(out, det.Finding(h.m, finding.Resource{Kind: "file", Name: h.path},
-			finding.Location{Path: h.path, StartLine: h.line, Object: "commit " + h.commit.sha}, where))
+		out = append(out, Finding{
+			Finding:         det.Finding(h.m, res, finding.Location{Path: h.path, StartLine: h.line, Object: "commit " + h.commit.sha}, where),
+			Commit:          h.commit.sha,
+			AtHead:          present[key(h)],
+			TreeFingerprint: det.Finding(h.m, res, finding.Location{Path: h.path}, h.path).Fingerprint,
+		})
 	}
-	finding.Sort(out)
+	slices.SortFunc(out, func(a, b Finding) int { return finding.Compare(a.Finding, b.Finding) })
 	return out, skipped, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/strictyaml"
 )
 
 // DefaultFile is the ignore file looked up at the scan root when the user
@@ -86,8 +87,10 @@ func Parse(name string, data []byte) (*File, error) {
 	for i := range doc.Ignores {
 		n := &doc.Ignores[i]
 		var e Entry
-		if err := n.Decode(&e); err != nil {
-			return nil, fmt.Errorf("ignore file %q line %d: %w", name, n.Line, err)
+		// Strictly: a typo ("reson:", "expire:") must not silently do
+		// nothing; the error names the key's own line.
+		if err := strictyaml.Decode(n, &e); err != nil {
+			return nil, fmt.Errorf("ignore file %q entry at line %d: %w", name, n.Line, err)
 		}
 		e.line = n.Line
 		if e.ID == "" && e.Fingerprint == "" && e.Package == "" {

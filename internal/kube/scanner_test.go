@@ -283,6 +283,8 @@ spec:
 	}{
 		{"", false}, // default label fourc.dev/untrusted is not set
 		{"example.com/sandbox", true},
+		{"example.com/sandbox=true", true}, // the README's form: key=value
+		{"example.com/sandbox=yes", false},
 	}
 	for _, tt := range tests {
 		objs, _ := Load("ns.yaml", []byte(src))

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/strictyaml"
 )
 
 // Rule is a user-defined attack-path rule: a CEL expression evaluated for
@@ -53,20 +54,13 @@ func ParseRules(data []byte) (*RuleSet, error) {
 }
 
 // DecodeRules decodes rules from YAML nodes, as a config file holds them
-// (config keeps `posture.rules` as []yaml.Node), and compiles them.
+// (config keeps `posture.rules` as []yaml.Node), and compiles them. Unknown
+// keys are errors, as in ParseRules, naming their line in the file.
 func DecodeRules(nodes []yaml.Node) (*RuleSet, error) {
 	rules := make([]Rule, 0, len(nodes))
 	for i := range nodes {
-		// Round-trip through a decoder so that unknown keys are errors, as
-		// in ParseRules: a typo must not silently do nothing.
-		data, err := yaml.Marshal(&nodes[i])
-		if err != nil {
-			return nil, fmt.Errorf("posture rule %d (line %d): %w", i+1, nodes[i].Line, err)
-		}
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
 		var r Rule
-		if err := dec.Decode(&r); err != nil {
+		if err := strictyaml.Decode(&nodes[i], &r); err != nil {
 			return nil, fmt.Errorf("posture rule %d (line %d): %w", i+1, nodes[i].Line, err)
 		}
 		rules = append(rules, r)

@@ -1,4 +1,4 @@
-package cli
+package pipeline
 
 import (
 	"cmp"
@@ -15,11 +15,11 @@ import (
 // maxListed bounds how many unchecked packages one skipped entry names.
 const maxListed = 40
 
-// uncheckedPackages finds the packages whose ecosystem the database holds
+// UncheckedPackages finds the packages whose ecosystem the database holds
 // no records for — they were not checked at all — and returns one notice
 // and one skipped entry per such ecosystem, naming the packages and the
 // command that downloads the missing data.
-func uncheckedPackages(db *vulndb.DB, pkgs []inventory.Package) ([]string, []finding.Skipped) {
+func UncheckedPackages(db *vulndb.DB, pkgs []inventory.Package) ([]string, []finding.Skipped) {
 	if db == nil {
 		return nil, nil
 	}

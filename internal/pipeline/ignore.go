@@ -1,4 +1,4 @@
-package cli
+package pipeline
 
 import (
 	"errors"
@@ -7,8 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/spf13/cobra"
+	"strings"
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/ignore"
@@ -25,31 +24,32 @@ type ignoreLoad struct {
 	skipped []finding.Skipped
 }
 
-// loadIgnore reads the ignore file of a run. One named with --ignore-file
-// is the user's: any problem with it is a usage error. One named in
-// fourc.yaml, or the default one at the scan root, belongs to the scanned
-// repository: a malformed one is reported as skipped and the scan goes on
-// without it, and under --ignore-policy strict its wildcard IDs are
-// refused.
-func (o *outputOptions) loadIgnore(cmd *cobra.Command, root string) (ignoreLoad, error) {
-	switch o.ignorePolicy {
+// loadIgnore reads the ignore file of a run. One the user named on the
+// command line is the user's: any problem with it is a usage error. One
+// named in fourc.yaml, or the default one at the scan root, belongs to the
+// scanned repository: a malformed one is reported as skipped and the scan
+// goes on without it, and under the strict policy its wildcard IDs are
+// refused. Only a default file that does not exist counts as "no ignore
+// file": one that cannot be read is an error.
+func loadIgnore(o Options, root string) (ignoreLoad, error) {
+	switch o.IgnorePolicy {
 	case "", "default", "strict":
 	default:
-		return ignoreLoad{}, usageError{fmt.Errorf("--ignore-policy: unknown policy %q (want default or strict)", o.ignorePolicy)}
+		return ignoreLoad{}, UsageError{fmt.Errorf("--ignore-policy: unknown policy %q (want default or strict)", o.IgnorePolicy)}
 	}
-	if cmd.Flags().Changed("ignore-file") {
-		f, err := ignore.Load(o.ignoreFile)
+	if o.UserIgnoreFile {
+		f, err := ignore.Load(o.IgnoreFile)
 		if err != nil {
-			return ignoreLoad{}, usageError{err}
+			return ignoreLoad{}, UsageError{err}
 		}
 		return ignoreLoad{file: f}, nil
 	}
-	name := o.ignoreFile
+	name := o.IgnoreFile
 	if name == "" {
 		name = filepath.Join(root, ignore.DefaultFile)
 	}
 	data, err := readRepoFile(name)
-	if errors.Is(err, fs.ErrNotExist) && o.ignoreFile == "" {
+	if errors.Is(err, fs.ErrNotExist) && o.IgnoreFile == "" {
 		return ignoreLoad{}, nil
 	}
 	if errors.Is(err, errNotRegularFile) || errors.Is(err, errTooLarge) {
@@ -62,9 +62,8 @@ func (o *outputOptions) loadIgnore(cmd *cobra.Command, root string) (ignoreLoad,
 	if err != nil {
 		return ignoreLoad{skipped: []finding.Skipped{{Path: name, Scanner: "ignore", Reason: "ignore file not applied: " + oneLine(err)}}}, nil
 	}
-	var l ignoreLoad
-	l.file = f
-	if o.ignorePolicy == "strict" {
+	l := ignoreLoad{file: f}
+	if o.IgnorePolicy == "strict" {
 		l.notices = f.Strict()
 	}
 	return l, nil
@@ -76,7 +75,9 @@ var (
 )
 
 // readRepoFile reads a small file of the scanned repository without
-// following a final symlink and without opening a FIFO or device.
+// following a final symlink and without opening a FIFO or device. Any
+// error but "does not exist" (a permission error, a path through a
+// non-directory) is returned as it is, never taken for a missing file.
 func readRepoFile(name string) ([]byte, error) {
 	st, err := os.Lstat(name)
 	if err != nil {
@@ -94,4 +95,9 @@ func readRepoFile(name string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, maxIgnoreFile))
+}
+
+// oneLine keeps an error to one line.
+func oneLine(err error) string {
+	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 }
