@@ -24,6 +24,7 @@ var rank = map[string]int{
 	"internal/engine":    5,
 	"internal/posture":   6,
 	"internal/report":    7,
+	"internal/catalogue": 7,
 	"internal/cli":       8,
 	"cmd/fourc":          9,
 }

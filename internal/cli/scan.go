@@ -243,6 +243,10 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		res.Skipped = append(res.Skipped, hs...)
 		finding.Sort(res.Findings)
 	}
+	checks, err := set.checks(reg)
+	if err != nil {
+		return err
+	}
 	return g.publish(cmd.Context(), o.outputOptions, target, results{
 		findings:   res.Findings,
 		suppressed: set.suppressed(),
@@ -250,7 +254,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		notices:    append(set.notices, set.vulnNotices()...),
 		ignore:     ign,
 		fsys:       fsys,
-		checks:     set.checks(reg),
+		checks:     checks,
 		assets:     res.Assets,
 		rootName:   rootName(root),
 	}, keep, failOn)

@@ -36,8 +36,9 @@ func BuiltinRules() []Rule {
 }
 
 // Checks returns the catalogue of the secret checks: every built-in rule and
-// FC-SEC-900, the check Gitleaks rules report under. User rules
-// (FC-SEC-901…999) are listed by [Detector.Checks].
+// FC-SEC-900, the check Gitleaks rules report under. User rules (IDs of
+// the user's namespace, see [check.ValidUserID]) are listed by
+// [Detector.Checks].
 func Checks() []check.Meta {
 	rules := BuiltinRules()
 	out := make([]check.Meta, 0, len(rules)+1)
