@@ -252,4 +252,3 @@ func scanSignatures(t *testing.T, e *emitted) {
 		e.add(c, signature.Findings(res))
 	}
 }
-

@@ -15,16 +15,16 @@ import (
 )
 
 var checkNPMUnused = check.Check[dependency]{
-	Meta: check.Meta{
-		ID:       "FC-DEP-003",
-		Title:    "npm dependency never imported",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerCode,
-		Description: "A dependency nothing imports is still installed in every build and image, runs its install " +
+	Meta: check.New(
+		"FC-DEP-003",
+		"npm dependency never imported",
+		finding.SeverityLow,
+		finding.LayerCode,
+		"A dependency nothing imports is still installed in every build and image, runs its install "+
 			"scripts, and is one more package whose compromise reaches production.",
-		Remediation: "Remove the package from dependencies (npm uninstall NAME) and commit the updated lock file.",
-		References:  []finding.Reference{cwe(1164)},
-	},
+		"Remove the package from dependencies (npm uninstall NAME) and commit the updated lock file.",
+		cwe(1164),
+	),
 	Eval: func(d dependency) []check.Violation {
 		if d.Ecosystem != "npm" || d.Group != "dependencies" || d.Sources == 0 || d.Files+d.TestFiles > 0 || d.UsedBy != "" {
 			return nil

@@ -17,16 +17,18 @@ import (
 )
 
 var checkAddURL = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-007",
-		Title:    "ADD downloads a remote URL without a checksum",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "ADD fetches remote URLs with no integrity check: whoever controls the server or the path to it " +
+	Meta: check.New(
+		"FC-DF-007",
+		"ADD downloads a remote URL without a checksum",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"ADD fetches remote URLs with no integrity check: whoever controls the server or the path to it "+
 			"controls what goes into the image.",
-		Remediation: "Add --checksum=sha256:<digest> to the ADD, or download with curl and verify the checksum or signature in the same RUN.",
-		References:  []finding.Reference{cis("4.9"), hadolint("DL3020"), cwe(494)},
-	},
+		"Add --checksum=sha256:<digest> to the ADD, or download with curl and verify the checksum or signature in the same RUN.",
+		cis("4.9"),
+		hadolint("DL3020"),
+		cwe(494),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

@@ -13,15 +13,15 @@ import (
 )
 
 var checkCd = check.Check[*File]{
-	Meta: check.Meta{
-		ID:          "FC-DF-022",
-		Title:       "cd used in RUN instead of WORKDIR",
-		Severity:    finding.SeverityInfo,
-		Layer:       finding.LayerContainer,
-		Description: "A cd in RUN affects only that RUN; WORKDIR states the directory once and keeps the Dockerfile readable.",
-		Remediation: "Use WORKDIR /path before the RUN instead of cd.",
-		References:  []finding.Reference{hadolint("DL3003")},
-	},
+	Meta: check.New(
+		"FC-DF-022",
+		"cd used in RUN instead of WORKDIR",
+		finding.SeverityInfo,
+		finding.LayerContainer,
+		"A cd in RUN affects only that RUN; WORKDIR states the directory once and keeps the Dockerfile readable.",
+		"Use WORKDIR /path before the RUN instead of cd.",
+		hadolint("DL3003"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

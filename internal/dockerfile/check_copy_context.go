@@ -14,16 +14,17 @@ import (
 )
 
 var checkCopyContext = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-018",
-		Title:    "Whole build context copied without a .dockerignore",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "Copying the whole build context without a .dockerignore ships everything in the directory, " +
+	Meta: check.New(
+		"FC-DF-018",
+		"Whole build context copied without a .dockerignore",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"Copying the whole build context without a .dockerignore ships everything in the directory, "+
 			"including Git history, local environment files and keys, into the image.",
-		Remediation: "Add a .dockerignore that excludes .git, .env*, keys and build output, or copy only the files the image needs.",
-		References:  []finding.Reference{cis("4.10"), cwe(538)},
-	},
+		"Add a .dockerignore that excludes .git, .env*, keys and build output, or copy only the files the image needs.",
+		cis("4.10"),
+		cwe(538),
+	),
 	Eval: func(f *File) []check.Violation {
 		if f.HasDockerignore {
 			return nil

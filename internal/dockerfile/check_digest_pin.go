@@ -14,16 +14,18 @@ import (
 )
 
 var checkDigestPin = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-002",
-		Title:    "Base image is not pinned by digest",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "A tag can be moved to different content at any time; only a digest names exactly the image " +
+	Meta: check.New(
+		"FC-DF-002",
+		"Base image is not pinned by digest",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"A tag can be moved to different content at any time; only a digest names exactly the image "+
 			"that was reviewed and scanned.",
-		Remediation: "Append the image digest to FROM (e.g. alpine:3.20@sha256:...) and let a bot such as Renovate or Dependabot update it.",
-		References:  []finding.Reference{cis("4.2"), cwe(494), cwe(1357)},
-	},
+		"Append the image digest to FROM (e.g. alpine:3.20@sha256:...) and let a bot such as Renovate or Dependabot update it.",
+		cis("4.2"),
+		cwe(494),
+		cwe(1357),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, s := range f.Stages {

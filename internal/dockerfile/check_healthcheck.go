@@ -13,16 +13,16 @@ import (
 )
 
 var checkHealthcheck = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-013",
-		Title:    "Final stage has no HEALTHCHECK",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Without a HEALTHCHECK, Docker and Swarm cannot tell a hung container from a healthy one and keep " +
+	Meta: check.New(
+		"FC-DF-013",
+		"Final stage has no HEALTHCHECK",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"Without a HEALTHCHECK, Docker and Swarm cannot tell a hung container from a healthy one and keep "+
 			"sending it traffic.",
-		Remediation: "Add a HEALTHCHECK to the final stage (e.g. HEALTHCHECK CMD [\"/app\", \"healthz\"]), or HEALTHCHECK NONE when orchestrator probes are used instead.",
-		References:  []finding.Reference{cis("4.6")},
-	},
+		"Add a HEALTHCHECK to the final stage (e.g. HEALTHCHECK CMD [\"/app\", \"healthz\"]), or HEALTHCHECK NONE when orchestrator probes are used instead.",
+		cis("4.6"),
+	),
 	Eval: func(f *File) []check.Violation {
 		final := f.Final()
 		if final == nil {

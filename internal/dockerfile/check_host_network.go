@@ -15,16 +15,16 @@ import (
 )
 
 var checkHostNetwork = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-019",
-		Title:    "RUN with --network=host",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "RUN --network=host lets the step reach services bound to the build host's localhost, such as " +
+	Meta: check.New(
+		"FC-DF-019",
+		"RUN with --network=host",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"RUN --network=host lets the step reach services bound to the build host's localhost, such as "+
 			"cloud metadata proxies or the Docker API, and needs the network.host entitlement.",
-		Remediation: "Remove --network=host; reach what the step needs through the default build network.",
-		References:  []finding.Reference{cwe(668)},
-	},
+		"Remove --network=host; reach what the step needs through the default build network.",
+		cwe(668),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

@@ -14,16 +14,19 @@ import (
 )
 
 var checkLatestTag = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-001",
-		Title:    "Base image uses the latest tag or no tag",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "A base image without a tag, or tagged latest, changes under the build without notice: " +
+	Meta: check.New(
+		"FC-DF-001",
+		"Base image uses the latest tag or no tag",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"A base image without a tag, or tagged latest, changes under the build without notice: "+
 			"builds stop being reproducible and may pick up a broken or compromised release.",
-		Remediation: "Name a specific version tag in FROM (e.g. alpine:3.20), and preferably pin it by digest.",
-		References:  []finding.Reference{cis("4.2"), hadolint("DL3006"), hadolint("DL3007"), cwe(1357)},
-	},
+		"Name a specific version tag in FROM (e.g. alpine:3.20), and preferably pin it by digest.",
+		cis("4.2"),
+		hadolint("DL3006"),
+		hadolint("DL3007"),
+		cwe(1357),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, s := range f.Stages {

@@ -13,15 +13,17 @@ import (
 )
 
 var checkMultipleCmd = check.Check[*File]{
-	Meta: check.Meta{
-		ID:          "FC-DF-021",
-		Title:       "CMD, ENTRYPOINT or HEALTHCHECK overridden in the same stage",
-		Severity:    finding.SeverityInfo,
-		Layer:       finding.LayerContainer,
-		Description: "Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones mislead readers about what the container runs and how it is checked.",
-		Remediation: "Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage.",
-		References:  []finding.Reference{hadolint("DL4003"), hadolint("DL4004"), hadolint("DL3012")},
-	},
+	Meta: check.New(
+		"FC-DF-021",
+		"CMD, ENTRYPOINT or HEALTHCHECK overridden in the same stage",
+		finding.SeverityInfo,
+		finding.LayerContainer,
+		"Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones mislead readers about what the container runs and how it is checked.",
+		"Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage.",
+		hadolint("DL4003"),
+		hadolint("DL4004"),
+		hadolint("DL3012"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, s := range f.Stages {

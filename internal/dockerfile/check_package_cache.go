@@ -84,16 +84,22 @@ func mentions(stages []*Stage, s string) bool {
 }
 
 var checkPackageCache = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-010",
-		Title:    "Package manager leaves caches or extra packages in the image",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Package indexes, download caches and recommended packages bloat the image and widen its attack " +
+	Meta: check.New(
+		"FC-DF-010",
+		"Package manager leaves caches or extra packages in the image",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"Package indexes, download caches and recommended packages bloat the image and widen its attack "+
 			"surface with software nobody asked for.",
-		Remediation: "Use apt-get install --no-install-recommends and rm -rf /var/lib/apt/lists/* in the same RUN, apk add --no-cache, pip install --no-cache-dir, <tool> clean all after yum/dnf/zypper, or a RUN --mount=type=cache.",
-		References:  []finding.Reference{cis("4.3"), hadolint("DL3009"), hadolint("DL3015"), hadolint("DL3019"), hadolint("DL3042"), hadolint("DL3032"), hadolint("DL3040")},
-	},
+		"Use apt-get install --no-install-recommends and rm -rf /var/lib/apt/lists/* in the same RUN, apk add --no-cache, pip install --no-cache-dir, <tool> clean all after yum/dnf/zypper, or a RUN --mount=type=cache.",
+		cis("4.3"),
+		hadolint("DL3009"),
+		hadolint("DL3015"),
+		hadolint("DL3019"),
+		hadolint("DL3042"),
+		hadolint("DL3032"),
+		hadolint("DL3040"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		// Once per stage, not per instruction: both walk the lineage.

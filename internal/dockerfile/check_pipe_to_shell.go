@@ -62,16 +62,18 @@ func readsStdinCode(args []string) bool {
 }
 
 var checkPipeToShell = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-008",
-		Title:    "Downloaded script piped into a shell",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "Piping a download straight into a shell runs whatever the server returns, unverified, " +
+	Meta: check.New(
+		"FC-DF-008",
+		"Downloaded script piped into a shell",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"Piping a download straight into a shell runs whatever the server returns, unverified, "+
 			"with the build's privileges; a compromised or spoofed server owns the image.",
-		Remediation: "Download the script or binary to a file, verify its checksum or signature, then run it; or use ADD --checksum.",
-		References:  []finding.Reference{cis("4.11"), cwe(494), cwe(829)},
-	},
+		"Download the script or binary to a file, verify its checksum or signature, then run it; or use ADD --checksum.",
+		cis("4.11"),
+		cwe(494),
+		cwe(829),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

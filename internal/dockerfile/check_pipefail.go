@@ -45,16 +45,16 @@ func mentionsPipefail(words []string) bool {
 }
 
 var checkPipefail = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-023",
-		Title:    "RUN pipes commands without pipefail",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Without pipefail a pipeline's status is that of its last command, so a failed download piped " +
+	Meta: check.New(
+		"FC-DF-023",
+		"RUN pipes commands without pipefail",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"Without pipefail a pipeline's status is that of its last command, so a failed download piped "+
 			"into another command passes silently and the image is built without what it should contain.",
-		Remediation: "Set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] (or start the RUN with set -o pipefail &&) before RUNs that use pipes.",
-		References:  []finding.Reference{hadolint("DL4006")},
-	},
+		"Set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] (or start the RUN with set -o pipefail &&) before RUNs that use pipes.",
+		hadolint("DL4006"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, s := range f.Stages {

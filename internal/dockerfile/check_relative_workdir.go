@@ -19,15 +19,15 @@ import (
 var windowsAbs = regexp.MustCompile(`^([A-Za-z]:)?[\\/]`)
 
 var checkRelativeWorkdir = check.Check[*File]{
-	Meta: check.Meta{
-		ID:          "FC-DF-020",
-		Title:       "WORKDIR uses a relative path",
-		Severity:    finding.SeverityInfo,
-		Layer:       finding.LayerContainer,
-		Description: "A relative WORKDIR resolves against whatever directory the base image set, which can change between base image versions.",
-		Remediation: "Use an absolute path in WORKDIR, e.g. WORKDIR /app.",
-		References:  []finding.Reference{hadolint("DL3000")},
-	},
+	Meta: check.New(
+		"FC-DF-020",
+		"WORKDIR uses a relative path",
+		finding.SeverityInfo,
+		finding.LayerContainer,
+		"A relative WORKDIR resolves against whatever directory the base image set, which can change between base image versions.",
+		"Use an absolute path in WORKDIR, e.g. WORKDIR /app.",
+		hadolint("DL3000"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

@@ -17,16 +17,18 @@ import (
 )
 
 var checkRootUser = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-004",
-		Title:    "Final stage runs as root",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "A container that runs as root turns any code execution into root inside the container, " +
+	Meta: check.New(
+		"FC-DF-004",
+		"Final stage runs as root",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"A container that runs as root turns any code execution into root inside the container, "+
 			"one kernel or runtime bug away from the node.",
-		Remediation: "Create an unprivileged user in the image and switch to it with USER (e.g. USER 10001:10001) as the last USER of the final stage.",
-		References:  []finding.Reference{cis("4.1"), hadolint("DL3002"), cwe(250)},
-	},
+		"Create an unprivileged user in the image and switch to it with USER (e.g. USER 10001:10001) as the last USER of the final stage.",
+		cis("4.1"),
+		hadolint("DL3002"),
+		cwe(250),
+	),
 	Eval: func(f *File) []check.Violation {
 		final := f.Final()
 		if final == nil {

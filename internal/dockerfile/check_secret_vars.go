@@ -28,16 +28,17 @@ var (
 )
 
 var checkSecretVars = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-005",
-		Title:    "Secret in ARG or ENV",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "ENV values are stored in the image configuration and ARG values in its build history; " +
+	Meta: check.New(
+		"FC-DF-005",
+		"Secret in ARG or ENV",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"ENV values are stored in the image configuration and ARG values in its build history; "+
 			"anyone who can pull the image can read them, and the Dockerfile itself leaks them to source control.",
-		Remediation: "Remove the value from the Dockerfile; pass build-time secrets with RUN --mount=type=secret and runtime secrets through the orchestrator (e.g. a Kubernetes Secret).",
-		References:  []finding.Reference{cis("4.10"), cwe(798)},
-	},
+		"Remove the value from the Dockerfile; pass build-time secrets with RUN --mount=type=secret and runtime secrets through the orchestrator (e.g. a Kubernetes Secret).",
+		cis("4.10"),
+		cwe(798),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		report := func(where string, v Var) {

@@ -14,16 +14,17 @@ import (
 )
 
 var checkSetuid = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-025",
-		Title:    "setuid or setgid bit set",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "A setuid or setgid program runs with its owner's or group's privileges whoever starts it; " +
+	Meta: check.New(
+		"FC-DF-025",
+		"setuid or setgid bit set",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"A setuid or setgid program runs with its owner's or group's privileges whoever starts it; "+
 			"in an image it is a ready-made privilege escalation for any code execution.",
-		Remediation: "Do not set setuid/setgid bits; grant the specific capability the program needs, or run it as the user it needs. Setgid on a shared directory can be suppressed.",
-		References:  []finding.Reference{cis("4.8"), cwe(250)},
-	},
+		"Do not set setuid/setgid bits; grant the specific capability the program needs, or run it as the user it needs. Setgid on a shared directory can be suppressed.",
+		cis("4.8"),
+		cwe(250),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

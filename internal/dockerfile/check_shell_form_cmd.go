@@ -18,16 +18,16 @@ import (
 )
 
 var checkShellFormCmd = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-027",
-		Title:    "CMD or ENTRYPOINT in shell form",
-		Severity: finding.SeverityInfo,
-		Layer:    finding.LayerContainer,
-		Description: "In shell form the container's PID 1 is /bin/sh, which does not forward SIGTERM, so the " +
+	Meta: check.New(
+		"FC-DF-027",
+		"CMD or ENTRYPOINT in shell form",
+		finding.SeverityInfo,
+		finding.LayerContainer,
+		"In shell form the container's PID 1 is /bin/sh, which does not forward SIGTERM, so the "+
 			"application never gets to shut down cleanly and is killed after the grace period.",
-		Remediation: "Use the exec (JSON) form, e.g. CMD [\"node\", \"server.js\"], or exec the process from a script.",
-		References:  []finding.Reference{hadolint("DL3025")},
-	},
+		"Use the exec (JSON) form, e.g. CMD [\"node\", \"server.js\"], or exec the process from a script.",
+		hadolint("DL3025"),
+	),
 	Eval: func(f *File) []check.Violation {
 		final := f.Final()
 		if final == nil {

@@ -14,16 +14,17 @@ import (
 )
 
 var checkSudo = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-011",
-		Title:    "sudo used in RUN",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "sudo in an image means sudo is installed and configured in it, an easy path back to root for " +
+	Meta: check.New(
+		"FC-DF-011",
+		"sudo used in RUN",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"sudo in an image means sudo is installed and configured in it, an easy path back to root for "+
 			"anyone who gets code execution in the container; its TTY and signal handling also misbehave in builds.",
-		Remediation: "Drop sudo: run privileged steps before switching with USER, or switch with USER root and back.",
-		References:  []finding.Reference{hadolint("DL3004"), cwe(250)},
-	},
+		"Drop sudo: run privileged steps before switching with USER, or switch with USER root and back.",
+		hadolint("DL3004"),
+		cwe(250),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

@@ -116,16 +116,19 @@ func insecureOption(args []string) string {
 }
 
 var checkTLSDisabled = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-026",
-		Title:    "TLS or signature verification disabled",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "Turning off certificate or package signature checks lets anyone on the network path, or a " +
+	Meta: check.New(
+		"FC-DF-026",
+		"TLS or signature verification disabled",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"Turning off certificate or package signature checks lets anyone on the network path, or a "+
 			"compromised mirror, substitute what the build downloads and installs.",
-		Remediation: "Keep verification on: install the CA certificate the build needs (COPY it and run update-ca-certificates) instead of disabling checks, and import repository signing keys.",
-		References:  []finding.Reference{cis("4.11"), cis("4.12"), cwe(295), cwe(494)},
-	},
+		"Keep verification on: install the CA certificate the build needs (COPY it and run update-ca-certificates) instead of disabling checks, and import repository signing keys.",
+		cis("4.11"),
+		cis("4.12"),
+		cwe(295),
+		cwe(494),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for _, v := range f.Args {

@@ -15,16 +15,17 @@ import (
 )
 
 var checkUpdateAlone = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-016",
-		Title:    "Package index updated in a RUN of its own",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "A RUN that only updates the package index is cached on its own, so later builds install " +
+	Meta: check.New(
+		"FC-DF-016",
+		"Package index updated in a RUN of its own",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"A RUN that only updates the package index is cached on its own, so later builds install "+
 			"packages from an outdated index and miss security fixes.",
-		Remediation: "Update the index and install in the same RUN: RUN apt-get update && apt-get install -y --no-install-recommends pkg=ver && rm -rf /var/lib/apt/lists/*.",
-		References:  []finding.Reference{cis("4.7"), hadolint("DL3009")},
-	},
+		"Update the index and install in the same RUN: RUN apt-get update && apt-get install -y --no-install-recommends pkg=ver && rm -rf /var/lib/apt/lists/*.",
+		cis("4.7"),
+		hadolint("DL3009"),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

@@ -15,16 +15,16 @@ import (
 )
 
 var checkWorldWritable = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-014",
-		Title:    "World-writable permissions set",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "World-writable files and directories let any process in the container, whatever its user, " +
+	Meta: check.New(
+		"FC-DF-014",
+		"World-writable permissions set",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"World-writable files and directories let any process in the container, whatever its user, "+
 			"replace binaries, scripts or configuration that others run.",
-		Remediation: "Give the owning user the access it needs (chown the path to it and use 755/644 or stricter) instead of 777.",
-		References:  []finding.Reference{cwe(732)},
-	},
+		"Give the owning user the access it needs (chown the path to it and use 755/644 or stricter) instead of 777.",
+		cwe(732),
+	),
 	Eval: func(f *File) []check.Violation {
 		var out []check.Violation
 		for s, in := range f.Instructions() {

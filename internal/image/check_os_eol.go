@@ -14,18 +14,16 @@ import (
 )
 
 var osEOL = check.Check[osSubject]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-006",
-		Title:       "Image OS release is past its end of support",
-		Severity:    finding.SeverityHigh,
-		Layer:       finding.LayerContainer,
-		Description: "The distribution release the image is built on gets no more security updates; new vulnerabilities in its packages will never be fixed, and scanners may not even report them.",
-		Remediation: "Rebuild the image on a supported release of the distribution (change the FROM line's tag).",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.1.1"},
-			{Source: "CWE-1104"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-006",
+		"Image OS release is past its end of support",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"The distribution release the image is built on gets no more security updates; new vulnerabilities in its packages will never be fixed, and scanners may not even report them.",
+		"Rebuild the image on a supported release of the distribution (change the FROM line's tag).",
+		finding.Reference{Source: "NIST SP 800-190 4.1.1"},
+		finding.Reference{Source: "CWE-1104"},
+	),
 	Eval: func(s osSubject) []check.Violation {
 		if s.OS.EOL.IsZero() || s.Now.Before(s.OS.EOL) {
 			return nil

@@ -35,18 +35,16 @@ var riskyPortNames = map[int]string{
 }
 
 var riskyPorts = check.Check[configSubject]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-002",
-		Title:       "Image exposes a risky port",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "The image declares a port used for remote administration or by a data service that is often left without authentication; exposing it invites direct access to the container.",
-		Remediation: "Remove the EXPOSE line and the service behind it, or reach it only through an authenticated, internal path.",
-		References: []finding.Reference{
-			{Source: "CIS Docker Benchmark 5.8"},
-			{Source: "CWE-668"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-002",
+		"Image exposes a risky port",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"The image declares a port used for remote administration or by a data service that is often left without authentication; exposing it invites direct access to the container.",
+		"Remove the EXPOSE line and the service behind it, or reach it only through an authenticated, internal path.",
+		finding.Reference{Source: "CIS Docker Benchmark 5.8"},
+		finding.Reference{Source: "CWE-668"},
+	),
 	Eval: func(s configSubject) []check.Violation {
 		if s.Config == nil {
 			return nil

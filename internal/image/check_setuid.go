@@ -13,18 +13,16 @@ import (
 )
 
 var setuidFile = check.Check[FileInfo]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-004",
-		Title:       "Image contains a setuid or setgid file",
-		Severity:    finding.SeverityLow,
-		Layer:       finding.LayerContainer,
-		Description: "A setuid or setgid executable runs with its owner's or group's privileges; in a container it is a ready-made privilege escalation path if it has a flaw.",
-		Remediation: "Remove the bit in the Dockerfile (RUN chmod a-s FILE, or find / -perm /6000 -type f -exec chmod a-s {} +) and run containers with no-new-privileges.",
-		References: []finding.Reference{
-			{Source: "CIS Docker Benchmark 4.8"},
-			{Source: "CWE-250"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-004",
+		"Image contains a setuid or setgid file",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"A setuid or setgid executable runs with its owner's or group's privileges; in a container it is a ready-made privilege escalation path if it has a flaw.",
+		"Remove the bit in the Dockerfile (RUN chmod a-s FILE, or find / -perm /6000 -type f -exec chmod a-s {} +) and run containers with no-new-privileges.",
+		finding.Reference{Source: "CIS Docker Benchmark 4.8"},
+		finding.Reference{Source: "CWE-250"},
+	),
 	Eval: func(f FileInfo) []check.Violation {
 		if !f.Mode.IsRegular() || f.Mode&(fs.ModeSetuid|fs.ModeSetgid) == 0 {
 			return nil

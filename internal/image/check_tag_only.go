@@ -13,18 +13,16 @@ import (
 )
 
 var tagOnly = check.Check[Target]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-007",
-		Title:       "Image referenced by tag only",
-		Severity:    finding.SeverityLow,
-		Layer:       finding.LayerContainer,
-		Description: "A tag can be moved to other content at any time, so what was scanned (or signed) is not guaranteed to be what runs.",
-		Remediation: "Reference the image by digest (name:tag@sha256:...) in deployments and scans.",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.2.2"},
-			{Source: "CWE-494"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-007",
+		"Image referenced by tag only",
+		finding.SeverityLow,
+		finding.LayerContainer,
+		"A tag can be moved to other content at any time, so what was scanned (or signed) is not guaranteed to be what runs.",
+		"Reference the image by digest (name:tag@sha256:...) in deployments and scans.",
+		finding.Reference{Source: "NIST SP 800-190 4.2.2"},
+		finding.Reference{Source: "CWE-494"},
+	),
 	Eval: func(t Target) []check.Violation {
 		if t.Kind != KindRegistry || strings.Contains(t.Ref, "@") {
 			return nil

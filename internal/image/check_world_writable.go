@@ -28,18 +28,16 @@ func inSystemDir(p string) bool {
 }
 
 var worldWritable = check.Check[FileInfo]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-005",
-		Title:       "World-writable file in a system path",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "Any user in the container can change a world-writable file or directory under a system path, which lets an unprivileged process replace binaries, libraries or configuration used by root.",
-		Remediation: "Remove the write bit for others (RUN chmod o-w PATH) in the Dockerfile step that creates the file.",
-		References: []finding.Reference{
-			{Source: "CWE-732"},
-			{Source: "CIS Distribution Independent Linux 6.1.10"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-005",
+		"World-writable file in a system path",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"Any user in the container can change a world-writable file or directory under a system path, which lets an unprivileged process replace binaries, libraries or configuration used by root.",
+		"Remove the write bit for others (RUN chmod o-w PATH) in the Dockerfile step that creates the file.",
+		finding.Reference{Source: "CWE-732"},
+		finding.Reference{Source: "CIS Distribution Independent Linux 6.1.10"},
+	),
 	Eval: func(f FileInfo) []check.Violation {
 		if f.Mode&fs.ModeSymlink != 0 || f.Mode.Perm()&0o002 == 0 || !inSystemDir(f.Path) {
 			return nil

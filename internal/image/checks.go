@@ -66,18 +66,16 @@ func Checks() []check.Meta {
 // vulnerablePackage is not a pure check over one subject: it reports the
 // matches of the vulnerability database for the packages the image ships.
 var vulnerablePackage = check.Check[vuln.Vulnerability]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-009",
-		Title:       "Image ships a package with a known vulnerability",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "An OS or language package, or a Go binary's module, in the image has a published vulnerability; the finding names the layer and build step that added it.",
-		Remediation: "Upgrade the package to the fixed version (rebuild on a patched base image, or bump the dependency and rebuild the binary).",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.1.1", URL: "https://nvlpubs.nist.gov/nistpubs/SpecialPublications/NIST.SP.800-190.pdf"},
-			{Source: "CWE-1395"},
-		},
-	},
+	Meta: check.New(
+		"FC-IMG-009",
+		"Image ships a package with a known vulnerability",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"An OS or language package, or a Go binary's module, in the image has a published vulnerability; the finding names the layer and build step that added it.",
+		"Upgrade the package to the fixed version (rebuild on a patched base image, or bump the dependency and rebuild the binary).",
+		finding.Reference{Source: "NIST SP 800-190 4.1.1", URL: "https://nvlpubs.nist.gov/nistpubs/SpecialPublications/NIST.SP.800-190.pdf"},
+		finding.Reference{Source: "CWE-1395"},
+	),
 	Eval: func(v vuln.Vulnerability) []check.Violation {
 		return []check.Violation{{Discriminator: v.ID}}
 	},

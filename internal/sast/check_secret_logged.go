@@ -109,16 +109,17 @@ func sensitiveName(name string) (string, bool) {
 }
 
 var checkSecretLogged = logCheck{
-	Meta: check.Meta{
-		ID:       "FC-SAST-014",
-		Title:    "Secret written to logs",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerCode,
-		Description: "Logs are shipped, indexed and kept far longer, and read by far more people, than the " +
+	Meta: check.New(
+		"FC-SAST-014",
+		"Secret written to logs",
+		finding.SeverityMedium,
+		finding.LayerCode,
+		"Logs are shipped, indexed and kept far longer, and read by far more people, than the "+
 			"secrets in them should be; a credential written to a log is a leaked credential.",
-		Remediation: "Do not log the value: log that it is set, its length or a short hash, or redact it before logging.",
-		References:  []finding.Reference{cwe(532), {Source: "OWASP Logging Cheat Sheet", URL: "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"}},
-	},
+		"Do not log the value: log that it is set, its length or a short hash, or redact it before logging.",
+		cwe(532),
+		finding.Reference{Source: "OWASP Logging Cheat Sheet", URL: "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"},
+	),
 	Eval: func(c logCall) []check.Violation {
 		var out []check.Violation
 		var names []string

@@ -14,18 +14,16 @@ import (
 )
 
 var unexpectedIdentity = check.Check[*Result]{
-	Meta: check.Meta{
-		ID:          "FC-SIG-003",
-		Title:       "Image signed for another identity",
-		Severity:    finding.SeverityHigh,
-		Layer:       finding.LayerContainer,
-		Description: "The only valid signatures for this digest were made for a different repository, so the signer vouched for the content under another name; the image may have been copied or promoted without being signed for where it runs.",
-		Remediation: "Sign the image for the repository it is deployed from, or deploy it from the repository it was signed for.",
-		References: []finding.Reference{
-			{Source: "SLSA v1.0 Build L2"},
-			{Source: "CWE-345"},
-		},
-	},
+	Meta: check.New(
+		"FC-SIG-003",
+		"Image signed for another identity",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"The only valid signatures for this digest were made for a different repository, so the signer vouched for the content under another name; the image may have been copied or promoted without being signed for where it runs.",
+		"Sign the image for the repository it is deployed from, or deploy it from the repository it was signed for.",
+		finding.Reference{Source: "SLSA v1.0 Build L2"},
+		finding.Reference{Source: "CWE-345"},
+	),
 	Eval: func(r *Result) []check.Violation {
 		if !r.KeyGiven {
 			return nil

@@ -15,18 +15,16 @@ import (
 )
 
 var invalidSignature = check.Check[*Result]{
-	Meta: check.Meta{
-		ID:          "FC-SIG-002",
-		Title:       "Image signature does not verify",
-		Severity:    finding.SeverityCritical,
-		Layer:       finding.LayerContainer,
-		Description: "The image has signatures, but none verifies with the trusted key for this image's digest: it was signed with another key, or the image or signature was tampered with.",
-		Remediation: "Do not deploy the image; find out who pushed it, and re-sign the genuine image with the expected key.",
-		References: []finding.Reference{
-			{Source: "SLSA v1.0 Build L2"},
-			{Source: "CWE-347"},
-		},
-	},
+	Meta: check.New(
+		"FC-SIG-002",
+		"Image signature does not verify",
+		finding.SeverityCritical,
+		finding.LayerContainer,
+		"The image has signatures, but none verifies with the trusted key for this image's digest: it was signed with another key, or the image or signature was tampered with.",
+		"Do not deploy the image; find out who pushed it, and re-sign the genuine image with the expected key.",
+		finding.Reference{Source: "SLSA v1.0 Build L2"},
+		finding.Reference{Source: "CWE-347"},
+	),
 	Eval: func(r *Result) []check.Violation {
 		if !r.KeyGiven || len(r.Signatures) == 0 {
 			return nil
