@@ -208,7 +208,7 @@ func TestEOLTable(t *testing.T) {
 		if got != tt.eol {
 			t.Errorf("%q: EOL %q, want %q", tt.osRelease, got, tt.eol)
 		}
-		past := len(osEOL.Eval(osSubject{OS: o, Now: testNow})) > 0
+		past := len(checkOSEOL().Eval(osSubject{OS: o, Now: testNow})) > 0
 		if past != tt.pastAt {
 			t.Errorf("%q: past end of support on %s = %v, want %v", tt.osRelease, testNow.Format(time.DateOnly), past, tt.pastAt)
 		}
