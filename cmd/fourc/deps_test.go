@@ -27,6 +27,7 @@ var rank = map[string]int{
 	"internal/engine":     5,
 	"internal/posture":    6,
 	"internal/report":     7,
+	"internal/catalogue":  7,
 	"internal/pipeline":   8,
 	"internal/cli":        9,
 	"cmd/fourc":           10,

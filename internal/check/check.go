@@ -28,6 +28,22 @@ type Meta struct {
 	References []finding.Reference `json:"references,omitempty"`
 }
 
+// New builds a check's metadata. It is the one way scanner packages build
+// a [Meta], whether the check is Go code or a row of a data table, so every
+// check reaches the registry in the same shape and is validated the same
+// way (see [Validate]).
+func New(id, title string, sev finding.Severity, layer finding.Layer, description, remediation string, refs ...finding.Reference) Meta {
+	return Meta{
+		ID:          id,
+		Title:       title,
+		Severity:    sev,
+		Layer:       layer,
+		Description: description,
+		Remediation: remediation,
+		References:  refs,
+	}
+}
+
 // Violation is what a check's function reports about one subject.
 type Violation struct {
 	// Message says precisely what is wrong, e.g.

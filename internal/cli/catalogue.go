@@ -6,51 +6,29 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fourc-dev/fourc/internal/catalogue"
 	"github.com/fourc-dev/fourc/internal/check"
-	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/config"
-	"github.com/fourc-dev/fourc/internal/controlplane"
 	"github.com/fourc-dev/fourc/internal/deps"
 	"github.com/fourc-dev/fourc/internal/dockerfile"
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/host"
 	"github.com/fourc-dev/fourc/internal/iac"
-	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
-	"github.com/fourc-dev/fourc/internal/objectstore"
-	"github.com/fourc-dev/fourc/internal/probe"
+	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/reach"
 	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
-	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/strictyaml"
 	"github.com/fourc-dev/fourc/internal/vex"
 	"github.com/fourc-dev/fourc/internal/vuln"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
-// registry builds the validated catalogue of every check fourc has. The
-// list is explicit: a new capability adds its Checks() here.
-func registry() (*check.Registry, error) {
-	return check.NewRegistry(
-		secret.Checks(),
-		sast.Checks(),
-		deps.Checks(),
-		vuln.Checks(),
-		dockerfile.Checks(),
-		kube.Checks(),
-		iac.Checks(),
-		image.Checks(),
-		signature.Checks(),
-		cluster.Checks(),
-		controlplane.Checks(),
-		host.Checks(),
-		probe.Checks(),
-		objectstore.Checks(),
-	)
-}
+// registry builds the validated catalogue of every check fourc ships (see
+// package catalogue).
+func registry() (*check.Registry, error) { return catalogue.Registry() }
 
 // vulnOptions are the flags of the vulnerability scanner.
 type vulnOptions struct {
@@ -94,14 +72,12 @@ func suppressedOf(vs *vuln.Scanner) []finding.Suppressed {
 
 // checks returns the catalogue plus the user's own secret rules, so that
 // report formats with rule metadata (SARIF) describe them too.
-func (s *scanSet) checks(reg *check.Registry) []check.Meta {
-	out := reg.All()
-	for _, m := range s.secret.Detector().Checks() {
-		if _, ok := reg.Lookup(m.ID); !ok {
-			out = append(out, m)
-		}
+func (s *scanSet) checks(reg *check.Registry, rules *posture.RuleSet) ([]check.Meta, error) {
+	ext, err := catalogue.WithUser(reg, s.secret.Detector(), rules)
+	if err != nil {
+		return nil, fmt.Errorf("check catalogue: %w", err)
 	}
-	return out
+	return ext.All(), nil
 }
 
 // scannerNames are the names (Name()) of the file scanners of `fourc scan`,

@@ -11,44 +11,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite generated docs")
 
-// TestDocsChecks fails when docs/checks.md is stale: regenerate it with
-// `go test ./internal/cli -run Docs -update`.
-func TestDocsChecks(t *testing.T) {
-	reg, err := registry()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := writeChecksMarkdown(&buf, reg.All()); err != nil {
-		t.Fatal(err)
-	}
-	const name = "../../docs/checks.md"
-	if *update {
-		if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -run Docs -update)", err)
-	}
-	if diff := cmp.Diff(buf.String(), string(got)); diff != "" {
-		t.Errorf("docs/checks.md is stale; run go test ./internal/cli -run Docs -update\n%s", diff)
-	}
-}
-
-// TestRegistry validates every check of every capability: unique IDs,
-// layers, severities, titles, descriptions and remediation.
-func TestRegistry(t *testing.T) {
-	reg, err := registry()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(reg.All()) == 0 {
-		t.Fatal("the catalogue is empty")
-	}
-}
-
 // TestDocsConfiguration fails when docs/configuration.md is stale: it is
 // generated from the flags of the configured commands, the same source
 // fourc.yaml's keys come from. Regenerate it with

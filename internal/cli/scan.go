@@ -181,6 +181,10 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	}
 	set.notices = append(set.notices, unusedCharts(root, hv)...)
 	defer set.Close()
+	checks, err := set.checks(reg, plan.Rules())
+	if err != nil {
+		return err
+	}
 	// The tree stays open until the report is written: inline
 	// suppression comments are read from it.
 	scanRoot, err := source.OpenRoot(root)
@@ -200,7 +204,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 		return err
 	}
 	in.Notices = append(set.notices, in.Notices...)
-	in.Checks = set.checks(reg)
+	in.Checks = checks
 	in.RootName = rootName(root)
 	return g.publish(cmd.Context(), plan, in)
 }

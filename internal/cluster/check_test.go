@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
 )
@@ -58,48 +59,13 @@ func evalOne(snap *Snapshot, id string) []finding.Finding {
 	return c.evaluate(snap)
 }
 
-// TestCheckFixtures runs every live check over its pass and fail fixtures:
-// every file of fail/ must produce the check's finding, no file of pass/
-// may. A check without both, or a fixture folder of an unknown check,
-// fails the test.
+// TestCheckFixtures runs every live check over its pass and fail fixtures,
+// each manifest file a snapshot of its own.
 func TestCheckFixtures(t *testing.T) {
-	ids := map[string]bool{}
-	for _, m := range Checks() {
-		ids[m.ID] = true
-	}
-	dirs, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if !ids[d.Name()] {
-			t.Errorf("fixture folder testdata/checks/%s has no check", d.Name())
-		}
-	}
-	for id := range ids {
-		for _, kind := range []string{"pass", "fail"} {
-			files, _ := filepath.Glob(filepath.Join("testdata/checks", id, kind, "*.yaml"))
-			if len(files) == 0 {
-				t.Errorf("%s has no %s fixture", id, kind)
-			}
-			for _, f := range files {
-				t.Run(id+"/"+kind+"/"+filepath.Base(f), func(t *testing.T) {
-					got := evalOne(manifestSnapshot(t, f), id)
-					switch {
-					case kind == "fail" && len(got) == 0:
-						t.Errorf("%s: no finding", f)
-					case kind == "pass" && len(got) > 0:
-						t.Errorf("%s: unexpected findings: %v", f, messages(got))
-					}
-					for _, g := range got {
-						if g.CheckID != id || g.Location.Object == "" && g.Location.Path == "" {
-							t.Errorf("%s: malformed finding %+v", f, g)
-						}
-					}
-				})
-			}
-		}
-	}
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, file string) ([]finding.Finding, []finding.Skipped) {
+		snap := manifestSnapshot(t, file)
+		return newCatalogue(snap).evaluate(snap), nil
+	}, checktest.PerEntry(), checktest.WithoutLine())
 }
 
 func TestChecksValid(t *testing.T) {

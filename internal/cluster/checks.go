@@ -84,15 +84,15 @@ func (c catalogue) evaluate(snap *Snapshot) []finding.Finding {
 
 // meta fills in the layer every check of this package shares.
 func meta(id, title string, sev finding.Severity, description, remediation string, refs ...finding.Reference) check.Meta {
-	return check.Meta{
-		ID:          id,
-		Title:       title,
-		Severity:    sev,
-		Layer:       finding.LayerCluster,
-		Description: description,
-		Remediation: remediation,
-		References:  refs,
-	}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCluster,
+		description,
+		remediation,
+		refs...,
+	)
 }
 
 // platformNamespaces hold the control plane's own components, which

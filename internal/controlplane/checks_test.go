@@ -2,12 +2,11 @@ package controlplane_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/controlplane"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/host/hosttest"
@@ -26,61 +25,12 @@ func scanFixture(t *testing.T, dir string, opts controlplane.Options) ([]finding
 }
 
 // TestCheckFixtures runs every check over its pass and fail fixtures:
-// testdata/checks/<ID>/{pass,fail}/<case>/ is a node's root filesystem. It
-// fails on a check without both, and on fixture folders of unknown checks.
+// testdata/checks/<ID>/{pass,fail}/<case>/ is a node's root filesystem.
 func TestCheckFixtures(t *testing.T) {
-	known := map[string]bool{}
-	for _, m := range controlplane.Checks() {
-		known[m.ID] = true
-	}
-	dirs, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if !known[d.Name()] {
-			t.Errorf("testdata/checks/%s: fixtures for an unknown check", d.Name())
-		}
-	}
-	for _, m := range controlplane.Checks() {
-		t.Run(m.ID, func(t *testing.T) {
-			for _, outcome := range []string{"pass", "fail"} {
-				cases, _ := filepath.Glob(filepath.Join("testdata/checks", m.ID, outcome, "*"))
-				if len(cases) == 0 {
-					t.Errorf("no %s fixtures in testdata/checks/%s/%s", outcome, m.ID, outcome)
-				}
-				for _, dir := range cases {
-					all, skipped, _ := scanFixture(t, dir, controlplane.Options{})
-					if len(skipped) > 0 {
-						t.Errorf("%s: skipped %v", dir, skipped)
-					}
-					var got []finding.Finding
-					for _, f := range all {
-						if f.CheckID == m.ID {
-							got = append(got, f)
-						}
-					}
-					switch {
-					case outcome == "fail" && len(got) == 0:
-						t.Errorf("%s: want a %s finding, got none", dir, m.ID)
-					case outcome == "pass" && len(got) > 0:
-						t.Errorf("%s: want no %s finding, got %v", dir, m.ID, got)
-					}
-					for _, f := range got {
-						if f.Message == "" || f.Message == m.Title {
-							t.Errorf("%s: finding without a precise message: %v", dir, f)
-						}
-						if f.Location.Path == "" {
-							t.Errorf("%s: finding without a location: %v", dir, f)
-						}
-						if f.Layer != finding.LayerCluster {
-							t.Errorf("%s: layer %v", dir, f.Layer)
-						}
-					}
-				}
-			}
-		})
-	}
+	checktest.Fixtures(t, controlplane.Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+		fs, skipped, _ := scanFixture(t, dir, controlplane.Options{})
+		return fs, skipped
+	}, checktest.PerEntry(), checktest.WithoutLine())
 }
 
 // TestCatalogue validates the metadata and pins the ID area, the layer and

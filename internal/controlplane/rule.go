@@ -169,15 +169,15 @@ func cisRef(versions, number string) finding.Reference {
 
 // Meta is the rule's check metadata.
 func (r Rule) Meta() check.Meta {
-	return check.Meta{
-		ID:          r.ID,
-		Title:       r.Title,
-		Severity:    r.Severity,
-		Layer:       finding.LayerCluster,
-		Description: r.Description,
-		Remediation: r.Remediation,
-		References:  r.references(),
-	}
+	return check.New(
+		r.ID,
+		r.Title,
+		r.Severity,
+		finding.LayerCluster,
+		r.Description,
+		r.Remediation,
+		r.references()...,
+	)
 }
 
 // Check returns the rule as a check over a component's configuration. A

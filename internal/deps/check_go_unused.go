@@ -14,25 +14,28 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkGoUnused = check.Check[dependency]{
-	Meta: check.Meta{
-		ID:       "FC-DEP-001",
-		Title:    "Go module required but never imported",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerCode,
-		Description: "A requirement no package imports still enters the build graph, the module cache and every " +
-			"vulnerability report, and is one more supply-chain dependency to trust for no benefit.",
-		Remediation: "Run go mod tidy, which drops the requirement (or marks it // indirect when a dependency needs it).",
-		References:  []finding.Reference{cwe(1164), {Source: "go mod tidy", URL: "https://go.dev/ref/mod#go-mod-tidy"}},
-	},
-	Eval: func(d dependency) []check.Violation {
-		if d.Ecosystem != "Go" || d.Indirect || d.Sources == 0 || d.Files+d.TestFiles > 0 || d.UsedBy != "" {
-			return nil
-		}
-		return []check.Violation{{
-			Message:       fmt.Sprintf("go.mod requires %s %s but no package of the module imports it", d.Name, d.Version),
-			Line:          d.Line,
-			Discriminator: d.Name,
-		}}
-	},
+func checkGoUnused() check.Check[dependency] {
+	return check.Check[dependency]{
+		Meta: check.New(
+			"FC-DEP-001",
+			"Go module required but never imported",
+			finding.SeverityLow,
+			finding.LayerCode,
+			"A requirement no package imports still enters the build graph, the module cache and every "+
+				"vulnerability report, and is one more supply-chain dependency to trust for no benefit.",
+			"Run go mod tidy, which drops the requirement (or marks it // indirect when a dependency needs it).",
+			cwe(1164),
+			finding.Reference{Source: "go mod tidy", URL: "https://go.dev/ref/mod#go-mod-tidy"},
+		),
+		Eval: func(d dependency) []check.Violation {
+			if d.Ecosystem != "Go" || d.Indirect || d.Sources == 0 || d.Files+d.TestFiles > 0 || d.UsedBy != "" {
+				return nil
+			}
+			return []check.Violation{{
+				Message:       fmt.Sprintf("go.mod requires %s %s but no package of the module imports it", d.Name, d.Version),
+				Line:          d.Line,
+				Discriminator: d.Name,
+			}}
+		},
+	}
 }

@@ -12,25 +12,27 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkNPMTestOnly = check.Check[dependency]{
-	Meta: check.Meta{
-		ID:       "FC-DEP-004",
-		Title:    "npm dependency used only by tests",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerCode,
-		Description: "A test-only package listed under dependencies is installed in production (npm ci --omit=dev " +
-			"keeps it), widening the attack surface of the running service.",
-		Remediation: "Move the package to devDependencies (npm install --save-dev NAME).",
-		References:  []finding.Reference{cwe(1164)},
-	},
-	Eval: func(d dependency) []check.Violation {
-		if d.Ecosystem != "npm" || d.Group != "dependencies" || d.Files > 0 || d.TestFiles == 0 || d.UsedBy != "" {
-			return nil
-		}
-		return []check.Violation{{
-			Message:       fmt.Sprintf("dependency %q is imported only by tests (%d files); it belongs in devDependencies", d.Name, d.TestFiles),
-			Line:          d.Line,
-			Discriminator: d.Name,
-		}}
-	},
+func checkNPMTestOnly() check.Check[dependency] {
+	return check.Check[dependency]{
+		Meta: check.New(
+			"FC-DEP-004",
+			"npm dependency used only by tests",
+			finding.SeverityLow,
+			finding.LayerCode,
+			"A test-only package listed under dependencies is installed in production (npm ci --omit=dev "+
+				"keeps it), widening the attack surface of the running service.",
+			"Move the package to devDependencies (npm install --save-dev NAME).",
+			cwe(1164),
+		),
+		Eval: func(d dependency) []check.Violation {
+			if d.Ecosystem != "npm" || d.Group != "dependencies" || d.Files > 0 || d.TestFiles == 0 || d.UsedBy != "" {
+				return nil
+			}
+			return []check.Violation{{
+				Message:       fmt.Sprintf("dependency %q is imported only by tests (%d files); it belongs in devDependencies", d.Name, d.TestFiles),
+				Line:          d.Line,
+				Discriminator: d.Name,
+			}}
+		},
+	}
 }

@@ -14,25 +14,27 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkNPMUnused = check.Check[dependency]{
-	Meta: check.Meta{
-		ID:       "FC-DEP-003",
-		Title:    "npm dependency never imported",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerCode,
-		Description: "A dependency nothing imports is still installed in every build and image, runs its install " +
-			"scripts, and is one more package whose compromise reaches production.",
-		Remediation: "Remove the package from dependencies (npm uninstall NAME) and commit the updated lock file.",
-		References:  []finding.Reference{cwe(1164)},
-	},
-	Eval: func(d dependency) []check.Violation {
-		if d.Ecosystem != "npm" || d.Group != "dependencies" || d.Sources == 0 || d.Files+d.TestFiles > 0 || d.UsedBy != "" {
-			return nil
-		}
-		return []check.Violation{{
-			Message:       fmt.Sprintf("dependency %q is never imported or required by the package's sources", d.Name),
-			Line:          d.Line,
-			Discriminator: d.Name,
-		}}
-	},
+func checkNPMUnused() check.Check[dependency] {
+	return check.Check[dependency]{
+		Meta: check.New(
+			"FC-DEP-003",
+			"npm dependency never imported",
+			finding.SeverityLow,
+			finding.LayerCode,
+			"A dependency nothing imports is still installed in every build and image, runs its install "+
+				"scripts, and is one more package whose compromise reaches production.",
+			"Remove the package from dependencies (npm uninstall NAME) and commit the updated lock file.",
+			cwe(1164),
+		),
+		Eval: func(d dependency) []check.Violation {
+			if d.Ecosystem != "npm" || d.Group != "dependencies" || d.Sources == 0 || d.Files+d.TestFiles > 0 || d.UsedBy != "" {
+				return nil
+			}
+			return []check.Violation{{
+				Message:       fmt.Sprintf("dependency %q is never imported or required by the package's sources", d.Name),
+				Line:          d.Line,
+				Discriminator: d.Name,
+			}}
+		},
+	}
 }

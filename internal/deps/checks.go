@@ -10,10 +10,10 @@ import (
 // checks returns every dependency check, in ID order.
 func checks() []check.Check[dependency] {
 	return []check.Check[dependency]{
-		checkGoUnused,
-		checkGoTestOnly,
-		checkNPMUnused,
-		checkNPMTestOnly,
+		checkGoUnused(),
+		checkGoTestOnly(),
+		checkNPMUnused(),
+		checkNPMTestOnly(),
 	}
 }
 

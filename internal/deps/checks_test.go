@@ -3,11 +3,11 @@ package deps
 import (
 	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -39,62 +39,12 @@ func scanDir(t *testing.T, s *Scanner, dir string) ([]finding.Finding, []finding
 	return all, skipped
 }
 
-// TestCheckFixtures runs every check over its pass and fail fixtures. It
-// fails on a check without both, and on fixture folders for unknown IDs.
+// TestCheckFixtures runs every check over its pass and fail fixtures.
 func TestCheckFixtures(t *testing.T) {
 	s := NewScanner(Options{})
-	known := map[string]bool{}
-	for _, m := range Checks() {
-		known[m.ID] = true
-	}
-	entries, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !known[e.Name()] {
-			t.Errorf("testdata/checks/%s: fixtures for an unknown check (orphan)", e.Name())
-		}
-	}
-	for _, m := range Checks() {
-		for _, kind := range []string{"pass", "fail"} {
-			t.Run(m.ID+"/"+kind, func(t *testing.T) {
-				dir := filepath.Join("testdata", "checks", m.ID, kind)
-				if _, err := os.Stat(dir); err != nil {
-					t.Fatalf("check %s has no %s fixture: %v", m.ID, kind, err)
-				}
-				fs, skipped := scanDir(t, s, dir)
-				if len(skipped) > 0 {
-					t.Fatalf("fixture skipped: %v", skipped)
-				}
-				var hits []finding.Finding
-				for _, f := range fs {
-					if f.CheckID == m.ID {
-						hits = append(hits, f)
-					}
-				}
-				switch {
-				case kind == "fail" && len(hits) == 0:
-					t.Errorf("fail fixture produced no %s finding; got %v", m.ID, messages(fs))
-				case kind == "pass" && len(hits) > 0:
-					t.Errorf("pass fixture produced %s: %v", m.ID, messages(hits))
-				}
-				for _, h := range hits {
-					if h.Location.StartLine == 0 || h.Location.Path == "" {
-						t.Errorf("finding without file:line: %+v", h.Location)
-					}
-				}
-			})
-		}
-	}
-}
-
-func messages(fs []finding.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.CheckID+" "+f.Location.String()+" "+f.Message)
-	}
-	return out
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+		return scanDir(t, s, dir)
+	})
 }
 
 // TestCatalogue validates the metadata of every check.

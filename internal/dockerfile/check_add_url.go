@@ -16,44 +16,48 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkAddURL = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-007",
-		Title:    "ADD downloads a remote URL without a checksum",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "ADD fetches remote URLs with no integrity check: whoever controls the server or the path to it " +
-			"controls what goes into the image.",
-		Remediation: "Add --checksum=sha256:<digest> to the ADD, or download with curl and verify the checksum or signature in the same RUN.",
-		References:  []finding.Reference{cis("4.9"), hadolint("DL3020"), cwe(494)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			add, ok := in.Command.(*instructions.AddCommand)
-			if !ok || add.Checksum != "" {
-				continue
-			}
-			// Show sources as written when expansion lost parts of them.
-			written := add.SourcePaths
-			if raw := addSources(in); len(in.Unresolved) > 0 && len(raw) == len(written) {
-				written = raw
-			}
-			for i, src := range add.SourcePaths {
-				lower := strings.ToLower(src)
-				if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") || isGitURL(lower) {
+func checkAddURL() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-007",
+			"ADD downloads a remote URL without a checksum",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"ADD fetches remote URLs with no integrity check: whoever controls the server or the path to it "+
+				"controls what goes into the image.",
+			"Add --checksum=sha256:<digest> to the ADD, or download with curl and verify the checksum or signature in the same RUN.",
+			cis("4.9"),
+			hadolint("DL3020"),
+			cwe(494),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				add, ok := in.Command.(*instructions.AddCommand)
+				if !ok || add.Checksum != "" {
 					continue
 				}
-				shown := redactURL(written[i])
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("ADD in %s downloads %q without --checksum", stageRef(s), shown),
-					Line:          in.StartLine,
-					Discriminator: s.Label() + "\x00" + shown,
-				})
+				// Show sources as written when expansion lost parts of them.
+				written := add.SourcePaths
+				if raw := addSources(in); len(in.Unresolved) > 0 && len(raw) == len(written) {
+					written = raw
+				}
+				for i, src := range add.SourcePaths {
+					lower := strings.ToLower(src)
+					if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") || isGitURL(lower) {
+						continue
+					}
+					shown := redactURL(written[i])
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("ADD in %s downloads %q without --checksum", stageRef(s), shown),
+						Line:          in.StartLine,
+						Discriminator: s.Label() + "\x00" + shown,
+					})
+				}
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }
 
 // isGitURL reports whether an ADD source is a Git repository, which

@@ -13,37 +13,40 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkCopyContext = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-018",
-		Title:    "Whole build context copied without a .dockerignore",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "Copying the whole build context without a .dockerignore ships everything in the directory, " +
-			"including Git history, local environment files and keys, into the image.",
-		Remediation: "Add a .dockerignore that excludes .git, .env*, keys and build output, or copy only the files the image needs.",
-		References:  []finding.Reference{cis("4.10"), cwe(538)},
-	},
-	Eval: func(f *File) []check.Violation {
-		if f.HasDockerignore {
-			return nil
-		}
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, src := range contextSources(in) {
-				switch src {
-				case ".", "./", "*", "./*":
-				default:
-					continue
-				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("%s %s in %s copies the whole build context and there is no .dockerignore beside the Dockerfile", in.Keyword, src, stageRef(s)),
-					Line:          in.StartLine,
-					Discriminator: s.Label() + "\x00" + instrKey(in),
-				})
-				break
+func checkCopyContext() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-018",
+			"Whole build context copied without a .dockerignore",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"Copying the whole build context without a .dockerignore ships everything in the directory, "+
+				"including Git history, local environment files and keys, into the image.",
+			"Add a .dockerignore that excludes .git, .env*, keys and build output, or copy only the files the image needs.",
+			cis("4.10"),
+			cwe(538),
+		),
+		Eval: func(f *File) []check.Violation {
+			if f.HasDockerignore {
+				return nil
 			}
-		}
-		return out
-	},
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, src := range contextSources(in) {
+					switch src {
+					case ".", "./", "*", "./*":
+					default:
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("%s %s in %s copies the whole build context and there is no .dockerignore beside the Dockerfile", in.Keyword, src, stageRef(s)),
+						Line:          in.StartLine,
+						Discriminator: s.Label() + "\x00" + instrKey(in),
+					})
+					break
+				}
+			}
+			return out
+		},
+	}
 }

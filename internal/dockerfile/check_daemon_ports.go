@@ -53,16 +53,19 @@ func exposedPorts(f *File, ports []portService) []check.Violation {
 	return out
 }
 
-var checkDaemonPorts = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-012",
-		Title:    "Control-plane or daemon port exposed",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "The Docker API, etcd, the Kubernetes API server and the kubelet give whoever reaches them control " +
-			"of hosts and clusters, and telnet is a cleartext shell; an application image should not serve them.",
-		Remediation: "Remove the EXPOSE and the service behind it; if the image really is such a daemon, require mutual TLS and keep it off shared networks.",
-		References:  []finding.Reference{cwe(668), cwe(319)},
-	},
-	Eval: func(f *File) []check.Violation { return exposedPorts(f, daemonPorts) },
+func checkDaemonPorts() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-012",
+			"Control-plane or daemon port exposed",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"The Docker API, etcd, the Kubernetes API server and the kubelet give whoever reaches them control "+
+				"of hosts and clusters, and telnet is a cleartext shell; an application image should not serve them.",
+			"Remove the EXPOSE and the service behind it; if the image really is such a daemon, require mutual TLS and keep it off shared networks.",
+			cwe(668),
+			cwe(319),
+		),
+		Eval: func(f *File) []check.Violation { return exposedPorts(f, daemonPorts) },
+	}
 }

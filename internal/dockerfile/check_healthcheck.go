@@ -12,32 +12,34 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkHealthcheck = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-013",
-		Title:    "Final stage has no HEALTHCHECK",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Without a HEALTHCHECK, Docker and Swarm cannot tell a hung container from a healthy one and keep " +
-			"sending it traffic.",
-		Remediation: "Add a HEALTHCHECK to the final stage (e.g. HEALTHCHECK CMD [\"/app\", \"healthz\"]), or HEALTHCHECK NONE when orchestrator probes are used instead.",
-		References:  []finding.Reference{cis("4.6")},
-	},
-	Eval: func(f *File) []check.Violation {
-		final := f.Final()
-		if final == nil {
-			return nil
-		}
-		for _, s := range f.Lineage(final) {
-			for _, in := range s.Instructions {
-				if in.Keyword == "HEALTHCHECK" {
-					return nil
+func checkHealthcheck() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-013",
+			"Final stage has no HEALTHCHECK",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"Without a HEALTHCHECK, Docker and Swarm cannot tell a hung container from a healthy one and keep "+
+				"sending it traffic.",
+			"Add a HEALTHCHECK to the final stage (e.g. HEALTHCHECK CMD [\"/app\", \"healthz\"]), or HEALTHCHECK NONE when orchestrator probes are used instead.",
+			cis("4.6"),
+		),
+		Eval: func(f *File) []check.Violation {
+			final := f.Final()
+			if final == nil {
+				return nil
+			}
+			for _, s := range f.Lineage(final) {
+				for _, in := range s.Instructions {
+					if in.Keyword == "HEALTHCHECK" {
+						return nil
+					}
 				}
 			}
-		}
-		return []check.Violation{{
-			Message: fmt.Sprintf("final %s has no HEALTHCHECK", stageRef(final)),
-			Line:    final.From.StartLine,
-		}}
-	},
+			return []check.Violation{{
+				Message: fmt.Sprintf("final %s has no HEALTHCHECK", stageRef(final)),
+				Line:    final.From.StartLine,
+			}}
+		},
+	}
 }

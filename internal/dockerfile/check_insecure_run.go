@@ -14,30 +14,32 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkInsecureRun = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-015",
-		Title:    "RUN with --security=insecure",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "RUN --security=insecure runs the step as a privileged container on the build host: a malicious " +
-			"or compromised dependency installed there can take over the builder.",
-		Remediation: "Remove --security=insecure; do the step that needs privileges outside the image build, or at container start with the narrowest capabilities.",
-		References:  []finding.Reference{cwe(250)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			run, ok := in.Command.(*instructions.RunCommand)
-			if !ok || instructions.GetSecurity(run) != instructions.SecurityInsecure {
-				continue
+func checkInsecureRun() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-015",
+			"RUN with --security=insecure",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"RUN --security=insecure runs the step as a privileged container on the build host: a malicious "+
+				"or compromised dependency installed there can take over the builder.",
+			"Remove --security=insecure; do the step that needs privileges outside the image build, or at container start with the narrowest capabilities.",
+			cwe(250),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				run, ok := in.Command.(*instructions.RunCommand)
+				if !ok || instructions.GetSecurity(run) != instructions.SecurityInsecure {
+					continue
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("RUN in %s uses --security=insecure", stageRef(s)),
+					Line:          in.StartLine,
+					Discriminator: s.Label() + "\x00" + instrKey(in),
+				})
 			}
-			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("RUN in %s uses --security=insecure", stageRef(s)),
-				Line:          in.StartLine,
-				Discriminator: s.Label() + "\x00" + instrKey(in),
-			})
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -12,34 +12,38 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkMultipleCmd = check.Check[*File]{
-	Meta: check.Meta{
-		ID:          "FC-DF-021",
-		Title:       "CMD, ENTRYPOINT or HEALTHCHECK overridden in the same stage",
-		Severity:    finding.SeverityInfo,
-		Layer:       finding.LayerContainer,
-		Description: "Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones mislead readers about what the container runs and how it is checked.",
-		Remediation: "Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage.",
-		References:  []finding.Reference{hadolint("DL4003"), hadolint("DL4004"), hadolint("DL3012")},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for _, s := range f.Stages {
-			last := map[string]*Instruction{}
-			for _, in := range s.Instructions {
-				if in.Keyword != "CMD" && in.Keyword != "ENTRYPOINT" && in.Keyword != "HEALTHCHECK" {
-					continue
+func checkMultipleCmd() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-021",
+			"CMD, ENTRYPOINT or HEALTHCHECK overridden in the same stage",
+			finding.SeverityInfo,
+			finding.LayerContainer,
+			"Only the last CMD, ENTRYPOINT and HEALTHCHECK of a stage take effect; earlier ones mislead readers about what the container runs and how it is checked.",
+			"Keep one CMD, one ENTRYPOINT and one HEALTHCHECK per stage.",
+			hadolint("DL4003"),
+			hadolint("DL4004"),
+			hadolint("DL3012"),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for _, s := range f.Stages {
+				last := map[string]*Instruction{}
+				for _, in := range s.Instructions {
+					if in.Keyword != "CMD" && in.Keyword != "ENTRYPOINT" && in.Keyword != "HEALTHCHECK" {
+						continue
+					}
+					if prev := last[in.Keyword]; prev != nil {
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("%s at line %d in %s is overridden by the %s at line %d", prev.Keyword, prev.StartLine, stageRef(s), in.Keyword, in.StartLine),
+							Line:          prev.StartLine,
+							Discriminator: s.Label() + "\x00" + instrKey(prev),
+						})
+					}
+					last[in.Keyword] = in
 				}
-				if prev := last[in.Keyword]; prev != nil {
-					out = append(out, check.Violation{
-						Message:       fmt.Sprintf("%s at line %d in %s is overridden by the %s at line %d", prev.Keyword, prev.StartLine, stageRef(s), in.Keyword, in.StartLine),
-						Line:          prev.StartLine,
-						Discriminator: s.Label() + "\x00" + instrKey(prev),
-					})
-				}
-				last[in.Keyword] = in
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

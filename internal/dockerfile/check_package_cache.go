@@ -83,84 +83,92 @@ func mentions(stages []*Stage, s string) bool {
 	return false
 }
 
-var checkPackageCache = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-010",
-		Title:    "Package manager leaves caches or extra packages in the image",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Package indexes, download caches and recommended packages bloat the image and widen its attack " +
-			"surface with software nobody asked for.",
-		Remediation: "Use apt-get install --no-install-recommends and rm -rf /var/lib/apt/lists/* in the same RUN, apk add --no-cache, pip install --no-cache-dir, <tool> clean all after yum/dnf/zypper, or a RUN --mount=type=cache.",
-		References:  []finding.Reference{cis("4.3"), hadolint("DL3009"), hadolint("DL3015"), hadolint("DL3019"), hadolint("DL3042"), hadolint("DL3032"), hadolint("DL3040")},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		// Once per stage, not per instruction: both walk the lineage.
-		inImage := map[*Stage]bool{}
-		for _, s := range f.Lineage(f.Final()) {
-			inImage[s] = true
-		}
-		type mention struct {
-			stage *Stage
-			word  string
-		}
-		memo := map[mention]bool{}
-		mentioned := func(s *Stage, word string) bool {
-			k := mention{s, word}
-			v, ok := memo[k]
-			if !ok {
-				v = mentions(f.Lineage(s), word)
-				memo[k] = v
+func checkPackageCache() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-010",
+			"Package manager leaves caches or extra packages in the image",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"Package indexes, download caches and recommended packages bloat the image and widen its attack "+
+				"surface with software nobody asked for.",
+			"Use apt-get install --no-install-recommends and rm -rf /var/lib/apt/lists/* in the same RUN, apk add --no-cache, pip install --no-cache-dir, <tool> clean all after yum/dnf/zypper, or a RUN --mount=type=cache.",
+			cis("4.3"),
+			hadolint("DL3009"),
+			hadolint("DL3015"),
+			hadolint("DL3019"),
+			hadolint("DL3042"),
+			hadolint("DL3032"),
+			hadolint("DL3040"),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			// Once per stage, not per instruction: both walk the lineage.
+			inImage := map[*Stage]bool{}
+			for _, s := range f.Lineage(f.Final()) {
+				inImage[s] = true
 			}
-			return v
-		}
-		for s, in := range f.Instructions() {
-			if !inImage[s] {
-				continue
+			type mention struct {
+				stage *Stage
+				word  string
 			}
-			for _, c := range runShellCommands(in) {
-				i, ok := installOf(c)
+			memo := map[mention]bool{}
+			mentioned := func(s *Stage, word string) bool {
+				k := mention{s, word}
+				v, ok := memo[k]
 				if !ok {
+					v = mentions(f.Lineage(s), word)
+					memo[k] = v
+				}
+				return v
+			}
+			for s, in := range f.Instructions() {
+				if !inImage[s] {
 					continue
 				}
-				tool := path.Base(i.args[0])
-				var problems []string
-				switch i.manager {
-				case "apt-get":
-					if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentioned(s, "Install-Recommends") {
-						problems = append(problems, "runs "+tool+" install without --no-install-recommends")
+				for _, c := range runShellCommands(in) {
+					i, ok := installOf(c)
+					if !ok {
+						continue
 					}
-					if !removes(in, "/var/lib/apt/lists") && !cacheMounted(in, "/var/lib/apt") {
-						problems = append(problems, "runs "+tool+" install but does not remove /var/lib/apt/lists/* in the same RUN")
+					tool := path.Base(i.args[0])
+					var problems []string
+					switch i.manager {
+					case "apt-get":
+						if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentioned(s, "Install-Recommends") {
+							problems = append(problems, "runs "+tool+" install without --no-install-recommends")
+						}
+						if !removes(in, "/var/lib/apt/lists") && !cacheMounted(in, "/var/lib/apt") {
+							problems = append(problems, "runs "+tool+" install but does not remove /var/lib/apt/lists/* in the same RUN")
+						}
+					case "apk":
+						if !hasFlag(i.args, "--no-cache") && !removes(in, "/var/cache/apk") && !cacheMounted(in, "/var/cache/apk", "/etc/apk/cache") {
+							problems = append(problems, "runs apk add without --no-cache")
+						}
+					case "pip":
+						if !hasFlag(i.args, "--no-cache-dir") && !mentioned(s, "PIP_NO_CACHE_DIR") &&
+							!removes(in, "/root/.cache") && !cacheMounted(in, "/root/.cache") {
+							problems = append(problems, "runs "+tool+" install without --no-cache-dir")
+						}
+					case "dnf", "zypper":
+						dir := "/var/cache/" + tool
+						if tool == "zypper" {
+							dir = "/var/cache/zypp"
+						}
+						if !commandCalls(in, tool, "clean") && !removes(in, dir) && !cacheMounted(in, dir) {
+							problems = append(problems, fmt.Sprintf("runs %s install without %q in the same RUN", tool, tool+" clean all"))
+						}
 					}
-				case "apk":
-					if !hasFlag(i.args, "--no-cache") && !removes(in, "/var/cache/apk") && !cacheMounted(in, "/var/cache/apk", "/etc/apk/cache") {
-						problems = append(problems, "runs apk add without --no-cache")
+					for _, p := range problems {
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), p),
+							Line:          c.Line,
+							Discriminator: s.Label() + "\x00" + p + "\x00" + cmdText(c),
+						})
 					}
-				case "pip":
-					if !hasFlag(i.args, "--no-cache-dir") && !mentioned(s, "PIP_NO_CACHE_DIR") &&
-						!removes(in, "/root/.cache") && !cacheMounted(in, "/root/.cache") {
-						problems = append(problems, "runs "+tool+" install without --no-cache-dir")
-					}
-				case "dnf", "zypper":
-					dir := "/var/cache/" + tool
-					if tool == "zypper" {
-						dir = "/var/cache/zypp"
-					}
-					if !commandCalls(in, tool, "clean") && !removes(in, dir) && !cacheMounted(in, dir) {
-						problems = append(problems, fmt.Sprintf("runs %s install without %q in the same RUN", tool, tool+" clean all"))
-					}
-				}
-				for _, p := range problems {
-					out = append(out, check.Violation{
-						Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), p),
-						Line:          c.Line,
-						Discriminator: s.Label() + "\x00" + p + "\x00" + cmdText(c),
-					})
 				}
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

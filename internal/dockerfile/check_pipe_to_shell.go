@@ -61,54 +61,58 @@ func readsStdinCode(args []string) bool {
 	return false
 }
 
-var checkPipeToShell = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-008",
-		Title:    "Downloaded script piped into a shell",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "Piping a download straight into a shell runs whatever the server returns, unverified, " +
-			"with the build's privileges; a compromised or spoofed server owns the image.",
-		Remediation: "Download the script or binary to a file, verify its checksum or signature, then run it; or use ADD --checksum.",
-		References:  []finding.Reference{cis("4.11"), cwe(494), cwe(829)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, p := range in.Pipelines {
-				for i, c := range p {
-					args := unwrap(c.Args)
-					if len(args) == 0 {
-						continue
-					}
-					name := path.Base(args[0])
-					if i > 0 && readsStdinCode(args) {
-						for _, prev := range p[:i] {
-							if dl := unwrap(prev.Args); len(dl) > 0 && downloaders[path.Base(dl[0])] {
-								out = append(out, check.Violation{
-									Message:       fmt.Sprintf("RUN in %s pipes the output of %s into %s", stageRef(s), path.Base(dl[0]), name),
-									Line:          c.Line,
-									Discriminator: s.Label() + "\x00" + cmdText(prev) + "|" + cmdText(c),
-								})
-								break
+func checkPipeToShell() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-008",
+			"Downloaded script piped into a shell",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"Piping a download straight into a shell runs whatever the server returns, unverified, "+
+				"with the build's privileges; a compromised or spoofed server owns the image.",
+			"Download the script or binary to a file, verify its checksum or signature, then run it; or use ADD --checksum.",
+			cis("4.11"),
+			cwe(494),
+			cwe(829),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, p := range in.Pipelines {
+					for i, c := range p {
+						args := unwrap(c.Args)
+						if len(args) == 0 {
+							continue
+						}
+						name := path.Base(args[0])
+						if i > 0 && readsStdinCode(args) {
+							for _, prev := range p[:i] {
+								if dl := unwrap(prev.Args); len(dl) > 0 && downloaders[path.Base(dl[0])] {
+									out = append(out, check.Violation{
+										Message:       fmt.Sprintf("RUN in %s pipes the output of %s into %s", stageRef(s), path.Base(dl[0]), name),
+										Line:          c.Line,
+										Discriminator: s.Label() + "\x00" + cmdText(prev) + "|" + cmdText(c),
+									})
+									break
+								}
 							}
 						}
-					}
-					if shells[name] || name == "eval" || name == "source" || name == "." {
-						for _, a := range args[1:] {
-							if m := substitutedDownload.FindStringSubmatch(a); m != nil {
-								out = append(out, check.Violation{
-									Message:       fmt.Sprintf("RUN in %s runs a script downloaded by %s with %s", stageRef(s), m[3], name),
-									Line:          c.Line,
-									Discriminator: s.Label() + "\x00" + cmdText(c),
-								})
-								break
+						if shells[name] || name == "eval" || name == "source" || name == "." {
+							for _, a := range args[1:] {
+								if m := substitutedDownload.FindStringSubmatch(a); m != nil {
+									out = append(out, check.Violation{
+										Message:       fmt.Sprintf("RUN in %s runs a script downloaded by %s with %s", stageRef(s), m[3], name),
+										Line:          c.Line,
+										Discriminator: s.Label() + "\x00" + cmdText(c),
+									})
+									break
+								}
 							}
 						}
 					}
 				}
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -25,7 +25,7 @@ func TestPipeToShell(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := mustParse(t, "FROM debian:12\nRUN "+tt.run+"\n")
-		vs := checkPipeToShell.Eval(f)
+		vs := checkPipeToShell().Eval(f)
 		if got := len(vs) > 0; got != tt.want {
 			t.Errorf("RUN %s: fired=%v, want %v %v", tt.run, got, tt.want, vs)
 		}

@@ -44,54 +44,56 @@ func mentionsPipefail(words []string) bool {
 	return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(w, "pipefail") })
 }
 
-var checkPipefail = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-023",
-		Title:    "RUN pipes commands without pipefail",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Without pipefail a pipeline's status is that of its last command, so a failed download piped " +
-			"into another command passes silently and the image is built without what it should contain.",
-		Remediation: "Set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] (or start the RUN with set -o pipefail &&) before RUNs that use pipes.",
-		References:  []finding.Reference{hadolint("DL4006")},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for _, s := range f.Stages {
-			shells := stageShells(f, s)
-			for _, in := range s.Instructions {
-				run, ok := in.Command.(*instructions.RunCommand)
-				if !ok || !run.PrependShell {
-					continue
-				}
-				sh := shells[in]
-				if !posixShell(sh) || mentionsPipefail(sh) {
-					continue
-				}
-				var pipe *Pipeline
-				enabled := false
-				for i, p := range in.Pipelines {
-					if len(p) > 1 && pipe == nil {
-						pipe = &in.Pipelines[i]
+func checkPipefail() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-023",
+			"RUN pipes commands without pipefail",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"Without pipefail a pipeline's status is that of its last command, so a failed download piped "+
+				"into another command passes silently and the image is built without what it should contain.",
+			"Set SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] (or start the RUN with set -o pipefail &&) before RUNs that use pipes.",
+			hadolint("DL4006"),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for _, s := range f.Stages {
+				shells := stageShells(f, s)
+				for _, in := range s.Instructions {
+					run, ok := in.Command.(*instructions.RunCommand)
+					if !ok || !run.PrependShell {
+						continue
 					}
-					for _, c := range p {
-						if path.Base(firstWord(c.Args)) == "set" && mentionsPipefail(c.Args) {
-							enabled = true
+					sh := shells[in]
+					if !posixShell(sh) || mentionsPipefail(sh) {
+						continue
+					}
+					var pipe *Pipeline
+					enabled := false
+					for i, p := range in.Pipelines {
+						if len(p) > 1 && pipe == nil {
+							pipe = &in.Pipelines[i]
+						}
+						for _, c := range p {
+							if path.Base(firstWord(c.Args)) == "set" && mentionsPipefail(c.Args) {
+								enabled = true
+							}
 						}
 					}
+					if pipe == nil || enabled {
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("RUN in %s pipes %s into %s without pipefail", stageRef(s), (*pipe)[0].Name(), (*pipe)[len(*pipe)-1].Name()),
+						Line:          (*pipe)[0].Line,
+						Discriminator: s.Label() + "\x00" + instrKey(in),
+					})
 				}
-				if pipe == nil || enabled {
-					continue
-				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("RUN in %s pipes %s into %s without pipefail", stageRef(s), (*pipe)[0].Name(), (*pipe)[len(*pipe)-1].Name()),
-					Line:          (*pipe)[0].Line,
-					Discriminator: s.Label() + "\x00" + instrKey(in),
-				})
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }
 
 func firstWord(words []string) string {

@@ -57,16 +57,17 @@ func (a allowedRegistry) allows(im Image) bool {
 func checkRegistry(allowed []string) check.Check[*File] {
 	list := parseAllowedRegistries(allowed)
 	return check.Check[*File]{
-		Meta: check.Meta{
-			ID:       "FC-DF-003",
-			Title:    "Base image comes from a registry outside the allow-list",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerContainer,
-			Description: "Base images from registries the organisation has not approved escape its vetting, " +
+		Meta: check.New(
+			"FC-DF-003",
+			"Base image comes from a registry outside the allow-list",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"Base images from registries the organisation has not approved escape its vetting, "+
 				"mirroring and scanning, and are a supply-chain entry point.",
-			Remediation: "Pull the base image from an approved registry (mirror it there if needed), or add the registry to the allow-list.",
-			References:  []finding.Reference{cis("4.2"), cwe(829)},
-		},
+			"Pull the base image from an approved registry (mirror it there if needed), or add the registry to the allow-list.",
+			cis("4.2"),
+			cwe(829),
+		),
 		Eval: func(f *File) []check.Violation {
 			if len(list) == 0 {
 				return nil

@@ -18,29 +18,31 @@ import (
 
 var windowsAbs = regexp.MustCompile(`^([A-Za-z]:)?[\\/]`)
 
-var checkRelativeWorkdir = check.Check[*File]{
-	Meta: check.Meta{
-		ID:          "FC-DF-020",
-		Title:       "WORKDIR uses a relative path",
-		Severity:    finding.SeverityInfo,
-		Layer:       finding.LayerContainer,
-		Description: "A relative WORKDIR resolves against whatever directory the base image set, which can change between base image versions.",
-		Remediation: "Use an absolute path in WORKDIR, e.g. WORKDIR /app.",
-		References:  []finding.Reference{hadolint("DL3000")},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			wd, ok := in.Command.(*instructions.WorkdirCommand)
-			if !ok || len(in.Unresolved) > 0 || wd.Path == "" || windowsAbs.MatchString(wd.Path) || strings.HasPrefix(wd.Path, "$") {
-				continue
+func checkRelativeWorkdir() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-020",
+			"WORKDIR uses a relative path",
+			finding.SeverityInfo,
+			finding.LayerContainer,
+			"A relative WORKDIR resolves against whatever directory the base image set, which can change between base image versions.",
+			"Use an absolute path in WORKDIR, e.g. WORKDIR /app.",
+			hadolint("DL3000"),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				wd, ok := in.Command.(*instructions.WorkdirCommand)
+				if !ok || len(in.Unresolved) > 0 || wd.Path == "" || windowsAbs.MatchString(wd.Path) || strings.HasPrefix(wd.Path, "$") {
+					continue
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("WORKDIR in %s uses the relative path %q", stageRef(s), wd.Path),
+					Line:          in.StartLine,
+					Discriminator: s.Label() + "\x00" + wd.Path,
+				})
 			}
-			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("WORKDIR in %s uses the relative path %q", stageRef(s), wd.Path),
-				Line:          in.StartLine,
-				Discriminator: s.Label() + "\x00" + wd.Path,
-			})
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -16,47 +16,51 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkRootUser = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-004",
-		Title:    "Final stage runs as root",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "A container that runs as root turns any code execution into root inside the container, " +
-			"one kernel or runtime bug away from the node.",
-		Remediation: "Create an unprivileged user in the image and switch to it with USER (e.g. USER 10001:10001) as the last USER of the final stage.",
-		References:  []finding.Reference{cis("4.1"), hadolint("DL3002"), cwe(250)},
-	},
-	Eval: func(f *File) []check.Violation {
-		final := f.Final()
-		if final == nil {
-			return nil
-		}
-		user, in := f.User(final)
-		if in == nil {
-			root := f.Lineage(final)
-			base := root[len(root)-1].Base
-			ref := strings.ToLower(base.Ref)
-			if base.Unresolved || strings.Contains(ref, "nonroot") || strings.Contains(ref, "rootless") {
+func checkRootUser() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-004",
+			"Final stage runs as root",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"A container that runs as root turns any code execution into root inside the container, "+
+				"one kernel or runtime bug away from the node.",
+			"Create an unprivileged user in the image and switch to it with USER (e.g. USER 10001:10001) as the last USER of the final stage.",
+			cis("4.1"),
+			hadolint("DL3002"),
+			cwe(250),
+		),
+		Eval: func(f *File) []check.Violation {
+			final := f.Final()
+			if final == nil {
+				return nil
+			}
+			user, in := f.User(final)
+			if in == nil {
+				root := f.Lineage(final)
+				base := root[len(root)-1].Base
+				ref := strings.ToLower(base.Ref)
+				if base.Unresolved || strings.Contains(ref, "nonroot") || strings.Contains(ref, "rootless") {
+					return nil
+				}
+				return []check.Violation{{
+					Message:       fmt.Sprintf("final %s sets no USER, so the container runs as the base image's default user, usually root", stageRef(final)),
+					Line:          final.From.StartLine,
+					Discriminator: "no-user",
+				}}
+			}
+			if len(in.Unresolved) > 0 {
+				return nil
+			}
+			name, _, _ := strings.Cut(strings.TrimSpace(user), ":")
+			if name != "root" && name != "0" {
 				return nil
 			}
 			return []check.Violation{{
-				Message:       fmt.Sprintf("final %s sets no USER, so the container runs as the base image's default user, usually root", stageRef(final)),
-				Line:          final.From.StartLine,
-				Discriminator: "no-user",
+				Message:       fmt.Sprintf("final %s runs as root: USER %s", stageRef(final), user),
+				Line:          in.StartLine,
+				Discriminator: "root",
 			}}
-		}
-		if len(in.Unresolved) > 0 {
-			return nil
-		}
-		name, _, _ := strings.Cut(strings.TrimSpace(user), ":")
-		if name != "root" && name != "0" {
-			return nil
-		}
-		return []check.Violation{{
-			Message:       fmt.Sprintf("final %s runs as root: USER %s", stageRef(final), user),
-			Line:          in.StartLine,
-			Discriminator: "root",
-		}}
-	},
+		},
+	}
 }

@@ -27,44 +27,47 @@ var (
 	notSecret  = regexp.MustCompile(`(?i)^(true|false|yes|no|on|off|none|null|nil|[0-9]{1,5})$`)
 )
 
-var checkSecretVars = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-005",
-		Title:    "Secret in ARG or ENV",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "ENV values are stored in the image configuration and ARG values in its build history; " +
-			"anyone who can pull the image can read them, and the Dockerfile itself leaks them to source control.",
-		Remediation: "Remove the value from the Dockerfile; pass build-time secrets with RUN --mount=type=secret and runtime secrets through the orchestrator (e.g. a Kubernetes Secret).",
-		References:  []finding.Reference{cis("4.10"), cwe(798)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		report := func(where string, v Var) {
-			if !secretName.MatchString(v.Name) || secretMeta.MatchString(v.Name) {
-				return
+func checkSecretVars() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-005",
+			"Secret in ARG or ENV",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"ENV values are stored in the image configuration and ARG values in its build history; "+
+				"anyone who can pull the image can read them, and the Dockerfile itself leaks them to source control.",
+			"Remove the value from the Dockerfile; pass build-time secrets with RUN --mount=type=secret and runtime secrets through the orchestrator (e.g. a Kubernetes Secret).",
+			cis("4.10"),
+			cwe(798),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			report := func(where string, v Var) {
+				if !secretName.MatchString(v.Name) || secretMeta.MatchString(v.Name) {
+					return
+				}
+				val := strings.TrimSpace(v.Value)
+				if !v.HasValue || val == "" || notSecret.MatchString(val) {
+					return
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("%s sets %q to a literal value (redacted)", where, v.Name),
+					Line:          v.Line,
+					Discriminator: where + "\x00" + v.Name,
+				})
 			}
-			val := strings.TrimSpace(v.Value)
-			if !v.HasValue || val == "" || notSecret.MatchString(val) {
-				return
+			for _, v := range f.Args {
+				report("global ARG", v)
 			}
-			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("%s sets %q to a literal value (redacted)", where, v.Name),
-				Line:          v.Line,
-				Discriminator: where + "\x00" + v.Name,
-			})
-		}
-		for _, v := range f.Args {
-			report("global ARG", v)
-		}
-		for s, in := range f.Instructions() {
-			if in.Keyword != "ARG" && in.Keyword != "ENV" {
-				continue
+			for s, in := range f.Instructions() {
+				if in.Keyword != "ARG" && in.Keyword != "ENV" {
+					continue
+				}
+				for _, v := range in.Vars {
+					report(in.Keyword+" in "+stageRef(s), v)
+				}
 			}
-			for _, v := range in.Vars {
-				report(in.Keyword+" in "+stageRef(s), v)
-			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -32,7 +32,7 @@ func TestSecretVars(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := mustParse(t, "FROM alpine:3.20\n"+tt.line+"\n")
-		vs := checkSecretVars.Eval(f)
+		vs := checkSecretVars().Eval(f)
 		if got := len(vs) > 0; got != tt.want {
 			t.Errorf("%s: fired=%v, want %v (%v)", tt.line, got, tt.want, vs)
 		}

@@ -130,32 +130,35 @@ func isRemote(s string) bool {
 	return strings.Contains(s, "://") || strings.HasPrefix(s, "git@")
 }
 
-var checkSensitiveCopy = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-006",
-		Title:    "Sensitive file copied into the image",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "Keys, credentials and repository metadata copied into a layer stay readable by anyone who " +
-			"can pull the image, even if a later instruction deletes them.",
-		Remediation: "Do not copy credential files; use RUN --mount=type=secret or --mount=type=ssh for build-time access and exclude them in .dockerignore.",
-		References:  []finding.Reference{cis("4.10"), cwe(538)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, src := range contextSources(in) {
-				what := sensitiveSource(src)
-				if what == "" {
-					continue
+func checkSensitiveCopy() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-006",
+			"Sensitive file copied into the image",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"Keys, credentials and repository metadata copied into a layer stay readable by anyone who "+
+				"can pull the image, even if a later instruction deletes them.",
+			"Do not copy credential files; use RUN --mount=type=secret or --mount=type=ssh for build-time access and exclude them in .dockerignore.",
+			cis("4.10"),
+			cwe(538),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, src := range contextSources(in) {
+					what := sensitiveSource(src)
+					if what == "" {
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("%s in %s copies %q, %s, into the image", in.Keyword, stageRef(s), src, what),
+						Line:          in.StartLine,
+						Discriminator: s.Label() + "\x00" + src,
+					})
 				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("%s in %s copies %q, %s, into the image", in.Keyword, stageRef(s), src, what),
-					Line:          in.StartLine,
-					Discriminator: s.Label() + "\x00" + src,
-				})
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -23,16 +23,18 @@ var servicePorts = []portService{
 	{27017, "MongoDB"},
 }
 
-var checkExposedServicePorts = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-017",
-		Title:    "Remote-access or database port exposed",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "An SSH or remote-desktop server in a container is a second way in that bypasses the orchestrator; " +
-			"database ports are frequent targets and should be reachable only by their clients.",
-		Remediation: "Remove SSH/RDP/VNC from the image (use kubectl exec or docker exec); for databases, restrict who can reach the port with network policies.",
-		References:  []finding.Reference{cwe(668)},
-	},
-	Eval: func(f *File) []check.Violation { return exposedPorts(f, servicePorts) },
+func checkExposedServicePorts() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-017",
+			"Remote-access or database port exposed",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"An SSH or remote-desktop server in a container is a second way in that bypasses the orchestrator; "+
+				"database ports are frequent targets and should be reachable only by their clients.",
+			"Remove SSH/RDP/VNC from the image (use kubectl exec or docker exec); for databases, restrict who can reach the port with network policies.",
+			cwe(668),
+		),
+		Eval: func(f *File) []check.Violation { return exposedPorts(f, servicePorts) },
+	}
 }

@@ -13,35 +13,38 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkSudo = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-011",
-		Title:    "sudo used in RUN",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "sudo in an image means sudo is installed and configured in it, an easy path back to root for " +
-			"anyone who gets code execution in the container; its TTY and signal handling also misbehave in builds.",
-		Remediation: "Drop sudo: run privileged steps before switching with USER, or switch with USER root and back.",
-		References:  []finding.Reference{hadolint("DL3004"), cwe(250)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, c := range runShellCommands(in) {
-				for args, ok := c.Args, true; ok && len(args) > 0; args, ok = unwrapOnce(args) {
-					name := path.Base(args[0])
-					if name != "sudo" && name != "doas" {
-						continue
+func checkSudo() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-011",
+			"sudo used in RUN",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"sudo in an image means sudo is installed and configured in it, an easy path back to root for "+
+				"anyone who gets code execution in the container; its TTY and signal handling also misbehave in builds.",
+			"Drop sudo: run privileged steps before switching with USER, or switch with USER root and back.",
+			hadolint("DL3004"),
+			cwe(250),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, c := range runShellCommands(in) {
+					for args, ok := c.Args, true; ok && len(args) > 0; args, ok = unwrapOnce(args) {
+						name := path.Base(args[0])
+						if name != "sudo" && name != "doas" {
+							continue
+						}
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("RUN in %s uses %s", stageRef(s), name),
+							Line:          c.Line,
+							Discriminator: s.Label() + "\x00" + cmdText(c),
+						})
+						break
 					}
-					out = append(out, check.Violation{
-						Message:       fmt.Sprintf("RUN in %s uses %s", stageRef(s), name),
-						Line:          c.Line,
-						Discriminator: s.Label() + "\x00" + cmdText(c),
-					})
-					break
 				}
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

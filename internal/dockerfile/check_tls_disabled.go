@@ -115,63 +115,68 @@ func insecureOption(args []string) string {
 	return ""
 }
 
-var checkTLSDisabled = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-026",
-		Title:    "TLS or signature verification disabled",
-		Severity: finding.SeverityHigh,
-		Layer:    finding.LayerContainer,
-		Description: "Turning off certificate or package signature checks lets anyone on the network path, or a " +
-			"compromised mirror, substitute what the build downloads and installs.",
-		Remediation: "Keep verification on: install the CA certificate the build needs (COPY it and run update-ca-certificates) instead of disabling checks, and import repository signing keys.",
-		References:  []finding.Reference{cis("4.11"), cis("4.12"), cwe(295), cwe(494)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for _, v := range f.Args {
-			if insecureVar(v.Name, v.Value) {
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("global ARG sets %s=%s", v.Name, v.Value),
-					Line:          v.Line,
-					Discriminator: "global\x00" + v.Name,
-				})
-			}
-		}
-		for s, in := range f.Instructions() {
-			for _, v := range in.Vars {
+func checkTLSDisabled() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-026",
+			"TLS or signature verification disabled",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"Turning off certificate or package signature checks lets anyone on the network path, or a "+
+				"compromised mirror, substitute what the build downloads and installs.",
+			"Keep verification on: install the CA certificate the build needs (COPY it and run update-ca-certificates) instead of disabling checks, and import repository signing keys.",
+			cis("4.11"),
+			cis("4.12"),
+			cwe(295),
+			cwe(494),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for _, v := range f.Args {
 				if insecureVar(v.Name, v.Value) {
 					out = append(out, check.Violation{
-						Message:       fmt.Sprintf("%s in %s sets %s=%s", in.Keyword, stageRef(s), v.Name, v.Value),
-						Line:          in.StartLine,
-						Discriminator: s.Label() + "\x00" + v.Name,
+						Message:       fmt.Sprintf("global ARG sets %s=%s", v.Name, v.Value),
+						Line:          v.Line,
+						Discriminator: "global\x00" + v.Name,
 					})
 				}
 			}
-			for _, c := range runShellCommands(in) {
-				msg := ""
-				for _, kv := range append(append([]string{}, c.Assigns...), c.Args...) {
-					if name, value, ok := strings.Cut(kv, "="); ok && insecureVar(name, value) {
-						msg = "sets " + name + "=" + value
-						break
+			for s, in := range f.Instructions() {
+				for _, v := range in.Vars {
+					if insecureVar(v.Name, v.Value) {
+						out = append(out, check.Violation{
+							Message:       fmt.Sprintf("%s in %s sets %s=%s", in.Keyword, stageRef(s), v.Name, v.Value),
+							Line:          in.StartLine,
+							Discriminator: s.Label() + "\x00" + v.Name,
+						})
 					}
 				}
-				args := unwrap(c.Args)
-				if len(args) >= 3 && pythonName.MatchString(path.Base(args[0])) && args[1] == "-m" {
-					args = args[2:]
+				for _, c := range runShellCommands(in) {
+					msg := ""
+					for _, kv := range append(append([]string{}, c.Assigns...), c.Args...) {
+						if name, value, ok := strings.Cut(kv, "="); ok && insecureVar(name, value) {
+							msg = "sets " + name + "=" + value
+							break
+						}
+					}
+					args := unwrap(c.Args)
+					if len(args) >= 3 && pythonName.MatchString(path.Base(args[0])) && args[1] == "-m" {
+						args = args[2:]
+					}
+					if opt := insecureOption(args); msg == "" && opt != "" {
+						msg = "runs " + path.Base(args[0]) + " with " + opt
+					}
+					if msg == "" {
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), msg),
+						Line:          c.Line,
+						Discriminator: s.Label() + "\x00" + msg + "\x00" + cmdText(c),
+					})
 				}
-				if opt := insecureOption(args); msg == "" && opt != "" {
-					msg = "runs " + path.Base(args[0]) + " with " + opt
-				}
-				if msg == "" {
-					continue
-				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), msg),
-					Line:          c.Line,
-					Discriminator: s.Label() + "\x00" + msg + "\x00" + cmdText(c),
-				})
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -18,37 +18,45 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkUnpinnedPackages = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-009",
-		Title:    "Packages installed without pinned versions",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "Unpinned packages make each build install whatever is newest: builds are not reproducible, " +
-			"and a bad or malicious release goes in unnoticed.",
-		Remediation: "Pin each package to a version (apt-get install curl=8.5.0-2, apk add curl=8.5.0-r0, pip install requests==2.32.3, npm install -g pnpm@9.1.0), or install from a lock file.",
-		References: []finding.Reference{hadolint("DL3008"), hadolint("DL3018"), hadolint("DL3013"), hadolint("DL3016"),
-			hadolint("DL3028"), hadolint("DL3033"), hadolint("DL3037"), cwe(1357)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, c := range runShellCommands(in) {
-				i, ok := installOf(c)
-				if !ok {
-					continue
+func checkUnpinnedPackages() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-009",
+			"Packages installed without pinned versions",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"Unpinned packages make each build install whatever is newest: builds are not reproducible, "+
+				"and a bad or malicious release goes in unnoticed.",
+			"Pin each package to a version (apt-get install curl=8.5.0-2, apk add curl=8.5.0-r0, pip install requests==2.32.3, npm install -g pnpm@9.1.0), or install from a lock file.",
+			hadolint("DL3008"),
+			hadolint("DL3018"),
+			hadolint("DL3013"),
+			hadolint("DL3016"),
+			hadolint("DL3028"),
+			hadolint("DL3033"),
+			hadolint("DL3037"),
+			cwe(1357),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, c := range runShellCommands(in) {
+					i, ok := installOf(c)
+					if !ok {
+						continue
+					}
+					pkgs := i.unpinned()
+					if len(pkgs) == 0 {
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("RUN in %s installs %s packages without pinned versions: %s", stageRef(s), i.manager, strings.Join(pkgs, ", ")),
+						Line:          c.Line,
+						Discriminator: s.Label() + "\x00" + i.manager + "\x00" + strings.Join(pkgs, " "),
+					})
 				}
-				pkgs := i.unpinned()
-				if len(pkgs) == 0 {
-					continue
-				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("RUN in %s installs %s packages without pinned versions: %s", stageRef(s), i.manager, strings.Join(pkgs, ", ")),
-					Line:          c.Line,
-					Discriminator: s.Label() + "\x00" + i.manager + "\x00" + strings.Join(pkgs, " "),
-				})
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -14,50 +14,53 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkUpdateAlone = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-016",
-		Title:    "Package index updated in a RUN of its own",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerContainer,
-		Description: "A RUN that only updates the package index is cached on its own, so later builds install " +
-			"packages from an outdated index and miss security fixes.",
-		Remediation: "Update the index and install in the same RUN: RUN apt-get update && apt-get install -y --no-install-recommends pkg=ver && rm -rf /var/lib/apt/lists/*.",
-		References:  []finding.Reference{cis("4.7"), hadolint("DL3009")},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			var update *ShellCommand
-			tool := ""
-			installsToo := false
-			for _, c := range runShellCommands(in) {
-				args := unwrap(c.Args)
-				if len(args) < 2 {
-					continue
-				}
-				name := path.Base(args[0])
-				if name != "apt-get" && name != "apt" && name != "apk" {
-					continue
-				}
-				switch firstOperand(args[1:]) {
-				case "update":
-					if update == nil {
-						update, tool = &c, name
+func checkUpdateAlone() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-016",
+			"Package index updated in a RUN of its own",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"A RUN that only updates the package index is cached on its own, so later builds install "+
+				"packages from an outdated index and miss security fixes.",
+			"Update the index and install in the same RUN: RUN apt-get update && apt-get install -y --no-install-recommends pkg=ver && rm -rf /var/lib/apt/lists/*.",
+			cis("4.7"),
+			hadolint("DL3009"),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				var update *ShellCommand
+				tool := ""
+				installsToo := false
+				for _, c := range runShellCommands(in) {
+					args := unwrap(c.Args)
+					if len(args) < 2 {
+						continue
 					}
-				case "install", "add", "upgrade", "dist-upgrade", "full-upgrade":
-					installsToo = true
+					name := path.Base(args[0])
+					if name != "apt-get" && name != "apt" && name != "apk" {
+						continue
+					}
+					switch firstOperand(args[1:]) {
+					case "update":
+						if update == nil {
+							update, tool = &c, name
+						}
+					case "install", "add", "upgrade", "dist-upgrade", "full-upgrade":
+						installsToo = true
+					}
 				}
+				if update == nil || installsToo {
+					continue
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("RUN in %s runs %s update without installing anything in the same RUN", stageRef(s), tool),
+					Line:          update.Line,
+					Discriminator: s.Label() + "\x00" + cmdText(*update),
+				})
 			}
-			if update == nil || installsToo {
-				continue
-			}
-			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("RUN in %s runs %s update without installing anything in the same RUN", stageRef(s), tool),
-				Line:          update.Line,
-				Discriminator: s.Label() + "\x00" + cmdText(*update),
-			})
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -14,32 +14,34 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkWorldWritable = check.Check[*File]{
-	Meta: check.Meta{
-		ID:       "FC-DF-014",
-		Title:    "World-writable permissions set",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerContainer,
-		Description: "World-writable files and directories let any process in the container, whatever its user, " +
-			"replace binaries, scripts or configuration that others run.",
-		Remediation: "Give the owning user the access it needs (chown the path to it and use 755/644 or stricter) instead of 777.",
-		References:  []finding.Reference{cwe(732)},
-	},
-	Eval: func(f *File) []check.Violation {
-		var out []check.Violation
-		for s, in := range f.Instructions() {
-			for _, mc := range modeChanges(in) {
-				b := parseMode(mc.mode)
-				if !b.worldWritable || b.sticky {
-					continue
+func checkWorldWritable() check.Check[*File] {
+	return check.Check[*File]{
+		Meta: check.New(
+			"FC-DF-014",
+			"World-writable permissions set",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"World-writable files and directories let any process in the container, whatever its user, "+
+				"replace binaries, scripts or configuration that others run.",
+			"Give the owning user the access it needs (chown the path to it and use 755/644 or stricter) instead of 777.",
+			cwe(732),
+		),
+		Eval: func(f *File) []check.Violation {
+			var out []check.Violation
+			for s, in := range f.Instructions() {
+				for _, mc := range modeChanges(in) {
+					b := parseMode(mc.mode)
+					if !b.worldWritable || b.sticky {
+						continue
+					}
+					out = append(out, check.Violation{
+						Message:       fmt.Sprintf("%s %s in %s makes %s world-writable", mc.how, mc.mode, stageRef(s), quoteList(mc.files)),
+						Line:          mc.line,
+						Discriminator: s.Label() + "\x00" + mc.mode + "\x00" + quoteList(mc.files),
+					})
 				}
-				out = append(out, check.Violation{
-					Message:       fmt.Sprintf("%s %s in %s makes %s world-writable", mc.how, mc.mode, stageRef(s), quoteList(mc.files)),
-					Line:          mc.line,
-					Discriminator: s.Label() + "\x00" + mc.mode + "\x00" + quoteList(mc.files),
-				})
 			}
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -149,7 +149,7 @@ EOF
 `
 	f := mustParse(t, src)
 	var got []string
-	for _, v := range checkPipeToShell.Eval(f) {
+	for _, v := range checkPipeToShell().Eval(f) {
 		got = append(got, itoaLine(v.Line)+" "+v.Message)
 	}
 	want := []string{"05 RUN in stage #0 pipes the output of curl into bash"}

@@ -168,15 +168,15 @@ func osChecks() []check.Check[*Node] {
 
 // meta fills in the layer every OS check shares.
 func meta(id, title string, sev finding.Severity, description, remediation string, refs ...finding.Reference) check.Meta {
-	return check.Meta{
-		ID:          id,
-		Title:       title,
-		Severity:    sev,
-		Layer:       finding.LayerCloud,
-		Description: description,
-		Remediation: remediation,
-		References:  refs,
-	}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCloud,
+		description,
+		remediation,
+		refs...,
+	)
 }
 
 func ref(source string) finding.Reference { return finding.Reference{Source: source} }

@@ -160,7 +160,15 @@ func at(b *Block, r Range, field, format string, args ...any) check.Violation {
 
 // cloud returns check metadata for the Cloud layer.
 func cloud(id, title string, sev finding.Severity, desc, fix string, refs ...finding.Reference) check.Meta {
-	return check.Meta{ID: id, Title: title, Severity: sev, Layer: finding.LayerCloud, Description: desc, Remediation: fix, References: refs}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCloud,
+		desc,
+		fix,
+		refs...,
+	)
 }
 
 func ref(source, url string) finding.Reference { return finding.Reference{Source: source, URL: url} }

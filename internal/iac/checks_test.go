@@ -4,12 +4,11 @@ import (
 	"context"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -65,56 +64,10 @@ func TestChecksRegistry(t *testing.T) {
 	}
 }
 
+// TestCheckFixtures runs every check over its pass and fail fixtures, each
+// folder scanned as a tree.
 func TestCheckFixtures(t *testing.T) {
-	root := filepath.Join("testdata", "checks")
-	known := map[string]bool{}
-	for _, m := range Checks() {
-		known[m.ID] = true
-		t.Run(m.ID, func(t *testing.T) {
-			for _, kind := range []string{"pass", "fail"} {
-				dir := filepath.Join(root, m.ID, kind)
-				if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-					t.Errorf("missing %s fixture %s", kind, dir)
-					continue
-				}
-				fs, sk := scanTree(t, os.DirFS(dir))
-				if len(sk) > 0 {
-					t.Errorf("%s fixture skipped inputs: %v", kind, sk)
-				}
-				var got []finding.Finding
-				for _, f := range fs {
-					if f.CheckID == m.ID {
-						got = append(got, f)
-					}
-				}
-				switch {
-				case kind == "fail" && len(got) == 0:
-					t.Errorf("fail fixture produced no %s finding", m.ID)
-				case kind == "pass" && len(got) > 0:
-					t.Errorf("pass fixture produced %s findings: %v", m.ID, got)
-				}
-				for _, f := range got {
-					if f.Location.Path == "" || f.Location.StartLine == 0 || f.Message == "" {
-						t.Errorf("finding without file:line or message: %+v", f)
-					}
-				}
-			}
-		})
-	}
-	ents, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if !known[e.Name()] {
-			t.Errorf("orphan fixture folder %s: no check has that ID", e.Name())
-		}
-		if sub, err := os.ReadDir(filepath.Join(root, e.Name())); err == nil {
-			for _, s := range sub {
-				if !slices.Contains([]string{"pass", "fail"}, s.Name()) {
-					t.Errorf("fixture folder %s/%s: want only pass and fail", e.Name(), s.Name())
-				}
-			}
-		}
-	}
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+		return scanTree(t, os.DirFS(dir))
+	})
 }

@@ -13,23 +13,23 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var osEOL = check.Check[osSubject]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-006",
-		Title:       "Image OS release is past its end of support",
-		Severity:    finding.SeverityHigh,
-		Layer:       finding.LayerContainer,
-		Description: "The distribution release the image is built on gets no more security updates; new vulnerabilities in its packages will never be fixed, and scanners may not even report them.",
-		Remediation: "Rebuild the image on a supported release of the distribution (change the FROM line's tag).",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.1.1"},
-			{Source: "CWE-1104"},
+func checkOSEOL() check.Check[osSubject] {
+	return check.Check[osSubject]{
+		Meta: check.New(
+			"FC-IMG-006",
+			"Image OS release is past its end of support",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"The distribution release the image is built on gets no more security updates; new vulnerabilities in its packages will never be fixed, and scanners may not even report them.",
+			"Rebuild the image on a supported release of the distribution (change the FROM line's tag).",
+			finding.Reference{Source: "NIST SP 800-190 4.1.1"},
+			finding.Reference{Source: "CWE-1104"},
+		),
+		Eval: func(s osSubject) []check.Violation {
+			if s.OS.EOL.IsZero() || s.Now.Before(s.OS.EOL) {
+				return nil
+			}
+			return []check.Violation{{Message: fmt.Sprintf("%s reached its end of support on %s", s.OS.Name(), s.OS.EOL.Format(time.DateOnly))}}
 		},
-	},
-	Eval: func(s osSubject) []check.Violation {
-		if s.OS.EOL.IsZero() || s.Now.Before(s.OS.EOL) {
-			return nil
-		}
-		return []check.Violation{{Message: fmt.Sprintf("%s reached its end of support on %s", s.OS.Name(), s.OS.EOL.Format(time.DateOnly))}}
-	},
+	}
 }

@@ -11,23 +11,23 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var plainHTTP = check.Check[Target]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-008",
-		Title:       "Registry reached without TLS",
-		Severity:    finding.SeverityHigh,
-		Layer:       finding.LayerContainer,
-		Description: "Images pulled over plain HTTP can be read and replaced in transit; only a digest pin or a verified signature still protects them.",
-		Remediation: "Serve the registry over HTTPS with a trusted certificate and drop the insecure-registry setting.",
-		References: []finding.Reference{
-			{Source: "CWE-319"},
-			{Source: "NIST SP 800-190 4.2.1"},
+func checkPlainHTTP() check.Check[Target] {
+	return check.Check[Target]{
+		Meta: check.New(
+			"FC-IMG-008",
+			"Registry reached without TLS",
+			finding.SeverityHigh,
+			finding.LayerContainer,
+			"Images pulled over plain HTTP can be read and replaced in transit; only a digest pin or a verified signature still protects them.",
+			"Serve the registry over HTTPS with a trusted certificate and drop the insecure-registry setting.",
+			finding.Reference{Source: "CWE-319"},
+			finding.Reference{Source: "NIST SP 800-190 4.2.1"},
+		),
+		Eval: func(t Target) []check.Violation {
+			if t.Kind != KindRegistry || !t.Insecure {
+				return nil
+			}
+			return []check.Violation{{Message: fmt.Sprintf("registry of %q is reached without TLS (insecure transport)", t.Ref)}}
 		},
-	},
-	Eval: func(t Target) []check.Violation {
-		if t.Kind != KindRegistry || !t.Insecure {
-			return nil
-		}
-		return []check.Violation{{Message: fmt.Sprintf("registry of %q is reached without TLS (insecure transport)", t.Ref)}}
-	},
+	}
 }

@@ -34,38 +34,38 @@ var riskyPortNames = map[int]string{
 	27017: "MongoDB",
 }
 
-var riskyPorts = check.Check[configSubject]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-002",
-		Title:       "Image exposes a risky port",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "The image declares a port used for remote administration or by a data service that is often left without authentication; exposing it invites direct access to the container.",
-		Remediation: "Remove the EXPOSE line and the service behind it, or reach it only through an authenticated, internal path.",
-		References: []finding.Reference{
-			{Source: "CIS Docker Benchmark 5.8"},
-			{Source: "CWE-668"},
-		},
-	},
-	Eval: func(s configSubject) []check.Violation {
-		if s.Config == nil {
-			return nil
-		}
-		var out []check.Violation
-		for p := range s.Config.Config.ExposedPorts {
-			num, proto, _ := strings.Cut(p, "/")
-			n, err := strconv.Atoi(num)
-			if err != nil {
-				continue
+func checkRiskyPorts() check.Check[configSubject] {
+	return check.Check[configSubject]{
+		Meta: check.New(
+			"FC-IMG-002",
+			"Image exposes a risky port",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"The image declares a port used for remote administration or by a data service that is often left without authentication; exposing it invites direct access to the container.",
+			"Remove the EXPOSE line and the service behind it, or reach it only through an authenticated, internal path.",
+			finding.Reference{Source: "CIS Docker Benchmark 5.8"},
+			finding.Reference{Source: "CWE-668"},
+		),
+		Eval: func(s configSubject) []check.Violation {
+			if s.Config == nil {
+				return nil
 			}
-			if svc, ok := riskyPortNames[n]; ok {
-				if proto == "" {
-					proto = "tcp"
+			var out []check.Violation
+			for p := range s.Config.Config.ExposedPorts {
+				num, proto, _ := strings.Cut(p, "/")
+				n, err := strconv.Atoi(num)
+				if err != nil {
+					continue
 				}
-				out = append(out, check.Violation{Message: fmt.Sprintf("image exposes %d/%s (%s)", n, proto, svc), Discriminator: p})
+				if svc, ok := riskyPortNames[n]; ok {
+					if proto == "" {
+						proto = "tcp"
+					}
+					out = append(out, check.Violation{Message: fmt.Sprintf("image exposes %d/%s (%s)", n, proto, svc), Discriminator: p})
+				}
 			}
-		}
-		slices.SortFunc(out, func(a, b check.Violation) int { return strings.Compare(a.Discriminator, b.Discriminator) })
-		return out
-	},
+			slices.SortFunc(out, func(a, b check.Violation) int { return strings.Compare(a.Discriminator, b.Discriminator) })
+			return out
+		},
+	}
 }

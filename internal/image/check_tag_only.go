@@ -12,23 +12,23 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var tagOnly = check.Check[Target]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-007",
-		Title:       "Image referenced by tag only",
-		Severity:    finding.SeverityLow,
-		Layer:       finding.LayerContainer,
-		Description: "A tag can be moved to other content at any time, so what was scanned (or signed) is not guaranteed to be what runs.",
-		Remediation: "Reference the image by digest (name:tag@sha256:...) in deployments and scans.",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.2.2"},
-			{Source: "CWE-494"},
+func checkTagOnly() check.Check[Target] {
+	return check.Check[Target]{
+		Meta: check.New(
+			"FC-IMG-007",
+			"Image referenced by tag only",
+			finding.SeverityLow,
+			finding.LayerContainer,
+			"A tag can be moved to other content at any time, so what was scanned (or signed) is not guaranteed to be what runs.",
+			"Reference the image by digest (name:tag@sha256:...) in deployments and scans.",
+			finding.Reference{Source: "NIST SP 800-190 4.2.2"},
+			finding.Reference{Source: "CWE-494"},
+		),
+		Eval: func(t Target) []check.Violation {
+			if t.Kind != KindRegistry || strings.Contains(t.Ref, "@") {
+				return nil
+			}
+			return []check.Violation{{Message: fmt.Sprintf("image %q is referenced by a mutable tag, not a digest", t.Ref)}}
 		},
-	},
-	Eval: func(t Target) []check.Violation {
-		if t.Kind != KindRegistry || strings.Contains(t.Ref, "@") {
-			return nil
-		}
-		return []check.Violation{{Message: fmt.Sprintf("image %q is referenced by a mutable tag, not a digest", t.Ref)}}
-	},
+	}
 }

@@ -27,30 +27,30 @@ func inSystemDir(p string) bool {
 	return false
 }
 
-var worldWritable = check.Check[FileInfo]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-005",
-		Title:       "World-writable file in a system path",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "Any user in the container can change a world-writable file or directory under a system path, which lets an unprivileged process replace binaries, libraries or configuration used by root.",
-		Remediation: "Remove the write bit for others (RUN chmod o-w PATH) in the Dockerfile step that creates the file.",
-		References: []finding.Reference{
-			{Source: "CWE-732"},
-			{Source: "CIS Distribution Independent Linux 6.1.10"},
+func checkWorldWritable() check.Check[FileInfo] {
+	return check.Check[FileInfo]{
+		Meta: check.New(
+			"FC-IMG-005",
+			"World-writable file in a system path",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"Any user in the container can change a world-writable file or directory under a system path, which lets an unprivileged process replace binaries, libraries or configuration used by root.",
+			"Remove the write bit for others (RUN chmod o-w PATH) in the Dockerfile step that creates the file.",
+			finding.Reference{Source: "CWE-732"},
+			finding.Reference{Source: "CIS Distribution Independent Linux 6.1.10"},
+		),
+		Eval: func(f FileInfo) []check.Violation {
+			if f.Mode&fs.ModeSymlink != 0 || f.Mode.Perm()&0o002 == 0 || !inSystemDir(f.Path) {
+				return nil
+			}
+			if f.Mode.IsDir() && f.Mode&fs.ModeSticky != 0 {
+				return nil
+			}
+			kind := "file"
+			if f.Mode.IsDir() {
+				kind = "directory"
+			}
+			return []check.Violation{{Message: fmt.Sprintf("%s /%s is world-writable (mode %s)", kind, f.Path, f.Mode)}}
 		},
-	},
-	Eval: func(f FileInfo) []check.Violation {
-		if f.Mode&fs.ModeSymlink != 0 || f.Mode.Perm()&0o002 == 0 || !inSystemDir(f.Path) {
-			return nil
-		}
-		if f.Mode.IsDir() && f.Mode&fs.ModeSticky != 0 {
-			return nil
-		}
-		kind := "file"
-		if f.Mode.IsDir() {
-			kind = "directory"
-		}
-		return []check.Violation{{Message: fmt.Sprintf("%s /%s is world-writable (mode %s)", kind, f.Path, f.Mode)}}
-	},
+	}
 }

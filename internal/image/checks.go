@@ -38,17 +38,17 @@ type Target struct {
 
 // configChecks inspect the image configuration.
 func configChecks() []check.Check[configSubject] {
-	return []check.Check[configSubject]{rootUser, riskyPorts, noHealthcheck}
+	return []check.Check[configSubject]{checkRootUser(), checkRiskyPorts(), checkNoHealthcheck()}
 }
 
 // fileChecks inspect each file of the merged view.
 func fileChecks() []check.Check[FileInfo] {
-	return []check.Check[FileInfo]{setuidFile, worldWritable}
+	return []check.Check[FileInfo]{checkSetuidFile(), checkWorldWritable()}
 }
 
 // targetChecks inspect how the image was referenced and reached.
 func targetChecks() []check.Check[Target] {
-	return []check.Check[Target]{tagOnly, plainHTTP}
+	return []check.Check[Target]{checkTagOnly(), checkPlainHTTP()}
 }
 
 // Checks returns the catalogue of the image checks.
@@ -56,29 +56,29 @@ func Checks() []check.Meta {
 	var out []check.Meta
 	out = append(out, check.Metas(configChecks())...)
 	out = append(out, check.Metas(fileChecks())...)
-	out = append(out, osEOL.Meta)
+	out = append(out, checkOSEOL().Meta)
 	out = append(out, check.Metas(targetChecks())...)
-	out = append(out, vulnerablePackage.Meta)
-	out = append(out, diffIDMismatch.Meta)
+	out = append(out, checkVulnerablePackage().Meta)
+	out = append(out, checkDiffIDMismatch().Meta)
 	return out
 }
 
 // vulnerablePackage is not a pure check over one subject: it reports the
 // matches of the vulnerability database for the packages the image ships.
-var vulnerablePackage = check.Check[vuln.Vulnerability]{
-	Meta: check.Meta{
-		ID:          "FC-IMG-009",
-		Title:       "Image ships a package with a known vulnerability",
-		Severity:    finding.SeverityMedium,
-		Layer:       finding.LayerContainer,
-		Description: "An OS or language package, or a Go binary's module, in the image has a published vulnerability; the finding names the layer and build step that added it.",
-		Remediation: "Upgrade the package to the fixed version (rebuild on a patched base image, or bump the dependency and rebuild the binary).",
-		References: []finding.Reference{
-			{Source: "NIST SP 800-190 4.1.1", URL: "https://nvlpubs.nist.gov/nistpubs/SpecialPublications/NIST.SP.800-190.pdf"},
-			{Source: "CWE-1395"},
+func checkVulnerablePackage() check.Check[vuln.Vulnerability] {
+	return check.Check[vuln.Vulnerability]{
+		Meta: check.New(
+			"FC-IMG-009",
+			"Image ships a package with a known vulnerability",
+			finding.SeverityMedium,
+			finding.LayerContainer,
+			"An OS or language package, or a Go binary's module, in the image has a published vulnerability; the finding names the layer and build step that added it.",
+			"Upgrade the package to the fixed version (rebuild on a patched base image, or bump the dependency and rebuild the binary).",
+			finding.Reference{Source: "NIST SP 800-190 4.1.1", URL: "https://nvlpubs.nist.gov/nistpubs/SpecialPublications/NIST.SP.800-190.pdf"},
+			finding.Reference{Source: "CWE-1395"},
+		),
+		Eval: func(v vuln.Vulnerability) []check.Violation {
+			return []check.Violation{{Discriminator: v.ID}}
 		},
-	},
-	Eval: func(v vuln.Vulnerability) []check.Violation {
-		return []check.Violation{{Discriminator: v.ID}}
-	},
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
@@ -167,43 +167,12 @@ func fixtureFindings(t *testing.T, dir string) []finding.Finding {
 	return res.Findings
 }
 
+// TestCheckFixtures runs every check over its pass and fail fixtures, each
+// folder an image (or a target.json) that fixtureFindings builds.
 func TestCheckFixtures(t *testing.T) {
-	known := map[string]bool{}
-	for _, m := range Checks() {
-		known[m.ID] = true
-	}
-	dirs, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, d := range dirs {
-		id := d.Name()
-		seen[id] = true
-		if !known[id] {
-			t.Errorf("orphan fixtures for unknown check %s", id)
-			continue
-		}
-		for _, kind := range []string{"pass", "fail"} {
-			dir := filepath.Join("testdata/checks", id, kind)
-			if _, err := os.Stat(dir); err != nil {
-				t.Errorf("%s has no %s fixture", id, kind)
-				continue
-			}
-			t.Run(id+"/"+kind, func(t *testing.T) {
-				fs := fixtureFindings(t, dir)
-				got := slices.ContainsFunc(fs, func(f finding.Finding) bool { return f.CheckID == id })
-				if got != (kind == "fail") {
-					t.Errorf("%s fixture: finding %s = %v; findings: %v", kind, id, got, fs)
-				}
-			})
-		}
-	}
-	for id := range known {
-		if !seen[id] {
-			t.Errorf("check %s has no fixtures", id)
-		}
-	}
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+		return fixtureFindings(t, dir), nil
+	}, checktest.WithoutLine())
 }
 
 func TestEOLTable(t *testing.T) {
@@ -239,7 +208,7 @@ func TestEOLTable(t *testing.T) {
 		if got != tt.eol {
 			t.Errorf("%q: EOL %q, want %q", tt.osRelease, got, tt.eol)
 		}
-		past := len(osEOL.Eval(osSubject{OS: o, Now: testNow})) > 0
+		past := len(checkOSEOL().Eval(osSubject{OS: o, Now: testNow})) > 0
 		if past != tt.pastAt {
 			t.Errorf("%q: past end of support on %s = %v, want %v", tt.osRelease, testNow.Format(time.DateOnly), past, tt.pastAt)
 		}

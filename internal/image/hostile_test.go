@@ -154,7 +154,7 @@ func TestDecompressionBomb(t *testing.T) {
 		t.Errorf("the layers around the bomb were not read: %v", err)
 	}
 	for _, f := range res.Findings {
-		if f.CheckID == diffIDMismatch.Meta.ID {
+		if f.CheckID == checkDiffIDMismatch().Meta.ID {
 			t.Errorf("unexpected %s", f.Message)
 		}
 	}
@@ -189,7 +189,7 @@ func TestDiffIDMismatch(t *testing.T) {
 	res := scanBounded(t, ref, limits.Limits{})
 	var got []string
 	for _, f := range res.Findings {
-		if f.CheckID == diffIDMismatch.Meta.ID {
+		if f.CheckID == checkDiffIDMismatch().Meta.ID {
 			got = append(got, f.Location.Object+": "+f.Message)
 		}
 	}

@@ -343,7 +343,7 @@ func TestScanDebianImageFromEverySource(t *testing.T) {
 			}
 			var mine []finding.Finding
 			for _, f := range res.Findings {
-				if f.CheckID != tagOnly.ID && f.CheckID != plainHTTP.ID {
+				if f.CheckID != checkTagOnly().ID && f.CheckID != checkPlainHTTP().ID {
 					mine = append(mine, f)
 				}
 			}
@@ -351,7 +351,7 @@ func TestScanDebianImageFromEverySource(t *testing.T) {
 				t.Errorf("findings differ from %s (-first +this):\n%s", first.Kind, d)
 			}
 			if src.kind == KindRegistry {
-				if !hasFinding(res.Findings, tagOnly.ID, "mutable tag") || !hasFinding(res.Findings, plainHTTP.ID, "without TLS") {
+				if !hasFinding(res.Findings, checkTagOnly().ID, "mutable tag") || !hasFinding(res.Findings, checkPlainHTTP().ID, "without TLS") {
 					t.Errorf("registry scan lacks FC-IMG-007/008:\n%s", strings.Join(summary(res.Findings), "\n"))
 				}
 			}
@@ -363,7 +363,7 @@ func TestScanDebianImageFromEverySource(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if hasFinding(res.Findings, tagOnly.ID, "") {
+		if hasFinding(res.Findings, checkTagOnly().ID, "") {
 			t.Error("a digest reference was reported as tag-only")
 		}
 		if !hasFinding(res.Findings, "FC-SIG-001", "has no Cosign signature") || res.Signature == nil || res.Signature.Verified() {

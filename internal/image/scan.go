@@ -256,8 +256,8 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 
 	// Layers whose content is not what the configuration declares.
 	for _, l := range res.Layers {
-		for _, vi := range diffIDMismatch.Eval(l) {
-			res.Findings = append(res.Findings, diffIDMismatch.Meta.Finding(res.resource(), finding.Location{Object: l.Name()}, vi))
+		for _, vi := range checkDiffIDMismatch().Eval(l) {
+			res.Findings = append(res.Findings, checkDiffIDMismatch().Meta.Finding(res.resource(), finding.Location{Object: l.Name()}, vi))
 		}
 	}
 
@@ -268,8 +268,8 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 			break
 		}
 	}
-	for _, vi := range osEOL.Eval(osSubject{OS: res.OS, Now: now}) {
-		res.Findings = append(res.Findings, osEOL.Meta.Finding(res.resource(), finding.Location{Path: "etc/os-release"}, vi))
+	for _, vi := range checkOSEOL().Eval(osSubject{OS: res.OS, Now: now}) {
+		res.Findings = append(res.Findings, checkOSEOL().Meta.Finding(res.resource(), finding.Location{Path: "etc/os-release"}, vi))
 	}
 
 	// Configuration.
@@ -462,7 +462,7 @@ func vulnFinding(res *Result, fd found, li int, v vuln.Vulnerability) finding.Fi
 		fmt.Fprintf(&msg, "; added in %s", res.Layers[li].Name())
 	}
 	loc := layerLocation(p.Location.Path, res.Layers, li)
-	f := vulnerablePackage.Meta.Finding(finding.Resource{Kind: p.Kind(), Name: p.String()}, loc,
+	f := checkVulnerablePackage().Meta.Finding(finding.Resource{Kind: p.Kind(), Name: p.String()}, loc,
 		check.Violation{Message: msg.String(), Discriminator: v.ID + "\x00" + res.Name})
 	vuln.Apply(&f, v)
 	return f

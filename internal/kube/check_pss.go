@@ -213,15 +213,15 @@ func (c pssControl) meta() check.Meta {
 	if c.cis != "" {
 		refs = append(refs, finding.Reference{Source: c.cis})
 	}
-	return check.Meta{
-		ID:          c.id,
-		Title:       c.title,
-		Severity:    sev,
-		Layer:       finding.LayerCluster,
-		Description: c.description,
-		Remediation: c.remediation,
-		References:  refs,
-	}
+	return check.New(
+		c.id,
+		c.title,
+		sev,
+		finding.LayerCluster,
+		c.description,
+		c.remediation,
+		refs...,
+	)
 }
 
 // pssEvaluator holds upstream evaluators: one per check, to attribute a

@@ -66,15 +66,15 @@ func newCatalogue(opts Options, ev *pssEvaluator) catalogue {
 
 // meta fills in the layer every check of this package shares.
 func meta(id, title string, sev finding.Severity, description, remediation string, refs ...finding.Reference) check.Meta {
-	return check.Meta{
-		ID:          id,
-		Title:       title,
-		Severity:    sev,
-		Layer:       finding.LayerCluster,
-		Description: description,
-		Remediation: remediation,
-		References:  refs,
-	}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCluster,
+		description,
+		remediation,
+		refs...,
+	)
 }
 
 func ref(source string) finding.Reference { return finding.Reference{Source: source} }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/pod-security-admission/policy"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -30,55 +31,13 @@ func evaluateFile(t *testing.T, s *Scanner, file string) []finding.Finding {
 	return s.Evaluate(NewSet(objs))
 }
 
-// TestCheckFixtures runs every check over its pass and fail fixtures. It
-// fails on a check without both, and on fixture folders of unknown checks.
+// TestCheckFixtures runs every check over its pass and fail fixtures, each
+// file loaded as its own unit.
 func TestCheckFixtures(t *testing.T) {
 	s := NewScanner(Options{})
-	known := map[string]bool{}
-	for _, m := range Checks() {
-		known[m.ID] = true
-	}
-	dirs, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if !known[d.Name()] {
-			t.Errorf("testdata/checks/%s: fixtures for an unknown check", d.Name())
-		}
-	}
-	for _, m := range Checks() {
-		t.Run(m.ID, func(t *testing.T) {
-			for _, outcome := range []string{"pass", "fail"} {
-				files, _ := filepath.Glob(filepath.Join("testdata/checks", m.ID, outcome, "*.yaml"))
-				if len(files) == 0 {
-					t.Errorf("no %s fixtures in testdata/checks/%s/%s", outcome, m.ID, outcome)
-				}
-				for _, f := range files {
-					var got []finding.Finding
-					for _, fd := range evaluateFile(t, s, f) {
-						if fd.CheckID == m.ID {
-							got = append(got, fd)
-						}
-					}
-					switch {
-					case outcome == "fail" && len(got) == 0:
-						t.Errorf("%s: want a %s finding, got none", f, m.ID)
-					case outcome == "pass" && len(got) > 0:
-						t.Errorf("%s: want no %s finding, got %v", f, m.ID, got)
-					}
-					for _, fd := range got {
-						if fd.Location.StartLine == 0 {
-							t.Errorf("%s: finding without a line: %v", f, fd)
-						}
-						if fd.Message == "" || fd.Message == m.Title {
-							t.Errorf("%s: finding without a precise message: %v", f, fd)
-						}
-					}
-				}
-			}
-		})
-	}
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, file string) ([]finding.Finding, []finding.Skipped) {
+		return evaluateFile(t, s, file), nil
+	}, checktest.PerEntry())
 }
 
 // TestCatalogue validates every check's metadata through the shared

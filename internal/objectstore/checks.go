@@ -39,7 +39,15 @@ func evaluate(cs []check.Check[*Bucket], b *Bucket) []finding.Finding {
 }
 
 func cloud(id, title string, sev finding.Severity, desc, fix string, refs ...finding.Reference) check.Meta {
-	return check.Meta{ID: id, Title: title, Severity: sev, Layer: finding.LayerCloud, Description: desc, Remediation: fix, References: refs}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCloud,
+		desc,
+		fix,
+		refs...,
+	)
 }
 
 func ref(source, url string) finding.Reference { return finding.Reference{Source: source, URL: url} }

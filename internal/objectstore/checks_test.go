@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -42,50 +43,12 @@ func checkByID(t *testing.T, id string) check.Check[*Bucket] {
 	return cs[i]
 }
 
-// TestCheckFixtures runs every check over its pass and fail fixtures:
-// every fail fixture must produce the check's finding, no pass fixture
-// may. A check without both, or a fixture folder of an unknown check,
-// fails the test.
+// TestCheckFixtures runs every check over its pass and fail fixtures, one
+// JSON-serialised bucket each.
 func TestCheckFixtures(t *testing.T) {
-	ids := map[string]bool{}
-	for _, m := range Checks() {
-		ids[m.ID] = true
-	}
-	dirs, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range dirs {
-		if !ids[d.Name()] {
-			t.Errorf("fixture folder testdata/checks/%s has no check", d.Name())
-		}
-	}
-	for id := range ids {
-		for _, kind := range []string{"pass", "fail"} {
-			files, _ := filepath.Glob(filepath.Join("testdata/checks", id, kind, "*.json"))
-			if len(files) == 0 {
-				t.Errorf("%s has no %s fixture", id, kind)
-			}
-			for _, f := range files {
-				t.Run(id+"/"+kind+"/"+filepath.Base(f), func(t *testing.T) {
-					b := loadBucket(t, f)
-					got := evaluate([]check.Check[*Bucket]{checkByID(t, id)}, b)
-					switch {
-					case kind == "fail" && len(got) == 0:
-						t.Errorf("%s: no finding", f)
-					case kind == "pass" && len(got) > 0:
-						t.Errorf("%s: unexpected findings: %v", f, messages(got))
-					}
-					for _, g := range got {
-						want := finding.Resource{Kind: ResourceKind, Name: b.Name}
-						if g.CheckID != id || g.Resource != want || g.Location.Object != "s3://"+b.Name || g.Fingerprint == "" {
-							t.Errorf("%s: malformed finding %+v", f, g)
-						}
-					}
-				})
-			}
-		}
-	}
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, file string) ([]finding.Finding, []finding.Skipped) {
+		return evaluate(checks(), loadBucket(t, file)), nil
+	}, checktest.PerEntry(), checktest.WithoutLine())
 }
 
 func TestChecksValid(t *testing.T) {

@@ -149,3 +149,7 @@ func severityFlag(flag, s string) (*finding.Severity, error) {
 }
 
 func toStdout(output string) bool { return output == "" || output == "-" }
+
+// Rules returns the posture rules of fourc.yaml, compiled, so that the
+// run's catalogue can list them beside fourc's own checks.
+func (p *Plan) Rules() *posture.RuleSet { return p.rules }

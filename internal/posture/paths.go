@@ -98,6 +98,11 @@ type BuiltinRule struct {
 	Title       string           `json:"title"`
 	Severity    finding.Severity `json:"severity"`
 	Description string           `json:"description"`
+	// Layer is the layer of the node the path is anchored on (a workload:
+	// Cluster; a cluster and its backups: Cloud).
+	Layer finding.Layer `json:"layer"`
+	// Remediation says where to break the chain most cheaply.
+	Remediation string `json:"remediation"`
 }
 
 // builtinRule is a built-in rule and the function that finds its paths.
@@ -110,22 +115,28 @@ type builtinRule struct {
 func builtins() []builtinRule {
 	return []builtinRule{
 		{BuiltinRule{"FC-PATH-001", "Internet-exposed workload runs vulnerable code that is reached", finding.SeverityCritical,
-			"A Service or Ingress exposes the workload to the internet, and the image it runs ships code with a critical or high vulnerability whose code is called (or whose reachability is unknown). A called vulnerability of UNKNOWN severity counts as high: Go's advisories carry no CVSS score."},
+			"A Service or Ingress exposes the workload to the internet, and the image it runs ships code with a critical or high vulnerability whose code is called (or whose reachability is unknown). A called vulnerability of UNKNOWN severity counts as high: Go's advisories carry no CVSS score.",
+			finding.LayerCluster, "Upgrade the vulnerable packages to their fixed versions; until then, take the workload off the internet or put a filtering proxy in front of it."},
 			exposedVulnerable},
 		{BuiltinRule{"FC-PATH-002", "Internet-exposed workload can read secrets or administer the cluster", finding.SeverityCritical,
-			"The workload is exposed to the internet, mounts its service account token, and that account can read secrets or is bound to cluster-admin: one remote code execution becomes every credential of the namespace or the cluster."},
+			"The workload is exposed to the internet, mounts its service account token, and that account can read secrets or is bound to cluster-admin: one remote code execution becomes every credential of the namespace or the cluster.",
+			finding.LayerCluster, "Give the workload a service account without these permissions (or set automountServiceAccountToken: false), and keep cluster-admin for people, not pods."},
 			exposedPowerful},
 		{BuiltinRule{"FC-PATH-003", "Privileged or host-namespace workload without a NetworkPolicy", finding.SeverityHigh,
-			"The workload runs privileged or shares the node's network, PID or IPC namespace, and no NetworkPolicy limits who can connect to it: any pod of the cluster can reach a door to the node."},
+			"The workload runs privileged or shares the node's network, PID or IPC namespace, and no NetworkPolicy limits who can connect to it: any pod of the cluster can reach a door to the node.",
+			finding.LayerCluster, "Drop privileged and the host namespaces from the pod spec; add a default-deny NetworkPolicy to the namespace and allow only the traffic the workload needs."},
 			privilegedOpen},
 		{BuiltinRule{"FC-PATH-004", "Image with a secret baked in runs in the cluster", finding.SeverityHigh,
-			"A secret sits in the Dockerfile or in the code it copies, so it is in the image a workload runs: anyone who can pull the image or enter the container has it."},
+			"A secret sits in the Dockerfile or in the code it copies, so it is in the image a workload runs: anyone who can pull the image or enter the container has it.",
+			finding.LayerCluster, "Rotate the secrets, remove them from the code and the Dockerfile, and give them to the workload at run time from a Kubernetes Secret or a secret manager."},
 			bakedSecret},
 		{BuiltinRule{"FC-PATH-005", "Vulnerable image runs in a namespace without Pod Security enforcement", finding.SeverityHigh,
-			"The workload's image ships reachable critical or high vulnerabilities, and its namespace enforces no Pod Security level, so nothing stops a compromised or new pod there from running privileged."},
+			"The workload's image ships reachable critical or high vulnerabilities, and its namespace enforces no Pod Security level, so nothing stops a compromised or new pod there from running privileged.",
+			finding.LayerCluster, "Upgrade the vulnerable packages, and label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline)."},
 			vulnerableUnenforced},
 		{BuiltinRule{"FC-PATH-006", "Cluster secrets are not encrypted and backups can be deleted", finding.SeverityHigh,
-			"The Kubernetes cluster does not envelope-encrypt its secrets with a KMS key, and the backup bucket of the same deployment has no object lock: whoever reaches the backups reads the secrets in clear and can destroy the only copies."},
+			"The Kubernetes cluster does not envelope-encrypt its secrets with a KMS key, and the backup bucket of the same deployment has no object lock: whoever reaches the backups reads the secrets in clear and can destroy the only copies.",
+			finding.LayerCloud, "Turn on secrets encryption with a KMS key for the cluster, and object lock (with versioning) for the backup bucket."},
 			unencryptedClusterBackups},
 	}
 }
@@ -281,8 +292,7 @@ func exposedVulnerable(v *view, m BuiltinRule) []Path {
 		steps = append(steps, code...)
 		summary := fmt.Sprintf("%s is reachable from the internet and runs code with %s (%s).",
 			w.Label(), plural(len(vulns), "reachable critical or high vulnerability"), advisoryID(vulns[0]))
-		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary,
-			"Upgrade the vulnerable packages to their fixed versions; until then, take the workload off the internet or put a filtering proxy in front of it.", steps))
+		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary, m.Remediation, steps))
 	}
 	return out
 }
@@ -322,8 +332,7 @@ func exposedPowerful(v *view, m BuiltinRule) []Path {
 			}
 		}
 		summary := fmt.Sprintf("%s is reachable from the internet and its service account %s; code execution in the pod is enough to use it.", w.Label(), power)
-		out = append(out, newPath(m.ID, w.ID, m.Title, sev, summary,
-			"Give the workload a service account without these permissions (or set automountServiceAccountToken: false), and keep cluster-admin for people, not pods.", steps))
+		out = append(out, newPath(m.ID, w.ID, m.Title, sev, summary, m.Remediation, steps))
 	}
 	return out
 }
@@ -366,8 +375,7 @@ func privilegedOpen(v *view, m BuiltinRule) []Path {
 			sev = finding.SeverityCritical
 		}
 		summary := fmt.Sprintf("%s runs %s, and no NetworkPolicy limits who can connect to it.", w.Label(), joinAnd(what))
-		out = append(out, newPath(m.ID, w.ID, m.Title, sev, summary,
-			"Drop privileged and the host namespaces from the pod spec; add a default-deny NetworkPolicy to the namespace and allow only the traffic the workload needs.", steps))
+		out = append(out, newPath(m.ID, w.ID, m.Title, sev, summary, m.Remediation, steps))
 	}
 	return out
 }
@@ -424,8 +432,7 @@ func bakedSecret(v *view, m BuiltinRule) []Path {
 				from = append(from, plural(len(dfs), "secret")+" written in "+d.Name)
 			}
 			summary := fmt.Sprintf("Image %q, which %s runs, carries %s.", b.image.Name, w.Label(), joinAnd(from))
-			out = append(out, newPath(m.ID, w.ID+"|"+b.image.ID, m.Title, sev, summary,
-				"Rotate the secrets, remove them from the code and the Dockerfile, and give them to the workload at run time from a Kubernetes Secret or a secret manager.", steps))
+			out = append(out, newPath(m.ID, w.ID+"|"+b.image.ID, m.Title, sev, summary, m.Remediation, steps))
 		}
 	}
 	return out
@@ -456,8 +463,7 @@ func vulnerableUnenforced(v *view, m BuiltinRule) []Path {
 		}
 		steps = append(steps, step(ns, text+", so a compromised pod can start privileged pods beside it", pick(ns.Findings, checks("FC-NET-006"))))
 		summary := fmt.Sprintf("%s runs code with %s in namespace %q, which enforces no Pod Security level.", w.Label(), plural(len(vulns), "reachable critical or high vulnerability"), ns.Name)
-		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary,
-			"Upgrade the vulnerable packages, and label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline).", steps))
+		out = append(out, newPath(m.ID, w.ID, m.Title, m.Severity, summary, m.Remediation, steps))
 	}
 	return out
 }
@@ -481,8 +487,7 @@ func unencryptedClusterBackups(v *view, m BuiltinRule) []Path {
 				step(b, fmt.Sprintf("bucket %s, declared beside the cluster in %s, holds backups and has no object lock: they can be read and then deleted or overwritten", b.Name, b.Attrs["deployment"]), append(lock, more...)),
 			}
 			summary := fmt.Sprintf("Cluster %s does not encrypt its secrets with KMS and backup bucket %s has no object lock.", c.Name, b.Name)
-			out = append(out, newPath(m.ID, c.ID+"|"+b.ID, m.Title, m.Severity, summary,
-				"Turn on secrets encryption with a KMS key for the cluster, and object lock (with versioning) for the backup bucket.", steps))
+			out = append(out, newPath(m.ID, c.ID+"|"+b.ID, m.Title, m.Severity, summary, m.Remediation, steps))
 		}
 	}
 	return out

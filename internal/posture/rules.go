@@ -13,6 +13,7 @@ import (
 	"cel.dev/cel-go/common/types"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/strictyaml"
 )
@@ -93,7 +94,6 @@ func (s *RuleSet) Rules() []Rule {
 }
 
 var (
-	ruleIDRE  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	checkIDRE = regexp.MustCompile(`FC-[A-Z0-9]+-[0-9]+`)
 )
 
@@ -121,11 +121,10 @@ func CompileRules(rules []Rule) (*RuleSet, error) {
 		if r.ID != "" {
 			name = fmt.Sprintf("posture rule %q", r.ID)
 		}
+		idErr := check.ValidUserID(r.ID)
 		switch {
-		case !ruleIDRE.MatchString(r.ID):
-			return nil, fmt.Errorf("%s: id must be 1-64 letters, digits, '.', '_' or '-'", name)
-		case strings.HasPrefix(strings.ToUpper(r.ID), "FC-"):
-			return nil, fmt.Errorf("%s: ids starting with FC- are reserved for fourc's own rules", name)
+		case idErr != nil:
+			return nil, fmt.Errorf("%s: %w", name, idErr)
 		case seen[r.ID]:
 			return nil, fmt.Errorf("%s: duplicate id", name)
 		case strings.TrimSpace(r.Title) == "":

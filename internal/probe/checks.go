@@ -6,7 +6,15 @@ import (
 )
 
 func meta(id, title string, sev finding.Severity, description, remediation string, refs ...finding.Reference) check.Meta {
-	return check.Meta{ID: id, Title: title, Severity: sev, Layer: finding.LayerCluster, Description: description, Remediation: remediation, References: refs}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCluster,
+		description,
+		remediation,
+		refs...,
+	)
 }
 
 func ref(s string) finding.Reference { return finding.Reference{Source: s} }

@@ -13,13 +13,14 @@ import (
 )
 
 func exampleReport() *report.Report {
-	privileged := check.Meta{
-		ID:          "FC-K8S-001",
-		Title:       "Container is privileged",
-		Severity:    finding.SeverityCritical,
-		Layer:       finding.LayerCluster,
-		Remediation: "Remove securityContext.privileged or set it to false.",
-	}
+	privileged := check.New(
+		"FC-K8S-001",
+		"Container is privileged",
+		finding.SeverityCritical,
+		finding.LayerCluster,
+		"",
+		"Remove securityContext.privileged or set it to false.",
+	)
 	f := privileged.Finding(
 		finding.Resource{Kind: "Deployment", Name: "shop/api"},
 		finding.Location{Path: "deploy/api.yaml", StartLine: 21},

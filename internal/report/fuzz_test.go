@@ -25,7 +25,14 @@ func FuzzWriters(f *testing.F) {
 	sarifSch := compileSARIFSchema(f)
 
 	f.Fuzz(func(t *testing.T, message, path, object, name, reason string, line int) {
-		m := check.Meta{ID: "FC-FZ-001", Title: "Fuzz", Severity: finding.SeverityHigh, Layer: finding.LayerCluster, Remediation: reason}
+		m := check.New(
+			"FC-FZ-001",
+			"Fuzz",
+			finding.SeverityHigh,
+			finding.LayerCluster,
+			"",
+			reason,
+		)
 		loc := finding.Location{Path: path, Object: object}
 		if line > 0 {
 			loc.StartLine, loc.EndLine = line, line+2

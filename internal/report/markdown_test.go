@@ -116,10 +116,14 @@ func TestMarkdownTable(t *testing.T) {
 // manyFindings makes n findings; small ones have short cells so that only
 // the row count can cut the table.
 func manyFindings(n int, small bool, message string) []finding.Finding {
-	m := check.Meta{
-		ID: "FC-K8S-001", Title: "Container is privileged", Severity: finding.SeverityHigh, Layer: finding.LayerCluster,
-		Remediation: "Remove securityContext.privileged or set it to false.",
-	}
+	m := check.New(
+		"FC-K8S-001",
+		"Container is privileged",
+		finding.SeverityHigh,
+		finding.LayerCluster,
+		"",
+		"Remove securityContext.privileged or set it to false.",
+	)
 	if small {
 		m.Title, m.Remediation = "t", ""
 	}

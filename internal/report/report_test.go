@@ -21,65 +21,95 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // must still be in SARIF); FC-VULN-001 is deliberately absent (its rule must
 // be synthesized from the finding).
 var (
-	metaSecret = check.Meta{
-		ID: "FC-SEC-001", Title: "Hard-coded AWS access key", Severity: finding.SeverityCritical, Layer: finding.LayerCode,
-		Description: "An AWS access key in source control can be used by anyone who can read the repository.",
-		Remediation: "Remove the key from the source, rotate it, and load credentials from the environment or a secret store.",
-		References:  []finding.Reference{{Source: "CWE-798", URL: "https://cwe.mitre.org/data/definitions/798.html"}},
-	}
-	metaVuln = check.Meta{
-		ID: "FC-VULN-001", Title: "Package has a known vulnerability", Severity: finding.SeverityHigh, Layer: finding.LayerCode,
-		Remediation: "Upgrade the package to a fixed version.",
-	}
-	metaRoot = check.Meta{
-		ID: "FC-DF-001", Title: "Image runs as root", Severity: finding.SeverityHigh, Layer: finding.LayerContainer,
-		Description: "A container whose process runs as root gives an attacker who breaks out of the application full control of the container.",
-		Remediation: "Add a USER instruction with a non-root user to the final stage.",
-		References:  []finding.Reference{{Source: "CIS Docker 4.1"}, {Source: "CWE-250", URL: "https://cwe.mitre.org/data/definitions/250.html"}},
-	}
-	metaCurlSh = check.Meta{
-		ID: "FC-DF-003", Title: "Download piped to a shell", Severity: finding.SeverityMedium, Layer: finding.LayerContainer,
-		Description: "Piping a download into a shell runs unreviewed code at build time.",
-		Remediation: "Download the file, verify its checksum, then run it.",
-		References:  []finding.Reference{{Source: "CWE-494", URL: "https://cwe.mitre.org/data/definitions/494.html"}},
-	}
-	metaPrivileged = check.Meta{
-		ID: "FC-K8S-001", Title: "Container is privileged", Severity: finding.SeverityCritical, Layer: finding.LayerCluster,
-		Description: "A privileged container has every capability of the host and can take over the node.",
-		Remediation: "Remove securityContext.privileged or set it to false.",
-		References: []finding.Reference{
-			{Source: "PSS baseline", URL: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"},
-			{Source: "CIS Kubernetes 5.2.2"},
-		},
-	}
-	metaSecretsRBAC = check.Meta{
-		ID: "FC-K8S-010", Title: "Service account can read secrets", Severity: finding.SeverityHigh, Layer: finding.LayerCluster,
-		Description: "A workload whose service account can read secrets can steal every credential in its namespace.",
-		Remediation: "Remove get, list and watch on secrets from the roles bound to the service account.",
-		References:  []finding.Reference{{Source: "CIS Kubernetes 5.1.2"}},
-	}
-	metaNetpol = check.Meta{
-		ID: "FC-K8S-020", Title: "No NetworkPolicy selects the workload", Severity: finding.SeverityMedium, Layer: finding.LayerCluster,
-		Description: "Without a NetworkPolicy every pod in the cluster can reach the workload.",
-		Remediation: "Add a NetworkPolicy that selects the workload's pods and allows only the traffic it needs.",
-		References:  []finding.Reference{{Source: "NSA/CISA Kubernetes Hardening"}},
-	}
-	metaAutomount = check.Meta{
-		ID: "FC-K8S-030", Title: "Service account token is mounted", Severity: finding.SeverityLow, Layer: finding.LayerCluster,
-		Description: "A mounted token lets a compromised pod call the API server.",
-		Remediation: "Set automountServiceAccountToken: false unless the pod calls the API server.",
-	}
-	metaS3Encryption = check.Meta{
-		ID: "FC-AWS-001", Title: "S3 bucket is not encrypted", Severity: finding.SeverityHigh, Layer: finding.LayerCloud,
-		Description: "Objects in an unencrypted bucket are readable from the underlying storage.",
-		Remediation: "Configure server-side encryption with aws_s3_bucket_server_side_encryption_configuration.",
-		References:  []finding.Reference{{Source: "CIS AWS 2.1.1"}},
-	}
-	metaS3Logging = check.Meta{
-		ID: "FC-AWS-002", Title: "S3 bucket has no access logging", Severity: finding.SeverityLow, Layer: finding.LayerCloud,
-		Description: "Without access logs, reads of the bucket's objects leave no trace.",
-		Remediation: "Enable server access logging with an aws_s3_bucket_logging resource.",
-	}
+	metaSecret = check.New(
+		"FC-SEC-001",
+		"Hard-coded AWS access key",
+		finding.SeverityCritical,
+		finding.LayerCode,
+		"An AWS access key in source control can be used by anyone who can read the repository.",
+		"Remove the key from the source, rotate it, and load credentials from the environment or a secret store.",
+		finding.Reference{Source: "CWE-798", URL: "https://cwe.mitre.org/data/definitions/798.html"},
+	)
+	metaVuln = check.New(
+		"FC-VULN-001",
+		"Package has a known vulnerability",
+		finding.SeverityHigh,
+		finding.LayerCode,
+		"",
+		"Upgrade the package to a fixed version.",
+	)
+	metaRoot = check.New(
+		"FC-DF-001",
+		"Image runs as root",
+		finding.SeverityHigh,
+		finding.LayerContainer,
+		"A container whose process runs as root gives an attacker who breaks out of the application full control of the container.",
+		"Add a USER instruction with a non-root user to the final stage.",
+		finding.Reference{Source: "CIS Docker 4.1"},
+		finding.Reference{Source: "CWE-250", URL: "https://cwe.mitre.org/data/definitions/250.html"},
+	)
+	metaCurlSh = check.New(
+		"FC-DF-003",
+		"Download piped to a shell",
+		finding.SeverityMedium,
+		finding.LayerContainer,
+		"Piping a download into a shell runs unreviewed code at build time.",
+		"Download the file, verify its checksum, then run it.",
+		finding.Reference{Source: "CWE-494", URL: "https://cwe.mitre.org/data/definitions/494.html"},
+	)
+	metaPrivileged = check.New(
+		"FC-K8S-001",
+		"Container is privileged",
+		finding.SeverityCritical,
+		finding.LayerCluster,
+		"A privileged container has every capability of the host and can take over the node.",
+		"Remove securityContext.privileged or set it to false.",
+		finding.Reference{Source: "PSS baseline", URL: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline"},
+		finding.Reference{Source: "CIS Kubernetes 5.2.2"},
+	)
+	metaSecretsRBAC = check.New(
+		"FC-K8S-010",
+		"Service account can read secrets",
+		finding.SeverityHigh,
+		finding.LayerCluster,
+		"A workload whose service account can read secrets can steal every credential in its namespace.",
+		"Remove get, list and watch on secrets from the roles bound to the service account.",
+		finding.Reference{Source: "CIS Kubernetes 5.1.2"},
+	)
+	metaNetpol = check.New(
+		"FC-K8S-020",
+		"No NetworkPolicy selects the workload",
+		finding.SeverityMedium,
+		finding.LayerCluster,
+		"Without a NetworkPolicy every pod in the cluster can reach the workload.",
+		"Add a NetworkPolicy that selects the workload's pods and allows only the traffic it needs.",
+		finding.Reference{Source: "NSA/CISA Kubernetes Hardening"},
+	)
+	metaAutomount = check.New(
+		"FC-K8S-030",
+		"Service account token is mounted",
+		finding.SeverityLow,
+		finding.LayerCluster,
+		"A mounted token lets a compromised pod call the API server.",
+		"Set automountServiceAccountToken: false unless the pod calls the API server.",
+	)
+	metaS3Encryption = check.New(
+		"FC-AWS-001",
+		"S3 bucket is not encrypted",
+		finding.SeverityHigh,
+		finding.LayerCloud,
+		"Objects in an unencrypted bucket are readable from the underlying storage.",
+		"Configure server-side encryption with aws_s3_bucket_server_side_encryption_configuration.",
+		finding.Reference{Source: "CIS AWS 2.1.1"},
+	)
+	metaS3Logging = check.New(
+		"FC-AWS-002",
+		"S3 bucket has no access logging",
+		finding.SeverityLow,
+		finding.LayerCloud,
+		"Without access logs, reads of the bucket's objects leave no trace.",
+		"Enable server access logging with an aws_s3_bucket_logging resource.",
+	)
 )
 
 // testReport is the representative report every golden file is built from:

@@ -106,14 +106,15 @@ func sarifRules(r *Report) ([]*sarif.ReportingDescriptor, map[string]int) {
 			continue
 		}
 		seen[f.CheckID] = true
-		missing = append(missing, check.Meta{
-			ID:          f.CheckID,
-			Title:       f.Title,
-			Severity:    f.Severity,
-			Layer:       f.Layer,
-			Remediation: f.Remediation,
-			References:  f.References,
-		})
+		missing = append(missing, check.New(
+			f.CheckID,
+			f.Title,
+			f.Severity,
+			f.Layer,
+			"",
+			f.Remediation,
+			f.References...,
+		))
 	}
 	slices.SortStableFunc(missing, func(a, b check.Meta) int { return cmp.Compare(a.ID, b.ID) })
 	for _, m := range missing {

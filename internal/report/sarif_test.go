@@ -279,7 +279,14 @@ func TestRuleName(t *testing.T) {
 // TestSARIFResourceFallback: a finding with neither file nor object is
 // located by its resource, so GitHub still has a location to show.
 func TestSARIFResourceFallback(t *testing.T) {
-	m := check.Meta{ID: "FC-X-001", Title: "t", Severity: finding.SeverityLow, Layer: finding.LayerCloud}
+	m := check.New(
+		"FC-X-001",
+		"t",
+		finding.SeverityLow,
+		finding.LayerCloud,
+		"",
+		"",
+	)
 	f := m.Finding(finding.Resource{Kind: "Account", Name: "123"}, finding.Location{}, check.Violation{})
 	var buf bytes.Buffer
 	if err := WriteSARIF(&buf, &Report{Findings: []finding.Finding{f}}); err != nil {

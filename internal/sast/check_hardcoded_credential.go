@@ -13,25 +13,28 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkHardcodedCredential = goCheck{
-	Rules: []string{"G101"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-006",
-			Title:    "Hard-coded credential in Go code",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "A credential in the source is readable by everyone with the code or the binary, survives " +
-				"in version control history and cannot be rotated without a release.",
-			Remediation: "Read the credential at run time from the environment, a mounted file or a secret manager, and rotate the exposed one.",
-			References:  []finding.Reference{cwe(798), gosecRef("G101")},
+func checkHardcodedCredential() goCheck {
+	return goCheck{
+		Rules: []string{"G101"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-006",
+				"Hard-coded credential in Go code",
+				finding.SeverityHigh,
+				finding.LayerCode,
+				"A credential in the source is readable by everyone with the code or the binary, survives "+
+					"in version control history and cannot be rotated without a release.",
+				"Read the credential at run time from the environment, a mounted file or a secret manager, and rotate the exposed one.",
+				cwe(798),
+				gosecRef("G101"),
+			),
+			Eval: mapRule([]string{"G101"}, nil, func(is gosecIssue) string {
+				msg := "a credential is hard-coded in the source"
+				if _, kind, ok := strings.Cut(is.What, ": "); ok {
+					msg += " (" + kind + ")"
+				}
+				return msg
+			}),
 		},
-		Eval: mapRule([]string{"G101"}, nil, func(is gosecIssue) string {
-			msg := "a credential is hard-coded in the source"
-			if _, kind, ok := strings.Cut(is.What, ": "); ok {
-				msg += " (" + kind + ")"
-			}
-			return msg
-		}),
-	},
+	}
 }

@@ -10,24 +10,28 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkHTTPTimeouts = goCheck{
-	Rules: []string{"G112", "G114"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-009",
-			Title:    "HTTP server without timeouts",
-			Severity: finding.SeverityMedium,
-			Layer:    finding.LayerCode,
-			Description: "A server that waits forever for request headers can be exhausted by clients that open " +
-				"connections and send slowly (Slowloris).",
-			Remediation: "Serve through an http.Server with ReadHeaderTimeout (and ReadTimeout, WriteTimeout, IdleTimeout) set.",
-			References:  []finding.Reference{cwe(400), gosecRef("G112"), gosecRef("G114")},
+func checkHTTPTimeouts() goCheck {
+	return goCheck{
+		Rules: []string{"G112", "G114"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-009",
+				"HTTP server without timeouts",
+				finding.SeverityMedium,
+				finding.LayerCode,
+				"A server that waits forever for request headers can be exhausted by clients that open "+
+					"connections and send slowly (Slowloris).",
+				"Serve through an http.Server with ReadHeaderTimeout (and ReadTimeout, WriteTimeout, IdleTimeout) set.",
+				cwe(400),
+				gosecRef("G112"),
+				gosecRef("G114"),
+			),
+			Eval: mapRule([]string{"G112", "G114"}, nil, func(is gosecIssue) string {
+				if is.Rule == "G112" {
+					return "http.Server has no ReadHeaderTimeout or ReadTimeout"
+				}
+				return "net/http serve function used, which sets no timeouts"
+			}),
 		},
-		Eval: mapRule([]string{"G112", "G114"}, nil, func(is gosecIssue) string {
-			if is.Rule == "G112" {
-				return "http.Server has no ReadHeaderTimeout or ReadTimeout"
-			}
-			return "net/http serve function used, which sets no timeouts"
-		}),
-	},
+	}
 }

@@ -86,27 +86,29 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-var checkPlainHTTP = urlCheck{
-	Meta: check.Meta{
-		ID:       "FC-SAST-015",
-		Title:    "Plain-HTTP endpoint",
-		Severity: finding.SeverityLow,
-		Layer:    finding.LayerCode,
-		Description: "Requests to an http:// endpoint cross the network unencrypted and unauthenticated: anyone " +
-			"on the path can read them and change the responses.",
-		Remediation: "Use https:// for the endpoint (terminate TLS at the service or a sidecar if it has none).",
-		References:  []finding.Reference{cwe(319)},
-	},
-	Eval: func(r urlRef) []check.Violation {
-		host, ok := plainHTTPHost(r.URL)
-		if !ok {
-			return nil
-		}
-		u := redactURL(r.URL)
-		return []check.Violation{{
-			Message:       fmt.Sprintf("URL %q talks to %s over plain HTTP; use TLS (https://)", u, host),
-			Line:          r.Line,
-			Discriminator: u,
-		}}
-	},
+func checkPlainHTTP() urlCheck {
+	return urlCheck{
+		Meta: check.New(
+			"FC-SAST-015",
+			"Plain-HTTP endpoint",
+			finding.SeverityLow,
+			finding.LayerCode,
+			"Requests to an http:// endpoint cross the network unencrypted and unauthenticated: anyone "+
+				"on the path can read them and change the responses.",
+			"Use https:// for the endpoint (terminate TLS at the service or a sidecar if it has none).",
+			cwe(319),
+		),
+		Eval: func(r urlRef) []check.Violation {
+			host, ok := plainHTTPHost(r.URL)
+			if !ok {
+				return nil
+			}
+			u := redactURL(r.URL)
+			return []check.Violation{{
+				Message:       fmt.Sprintf("URL %q talks to %s over plain HTTP; use TLS (https://)", u, host),
+				Line:          r.Line,
+				Discriminator: u,
+			}}
+		},
+	}
 }

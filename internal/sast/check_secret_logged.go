@@ -108,36 +108,39 @@ func sensitiveName(name string) (string, bool) {
 	return "", false
 }
 
-var checkSecretLogged = logCheck{
-	Meta: check.Meta{
-		ID:       "FC-SAST-014",
-		Title:    "Secret written to logs",
-		Severity: finding.SeverityMedium,
-		Layer:    finding.LayerCode,
-		Description: "Logs are shipped, indexed and kept far longer, and read by far more people, than the " +
-			"secrets in them should be; a credential written to a log is a leaked credential.",
-		Remediation: "Do not log the value: log that it is set, its length or a short hash, or redact it before logging.",
-		References:  []finding.Reference{cwe(532), {Source: "OWASP Logging Cheat Sheet", URL: "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"}},
-	},
-	Eval: func(c logCall) []check.Violation {
-		var out []check.Violation
-		var names []string
-		for _, v := range c.Values {
-			word, ok := sensitiveName(v.Name)
-			if !ok || slices.Contains(names, v.Name) {
-				continue
+func checkSecretLogged() logCheck {
+	return logCheck{
+		Meta: check.New(
+			"FC-SAST-014",
+			"Secret written to logs",
+			finding.SeverityMedium,
+			finding.LayerCode,
+			"Logs are shipped, indexed and kept far longer, and read by far more people, than the "+
+				"secrets in them should be; a credential written to a log is a leaked credential.",
+			"Do not log the value: log that it is set, its length or a short hash, or redact it before logging.",
+			cwe(532),
+			finding.Reference{Source: "OWASP Logging Cheat Sheet", URL: "https://cheatsheetseries.owasp.org/cheatsheets/Logging_Cheat_Sheet.html"},
+		),
+		Eval: func(c logCall) []check.Violation {
+			var out []check.Violation
+			var names []string
+			for _, v := range c.Values {
+				word, ok := sensitiveName(v.Name)
+				if !ok || slices.Contains(names, v.Name) {
+					continue
+				}
+				names = append(names, v.Name)
+				what := v.Expr
+				if v.Expr != v.Name && !strings.HasSuffix(v.Expr, "."+v.Name) {
+					what = fmt.Sprintf("%s (as %q)", v.Expr, v.Name)
+				}
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("%s writes %s to the log; its name (%s) marks it as a secret", c.Func, what, word),
+					Line:          c.Line,
+					Discriminator: c.Func + "\x00" + v.Name + "\x00" + v.Expr,
+				})
 			}
-			names = append(names, v.Name)
-			what := v.Expr
-			if v.Expr != v.Name && !strings.HasSuffix(v.Expr, "."+v.Name) {
-				what = fmt.Sprintf("%s (as %q)", v.Expr, v.Name)
-			}
-			out = append(out, check.Violation{
-				Message:       fmt.Sprintf("%s writes %s to the log; its name (%s) marks it as a secret", c.Func, what, word),
-				Line:          c.Line,
-				Discriminator: c.Func + "\x00" + v.Name + "\x00" + v.Expr,
-			})
-		}
-		return out
-	},
+			return out
+		},
+	}
 }

@@ -11,25 +11,29 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkSQLConcat = goCheck{
-	Rules: []string{"G201", "G202"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-007",
-			Title:    "SQL query built from strings",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "A query assembled from strings lets input that reaches it change the statement: SQL " +
-				"injection can read, change or delete any data the database user can.",
-			Remediation: "Pass values as query parameters (db.Query(\"... WHERE id = $1\", id)) instead of formatting them into the SQL.",
-			References:  []finding.Reference{cwe(89), gosecRef("G201"), gosecRef("G202")},
+func checkSQLConcat() goCheck {
+	return goCheck{
+		Rules: []string{"G201", "G202"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-007",
+				"SQL query built from strings",
+				finding.SeverityHigh,
+				finding.LayerCode,
+				"A query assembled from strings lets input that reaches it change the statement: SQL "+
+					"injection can read, change or delete any data the database user can.",
+				"Pass values as query parameters (db.Query(\"... WHERE id = $1\", id)) instead of formatting them into the SQL.",
+				cwe(89),
+				gosecRef("G201"),
+				gosecRef("G202"),
+			),
+			Eval: mapRule([]string{"G201", "G202"}, nil, func(is gosecIssue) string {
+				how := "concatenation"
+				if is.Rule == "G201" {
+					how = "a format string"
+				}
+				return "SQL query is built by " + how + " instead of parameters"
+			}),
 		},
-		Eval: mapRule([]string{"G201", "G202"}, nil, func(is gosecIssue) string {
-			how := "concatenation"
-			if is.Rule == "G201" {
-				how = "a format string"
-			}
-			return "SQL query is built by " + how + " instead of parameters"
-		}),
-	},
+	}
 }

@@ -9,21 +9,24 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkSSHHostKey = goCheck{
-	Rules: []string{"G106"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-010",
-			Title:    "SSH host key not verified",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "An SSH client that accepts any host key connects to whoever answers, handing over " +
-				"credentials and commands to a man in the middle.",
-			Remediation: "Verify host keys with golang.org/x/crypto/ssh/knownhosts or ssh.FixedHostKey.",
-			References:  []finding.Reference{cwe(322), gosecRef("G106")},
+func checkSSHHostKey() goCheck {
+	return goCheck{
+		Rules: []string{"G106"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-010",
+				"SSH host key not verified",
+				finding.SeverityHigh,
+				finding.LayerCode,
+				"An SSH client that accepts any host key connects to whoever answers, handing over "+
+					"credentials and commands to a man in the middle.",
+				"Verify host keys with golang.org/x/crypto/ssh/knownhosts or ssh.FixedHostKey.",
+				cwe(322),
+				gosecRef("G106"),
+			),
+			Eval: mapRule([]string{"G106"}, nil, func(gosecIssue) string {
+				return "ssh.InsecureIgnoreHostKey accepts any host key"
+			}),
 		},
-		Eval: mapRule([]string{"G106"}, nil, func(gosecIssue) string {
-			return "ssh.InsecureIgnoreHostKey accepts any host key"
-		}),
-	},
+	}
 }

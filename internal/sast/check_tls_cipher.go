@@ -12,24 +12,27 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkTLSCipher = goCheck{
-	Rules: []string{"G402"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-003",
-			Title:    "Insecure TLS cipher suite",
-			Severity: finding.SeverityMedium,
-			Layer:    finding.LayerCode,
-			Description: "Cipher suites without forward secrecy or with CBC, RC4 or 3DES weaken every connection " +
-				"that negotiates them.",
-			Remediation: "Leave tls.Config.CipherSuites unset (Go picks secure suites) or list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.",
-			References:  []finding.Reference{cwe(327), gosecRef("G402")},
+func checkTLSCipher() goCheck {
+	return goCheck{
+		Rules: []string{"G402"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-003",
+				"Insecure TLS cipher suite",
+				finding.SeverityMedium,
+				finding.LayerCode,
+				"Cipher suites without forward secrecy or with CBC, RC4 or 3DES weaken every connection "+
+					"that negotiates them.",
+				"Leave tls.Config.CipherSuites unset (Go picks secure suites) or list only ECDHE suites with AES-GCM or ChaCha20-Poly1305.",
+				cwe(327),
+				gosecRef("G402"),
+			),
+			Eval: mapRule([]string{"G402"},
+				func(what string) bool { return strings.HasPrefix(what, "TLS Bad Cipher Suite") },
+				func(is gosecIssue) string {
+					_, name, _ := strings.Cut(is.What, ": ")
+					return "tls.Config allows the insecure cipher suite " + name
+				}),
 		},
-		Eval: mapRule([]string{"G402"},
-			func(what string) bool { return strings.HasPrefix(what, "TLS Bad Cipher Suite") },
-			func(is gosecIssue) string {
-				_, name, _ := strings.Cut(is.What, ": ")
-				return "tls.Config allows the insecure cipher suite " + name
-			}),
-	},
+	}
 }

@@ -12,23 +12,26 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkTLSVerify = goCheck{
-	Rules: []string{"G402"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-001",
-			Title:    "TLS certificate verification disabled",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "A TLS client that skips certificate verification accepts any certificate, so anyone on the " +
-				"network path can impersonate the server and read or change the traffic.",
-			Remediation: "Remove InsecureSkipVerify: true; trust a private CA by adding it to tls.Config.RootCAs instead.",
-			References:  []finding.Reference{cwe(295), gosecRef("G402")},
+func checkTLSVerify() goCheck {
+	return goCheck{
+		Rules: []string{"G402"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-001",
+				"TLS certificate verification disabled",
+				finding.SeverityHigh,
+				finding.LayerCode,
+				"A TLS client that skips certificate verification accepts any certificate, so anyone on the "+
+					"network path can impersonate the server and read or change the traffic.",
+				"Remove InsecureSkipVerify: true; trust a private CA by adding it to tls.Config.RootCAs instead.",
+				cwe(295),
+				gosecRef("G402"),
+			),
+			Eval: mapRule([]string{"G402"},
+				func(what string) bool { return strings.Contains(what, "InsecureSkipVerify set to true") },
+				func(gosecIssue) string {
+					return "tls.Config sets InsecureSkipVerify to true, so server certificates are not verified"
+				}),
 		},
-		Eval: mapRule([]string{"G402"},
-			func(what string) bool { return strings.Contains(what, "InsecureSkipVerify set to true") },
-			func(gosecIssue) string {
-				return "tls.Config sets InsecureSkipVerify to true, so server certificates are not verified"
-			}),
-	},
+	}
 }

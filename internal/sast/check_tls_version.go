@@ -13,27 +13,31 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkTLSVersion = goCheck{
-	Rules: []string{"G402"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-002",
-			Title:    "TLS version below 1.2 allowed",
-			Severity: finding.SeverityMedium,
-			Layer:    finding.LayerCode,
-			Description: "TLS 1.0 and 1.1 are deprecated (RFC 8996) and rely on weak constructions; allowing them " +
-				"lets an attacker downgrade connections.",
-			Remediation: "Set tls.Config.MinVersion to tls.VersionTLS12 or higher and do not cap MaxVersion below it.",
-			References:  []finding.Reference{cwe(326), gosecRef("G402"), {Source: "RFC 8996", URL: "https://www.rfc-editor.org/rfc/rfc8996"}},
+func checkTLSVersion() goCheck {
+	return goCheck{
+		Rules: []string{"G402"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-002",
+				"TLS version below 1.2 allowed",
+				finding.SeverityMedium,
+				finding.LayerCode,
+				"TLS 1.0 and 1.1 are deprecated (RFC 8996) and rely on weak constructions; allowing them "+
+					"lets an attacker downgrade connections.",
+				"Set tls.Config.MinVersion to tls.VersionTLS12 or higher and do not cap MaxVersion below it.",
+				cwe(326),
+				gosecRef("G402"),
+				finding.Reference{Source: "RFC 8996", URL: "https://www.rfc-editor.org/rfc/rfc8996"},
+			),
+			Eval: mapRule([]string{"G402"},
+				func(what string) bool { return strings.Contains(what, "Version too low") },
+				func(is gosecIssue) string {
+					field := "MinVersion"
+					if strings.Contains(is.What, "MaxVersion") {
+						field = "MaxVersion"
+					}
+					return "tls.Config " + field + " allows a TLS version below 1.2"
+				}),
 		},
-		Eval: mapRule([]string{"G402"},
-			func(what string) bool { return strings.Contains(what, "Version too low") },
-			func(is gosecIssue) string {
-				field := "MinVersion"
-				if strings.Contains(is.What, "MaxVersion") {
-					field = "MaxVersion"
-				}
-				return "tls.Config " + field + " allows a TLS version below 1.2"
-			}),
-	},
+	}
 }

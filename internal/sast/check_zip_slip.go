@@ -10,21 +10,24 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
-var checkZipSlip = goCheck{
-	Rules: []string{"G305"},
-	Check: check.Check[gosecIssue]{
-		Meta: check.Meta{
-			ID:       "FC-SAST-013",
-			Title:    "Archive entry path not validated (zip slip)",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "An archive entry named ../../etc/cron.d/x escapes the extraction directory and overwrites " +
-				"arbitrary files when its name is joined to the destination unchecked.",
-			Remediation: "Reject entries whose name is not filepath.IsLocal before joining it to the destination.",
-			References:  []finding.Reference{cwe(22), gosecRef("G305")},
+func checkZipSlip() goCheck {
+	return goCheck{
+		Rules: []string{"G305"},
+		Check: check.Check[gosecIssue]{
+			Meta: check.New(
+				"FC-SAST-013",
+				"Archive entry path not validated (zip slip)",
+				finding.SeverityHigh,
+				finding.LayerCode,
+				"An archive entry named ../../etc/cron.d/x escapes the extraction directory and overwrites "+
+					"arbitrary files when its name is joined to the destination unchecked.",
+				"Reject entries whose name is not filepath.IsLocal before joining it to the destination.",
+				cwe(22),
+				gosecRef("G305"),
+			),
+			Eval: mapRule([]string{"G305"}, nil, func(gosecIssue) string {
+				return "an archive entry's name is joined into a file path without checking it stays in the destination"
+			}),
 		},
-		Eval: mapRule([]string{"G305"}, nil, func(gosecIssue) string {
-			return "an archive entry's name is joined into a file path without checking it stays in the destination"
-		}),
-	},
+	}
 }

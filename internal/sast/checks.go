@@ -26,27 +26,27 @@ type (
 // gosecChecks returns the checks that map gosec rules, in ID order.
 func gosecChecks() []goCheck {
 	return []goCheck{
-		checkTLSVerify,
-		checkTLSVersion,
-		checkTLSCipher,
-		checkWeakHash,
-		checkWeakCipher,
-		checkHardcodedCredential,
-		checkSQLConcat,
-		checkFilePerms,
-		checkHTTPTimeouts,
-		checkSSHHostKey,
-		checkPprof,
-		checkRSAKeySize,
-		checkZipSlip,
+		checkTLSVerify(),
+		checkTLSVersion(),
+		checkTLSCipher(),
+		checkWeakHash(),
+		checkWeakCipher(),
+		checkHardcodedCredential(),
+		checkSQLConcat(),
+		checkFilePerms(),
+		checkHTTPTimeouts(),
+		checkSSHHostKey(),
+		checkPprof(),
+		checkRSAKeySize(),
+		checkZipSlip(),
 	}
 }
 
 // logChecks returns the checks over logging calls.
-func logChecks() []logCheck { return []logCheck{checkSecretLogged} }
+func logChecks() []logCheck { return []logCheck{checkSecretLogged()} }
 
 // urlChecks returns the checks over URLs found in code and configuration.
-func urlChecks() []urlCheck { return []urlCheck{checkPlainHTTP} }
+func urlChecks() []urlCheck { return []urlCheck{checkPlainHTTP()} }
 
 // Checks returns the catalogue of the SAST checks, in ID order.
 func Checks() []check.Meta {

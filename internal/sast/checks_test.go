@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/check/checktest"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -52,66 +53,15 @@ func scanDir(t *testing.T, s *Scanner, dir string) ([]finding.Finding, []finding
 }
 
 // TestCheckFixtures runs every check over its pass and fail fixtures, with
-// Go modules type-checked in place (offline). It fails on a check without
-// both fixtures and on fixture folders for unknown IDs.
+// Go modules type-checked in place (offline).
 func TestCheckFixtures(t *testing.T) {
-	known := map[string]bool{}
-	for _, m := range Checks() {
-		known[m.ID] = true
-	}
-	entries, err := os.ReadDir("testdata/checks")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if !known[e.Name()] {
-			t.Errorf("testdata/checks/%s: fixtures for an unknown check (orphan)", e.Name())
+	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+		dir, err := filepath.Abs(dir)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	for _, m := range Checks() {
-		for _, kind := range []string{"pass", "fail"} {
-			t.Run(m.ID+"/"+kind, func(t *testing.T) {
-				t.Parallel()
-				dir, err := filepath.Abs(filepath.Join("testdata", "checks", m.ID, kind))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := os.Stat(dir); err != nil {
-					t.Fatalf("check %s has no %s fixture: %v", m.ID, kind, err)
-				}
-				s := NewScanner(Options{Root: dir, Offline: true})
-				fs, skipped := scanDir(t, s, dir)
-				if len(skipped) > 0 {
-					t.Fatalf("fixture skipped: %v", skipped)
-				}
-				var hits []finding.Finding
-				for _, f := range fs {
-					if f.CheckID == m.ID {
-						hits = append(hits, f)
-					}
-				}
-				switch {
-				case kind == "fail" && len(hits) == 0:
-					t.Errorf("fail fixture produced no %s finding; got %v", m.ID, messages(fs))
-				case kind == "pass" && len(hits) > 0:
-					t.Errorf("pass fixture produced %s: %v", m.ID, messages(hits))
-				}
-				for _, h := range hits {
-					if h.Location.StartLine == 0 || h.Location.Path == "" {
-						t.Errorf("finding without file:line: %+v", h.Location)
-					}
-				}
-			})
-		}
-	}
-}
-
-func messages(fs []finding.Finding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, f.CheckID+" "+f.Location.String()+" "+f.Message)
-	}
-	return out
+		return scanDir(t, NewScanner(Options{Root: dir, Offline: true}), dir)
+	}, checktest.Parallel())
 }
 
 // TestCatalogue validates the metadata of every check.

@@ -11,16 +11,16 @@ import (
 // word (the documentation's AKIAIOSFODNN7EXAMPLE) are allowed.
 func ruleAWSAccessKeyID() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-001",
-			Title:       "AWS access key ID",
-			Severity:    finding.SeverityCritical,
-			Layer:       finding.LayerCode,
-			Description: "An AWS access key ID is committed to a file. It identifies a credential pair; the secret key is usually close by, and together they act as the account's identity.",
-			Remediation: "Deactivate and delete the access key in IAM, remove it from the file and its history, and use roles or a secret store instead of static keys.",
-			References: []finding.Reference{cwe798(),
-				{Source: "AWS IAM best practices", URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"}},
-		},
+		Meta: check.New(
+			"FC-SEC-001",
+			"AWS access key ID",
+			finding.SeverityCritical,
+			finding.LayerCode,
+			"An AWS access key ID is committed to a file. It identifies a credential pair; the secret key is usually close by, and together they act as the account's identity.",
+			"Deactivate and delete the access key in IAM, remove it from the file and its history, and use roles or a secret store instead of static keys.",
+			cwe798(),
+			finding.Reference{Source: "AWS IAM best practices", URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"},
+		),
 		Name:       "aws-access-key-id",
 		Label:      "AWS access key ID",
 		Keywords:   []string{"akia", "asia", "abia", "acca", "a3t"},
@@ -36,16 +36,16 @@ func ruleAWSAccessKeyID() Rule {
 // 40-character base64 value of high entropy.
 func ruleAWSSecretKey() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-002",
-			Title:       "AWS secret access key",
-			Severity:    finding.SeverityCritical,
-			Layer:       finding.LayerCode,
-			Description: "An AWS secret access key is committed to a file. With its access key ID it signs requests as the IAM user or role that owns it.",
-			Remediation: "Deactivate and delete the access key in IAM, remove it from the file and its history, and use roles or a secret store instead of static keys.",
-			References: []finding.Reference{cwe798(),
-				{Source: "AWS IAM best practices", URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"}},
-		},
+		Meta: check.New(
+			"FC-SEC-002",
+			"AWS secret access key",
+			finding.SeverityCritical,
+			finding.LayerCode,
+			"An AWS secret access key is committed to a file. With its access key ID it signs requests as the IAM user or role that owns it.",
+			"Deactivate and delete the access key in IAM, remove it from the file and its history, and use roles or a secret store instead of static keys.",
+			cwe798(),
+			finding.Reference{Source: "AWS IAM best practices", URL: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"},
+		),
 		Name:     "aws-secret-access-key",
 		Label:    "AWS secret access key",
 		Keywords: []string{"aws"},

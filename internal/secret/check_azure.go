@@ -13,16 +13,16 @@ import (
 // account key.
 func ruleAzureStorageKey() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-005",
-			Title:       "Azure storage account key",
-			Severity:    finding.SeverityCritical,
-			Layer:       finding.LayerCode,
-			Description: "An Azure storage account key (alone or in a connection string) is committed. It grants full access to every blob, queue, table and file share of the account.",
-			Remediation: "Rotate the account key in the portal or with az storage account keys renew, remove it from the file and its history, and use Entra ID or SAS tokens from a secret store.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Azure Storage: manage account access keys", URL: "https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage"}},
-		},
+		Meta: check.New(
+			"FC-SEC-005",
+			"Azure storage account key",
+			finding.SeverityCritical,
+			finding.LayerCode,
+			"An Azure storage account key (alone or in a connection string) is committed. It grants full access to every blob, queue, table and file share of the account.",
+			"Rotate the account key in the portal or with az storage account keys renew, remove it from the file and its history, and use Entra ID or SAS tokens from a secret store.",
+			cwe798(),
+			finding.Reference{Source: "Azure Storage: manage account access keys", URL: "https://learn.microsoft.com/azure/storage/common/storage-account-keys-manage"},
+		),
 		Name:     "azure-storage-account-key",
 		Label:    "Azure storage account key",
 		Keywords: []string{"accountkey", "azure", "storage"},

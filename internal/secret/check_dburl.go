@@ -19,15 +19,16 @@ var dbURLParts = regexp.MustCompile(`^(?i)([a-z+]+)://([^:/?#\s@]*):[^@]*@([^\s/
 // user name, and hosts of documentation (example.com), are allowed.
 func ruleDatabaseURL() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-017",
-			Title:       "Connection URL with password",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A database or message broker URL embeds its password. Whoever reads the file can connect to the service with that user's rights.",
-			Remediation: "Change the password, remove it from the file and its history, and build the URL at run time from a secret store or environment variables.",
-			References:  []finding.Reference{cwe798(), cwe259()},
-		},
+		Meta: check.New(
+			"FC-SEC-017",
+			"Connection URL with password",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A database or message broker URL embeds its password. Whoever reads the file can connect to the service with that user's rights.",
+			"Change the password, remove it from the file and its history, and build the URL at run time from a secret store or environment variables.",
+			cwe798(),
+			cwe259(),
+		),
 		Name:  "connection-url-password",
 		Label: "connection URL password",
 		Keywords: []string{"postgres://", "postgresql://", "mysql://", "mariadb://", "mongodb://", "mongodb+srv://",

@@ -10,16 +10,17 @@ import (
 // as \n): a Google Cloud service account key file.
 func ruleGCPServiceAccountKey() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-003",
-			Title:       "GCP service account key",
-			Severity:    finding.SeverityCritical,
-			Layer:       finding.LayerCode,
-			Description: "A Google Cloud service account key file is committed. Its private key signs tokens for the service account, with every role the account holds.",
-			Remediation: "Delete the key in IAM (gcloud iam service-accounts keys delete), remove the file and its history, and use workload identity instead of exported keys.",
-			References: []finding.Reference{cwe798(), cwe321(),
-				{Source: "Google Cloud: best practices for managing service account keys", URL: "https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys"}},
-		},
+		Meta: check.New(
+			"FC-SEC-003",
+			"GCP service account key",
+			finding.SeverityCritical,
+			finding.LayerCode,
+			"A Google Cloud service account key file is committed. Its private key signs tokens for the service account, with every role the account holds.",
+			"Delete the key in IAM (gcloud iam service-accounts keys delete), remove the file and its history, and use workload identity instead of exported keys.",
+			cwe798(),
+			cwe321(),
+			finding.Reference{Source: "Google Cloud: best practices for managing service account keys", URL: "https://cloud.google.com/iam/docs/best-practices-for-managing-service-account-keys"},
+		),
 		Name:     "gcp-service-account-key",
 		Label:    "GCP service account private key",
 		Keywords: []string{`"private_key"`},
@@ -36,16 +37,16 @@ func ruleGCPServiceAccountKey() Rule {
 // characters of [0-9A-Za-z_-].
 func ruleGCPAPIKey() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-004",
-			Title:       "GCP API key",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A Google API key is committed to a file. Anyone holding it can call the APIs it is enabled for, billed to the project.",
-			Remediation: "Delete or rotate the key in the Cloud console, restrict new keys by API and referrer, and keep them out of source.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Google Cloud: API keys best practices", URL: "https://cloud.google.com/docs/authentication/api-keys-best-practices"}},
-		},
+		Meta: check.New(
+			"FC-SEC-004",
+			"GCP API key",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A Google API key is committed to a file. Anyone holding it can call the APIs it is enabled for, billed to the project.",
+			"Delete or rotate the key in the Cloud console, restrict new keys by API and referrer, and keep them out of source.",
+			cwe798(),
+			finding.Reference{Source: "Google Cloud: API keys best practices", URL: "https://cloud.google.com/docs/authentication/api-keys-best-practices"},
+		),
 		Name:       "gcp-api-key",
 		Label:      "GCP API key",
 		Keywords:   []string{"aiza"},

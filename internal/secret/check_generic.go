@@ -28,15 +28,16 @@ const genericNames = `(?:password|passwd|secret|token|api[_.-]?key|apikey|access
 // "secret").
 func ruleGenericSecret() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-020",
-			Title:       "Hard-coded secret",
-			Severity:    finding.SeverityMedium,
-			Layer:       finding.LayerCode,
-			Description: "A high-entropy value is assigned to a password, secret, token or API key setting in a file. Whoever reads the file can use it.",
-			Remediation: "Rotate the value, remove it from the file and its history, and read it at run time from the environment or a secret store.",
-			References:  []finding.Reference{cwe798(), cwe259()},
-		},
+		Meta: check.New(
+			"FC-SEC-020",
+			"Hard-coded secret",
+			finding.SeverityMedium,
+			finding.LayerCode,
+			"A high-entropy value is assigned to a password, secret, token or API key setting in a file. Whoever reads the file can use it.",
+			"Rotate the value, remove it from the file and its history, and read it at run time from the environment or a secret store.",
+			cwe798(),
+			cwe259(),
+		),
 		Name:  "generic-secret",
 		Label: "secret",
 		Keywords: []string{"password", "passwd", "secret", "token", "api_key", "apikey", "api-key", "api.key",

@@ -13,16 +13,16 @@ import (
 // tokens github_pat_<22>_<59>.
 func ruleGitHubToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-006",
-			Title:       "GitHub token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A GitHub token is committed to a file. It acts as its owner on GitHub with the token's scopes: reading private code, pushing, changing workflows.",
-			Remediation: "Revoke the token in GitHub settings (or the app's installation), remove it from the file and its history, and pass tokens through a secret store or CI secrets.",
-			References: []finding.Reference{cwe798(),
-				{Source: "GitHub: keeping your API credentials secure", URL: "https://docs.github.com/en/rest/authentication/keeping-your-api-credentials-secure"}},
-		},
+		Meta: check.New(
+			"FC-SEC-006",
+			"GitHub token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A GitHub token is committed to a file. It acts as its owner on GitHub with the token's scopes: reading private code, pushing, changing workflows.",
+			"Revoke the token in GitHub settings (or the app's installation), remove it from the file and its history, and pass tokens through a secret store or CI secrets.",
+			cwe798(),
+			finding.Reference{Source: "GitHub: keeping your API credentials secure", URL: "https://docs.github.com/en/rest/authentication/keeping-your-api-credentials-secure"},
+		),
 		Name:     "github-token",
 		Label:    "GitHub token",
 		Keywords: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"},
@@ -53,16 +53,16 @@ func ruleGitHubToken() Rule {
 // dot-separated routing parts).
 func ruleGitLabToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-007",
-			Title:       "GitLab personal access token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A GitLab personal access token is committed to a file. It acts as its owner on the GitLab instance with the token's scopes.",
-			Remediation: "Revoke the token in GitLab (User settings > Access tokens), remove it from the file and its history, and use CI/CD variables or a secret store.",
-			References: []finding.Reference{cwe798(),
-				{Source: "GitLab: personal access tokens", URL: "https://docs.gitlab.com/user/profile/personal_access_tokens/"}},
-		},
+		Meta: check.New(
+			"FC-SEC-007",
+			"GitLab personal access token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A GitLab personal access token is committed to a file. It acts as its owner on the GitLab instance with the token's scopes.",
+			"Revoke the token in GitLab (User settings > Access tokens), remove it from the file and its history, and use CI/CD variables or a secret store.",
+			cwe798(),
+			finding.Reference{Source: "GitLab: personal access tokens", URL: "https://docs.gitlab.com/user/profile/personal_access_tokens/"},
+		),
 		Name:       "gitlab-token",
 		Label:      "GitLab personal access token",
 		Keywords:   []string{"glpat-"},

@@ -62,16 +62,16 @@ func isServiceAccountToken(claims map[string]any) bool {
 // to a JSON object. Kubernetes service account tokens go to FC-SEC-015.
 func ruleJWT() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-014",
-			Title:       "JSON Web Token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A signed JSON Web Token is committed to a file. Until it expires, or forever if it has no expiry, it authenticates its bearer to every service that trusts the issuer.",
-			Remediation: "Revoke the token or rotate the issuer's signing key, remove the token from the file and its history, and fetch tokens at run time.",
-			References: []finding.Reference{cwe798(),
-				{Source: "RFC 7519", URL: "https://www.rfc-editor.org/rfc/rfc7519"}},
-		},
+		Meta: check.New(
+			"FC-SEC-014",
+			"JSON Web Token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A signed JSON Web Token is committed to a file. Until it expires, or forever if it has no expiry, it authenticates its bearer to every service that trusts the issuer.",
+			"Revoke the token or rotate the issuer's signing key, remove the token from the file and its history, and fetch tokens at run time.",
+			cwe798(),
+			finding.Reference{Source: "RFC 7519", URL: "https://www.rfc-editor.org/rfc/rfc7519"},
+		),
 		Name:       "jwt",
 		Label:      "JSON Web Token",
 		Keywords:   []string{"eyj"},
@@ -90,16 +90,16 @@ func ruleJWT() Rule {
 // a "kubernetes.io" claim, or whose subject is system:serviceaccount:….
 func ruleKubernetesSAToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-015",
-			Title:       "Kubernetes service account token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A Kubernetes service account token is committed to a file. It authenticates to the API server with every permission bound to the service account; legacy tokens never expire.",
-			Remediation: "Delete the token's Secret (or the service account) to revoke it, remove it from the file and its history, and rely on projected, short-lived tokens.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Kubernetes: service account tokens", URL: "https://kubernetes.io/docs/concepts/security/service-accounts/"}},
-		},
+		Meta: check.New(
+			"FC-SEC-015",
+			"Kubernetes service account token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A Kubernetes service account token is committed to a file. It authenticates to the API server with every permission bound to the service account; legacy tokens never expire.",
+			"Delete the token's Secret (or the service account) to revoke it, remove it from the file and its history, and rely on projected, short-lived tokens.",
+			cwe798(),
+			finding.Reference{Source: "Kubernetes: service account tokens", URL: "https://kubernetes.io/docs/concepts/security/service-accounts/"},
+		),
 		Name:       "kubernetes-service-account-token",
 		Label:      "Kubernetes service account token",
 		Keywords:   []string{"eyj"},

@@ -15,16 +15,16 @@ import (
 // read as words ("localhost-match-with-port") are allowed.
 func ruleKubeconfigCredential() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-016",
-			Title:       "Kubeconfig with embedded credentials",
-			Severity:    finding.SeverityCritical,
-			Layer:       finding.LayerCode,
-			Description: "A kubeconfig file embeds a client key, bearer token or password. Whoever reads the file reaches the cluster's API server as that user.",
-			Remediation: "Revoke the credential (rotate the client certificate, delete the token), remove the file from the repository and its history, and use an exec credential plugin or short-lived tokens.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Kubernetes: organizing cluster access using kubeconfig files", URL: "https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/"}},
-		},
+		Meta: check.New(
+			"FC-SEC-016",
+			"Kubeconfig with embedded credentials",
+			finding.SeverityCritical,
+			finding.LayerCode,
+			"A kubeconfig file embeds a client key, bearer token or password. Whoever reads the file reaches the cluster's API server as that user.",
+			"Revoke the credential (rotate the client certificate, delete the token), remove the file from the repository and its history, and use an exec credential plugin or short-lived tokens.",
+			cwe798(),
+			finding.Reference{Source: "Kubernetes: organizing cluster access using kubeconfig files", URL: "https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/"},
+		),
 		Name:     "kubeconfig-credential",
 		Label:    "kubeconfig credential",
 		Keywords: []string{"client-key-data", "token:", "password:"},

@@ -94,15 +94,16 @@ func opensshEncrypted(b64 []byte) bool {
 }
 
 func privateKeyMeta(id, title string, sev finding.Severity, desc string) check.Meta {
-	return check.Meta{
-		ID:          id,
-		Title:       title,
-		Severity:    sev,
-		Layer:       finding.LayerCode,
-		Description: desc,
-		Remediation: "Treat the key as compromised: revoke or replace it (and any certificate issued for it), remove it from the file and its history, and mount keys from a secret store at run time.",
-		References:  []finding.Reference{cwe321(), cwe798()},
-	}
+	return check.New(
+		id,
+		title,
+		sev,
+		finding.LayerCode,
+		desc,
+		"Treat the key as compromised: revoke or replace it (and any certificate issued for it), remove it from the file and its history, and mount keys from a secret store at run time.",
+		cwe321(),
+		cwe798(),
+	)
 }
 
 // FC-SEC-011 reports unencrypted PEM private keys: PKCS#1 RSA, SEC 1 EC, DSA

@@ -10,16 +10,16 @@ import (
 // a literal rather than an environment reference such as ${NPM_TOKEN}.
 func ruleNPMToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-018",
-			Title:       "npm access token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "An npm registry token is committed to a file. With publish rights it lets anyone push new versions of your packages: a supply-chain compromise.",
-			Remediation: "Revoke the token (npm token revoke), remove it from the file and its history, and write .npmrc as _authToken=${NPM_TOKEN}.",
-			References: []finding.Reference{cwe798(),
-				{Source: "npm: about access tokens", URL: "https://docs.npmjs.com/about-access-tokens"}},
-		},
+		Meta: check.New(
+			"FC-SEC-018",
+			"npm access token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"An npm registry token is committed to a file. With publish rights it lets anyone push new versions of your packages: a supply-chain compromise.",
+			"Revoke the token (npm token revoke), remove it from the file and its history, and write .npmrc as _authToken=${NPM_TOKEN}.",
+			cwe798(),
+			finding.Reference{Source: "npm: about access tokens", URL: "https://docs.npmjs.com/about-access-tokens"},
+		),
 		Name:     "npm-token",
 		Label:    "npm access token",
 		Keywords: []string{"npm_", "_authtoken"},
@@ -35,16 +35,16 @@ func ruleNPMToken() Rule {
 // AgEIcHlwaS5vcmc ("pypi.org").
 func rulePyPIToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-019",
-			Title:       "PyPI API token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A PyPI upload token is committed to a file. It lets anyone publish new releases of the projects it is scoped to: a supply-chain compromise.",
-			Remediation: "Delete the token in PyPI account settings, remove it from the file and its history, and use trusted publishing or a CI secret.",
-			References: []finding.Reference{cwe798(),
-				{Source: "PyPI: API tokens", URL: "https://pypi.org/help/#apitoken"}},
-		},
+		Meta: check.New(
+			"FC-SEC-019",
+			"PyPI API token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A PyPI upload token is committed to a file. It lets anyone publish new releases of the projects it is scoped to: a supply-chain compromise.",
+			"Delete the token in PyPI account settings, remove it from the file and its history, and use trusted publishing or a CI secret.",
+			cwe798(),
+			finding.Reference{Source: "PyPI: API tokens", URL: "https://pypi.org/help/#apitoken"},
+		),
 		Name:       "pypi-token",
 		Label:      "PyPI API token",
 		Keywords:   []string{"pypi-ageichlwas5vcmc"},

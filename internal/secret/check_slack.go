@@ -10,16 +10,16 @@ import (
 // team or user id and further dash-separated parts.
 func ruleSlackToken() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-008",
-			Title:       "Slack token",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A Slack API token is committed to a file. It reads and posts messages, files and channel history as the bot or user it belongs to.",
-			Remediation: "Revoke the token (auth.revoke or the app's settings), remove it from the file and its history, and load it from a secret store.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Slack: token types", URL: "https://api.slack.com/concepts/token-types"}},
-		},
+		Meta: check.New(
+			"FC-SEC-008",
+			"Slack token",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A Slack API token is committed to a file. It reads and posts messages, files and channel history as the bot or user it belongs to.",
+			"Revoke the token (auth.revoke or the app's settings), remove it from the file and its history, and load it from a secret store.",
+			cwe798(),
+			finding.Reference{Source: "Slack: token types", URL: "https://api.slack.com/concepts/token-types"},
+		),
 		Name:       "slack-token",
 		Label:      "Slack token",
 		Keywords:   []string{"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"},
@@ -34,15 +34,15 @@ func ruleSlackToken() Rule {
 // The secret is the path after /services/.
 func ruleSlackWebhook() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-009",
-			Title:       "Slack webhook URL",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A Slack incoming webhook URL is committed to a file. Anyone holding it can post messages into the channel it belongs to.",
-			Remediation: "Regenerate the webhook in the Slack app's settings, remove the old URL from the file and its history, and keep webhook URLs in a secret store.",
-			References:  []finding.Reference{cwe798()},
-		},
+		Meta: check.New(
+			"FC-SEC-009",
+			"Slack webhook URL",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A Slack incoming webhook URL is committed to a file. Anyone holding it can post messages into the channel it belongs to.",
+			"Regenerate the webhook in the Slack app's settings, remove the old URL from the file and its history, and keep webhook URLs in a secret store.",
+			cwe798(),
+		),
 		Name:       "slack-webhook-url",
 		Label:      "Slack webhook URL",
 		Keywords:   []string{"hooks.slack.com"},

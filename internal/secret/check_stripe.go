@@ -10,16 +10,16 @@ import (
 // are not reported.
 func ruleStripeKey() Rule {
 	return Rule{
-		Meta: check.Meta{
-			ID:          "FC-SEC-010",
-			Title:       "Stripe live API key",
-			Severity:    finding.SeverityHigh,
-			Layer:       finding.LayerCode,
-			Description: "A live-mode Stripe secret or restricted key is committed to a file. It can create charges, refunds and payouts and read customer data.",
-			Remediation: "Roll the key in the Stripe dashboard, remove it from the file and its history, and load it from a secret store.",
-			References: []finding.Reference{cwe798(),
-				{Source: "Stripe: keep your API keys safe", URL: "https://docs.stripe.com/keys-best-practices"}},
-		},
+		Meta: check.New(
+			"FC-SEC-010",
+			"Stripe live API key",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A live-mode Stripe secret or restricted key is committed to a file. It can create charges, refunds and payouts and read customer data.",
+			"Roll the key in the Stripe dashboard, remove it from the file and its history, and load it from a secret store.",
+			cwe798(),
+			finding.Reference{Source: "Stripe: keep your API keys safe", URL: "https://docs.stripe.com/keys-best-practices"},
+		),
 		Name:       "stripe-live-key",
 		Label:      "Stripe live API key",
 		Keywords:   []string{"sk_live_", "rk_live_"},

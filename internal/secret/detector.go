@@ -129,7 +129,11 @@ func compileRules(rules []Rule, global []Allowlist, skipped []finding.Skipped) (
 }
 
 func compileRule(r Rule) (*compiledRule, error) {
-	if err := check.Validate(r.Meta); err != nil {
+	validate := check.Validate
+	if check.ValidUserID(r.ID) == nil {
+		validate = check.ValidateUser // a user rule (see [RuleConfig])
+	}
+	if err := validate(r.Meta); err != nil {
 		return nil, err
 	}
 	c := &compiledRule{Rule: r, span: r.Span}

@@ -3,7 +3,6 @@ package secret
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -28,7 +27,7 @@ type Options struct {
 //
 //	secrets:
 //	  rules:
-//	    - id: FC-SEC-901
+//	    - id: ACME-TOKEN
 //	      title: Acme API token
 //	      severity: high
 //	      keywords: [acme_]
@@ -37,14 +36,14 @@ type Options struct {
 //	      allowlist:
 //	        stopwords: [example]
 //
-// A user rule is a check of its own, so its ID must be one of FC-SEC-901 to
-// FC-SEC-999: the numbers below 900 belong to built-in rules and FC-SEC-900
-// to rules loaded from a Gitleaks config. Keeping user rules in the FC-SEC
-// area lets them pass through the same registry, ignore file and SARIF
-// output as every other check, and the 9NN range can never collide with a
-// built-in rule added later.
+// A user rule is a check of its own, in the user's namespace of the
+// registry: its ID is a short name of letters, digits, '.', '_' and '-'
+// that does not start with "FC-" (see [check.ValidUserID]), e.g.
+// "ACME-TOKEN". It passes through the same registry, ignore file and SARIF
+// output as every other check, and can never collide with a check fourc
+// adds later.
 type RuleConfig struct {
-	// ID is FC-SEC-901 … FC-SEC-999.
+	// ID is the user's own, outside FC- (see [check.ValidUserID]).
 	ID string `yaml:"id" json:"id"`
 	// Name is a short slug; it defaults to the ID.
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
@@ -76,11 +75,9 @@ type AllowlistConfig struct {
 	Paths     []string `yaml:"paths,omitempty" json:"paths,omitempty"`
 }
 
-var userRuleID = regexp.MustCompile(`^FC-SEC-9(?:0[1-9]|[1-9][0-9])$`)
-
 func (rc RuleConfig) rule() (Rule, error) {
-	if !userRuleID.MatchString(rc.ID) {
-		return Rule{}, fmt.Errorf("secret rule %q: ID must be FC-SEC-901 to FC-SEC-999", rc.ID)
+	if err := check.ValidUserID(rc.ID); err != nil {
+		return Rule{}, fmt.Errorf("secret rule %q: %w", rc.ID, err)
 	}
 	if rc.Regex == "" {
 		return Rule{}, fmt.Errorf("secret rule %s: regex is empty", rc.ID)
@@ -109,15 +106,7 @@ func (rc RuleConfig) rule() (Rule, error) {
 		allow = []Allowlist{{Stopwords: a.Stopwords, Regexes: a.Regexes, Paths: a.Paths}}
 	}
 	return Rule{
-		Meta: check.Meta{
-			ID:          rc.ID,
-			Title:       rc.Title,
-			Severity:    sev,
-			Layer:       finding.LayerCode,
-			Description: desc,
-			Remediation: rem,
-			References:  []finding.Reference{cwe798()},
-		},
+		Meta:        check.New(rc.ID, rc.Title, sev, finding.LayerCode, desc, rem, cwe798()),
 		Name:        name,
 		Label:       rc.Title,
 		Keywords:    rc.Keywords,

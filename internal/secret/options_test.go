@@ -30,7 +30,7 @@ func TestDisabledRules(t *testing.T) {
 // TestUserRules decodes rules the way fourc.yaml carries them and runs them.
 func TestUserRules(t *testing.T) {
 	const doc = `
-- id: FC-SEC-901
+- id: ACME-TOKEN
   title: Acme API token
   severity: critical
   keywords: [acme_]
@@ -48,7 +48,7 @@ func TestUserRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	meta, ok := d.Meta("FC-SEC-901")
+	meta, ok := d.Meta("ACME-TOKEN")
 	if !ok || meta.Severity != finding.SeverityCritical || meta.Title != "Acme API token" {
 		t.Fatalf("user rule meta = %+v", meta)
 	}
@@ -63,7 +63,7 @@ func TestUserRules(t *testing.T) {
 			got = append(got, c.path+" "+m.RuleID)
 		}
 	}
-	if diff := cmp.Diff([]string{"app.env FC-SEC-901"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"app.env ACME-TOKEN"}, got); diff != "" {
 		t.Errorf("matches (-want +got):\n%s", diff)
 	}
 }
@@ -73,13 +73,13 @@ func TestUserRuleErrors(t *testing.T) {
 		rule RuleConfig
 		want string
 	}{
-		{RuleConfig{ID: "FC-SEC-020", Title: "x", Regex: "x"}, "ID must be FC-SEC-901 to FC-SEC-999"},
-		{RuleConfig{ID: "FC-SEC-900", Title: "x", Regex: "x"}, "ID must be FC-SEC-901 to FC-SEC-999"},
-		{RuleConfig{ID: "acme-token", Title: "x", Regex: "x"}, "ID must be FC-SEC-901 to FC-SEC-999"},
-		{RuleConfig{ID: "FC-SEC-901", Title: "x"}, "regex is empty"},
-		{RuleConfig{ID: "FC-SEC-901", Regex: "x"}, "title is empty"},
-		{RuleConfig{ID: "FC-SEC-901", Title: "x", Regex: "a(?=b)"}, "lookahead"},
-		{RuleConfig{ID: "FC-SEC-901", Title: "x", Regex: "(a)", SecretGroup: 2}, "secret group 2"},
+		{RuleConfig{ID: "FC-SEC-020", Title: "x", Regex: "x"}, "reserved for fourc"},
+		{RuleConfig{ID: "FC-SEC-900", Title: "x", Regex: "x"}, "reserved for fourc"},
+		{RuleConfig{ID: "acme token", Title: "x", Regex: "x"}, "must match"},
+		{RuleConfig{ID: "ACME-TOKEN", Title: "x"}, "regex is empty"},
+		{RuleConfig{ID: "ACME-TOKEN", Regex: "x"}, "title is empty"},
+		{RuleConfig{ID: "ACME-TOKEN", Title: "x", Regex: "a(?=b)"}, "lookahead"},
+		{RuleConfig{ID: "ACME-TOKEN", Title: "x", Regex: "(a)", SecretGroup: 2}, "secret group 2"},
 	}
 	for _, tt := range tests {
 		_, err := NewDetector(Options{ExtraRules: []RuleConfig{tt.rule}})
@@ -87,7 +87,7 @@ func TestUserRuleErrors(t *testing.T) {
 			t.Errorf("%+v: got error %v, want one containing %q", tt.rule, err, tt.want)
 		}
 	}
-	dup := RuleConfig{ID: "FC-SEC-901", Title: "x", Regex: "x"}
+	dup := RuleConfig{ID: "ACME-TOKEN", Title: "x", Regex: "x"}
 	if _, err := NewDetector(Options{ExtraRules: []RuleConfig{dup, dup}}); err == nil || !strings.Contains(err.Error(), "duplicate ID") {
 		t.Errorf("duplicate user rule: got %v", err)
 	}

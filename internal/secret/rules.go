@@ -36,8 +36,9 @@ func BuiltinRules() []Rule {
 }
 
 // Checks returns the catalogue of the secret checks: every built-in rule and
-// FC-SEC-900, the check Gitleaks rules report under. User rules
-// (FC-SEC-901…999) are listed by [Detector.Checks].
+// FC-SEC-900, the check Gitleaks rules report under. User rules (IDs of
+// the user's namespace, see [check.ValidUserID]) are listed by
+// [Detector.Checks].
 func Checks() []check.Meta {
 	rules := BuiltinRules()
 	out := make([]check.Meta, 0, len(rules)+1)
@@ -53,15 +54,15 @@ const customID = "FC-SEC-900"
 // customMeta is the check of rules loaded from a Gitleaks config; the
 // message of each finding names the Gitleaks rule.
 func customMeta() check.Meta {
-	return check.Meta{
-		ID:          customID,
-		Title:       "Custom secret rule",
-		Severity:    finding.SeverityHigh,
-		Layer:       finding.LayerCode,
-		Description: "A value matching a rule of the loaded Gitleaks configuration was found in a file; whoever reads the file can use it.",
-		Remediation: "Revoke the credential, remove it from the file and its history, and load it from a secret store at run time.",
-		References:  []finding.Reference{cwe798()},
-	}
+	return check.New(
+		customID,
+		"Custom secret rule",
+		finding.SeverityHigh,
+		finding.LayerCode,
+		"A value matching a rule of the loaded Gitleaks configuration was found in a file; whoever reads the file can use it.",
+		"Revoke the credential, remove it from the file and its history, and load it from a secret store at run time.",
+		cwe798(),
+	)
 }
 
 func cwe798() finding.Reference {

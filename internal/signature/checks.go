@@ -10,7 +10,7 @@ import (
 var timeZero time.Time
 
 func checks() []check.Check[*Result] {
-	return []check.Check[*Result]{unsigned, invalidSignature, unexpectedIdentity}
+	return []check.Check[*Result]{checkUnsigned(), checkInvalidSignature(), checkUnexpectedIdentity()}
 }
 
 // Checks returns the catalogue of the signature checks.

@@ -18,22 +18,20 @@ import (
 // CheckVulnerableDependency is FC-VULN-001.
 func CheckVulnerableDependency() check.Check[Vulnerability] {
 	return check.Check[Vulnerability]{
-		Meta: check.Meta{
-			ID:       "FC-VULN-001",
-			Title:    "Vulnerable dependency",
-			Severity: finding.SeverityHigh,
-			Layer:    finding.LayerCode,
-			Description: "A package the code declares or ships is at a version that a published " +
-				"vulnerability affects (OSV). A finding's severity is the effective one: the advisory's " +
-				"CVSS score (its own or an alias's) or rating, UNKNOWN when it has none, raised to HIGH " +
+		Meta: check.New(
+			"FC-VULN-001",
+			"Vulnerable dependency",
+			finding.SeverityHigh,
+			finding.LayerCode,
+			"A package the code declares or ships is at a version that a published "+
+				"vulnerability affects (OSV). A finding's severity is the effective one: the advisory's "+
+				"CVSS score (its own or an alias's) or rating, UNKNOWN when it has none, raised to HIGH "+
 				"when the vulnerable code is called and lowered one step when it is proven not called.",
-			Remediation: "Upgrade the package to the fixed version named in the finding, or record " +
+			"Upgrade the package to the fixed version named in the finding, or record "+
 				"why it does not affect you in a VEX document.",
-			References: []finding.Reference{
-				{Source: "CWE-1395", URL: "https://cwe.mitre.org/data/definitions/1395.html"},
-				{Source: "OWASP Top 10 A06:2021", URL: "https://owasp.org/Top10/A06_2021-Vulnerable_and_Outdated_Components/"},
-			},
-		},
+			finding.Reference{Source: "CWE-1395", URL: "https://cwe.mitre.org/data/definitions/1395.html"},
+			finding.Reference{Source: "OWASP Top 10 A06:2021", URL: "https://owasp.org/Top10/A06_2021-Vulnerable_and_Outdated_Components/"},
+		),
 		Eval: evalVulnerableDependency,
 	}
 }
