@@ -22,6 +22,12 @@ import (
 
 // liveResults runs a live scanner's findings through the common report path.
 func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target string, fs []finding.Finding, sk []finding.Skipped, notices []string) error {
+	return g.liveReport(cmd, o, target, results{findings: fs, skipped: sk, notices: notices})
+}
+
+// liveReport runs what a live scanner produced (findings, skipped inputs,
+// notices, assets, environment) through the common report path.
+func (g *globals) liveReport(cmd *cobra.Command, o *outputOptions, target string, r results) error {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
@@ -39,8 +45,9 @@ func (g *globals) liveResults(cmd *cobra.Command, o *outputOptions, target strin
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
 	}
-	finding.Sort(fs)
-	return g.publish(cmd.Context(), *o, target, results{findings: fs, skipped: sk, notices: notices, ignore: ign, checks: reg.All()}, keep, failOn)
+	finding.Sort(r.findings)
+	r.ignore, r.checks = ign, reg.All()
+	return g.publish(cmd.Context(), *o, target, r, keep, failOn)
 }
 
 func newK8sCommand(g *globals) *cobra.Command {
@@ -63,13 +70,13 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 				return g.scanManifests(cmd, o, manifests)
 			}
 			prog := g.progress("reading the cluster")
-			snap, sk, err := cluster.Read(cmd.Context(), opts)
+			res, err := cluster.Scan(cmd.Context(), opts)
 			prog.finish()
 			if err != nil {
 				return err
 			}
-			fs := cluster.Evaluate(snap, opts.KubeOptions)
-			return g.liveResults(cmd, o, "cluster "+snapshotName(opts), fs, sk, nil)
+			return g.liveReport(cmd, o, "cluster "+snapshotName(opts), results{findings: res.Findings, skipped: res.Skipped,
+				notices: res.Notices, assets: res.Assets, environment: res.Environment})
 		},
 	}
 	o.addFlags(cmd)

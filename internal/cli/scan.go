@@ -284,6 +284,9 @@ type results struct {
 	assets []finding.Asset
 	// rootName is the base name of the scanned directory ("shop").
 	rootName string
+	// environment is the platform, Kubernetes version and benchmark a
+	// live scan detected and used.
+	environment finding.Environment
 }
 
 // publish applies suppressions and the severity filter, runs the
@@ -316,6 +319,7 @@ func (g *globals) publish(ctx context.Context, o outputOptions, target string, r
 		Notices:     slices.Concat(r.notices, r.ignore.notices, applied.Notices),
 		Checks:      r.checks,
 		IgnoreUses:  applied.Uses,
+		Environment: r.environment,
 	}
 	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !keep(f.Severity) })
 	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: r.assets, RootName: r.rootName}, posture.Options{Rules: rules})
