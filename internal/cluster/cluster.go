@@ -258,7 +258,8 @@ type Result struct {
 	// Skipped are the kinds and ConfigMaps that could not be read.
 	Skipped []finding.Skipped
 	// Assets are what the scan saw, for the cross-layer graph: the same
-	// assets a manifest scan of the same objects gives ([kube.Assets]).
+	// assets a manifest scan of the same objects gives, plus the nodes
+	// and image digests of running Pods ([Assets]).
 	Assets []finding.Asset
 	// Environment is the platform, version and CIS benchmark the scan
 	// detected and used.
@@ -282,7 +283,7 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 	res := &Result{
 		Snapshot: snap,
 		Skipped:  skipped,
-		Assets:   kube.Assets(snap.Set),
+		Assets:   Assets(snap),
 		Environment: finding.Environment{
 			Platform:          platformName(platform),
 			PlatformEvidence:  platform.Evidence,

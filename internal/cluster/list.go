@@ -375,9 +375,17 @@ func controlled(refs []metav1.OwnerReference) bool {
 
 // slimPod keeps what the live view needs of a controller-owned Pod (its
 // owner is what the checks judge): metadata without annotations, the
-// service account, token mounting, node and phase. A Pod of a large
-// Deployment shrinks from kilobytes to a few hundred bytes.
+// service account, token mounting, node, phase, and the name and image ID
+// of each container status (the digest its image resolved to). A Pod of a
+// large Deployment shrinks from kilobytes to a few hundred bytes.
 func slimPod(p *corev1.Pod) *corev1.Pod {
+	slim := func(sts []corev1.ContainerStatus) []corev1.ContainerStatus {
+		var out []corev1.ContainerStatus
+		for _, st := range sts {
+			out = append(out, corev1.ContainerStatus{Name: st.Name, ImageID: st.ImageID})
+		}
+		return out
+	}
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:            p.Name,
@@ -391,7 +399,8 @@ func slimPod(p *corev1.Pod) *corev1.Pod {
 			AutomountServiceAccountToken: p.Spec.AutomountServiceAccountToken,
 			NodeName:                     p.Spec.NodeName,
 		},
-		Status: corev1.PodStatus{Phase: p.Status.Phase},
+		Status: corev1.PodStatus{Phase: p.Status.Phase,
+			InitContainerStatuses: slim(p.Status.InitContainerStatuses), ContainerStatuses: slim(p.Status.ContainerStatuses)},
 	}
 }
 
