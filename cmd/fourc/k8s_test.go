@@ -55,6 +55,9 @@ func TestK8sLiveCluster(t *testing.T) {
 	const envLine = "platform kubeadm (node label node-role.kubernetes.io/control-plane on node cp-1) · Kubernetes v1.37.2 · CIS Kubernetes Benchmark v2.0.1"
 
 	table := fourc()
+	if head, _, ok := strings.Cut(table, "\nDefence in depth"); ok {
+		t.Logf("fourc k8s:\n%s", head)
+	}
 	for _, want := range []string{envLine, "Attack paths", "FC-PATH-002", "FC-PATH-003", "Defence in depth", "live-shop/api", "FC-CIS-001"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table output lacks %q", want)
@@ -64,7 +67,7 @@ func TestK8sLiveCluster(t *testing.T) {
 	var doc struct {
 		Environment map[string]string `json:"environment"`
 		Posture     struct {
-			AttackPaths []struct{ ID string } `json:"attack_paths"`
+			AttackPaths []struct{ ID string }   `json:"attack_paths"`
 			Workloads   []struct{ Node string } `json:"workloads"`
 		} `json:"posture"`
 	}
