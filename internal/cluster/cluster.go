@@ -1,13 +1,18 @@
 // Package cluster is the live-cluster source of the Cluster layer: it
 // reads a cluster through a kubeconfig (read-only, paginated lists),
 // turns what it reads into the same object model manifests produce
-// (kube.Object, kube.Set), runs the same checks on it, and adds what only
-// a live cluster shows: effective RBAC permissions (aggregated ClusterRoles
-// resolved, group bindings followed), the pods a NetworkPolicy selects,
-// default service accounts, legacy token Secrets and the server version.
+// (kube.Object, kube.Set), runs the same checks on it and builds the same
+// assets for the cross-layer graph, and adds what only a live cluster
+// shows: effective RBAC permissions (aggregated ClusterRoles resolved,
+// group bindings followed), the pods a NetworkPolicy selects, default
+// service accounts, legacy token Secrets, the nodes pods run on and the
+// digests their images resolved to, the platform (from node labels and
+// the server version) and, on kubeadm clusters, the CIS checks of
+// kubeadm's ConfigMaps.
 //
-// Secret values are never read: Secrets are listed as metadata only
-// (PartialObjectMetadataList), and the request accepts no other answer.
+// Secret values are never read: Secrets (and Nodes) are listed as
+// metadata only (PartialObjectMetadataList), and the request accepts no
+// other answer.
 package cluster
 
 import (
