@@ -170,24 +170,11 @@ Nothing is executed on the node.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			suite := controlplane.NewSuite(controlplane.Options{KubernetesVersion: k8sVersion})
-			var env finding.Environment
-			facts := func(k, v string) {
-				switch k {
-				case "platform":
-					env.Platform = v
-				case "platform-evidence":
-					env.PlatformEvidence = v
-				case "kubernetes-version":
-					env.KubernetesVersion = v
-				case "benchmark":
-					env.Benchmark = v
-				}
-			}
-			fs, sk, err := host.Scan(cmd.Context(), args[0], host.Options{Suites: []host.Suite{suite}, Facts: facts})
+			fs, sk, err := host.Scan(cmd.Context(), args[0], host.Options{Suites: []host.Suite{suite}})
 			if err != nil {
 				return fmt.Errorf("root filesystem %q: %w", args[0], err)
 			}
-			return g.liveReport(cmd, o, args[0], results{findings: fs, skipped: sk, environment: env})
+			return g.liveResults(cmd, o, args[0], fs, sk, nil)
 		},
 	}
 	o.addFlags(cmd)

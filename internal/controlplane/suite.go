@@ -74,9 +74,6 @@ func (s *Suite) Scan(ctx context.Context, n *host.Node, facts host.FactFunc) ([]
 		return nil, skipped
 	}
 	facts("platform", cfgs[0].Platform.String())
-	if ev := cfgs[0].Platform.Evidence; ev != "" {
-		facts("platform-evidence", ev)
-	}
 	version := s.opts.KubernetesVersion
 	if version == "" {
 		version = versionOf(cfgs)
