@@ -45,7 +45,7 @@ var capabilityDeps = map[string][]string{
 	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile", "internal/signature", "internal/sbom"},
 	"internal/dockerfile":   {"internal/secret"},
 	"internal/kube":         {"internal/secret", "internal/render"},
-	"internal/cluster":      {"internal/kube"},
+	"internal/cluster":      {"internal/kube", "internal/controlplane"},
 	"internal/host":         {"internal/inventory"},
 	"internal/controlplane": {"internal/host"},
 	"internal/probe":        {"internal/controlplane"},

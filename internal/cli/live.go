@@ -23,6 +23,10 @@ type live struct {
 	findings []finding.Finding
 	skipped  []finding.Skipped
 	notices  []string
+	// assets and environment come from a live cluster: the cross-layer
+	// graph's input, and the platform, version and benchmark used.
+	assets      []finding.Asset
+	environment finding.Environment
 }
 
 // runLive validates the report options, runs the live scan and publishes
@@ -41,7 +45,8 @@ func (g *globals) runLive(cmd *cobra.Command, o *outputOptions, scan func() (liv
 		return err
 	}
 	finding.Sort(res.findings)
-	return g.publish(cmd.Context(), plan, pipeline.Input{Target: res.target, Findings: res.findings, Skipped: res.skipped, Notices: res.notices, Checks: reg.All()})
+	return g.publish(cmd.Context(), plan, pipeline.Input{Target: res.target, Findings: res.findings, Skipped: res.skipped, Notices: res.notices, Checks: reg.All(),
+		Assets: res.assets, Environment: res.environment})
 }
 
 func newK8sCommand(g *globals) *cobra.Command {
@@ -70,12 +75,13 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 			}
 			return g.runLive(cmd, o, func() (live, error) {
 				prog := g.progress("reading the cluster")
-				snap, sk, err := cluster.Read(cmd.Context(), opts)
+				res, err := cluster.Scan(cmd.Context(), opts)
 				prog.finish()
 				if err != nil {
 					return live{}, err
 				}
-				return live{target: "cluster " + snapshotName(opts), findings: cluster.Evaluate(snap, opts.KubeOptions), skipped: sk}, nil
+				return live{target: "cluster " + snapshotName(opts), findings: res.Findings, skipped: res.Skipped,
+					notices: res.Notices, assets: res.Assets, environment: res.Environment}, nil
 			})
 		},
 	}

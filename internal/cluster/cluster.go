@@ -1,13 +1,18 @@
 // Package cluster is the live-cluster source of the Cluster layer: it
 // reads a cluster through a kubeconfig (read-only, paginated lists),
 // turns what it reads into the same object model manifests produce
-// (kube.Object, kube.Set), runs the same checks on it, and adds what only
-// a live cluster shows: effective RBAC permissions (aggregated ClusterRoles
-// resolved, group bindings followed), the pods a NetworkPolicy selects,
-// default service accounts, legacy token Secrets and the server version.
+// (kube.Object, kube.Set), runs the same checks on it and builds the same
+// assets for the cross-layer graph, and adds what only a live cluster
+// shows: effective RBAC permissions (aggregated ClusterRoles resolved,
+// group bindings followed), the pods a NetworkPolicy selects, default
+// service accounts, legacy token Secrets, the nodes pods run on and the
+// digests their images resolved to, the platform (from node labels and
+// the server version) and, on kubeadm clusters, the CIS checks of
+// kubeadm's ConfigMaps.
 //
-// Secret values are never read: Secrets are listed as metadata only
-// (PartialObjectMetadataList), and the request accepts no other answer.
+// Secret values are never read: Secrets (and Nodes) are listed as
+// metadata only (PartialObjectMetadataList), and the request accepts no
+// other answer.
 package cluster
 
 import (
@@ -25,6 +30,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fourc-dev/fourc/internal/controlplane"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/transport"
@@ -72,8 +78,19 @@ type Snapshot struct {
 	Set *kube.Set
 	// Secrets are the metadata of every Secret read; never their data.
 	Secrets []SecretMeta
+	// Nodes are the names and labels of every Node; never more of them.
+	Nodes []NodeMeta
+	// ConfigMaps are kubeadm's ConfigMaps ([KubeadmConfigMaps]) the
+	// cluster has, by "namespace/name".
+	ConfigMaps map[string]map[string]string
 	// Counts is how many objects were read per resource, e.g. "pods".
 	Counts map[string]int
+}
+
+// NodeMeta is what fourc reads of a Node: its name and labels.
+type NodeMeta struct {
+	Name   string
+	Labels map[string]string
 }
 
 // MinorVersion returns the server's "v<major>.<minor>", or "" when unknown.
@@ -236,15 +253,64 @@ func Read(ctx context.Context, opts Options) (*Snapshot, []finding.Skipped, erro
 	return snap, skipped, nil
 }
 
+// Result is what one live scan produced.
+type Result struct {
+	// Snapshot is what the scan read.
+	Snapshot *Snapshot
+	// Findings are sorted: the shared Kubernetes checks, the live-only
+	// checks and the CIS checks of kubeadm's ConfigMaps.
+	Findings []finding.Finding
+	// Skipped are the kinds and ConfigMaps that could not be read.
+	Skipped []finding.Skipped
+	// Assets are what the scan saw, for the cross-layer graph: the same
+	// assets a manifest scan of the same objects gives, plus the nodes
+	// and image digests of running Pods ([Assets]).
+	Assets []finding.Asset
+	// Environment is the platform, version and CIS benchmark the scan
+	// detected and used.
+	Environment finding.Environment
+	// Notices say what the scan could not judge and why.
+	Notices []string
+}
+
 // Scan reads the cluster and runs every check on what it read: the shared
-// Kubernetes checks (the same as for manifests) and the live-only checks
-// of this package. Findings are sorted.
-func Scan(ctx context.Context, opts Options) ([]finding.Finding, []finding.Skipped, error) {
+// Kubernetes checks (the same as for manifests), the live-only checks of
+// this package and, on a kubeadm cluster, the CIS control-plane checks of
+// its ClusterConfiguration. It also returns the assets of what it read
+// and the environment it detected.
+func Scan(ctx context.Context, opts Options) (*Result, error) {
 	snap, skipped, err := Read(ctx, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return Evaluate(snap, opts.KubeOptions), skipped, nil
+	platform := detectPlatform(snap)
+	bench := controlplane.Benchmark(snap.Version)
+	res := &Result{
+		Snapshot: snap,
+		Skipped:  skipped,
+		Assets:   Assets(snap),
+		Environment: finding.Environment{
+			Platform:          platformName(platform),
+			PlatformEvidence:  platform.Evidence,
+			KubernetesVersion: snap.Version,
+			Benchmark:         controlplane.BenchmarkLabel(bench),
+		},
+	}
+	// kube.Options will take the cluster's version for the Pod Security
+	// Standards (snap.MinorVersion()); until then they are judged at
+	// "latest".
+	res.Findings = Evaluate(snap, opts.KubeOptions)
+	cfs, csk, notice, err := scanKubeadm(ctx, snap, platform, bench)
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = append(res.Findings, cfs...)
+	res.Skipped = append(res.Skipped, csk...)
+	if notice != "" {
+		res.Notices = append(res.Notices, notice)
+	}
+	finding.Sort(res.Findings)
+	return res, nil
 }
 
 // Evaluate runs the shared Kubernetes checks and the live-only checks on

@@ -70,7 +70,7 @@ func TestUnusableCluster(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := Scan(context.Background(), tt.opts)
+			_, err := Scan(context.Background(), tt.opts)
 			if err == nil {
 				t.Fatal("no error")
 			}

@@ -71,14 +71,16 @@ type (
 )
 
 // Resources returns the resources a read lists, as "group/resource" (or
-// "resource" for the core group), secrets included. The ClusterRole in
-// deploy/fourc-reader-clusterrole.yaml grants "list" on exactly these.
+// "resource" for the core group), secrets and nodes (metadata only)
+// included. The ClusterRole in deploy/fourc-reader-clusterrole.yaml grants
+// "list" on exactly these, and "get" on the ConfigMaps named by
+// [KubeadmConfigMaps].
 func Resources() []string {
 	var out []string
 	for _, r := range resources() {
 		out = append(out, r.String())
 	}
-	return append(out, "secrets")
+	return append(out, "secrets", "nodes")
 }
 
 func (r resource) String() string {
@@ -158,14 +160,42 @@ const workers = 4
 
 // read lists every resource, a few at a time, and builds the snapshot.
 // Objects keep the order of resources() and, within one, the server's.
+// Besides the resources, it lists Secret and Node metadata and gets
+// kubeadm's ConfigMaps.
 func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) {
 	type result struct {
 		objs    []*kube.Object
-		secrets []SecretMeta
 		skipped *finding.Skipped
 	}
 	res := resources()
-	results := make([]result, len(res)+1) // the last one is secrets
+	var (
+		secrets    []SecretMeta
+		nodes      []NodeMeta
+		configMaps map[string]map[string]string
+	)
+	// extras run after the resources, each filling its own variable.
+	extras := []func() *finding.Skipped{
+		func() *finding.Skipped {
+			var err error
+			if secrets, err = r.secrets(ctx); err != nil {
+				return r.skip(resource{name: "secrets", namespaced: true}, err)
+			}
+			return nil
+		},
+		func() *finding.Skipped {
+			var err error
+			if nodes, err = r.nodes(ctx); err != nil {
+				return r.skip(resource{name: "nodes"}, err)
+			}
+			return nil
+		},
+		func() *finding.Skipped {
+			var sk *finding.Skipped
+			configMaps, sk = r.kubeadmConfigMaps(ctx)
+			return sk
+		},
+	}
+	results := make([]result, len(res)+len(extras))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
 	for i := range results {
@@ -178,14 +208,11 @@ func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) 
 				return
 			}
 			defer func() { <-sem }()
-			var err error
-			if i == len(res) {
-				results[i].secrets, err = r.secrets(ctx)
-				if err != nil {
-					results[i].skipped = r.skip(resource{name: "secrets", namespaced: true}, err)
-				}
+			if i >= len(res) {
+				results[i].skipped = extras[i-len(res)]()
 				return
 			}
+			var err error
 			results[i].objs, err = r.listAll(ctx, res[i])
 			if err != nil {
 				results[i].objs = nil
@@ -197,7 +224,7 @@ func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	snap := &Snapshot{Counts: map[string]int{}}
+	snap := &Snapshot{Counts: map[string]int{}, Secrets: secrets, Nodes: nodes, ConfigMaps: configMaps}
 	var (
 		objs    []*kube.Object
 		skipped []finding.Skipped
@@ -207,34 +234,51 @@ func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) 
 			skipped = append(skipped, *rs.skipped)
 			continue
 		}
-		if i == len(res) {
-			snap.Secrets = rs.secrets
-			snap.Counts["secrets"] = len(rs.secrets)
-			continue
+		if i < len(res) {
+			objs = append(objs, rs.objs...)
+			snap.Counts[res[i].name] = len(rs.objs)
 		}
-		objs = append(objs, rs.objs...)
-		snap.Counts[res[i].name] = len(rs.objs)
+	}
+	if secrets != nil || !skippedPath(skipped, r.path(resource{name: "secrets", namespaced: true})) {
+		snap.Counts["secrets"] = len(secrets)
+	}
+	if nodes != nil || !skippedPath(skipped, "nodes") {
+		snap.Counts["nodes"] = len(nodes)
 	}
 	snap.Set = kube.NewSet(objs)
 	return snap, skipped, nil
 }
 
+// skippedPath reports whether a skipped entry names path.
+func skippedPath(sk []finding.Skipped, path string) bool {
+	for _, s := range sk {
+		if s.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 // skip turns the error of listing res into a Skipped entry: one line,
 // "listing secrets: forbidden".
 func (r reader) skip(res resource, err error) *finding.Skipped {
-	why := oneLine(err.Error())
+	return &finding.Skipped{Path: r.path(res), Scanner: scannerName, Reason: fmt.Sprintf("listing %s: %s", res.name, skipReason(err))}
+}
+
+// skipReason says in a few words why a request failed.
+func skipReason(err error) string {
 	var bound *transport.Error
 	switch {
 	case errors.As(err, &bound):
-		why = bound.Error()
+		return bound.Error()
 	case apierrors.IsForbidden(err):
-		why = "forbidden"
+		return "forbidden"
 	case apierrors.IsUnauthorized(err):
-		why = "unauthorized"
+		return "unauthorized"
 	case apierrors.IsNotFound(err):
-		why = "not served by this API server"
+		return "not served by this API server"
 	}
-	return &finding.Skipped{Path: r.path(res), Scanner: scannerName, Reason: fmt.Sprintf("listing %s: %s", res.name, why)}
+	return oneLine(err.Error())
 }
 
 // path names a resource in the scope read: "pods", "namespaces/shop/pods".
@@ -331,9 +375,17 @@ func controlled(refs []metav1.OwnerReference) bool {
 
 // slimPod keeps what the live view needs of a controller-owned Pod (its
 // owner is what the checks judge): metadata without annotations, the
-// service account, token mounting, node and phase. A Pod of a large
-// Deployment shrinks from kilobytes to a few hundred bytes.
+// service account, token mounting, node, phase, and the name and image ID
+// of each container status (the digest its image resolved to). A Pod of a
+// large Deployment shrinks from kilobytes to a few hundred bytes.
 func slimPod(p *corev1.Pod) *corev1.Pod {
+	slim := func(sts []corev1.ContainerStatus) []corev1.ContainerStatus {
+		var out []corev1.ContainerStatus
+		for _, st := range sts {
+			out = append(out, corev1.ContainerStatus{Name: st.Name, ImageID: st.ImageID})
+		}
+		return out
+	}
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{
 			Name:            p.Name,
@@ -347,7 +399,8 @@ func slimPod(p *corev1.Pod) *corev1.Pod {
 			AutomountServiceAccountToken: p.Spec.AutomountServiceAccountToken,
 			NodeName:                     p.Spec.NodeName,
 		},
-		Status: corev1.PodStatus{Phase: p.Status.Phase},
+		Status: corev1.PodStatus{Phase: p.Status.Phase,
+			InitContainerStatuses: slim(p.Status.InitContainerStatuses), ContainerStatuses: slim(p.Status.ContainerStatuses)},
 	}
 }
 
@@ -366,15 +419,44 @@ type SecretMeta struct {
 // Ref references the Secret like a live object's Source.Ref.
 func (s SecretMeta) Ref() string { return "namespaces/" + s.Namespace + "/secrets/" + s.Name }
 
-// metadataOnly is the only answer a Secret list accepts: the server sends
-// object metadata, or fails with 406 Not Acceptable. There is no fallback
-// to a full SecretList.
+// metadataOnly is the only answer a Secret (or Node) list accepts: the
+// server sends object metadata, or fails with 406 Not Acceptable. There is
+// no fallback to a full SecretList.
 const metadataOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
 
 // secrets lists the metadata of every Secret in scope, page by page.
 func (r reader) secrets(ctx context.Context) ([]SecretMeta, error) {
+	items, err := r.metadata(ctx, "secrets", true)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SecretMeta, 0, len(items))
+	for _, it := range items {
+		out = append(out, secretMeta(it))
+	}
+	return out, nil
+}
+
+// nodes lists the metadata of every Node: their names and labels, which
+// tell the platform. Nothing else of a Node is read.
+func (r reader) nodes(ctx context.Context) ([]NodeMeta, error) {
+	items, err := r.metadata(ctx, "nodes", false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NodeMeta, 0, len(items))
+	for _, it := range items {
+		out = append(out, NodeMeta{Name: it.Name, Labels: it.Labels})
+	}
+	return out, nil
+}
+
+// metadata lists the metadata of every object of a core-group resource in
+// scope (namespaced) or in the cluster, restarting once on an expired
+// continue token.
+func (r reader) metadata(ctx context.Context, resource string, namespaced bool) ([]metav1.PartialObjectMetadata, error) {
 	for attempt := 0; ; attempt++ {
-		out, err := r.secretPages(ctx)
+		out, err := r.metadataPages(ctx, resource, namespaced)
 		if apierrors.IsResourceExpired(err) && attempt == 0 {
 			continue
 		}
@@ -382,13 +464,17 @@ func (r reader) secrets(ctx context.Context) ([]SecretMeta, error) {
 	}
 }
 
-func (r reader) secretPages(ctx context.Context) ([]SecretMeta, error) {
+func (r reader) metadataPages(ctx context.Context, resource string, namespaced bool) ([]metav1.PartialObjectMetadata, error) {
 	opts := metav1.ListOptions{Limit: r.pageSize}
-	var out []SecretMeta
+	ns := ""
+	if namespaced {
+		ns = r.namespace
+	}
+	var out []metav1.PartialObjectMetadata
 	for {
 		raw, err := r.client.CoreV1().RESTClient().Get().
-			Namespace(r.namespace).
-			Resource("secrets").
+			Namespace(ns).
+			Resource(resource).
 			VersionedParams(&opts, scheme.ParameterCodec).
 			SetHeader("Accept", metadataOnly).
 			Do(ctx).Raw()
@@ -397,14 +483,12 @@ func (r reader) secretPages(ctx context.Context) ([]SecretMeta, error) {
 		}
 		var l metav1.PartialObjectMetadataList
 		if err := json.Unmarshal(raw, &l); err != nil {
-			return nil, fmt.Errorf("decoding secret metadata: %w", err)
+			return nil, fmt.Errorf("decoding %s metadata: %w", strings.TrimSuffix(resource, "s"), err)
 		}
 		if l.Kind != "PartialObjectMetadataList" {
-			return nil, fmt.Errorf("server answered with %q instead of secret metadata; discarded", l.Kind)
+			return nil, fmt.Errorf("server answered with %q instead of %s metadata; discarded", l.Kind, strings.TrimSuffix(resource, "s"))
 		}
-		for _, it := range l.Items {
-			out = append(out, secretMeta(it))
-		}
+		out = append(out, l.Items...)
 		if l.Continue == "" {
 			return out, nil
 		}

@@ -135,10 +135,11 @@ func TestLiveScanMatchesManifestScan(t *testing.T) {
 	}
 	manifest := kube.NewScanner(kube.Options{}).Evaluate(kube.NewSet(objs))
 
-	live, skippedLive, err := Scan(context.Background(), Options{Kubeconfig: live(t).Kubeconfig, Namespace: "live-shop"})
+	res, err := Scan(context.Background(), Options{Kubeconfig: live(t).Kubeconfig, Namespace: "live-shop"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	live, skippedLive := res.Findings, res.Skipped
 	if len(skippedLive) > 0 {
 		t.Errorf("admin scan skipped: %v", skippedLive)
 	}
@@ -240,7 +241,17 @@ func TestReaderClusterRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	var granted []string
+	gets := 0
 	for _, r := range role.Rules {
+		if slices.Equal(r.Verbs, []string{"get"}) {
+			// The one get: kubeadm's ConfigMaps, by name.
+			gets++
+			if !slices.Equal(r.APIGroups, []string{""}) || !slices.Equal(r.Resources, []string{"configmaps"}) ||
+				!slices.Equal(r.ResourceNames, KubeadmConfigMaps()) || len(r.NonResourceURLs) > 0 {
+				t.Errorf("get rule grants more than kubeadm's ConfigMaps: %+v", r)
+			}
+			continue
+		}
 		if !slices.Equal(r.Verbs, []string{"list"}) || len(r.ResourceNames) > 0 || len(r.NonResourceURLs) > 0 {
 			t.Errorf("rule grants more than list: %+v", r)
 		}
@@ -253,6 +264,9 @@ func TestReaderClusterRole(t *testing.T) {
 				}
 			}
 		}
+	}
+	if gets != 1 {
+		t.Errorf("%d get rules, want exactly one (kubeadm's ConfigMaps)", gets)
 	}
 	slices.Sort(granted)
 	want := Resources()
@@ -365,6 +379,8 @@ func TestForbiddenKindsAreSkipped(t *testing.T) {
 			rules = append(rules, rbacv1.PolicyRule{APIGroups: []string{r.group}, Resources: []string{r.name}, Verbs: []string{"list"}})
 		}
 	}
+	rules = append(rules, rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"nodes"}, Verbs: []string{"list"}},
+		rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"configmaps"}, ResourceNames: KubeadmConfigMaps(), Verbs: []string{"get"}})
 	if _, err := admin(t).RbacV1().ClusterRoles().Create(ctx, &rbacv1.ClusterRole{
 		ObjectMeta: metav1.ObjectMeta{Name: "fourc-limited"}, Rules: rules,
 	}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -388,10 +404,11 @@ func TestForbiddenKindsAreSkipped(t *testing.T) {
 			{Path: "namespaces/live-shop/secrets", Scanner: "cluster", Reason: "listing secrets: forbidden"},
 		}},
 	} {
-		fs, skipped, err := Scan(ctx, Options{Kubeconfig: kc, Namespace: tt.ns, AllNamespaces: tt.ns == ""})
+		res, err := Scan(ctx, Options{Kubeconfig: kc, Namespace: tt.ns, AllNamespaces: tt.ns == ""})
 		if err != nil {
 			t.Fatal(err)
 		}
+		fs, skipped := res.Findings, res.Skipped
 		if diff := cmp.Diff(tt.want, skipped); diff != "" {
 			t.Errorf("namespace %q: skipped (-want +got):\n%s", tt.ns, diff)
 		}

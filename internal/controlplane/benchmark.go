@@ -86,6 +86,12 @@ func benchmarkIndex(name string) int {
 	return -1
 }
 
+// BenchmarkLabel names a benchmark version for people: "CIS Kubernetes
+// Benchmark v2.0.1" for "cis-2.0".
+func BenchmarkLabel(name string) string {
+	return "CIS Kubernetes Benchmark " + benchmarkTitle(name)
+}
+
 // benchmarkTitle returns "v2.0.1" for "cis-2.0".
 func benchmarkTitle(name string) string {
 	for _, b := range Benchmarks() {

@@ -269,6 +269,30 @@ func TestPlatform(t *testing.T) {
 			t.Errorf("PlatformFromNodeLabels(%v) = %q, want %q", tc.labels, got.Name, tc.want)
 		}
 	}
+	// Several telling labels: the evidence is the first by name, on
+	// every run.
+	many := map[string]string{"eks.amazonaws.com/nodegroup": "ng-1", "eks.amazonaws.com/capacityType": "ON_DEMAND", "eks.amazonaws.com/sourceLaunchTemplateId": "lt-1"}
+	for range 20 {
+		if got := controlplane.PlatformFromNodeLabels(many); got.Evidence != "node label eks.amazonaws.com/capacityType" {
+			t.Fatalf("evidence %q", got.Evidence)
+		}
+	}
+	for _, tc := range []struct {
+		version, want string
+		managed       bool
+	}{
+		{"v1.31.2-eks-7f9249a", "eks", true},
+		{"v1.30.5-gke.1014001", "gke", true},
+		{"v1.31.1+k3s1", "k3s", false},
+		{"v1.31.1+rke2r1", "rke2", false},
+		{"v1.37.2", "", false},
+		{"", "", false},
+	} {
+		got := controlplane.PlatformFromVersion(tc.version)
+		if got.Name != tc.want || got.Managed != tc.managed || (got.Name != "" && !strings.Contains(got.Evidence, tc.version)) {
+			t.Errorf("PlatformFromVersion(%q) = %+v, want %q", tc.version, got, tc.want)
+		}
+	}
 	// A K3s node: the platform is reported and the embedded control plane
 	// is said to be out of sight.
 	dir := t.TempDir()

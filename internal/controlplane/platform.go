@@ -1,6 +1,8 @@
 package controlplane
 
 import (
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/fourc-dev/fourc/internal/host"
@@ -83,9 +85,10 @@ func DetectPlatform(n *host.Node) Platform {
 }
 
 // PlatformFromNodeLabels tells the platform from a live cluster's node
-// labels (for `fourc k8s`, where no node filesystem is at hand).
+// labels (for `fourc k8s`, where no node filesystem is at hand). Labels
+// are tried in name order, so the evidence is the same on every run.
 func PlatformFromNodeLabels(labels map[string]string) Platform {
-	for k := range labels {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		switch {
 		case strings.HasPrefix(k, "eks.amazonaws.com/"):
 			return Platform{Name: "eks", Managed: true, Evidence: "node label " + k}
@@ -103,6 +106,31 @@ func PlatformFromNodeLabels(labels map[string]string) Platform {
 	}
 	if _, ok := labels["node-role.kubernetes.io/control-plane"]; ok {
 		return Platform{Name: "kubeadm", Evidence: "node label node-role.kubernetes.io/control-plane"}
+	}
+	return Platform{}
+}
+
+// versionSigns are the marks distributions leave in the API server's
+// version: "v1.31.2-eks-7f9249a", "v1.30.5-gke.1014001", "v1.31.1+k3s1",
+// "v1.31.1+rke2r1".
+var versionSigns = []struct {
+	mark, name string
+	managed    bool
+}{
+	{"-eks-", "eks", true},
+	{"-gke.", "gke", true},
+	{"+k3s", "k3s", false},
+	{"+rke2", "rke2", false},
+}
+
+// PlatformFromVersion tells the platform from the API server's version
+// (its /version gitVersion), or returns the zero Platform when the
+// version carries no mark.
+func PlatformFromVersion(gitVersion string) Platform {
+	for _, s := range versionSigns {
+		if strings.Contains(gitVersion, s.mark) {
+			return Platform{Name: s.name, Managed: s.managed, Evidence: "server version " + gitVersion}
+		}
 	}
 	return Platform{}
 }

@@ -85,7 +85,7 @@ func (s *Suite) Scan(ctx context.Context, n *host.Node, facts host.FactFunc) ([]
 	if version != "" {
 		facts("kubernetes-version", version)
 	}
-	facts("benchmark", "CIS Kubernetes Benchmark "+benchmarkTitle(bench))
+	facts("benchmark", BenchmarkLabel(bench))
 	var names []string
 	for _, c := range cfgs {
 		if c.Component != ControlPlaneNode {

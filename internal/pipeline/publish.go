@@ -34,6 +34,9 @@ type Input struct {
 	Assets []finding.Asset
 	// RootName is the base name of the scanned directory ("shop").
 	RootName string
+	// Environment is the platform, Kubernetes version and CIS benchmark a
+	// live scan detected and used.
+	Environment finding.Environment
 }
 
 // Env is where and when a report is written.
@@ -64,6 +67,7 @@ func (p *Plan) Publish(ctx context.Context, in Input, env Env) error {
 		Notices:     slices.Concat(in.Notices, p.ignore.notices, applied.Notices),
 		Checks:      in.Checks,
 		IgnoreUses:  applied.Uses,
+		Environment: in.Environment,
 	}
 	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !p.keep(f.Severity) })
 	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: in.Assets, RootName: in.RootName}, posture.Options{Rules: p.rules})

@@ -44,6 +44,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 
 type htmlData struct {
 	Tool, Version, Target, Generated string
+	Environment                      string
 	Total, Suppressed, Skipped       int
 	HasPosture                       bool
 	Overall                          htmlScore
@@ -179,7 +180,7 @@ func findingModel(r *Report, f finding.Finding) htmlFinding {
 
 func htmlModel(r *Report) htmlData {
 	d := htmlData{
-		Tool: cmp.Or(r.Tool, "fourc"), Version: r.Version, Target: r.Target,
+		Tool: cmp.Or(r.Tool, "fourc"), Version: r.Version, Target: r.Target, Environment: r.Environment.String(),
 		Total: len(r.Findings), Suppressed: len(r.Suppressed), Skipped: len(r.Skipped),
 		HasPosture: r.Posture != nil, SkippedInputs: r.Skipped, Notices: r.Notices,
 		Priorities: []string{"P1", "P2", "P3", "P4"},

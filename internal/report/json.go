@@ -28,16 +28,18 @@ func JSONSchema() []byte {
 // docs/json-schema.md describes every field. Field order here is the order
 // in the output.
 type jsonDocument[F any] struct {
-	SchemaVersion string            `json:"schema_version"`
-	Tool          string            `json:"tool"`
-	Version       string            `json:"version"`
-	Target        string            `json:"target"`
-	GeneratedAt   string            `json:"generated_at"`
-	Summary       jsonSummary       `json:"summary"`
-	Findings      []F               `json:"findings"`
-	Suppressed    []Suppressed      `json:"suppressed"`
-	Skipped       []finding.Skipped `json:"skipped"`
-	Notices       []string          `json:"notices"`
+	SchemaVersion string `json:"schema_version"`
+	Tool          string `json:"tool"`
+	Version       string `json:"version"`
+	Target        string `json:"target"`
+	GeneratedAt   string `json:"generated_at"`
+	// Environment is present only when the scan learned it.
+	Environment *finding.Environment `json:"environment,omitempty"`
+	Summary     jsonSummary          `json:"summary"`
+	Findings    []F                  `json:"findings"`
+	Suppressed  []Suppressed         `json:"suppressed"`
+	Skipped     []finding.Skipped    `json:"skipped"`
+	Notices     []string             `json:"notices"`
 	// IgnoreEntries is present only when an ignore file was applied.
 	IgnoreEntries []ignore.EntryUse `json:"ignore_entries,omitempty"`
 	// Posture and Baseline are present only when computed.
@@ -161,6 +163,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		Version:       r.Version,
 		Target:        r.Target,
 		GeneratedAt:   r.GeneratedAt.UTC().Format(time.RFC3339),
+		Environment:   environment(r),
 		Summary:       summarize(r),
 		Findings:      []jsonFinding{},
 		Suppressed:    nonNil(r.Suppressed),
@@ -226,4 +229,13 @@ func newJSONEncoder(w io.Writer, prefix string) *json.Encoder {
 	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
 	return enc
+}
+
+// environment returns the report's environment, nil when it is empty.
+func environment(r *Report) *finding.Environment {
+	if r.Environment.IsZero() {
+		return nil
+	}
+	e := r.Environment
+	return &e
 }

@@ -80,6 +80,9 @@ func mdHeader(b *strings.Builder, r *Report) {
 		b.WriteString(" · " + r.GeneratedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	b.WriteString("\n\n")
+	if !r.Environment.IsZero() {
+		b.WriteString("**Environment:** " + mdCell(r.Environment.String()) + "\n\n")
+	}
 	if r.Posture != nil {
 		b.WriteString("**Posture score " + scoreText(r.Posture.Overall()) + "**")
 		for _, l := range finding.Layers() {

@@ -46,6 +46,7 @@ func testAssets() []finding.Asset {
 // (new) and had a finding this scan no longer reports (fixed).
 func testPostureReport() *Report {
 	r := testReport()
+	r.Environment = testEnvironment
 	r.Posture = posture.Analyze(posture.Input{Findings: r.Findings, Assets: testAssets(), RootName: "shop"}, posture.Options{})
 	var prev []finding.Finding
 	for _, f := range r.Findings {
@@ -112,7 +113,7 @@ func TestJSONPostureValidatesAgainstSchema(t *testing.T) {
 		t.Errorf("output has a field the schema does not document: %v", err)
 	}
 	top := doc.(map[string]any)
-	for _, k := range []string{"posture", "baseline"} {
+	for _, k := range []string{"environment", "posture", "baseline"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("no %q member", k)
 		}
@@ -206,5 +207,47 @@ func TestSARIFPosture(t *testing.T) {
 	}
 	if states["new"] != 1 || states["unchanged"] != 10 {
 		t.Errorf("baseline states = %v", states)
+	}
+}
+
+// testEnvironment is what a live scan of a kubeadm cluster learns.
+var testEnvironment = finding.Environment{
+	Platform:          "kubeadm",
+	PlatformEvidence:  "node label node-role.kubernetes.io/control-plane on node cp-1",
+	KubernetesVersion: "v1.37.2",
+	Benchmark:         "CIS Kubernetes Benchmark v2.0.1",
+}
+
+// TestEnvironmentInEveryFormat: every format names the platform, the
+// Kubernetes version and the benchmark when the scan learned them, and
+// none mentions an environment it did not learn.
+func TestEnvironmentInEveryFormat(t *testing.T) {
+	for _, format := range Formats() {
+		t.Run(format, func(t *testing.T) {
+			r := testReport()
+			r.Environment = testEnvironment
+			out := string(render(t, format, Options{}, r))
+			for _, want := range []string{"kubeadm", "node-role.kubernetes.io/control-plane", "v1.37.2", "CIS Kubernetes Benchmark v2.0.1"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s output lacks %q", format, want)
+				}
+			}
+			if without := string(render(t, format, Options{}, testReport())); strings.Contains(without, "CIS Kubernetes Benchmark") {
+				t.Errorf("%s output names a benchmark the scan did not use", format)
+			}
+		})
+	}
+	var log struct {
+		Runs []struct {
+			Properties map[string]finding.Environment `json:"properties"`
+		} `json:"runs"`
+	}
+	r := testReport()
+	r.Environment = testEnvironment
+	if err := json.Unmarshal(render(t, "sarif", Options{}, r), &log); err != nil {
+		t.Fatal(err)
+	}
+	if got := log.Runs[0].Properties["fourc/environment"]; got != testEnvironment {
+		t.Errorf("sarif run property fourc/environment = %+v", got)
 	}
 }

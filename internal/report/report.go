@@ -30,6 +30,10 @@ type Report struct {
 	Version string
 	// Target is what was scanned, as the user named it.
 	Target string
+	// Environment is the platform, Kubernetes version and CIS benchmark
+	// version a scan detected and used; zero when it learned none.
+	// Every writer shows it when set.
+	Environment finding.Environment
 	// GeneratedAt is injected so that output is reproducible in tests.
 	GeneratedAt time.Time
 	// Findings are the reported findings, already filtered and sorted.

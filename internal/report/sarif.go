@@ -402,12 +402,20 @@ func sarifPosture(r *Report, f finding.Finding, res *sarif.Result) {
 	}
 }
 
-// sarifRunProperties carries the posture scores and attack paths, which
+// sarifRunProperties carries the environment (platform, Kubernetes
+// version, CIS benchmark), the posture scores and the attack paths, which
 // SARIF has no place of its own for, in the run's property bag.
 func sarifRunProperties(r *Report) sarif.Properties {
-	if r.Posture == nil {
+	props := sarif.Properties{}
+	if e := environment(r); e != nil {
+		props["fourc/environment"] = e
+	}
+	if r.Posture != nil {
+		p := postureJSON(r.Posture)
+		props["fourc/scores"], props["fourc/attack_paths"] = p.Scores, p.AttackPaths
+	}
+	if len(props) == 0 {
 		return nil
 	}
-	p := postureJSON(r.Posture)
-	return sarif.Properties{"fourc/scores": p.Scores, "fourc/attack_paths": p.AttackPaths}
+	return props
 }

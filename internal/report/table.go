@@ -112,6 +112,9 @@ func (p *tablePrinter) header(r *Report) {
 		plural(len(r.Findings), "finding", "findings"),
 		plural(len(r.Suppressed), "suppressed", "suppressed"),
 		plural(len(r.Skipped), "skipped input", "skipped inputs")))
+	if !r.Environment.IsZero() {
+		p.line(clean(r.Environment.String()))
+	}
 	if r.Posture != nil {
 		parts := []string{"posture score " + p.paint(ansiBold, scoreText(r.Posture.Overall()))}
 		for _, l := range finding.Layers() {
