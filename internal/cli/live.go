@@ -75,6 +75,12 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 			}
 			return g.runLive(cmd, o, func() (live, error) {
 				prog := g.progress("reading the cluster")
+				cfg := *g.cfg
+				if err := k8sVersion(cmd, &cfg, version); err != nil {
+					return live{}, err
+				}
+				opts.KubeOptions.UntrustedNamespaceLabel = cfg.Kubernetes.UntrustedNamespaceLabel
+				opts.KubeOptions.KubernetesVersion = cfg.Kubernetes.Version
 				res, err := cluster.Scan(cmd.Context(), opts)
 				prog.finish()
 				if err != nil {

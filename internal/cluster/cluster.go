@@ -296,10 +296,13 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 			Benchmark:         controlplane.BenchmarkLabel(bench),
 		},
 	}
-	// kube.Options will take the cluster's version for the Pod Security
-	// Standards (snap.MinorVersion()); until then they are judged at
-	// "latest".
-	res.Findings = Evaluate(snap, opts.KubeOptions)
+	// The Pod Security Standards are judged at the cluster's own version
+	// unless the user named one.
+	kopts := opts.KubeOptions
+	if kopts.KubernetesVersion == "" {
+		kopts.KubernetesVersion = snap.MinorVersion()
+	}
+	res.Findings = Evaluate(snap, kopts)
 	cfs, csk, notice, err := scanKubeadm(ctx, snap, platform, bench)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
@@ -112,6 +113,21 @@ func resources() []resource {
 		{"serviceaccounts", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.ServiceAccountList, error) {
 			return cs.CoreV1().ServiceAccounts(ns).List(ctx, o)
 		}, func(l *corev1.ServiceAccountList) []corev1.ServiceAccount { return l.Items })},
+		{"persistentvolumes", "", false, page(func(ctx cx, cs ki, _ string, o lo) (*corev1.PersistentVolumeList, error) {
+			return cs.CoreV1().PersistentVolumes().List(ctx, o)
+		}, func(l *corev1.PersistentVolumeList) []corev1.PersistentVolume { return l.Items })},
+		{"storageclasses", storagev1.GroupName, false, page(func(ctx cx, cs ki, _ string, o lo) (*storagev1.StorageClassList, error) {
+			return cs.StorageV1().StorageClasses().List(ctx, o)
+		}, func(l *storagev1.StorageClassList) []storagev1.StorageClass { return l.Items })},
+		{"resourcequotas", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.ResourceQuotaList, error) {
+			return cs.CoreV1().ResourceQuotas(ns).List(ctx, o)
+		}, func(l *corev1.ResourceQuotaList) []corev1.ResourceQuota { return l.Items })},
+		{"limitranges", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.LimitRangeList, error) {
+			return cs.CoreV1().LimitRanges(ns).List(ctx, o)
+		}, func(l *corev1.LimitRangeList) []corev1.LimitRange { return l.Items })},
+		{"persistentvolumeclaims", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.PersistentVolumeClaimList, error) {
+			return cs.CoreV1().PersistentVolumeClaims(ns).List(ctx, o)
+		}, func(l *corev1.PersistentVolumeClaimList) []corev1.PersistentVolumeClaim { return l.Items })},
 		{"services", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.ServiceList, error) {
 			return cs.CoreV1().Services(ns).List(ctx, o)
 		}, func(l *corev1.ServiceList) []corev1.Service { return l.Items })},
