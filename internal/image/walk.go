@@ -367,7 +367,7 @@ func (w *walker) entry(li, seq int, hdr *tar.Header, r io.Reader) error {
 			return nil
 		}
 		n.kids = map[string]*node{}
-	case tar.TypeReg, tar.TypeRegA:
+	case tar.TypeReg: // tar.Reader reports the old NUL type as TypeReg
 		n.size = hdr.Size
 		n.ref = entryRef{layer: li, seq: seq, valid: true}
 		if err := w.content(li, full, fi, n, r); err != nil {
