@@ -42,16 +42,6 @@ const (
 	FileOwnedBy
 )
 
-var opNames = map[Op]string{
-	MustEqual: "must equal", MustNotEqual: "must not equal", MustBeSet: "must be set",
-	MustNotBeSet: "must not be set", MustInclude: "must include", MustExclude: "must not include",
-	MustBeAtLeast: "must be at least", MustBeSubsetOf: "must only hold", FileModeAtMost: "file mode at most",
-	FileOwnedBy: "file owner must be",
-}
-
-// String names the operation, e.g. "must include".
-func (o Op) String() string { return opNames[o] }
-
 // Files says which node files a file rule inspects.
 type Files struct {
 	// Paths are fixed node paths; those that exist are inspected.

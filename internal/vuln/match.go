@@ -116,15 +116,6 @@ var errUnsupported = errors.New("unsupported range type or ecosystem")
 // parseFunc parses a version of a range type in an ecosystem.
 type parseFunc func(rangeType, eco, raw string) (semantic.Version, error)
 
-// directParse parses without a cache.
-func directParse(rangeType, eco, raw string) (semantic.Version, error) {
-	parse := parser(rangeType, eco)
-	if parse == nil {
-		return nil, errUnsupported
-	}
-	return parse(raw)
-}
-
 // Match returns the vulnerabilities of every package, sorted by package
 // location, package and ID. Packages without a name, version or known
 // ecosystem are not matched.
@@ -207,12 +198,6 @@ func (m *Matcher) matchOne(p inventory.Package) ([]Vulnerability, error) {
 type hit struct {
 	rec   *vulndb.Record
 	fixed string
-}
-
-// Affects reports whether record r affects package p, and the nearest fixed
-// version above p's version when r names one.
-func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
-	return affects(r, p, directParse)
 }
 
 func affects(r *vulndb.Record, p inventory.Package, parse parseFunc) (bool, string) {
