@@ -283,31 +283,7 @@ func inRange(rg vulndb.Range, eco, version string, parse parseFunc) (bool, strin
 	if err != nil {
 		return false, ""
 	}
-	events := make([]event, 0, len(rg.Events))
-	for _, e := range rg.Events {
-		var ev event
-		switch {
-		case e.Introduced != "":
-			ev = event{kind: "introduced", raw: e.Introduced}
-		case e.Fixed != "":
-			ev = event{kind: "fixed", raw: e.Fixed}
-		case e.LastAffected != "":
-			ev = event{kind: "last_affected", raw: e.LastAffected}
-		case e.Limit != "":
-			ev = event{kind: "limit", raw: e.Limit}
-		default:
-			continue
-		}
-		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
-			pv, err := parse(rg.Type, eco, ev.raw)
-			if err != nil {
-				continue
-			}
-			ev.v = pv
-		}
-		events = append(events, ev)
-	}
-	slices.SortStableFunc(events, compareEvents)
+	events := parseEvents(rg, eco, parse)
 
 	affected := false
 	fixed := ""
@@ -339,6 +315,38 @@ func inRange(rg vulndb.Range, eco, version string, parse parseFunc) (bool, strin
 		return false, ""
 	}
 	return true, fixed
+}
+
+// parseEvents returns a range's events with their versions parsed, in
+// version order ("introduced: 0" first, "limit: *" last). Events whose
+// version does not parse are left out.
+func parseEvents(rg vulndb.Range, eco string, parse parseFunc) []event {
+	events := make([]event, 0, len(rg.Events))
+	for _, e := range rg.Events {
+		var ev event
+		switch {
+		case e.Introduced != "":
+			ev = event{kind: "introduced", raw: e.Introduced}
+		case e.Fixed != "":
+			ev = event{kind: "fixed", raw: e.Fixed}
+		case e.LastAffected != "":
+			ev = event{kind: "last_affected", raw: e.LastAffected}
+		case e.Limit != "":
+			ev = event{kind: "limit", raw: e.Limit}
+		default:
+			continue
+		}
+		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
+			pv, err := parse(rg.Type, eco, ev.raw)
+			if err != nil {
+				continue
+			}
+			ev.v = pv
+		}
+		events = append(events, ev)
+	}
+	slices.SortStableFunc(events, compareEvents)
+	return events
 }
 
 func versionCmp(a, b semantic.Version) int {
