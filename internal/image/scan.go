@@ -16,6 +16,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
@@ -179,38 +180,15 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	img := src.img
 	// The secret rules compile while the manifest is read (hashing the
 	// layers of an archive takes as long).
-	type built struct {
-		det *secret.Detector
-		err error
-	}
-	detector := make(chan built, 1)
-	if opts.Secrets == nil && !opts.NoSecrets {
-		go func() {
-			det, err := secret.NewDetector(secret.Options{})
-			detector <- built{det, err}
-		}()
-	} else {
-		detector <- built{det: opts.Secrets}
-	}
+	detector := buildDetector(opts)
 	res := &Result{Ref: ref, Kind: src.kind, Name: ref}
 	if src.ref != nil {
 		res.Name = src.ref.Context().Name()
 	}
-	digest, err := img.Digest()
+	cfg, err := readIdentity(img, ref, res)
 	if err != nil {
-		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+		return nil, err
 	}
-	res.Digest = digest.String()
-	cfgName, err := img.ConfigName()
-	if err != nil {
-		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
-	}
-	res.ConfigDigest = cfgName.String()
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
-	}
-	res.Platform = strings.Trim(cfg.OS+"/"+cfg.Architecture, "/")
 	layers, err := imageLayers(img, cfg, src.opens)
 	if err != nil {
 		return nil, fmt.Errorf("reading layers of %q: %w", ref, err)
@@ -262,12 +240,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 
 	// OS and its end of support.
-	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
-		if data, err := source.ReadFile(view, p, 1<<20); err == nil {
-			res.OS = parseOSRelease(data)
-			break
-		}
-	}
+	res.OS = readOSRelease(view)
 	for _, vi := range osEOL.Eval(osSubject{OS: res.OS, Now: now}) {
 		res.Findings = append(res.Findings, osEOL.Meta.Finding(res.resource(), finding.Location{Path: "etc/os-release"}, vi))
 	}
@@ -317,6 +290,58 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		res.Findings = append(res.Findings, vf...)
 	}
 	return res, nil
+}
+
+// builtDetector is the outcome of compiling the secret rules.
+type builtDetector struct {
+	det *secret.Detector
+	err error
+}
+
+// buildDetector compiles the built-in secret rules in the background,
+// unless opts gives a detector or turns secrets off (a nil detector).
+func buildDetector(opts Options) <-chan builtDetector {
+	detector := make(chan builtDetector, 1)
+	if opts.Secrets == nil && !opts.NoSecrets {
+		go func() {
+			det, err := secret.NewDetector(secret.Options{})
+			detector <- builtDetector{det, err}
+		}()
+	} else {
+		detector <- builtDetector{det: opts.Secrets}
+	}
+	return detector
+}
+
+// readIdentity records the image's digest, config digest and platform in
+// res and returns its configuration.
+func readIdentity(img v1.Image, ref string, res *Result) (*v1.ConfigFile, error) {
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+	}
+	res.Digest = digest.String()
+	cfgName, err := img.ConfigName()
+	if err != nil {
+		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
+	}
+	res.ConfigDigest = cfgName.String()
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
+	}
+	res.Platform = strings.Trim(cfg.OS+"/"+cfg.Architecture, "/")
+	return cfg, nil
+}
+
+// readOSRelease reads the image's os-release, the zero OS when it has none.
+func readOSRelease(fsys fs.FS) OS {
+	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
+		if data, err := source.ReadFile(fsys, p, 1<<20); err == nil {
+			return parseOSRelease(data)
+		}
+	}
+	return OS{}
 }
 
 // imageLayers lists the layers with their history entries. History
