@@ -30,7 +30,8 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 	if err != nil {
 		return Result{}, err
 	}
-	files, read, err := readChart(ctx, fsys, dir, &budget{limit: opts.maxInput()})
+	b := &budget{limit: opts.maxInput()}
+	files, read, err := readChart(ctx, fsys, dir, b)
 	if err != nil {
 		return Result{}, fmt.Errorf("reading chart %q: %w", dir, err)
 	}
