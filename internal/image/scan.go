@@ -16,7 +16,6 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"slices"
 	"strings"
@@ -215,15 +214,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	var hits []secretHit
 	wopts := WalkOptions{Limits: wlim, Keep: pf.keep, Image: ref}
 	if det != nil {
-		wopts.InspectWants = secretCandidate
-		wopts.Inspect = func(e Entry, data []byte) {
-			if source.IsBinary(data) {
-				return
-			}
-			for _, m := range det.ScanFile(e.Path, data) {
-				hits = append(hits, secretHit{entry: e, match: m})
-			}
-		}
+		wopts.InspectWants, wopts.Inspect = secretCandidate, secretInspector(det, &hits)
 	}
 	view, skipped, err := BuildView(ctx, layers, wopts)
 	if err != nil {
@@ -240,7 +231,12 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 
 	// OS and its end of support.
-	res.OS = readOSRelease(view)
+	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
+		if data, err := source.ReadFile(view, p, 1<<20); err == nil {
+			res.OS = parseOSRelease(data)
+			break
+		}
+	}
 	for _, vi := range osEOL.Eval(osSubject{OS: res.OS, Now: now}) {
 		res.Findings = append(res.Findings, osEOL.Meta.Finding(res.resource(), finding.Location{Path: "etc/os-release"}, vi))
 	}
@@ -334,14 +330,17 @@ func readIdentity(img v1.Image, ref string, res *Result) (*v1.ConfigFile, error)
 	return cfg, nil
 }
 
-// readOSRelease reads the image's os-release, the zero OS when it has none.
-func readOSRelease(fsys fs.FS) OS {
-	for _, p := range []string{"etc/os-release", "usr/lib/os-release"} {
-		if data, err := source.ReadFile(fsys, p, 1<<20); err == nil {
-			return parseOSRelease(data)
+// secretInspector returns the walk's Inspect function that runs det over
+// each text file it is given and adds the matches to hits.
+func secretInspector(det *secret.Detector, hits *[]secretHit) func(Entry, []byte) {
+	return func(e Entry, data []byte) {
+		if source.IsBinary(data) {
+			return
+		}
+		for _, m := range det.ScanFile(e.Path, data) {
+			*hits = append(*hits, secretHit{entry: e, match: m})
 		}
 	}
-	return OS{}
 }
 
 // imageLayers lists the layers with their history entries. History
