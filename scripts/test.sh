@@ -16,6 +16,8 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:"; echo "$unformatted"; exit 1
 fi
 
+bash scripts/lint.sh
+
 echo "== go test"
 go test -count=1 -timeout 45m ./...
 

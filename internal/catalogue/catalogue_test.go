@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/secret"
 )
@@ -42,7 +44,7 @@ func TestWithUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rules, err := posture.ParseRules([]byte("- {id: ACME-001, title: Exposed root, severity: high, when: 'workload.exposed'}\n"))
+	rules, err := parseRules(t, "- {id: ACME-001, title: Exposed root, severity: high, when: 'workload.exposed'}\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestWithUser(t *testing.T) {
 	if len(ext.All()) != len(reg.All())+2 {
 		t.Errorf("%d checks, want %d", len(ext.All()), len(reg.All())+2)
 	}
-	clash, err := posture.ParseRules([]byte("- {id: ACME-TOKEN, title: t, severity: high, when: 'true'}\n"))
+	clash, err := parseRules(t, "- {id: ACME-TOKEN, title: t, severity: high, when: 'true'}\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,4 +70,15 @@ func TestWithUser(t *testing.T) {
 	if _, err := WithUser(reg, nil, nil); err != nil {
 		t.Errorf("no user rules: %v", err)
 	}
+}
+
+// parseRules decodes posture rules as fourc.yaml's posture.rules holds
+// them.
+func parseRules(t *testing.T, doc string) (*posture.RuleSet, error) {
+	t.Helper()
+	var nodes []yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &nodes); err != nil {
+		t.Fatal(err)
+	}
+	return posture.DecodeRules(nodes)
 }

@@ -71,26 +71,6 @@ type (
 	ki = kubernetes.Interface
 )
 
-// Resources returns the resources a read lists, as "group/resource" (or
-// "resource" for the core group), secrets and nodes (metadata only)
-// included. The ClusterRole in deploy/fourc-reader-clusterrole.yaml grants
-// "list" on exactly these, and "get" on the ConfigMaps named by
-// [KubeadmConfigMaps].
-func Resources() []string {
-	var out []string
-	for _, r := range resources() {
-		out = append(out, r.String())
-	}
-	return append(out, "secrets", "nodes")
-}
-
-func (r resource) String() string {
-	if r.group == "" {
-		return r.name
-	}
-	return r.group + "/" + r.name
-}
-
 // resources lists every kind the shared checks inspect, cluster-scoped
 // ones first.
 func resources() []resource {

@@ -48,15 +48,6 @@ func (p EncryptionProvider) Label() string {
 
 var providerNames = []string{"identity", "aescbc", "aesgcm", "secretbox", "kms"}
 
-// ParseEncryptionConfig decodes an EncryptionConfiguration.
-func ParseEncryptionConfig(path string, data []byte) (*EncryptionConfig, error) {
-	root, err := decodeYAML(data)
-	if err != nil {
-		return nil, fmt.Errorf("decoding encryption configuration %q: %w", path, err)
-	}
-	return encryptionFromDoc(&Doc{Path: path, Root: root})
-}
-
 func encryptionFromDoc(d *Doc) (*EncryptionConfig, error) {
 	if d == nil || d.Root == nil {
 		return nil, errors.New("no encryption configuration")

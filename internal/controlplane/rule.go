@@ -42,16 +42,6 @@ const (
 	FileOwnedBy
 )
 
-var opNames = map[Op]string{
-	MustEqual: "must equal", MustNotEqual: "must not equal", MustBeSet: "must be set",
-	MustNotBeSet: "must not be set", MustInclude: "must include", MustExclude: "must not include",
-	MustBeAtLeast: "must be at least", MustBeSubsetOf: "must only hold", FileModeAtMost: "file mode at most",
-	FileOwnedBy: "file owner must be",
-}
-
-// String names the operation, e.g. "must include".
-func (o Op) String() string { return opNames[o] }
-
 // Files says which node files a file rule inspects.
 type Files struct {
 	// Paths are fixed node paths; those that exist are inspected.
@@ -232,22 +222,7 @@ func (r Rule) judge(c *ComponentConfig, s Setting) string {
 			return fmt.Sprintf("must not set %s (%s)", want(r.Want), now())
 		}
 	case MustBeSet:
-		var missing []string
-		if !s.Set || strings.TrimSpace(s.Value) == "" {
-			missing = append(missing, s.where())
-		}
-		for i, f := range r.With {
-			key := ""
-			if i < len(r.WithKeys) {
-				key = r.WithKeys[i]
-			}
-			if o := c.Lookup(f, key, "", ""); !o.Set || strings.TrimSpace(o.Value) == "" {
-				missing = append(missing, o.where())
-			}
-		}
-		if len(missing) > 0 {
-			return "must set " + strings.Join(missing, " and ")
-		}
+		return r.judgeSet(c, s)
 	case MustNotBeSet:
 		if s.Set {
 			return fmt.Sprintf("must not set %s (%s)", s.where(), now())
@@ -270,16 +245,45 @@ func (r Rule) judge(c *ComponentConfig, s Setting) string {
 		if !s.Set {
 			return fmt.Sprintf("must set %s to strong values only (%s, so the defaults apply)", s.where(), now())
 		}
-		allowed := listValue(r.Want)
-		var bad []string
-		for _, v := range listValue(s.Value) {
-			if !slices.Contains(allowed, v) {
-				bad = append(bad, v)
-			}
+		return r.judgeSubset(s)
+	}
+	return ""
+}
+
+// judgeSet judges MustBeSet: the setting and every one of r.With must be
+// set and not blank.
+func (r Rule) judgeSet(c *ComponentConfig, s Setting) string {
+	var missing []string
+	if !s.Set || strings.TrimSpace(s.Value) == "" {
+		missing = append(missing, s.where())
+	}
+	for i, f := range r.With {
+		key := ""
+		if i < len(r.WithKeys) {
+			key = r.WithKeys[i]
 		}
-		if len(bad) > 0 {
-			return fmt.Sprintf("must not allow %s in %s", strings.Join(bad, ", "), s.where())
+		if o := c.Lookup(f, key, "", ""); !o.Set || strings.TrimSpace(o.Value) == "" {
+			missing = append(missing, o.where())
 		}
+	}
+	if len(missing) > 0 {
+		return "must set " + strings.Join(missing, " and ")
+	}
+	return ""
+}
+
+// judgeSubset judges a set MustBeSubsetOf setting: every item must be one
+// of r.Want's.
+func (r Rule) judgeSubset(s Setting) string {
+	allowed := listValue(r.Want)
+	var bad []string
+	for _, v := range listValue(s.Value) {
+		if !slices.Contains(allowed, v) {
+			bad = append(bad, v)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Sprintf("must not allow %s in %s", strings.Join(bad, ", "), s.where())
 	}
 	return ""
 }

@@ -170,6 +170,53 @@ func Discover(n *host.Node) ([]*ComponentConfig, []finding.Skipped) {
 		skipped = append(skipped, finding.Skipped{Path: p, Scanner: ScannerName, Reason: reason})
 	}
 	platform := DetectPlatform(n)
+	found := staticPods(n, skip)
+	procs, _ := n.Processes()
+	for _, p := range procs {
+		comp, args := processComponent(p.Args)
+		if comp == "" || found[comp] != nil {
+			continue
+		}
+		found[comp] = &ComponentConfig{Component: comp, Source: SourceProcess, Path: p.Path(), Args: ParseArgs(args, p.Path(), nil)}
+	}
+	if found[Kubelet] == nil {
+		if k := kubeletOutsidePod(n); k != nil {
+			found[Kubelet] = k
+		} else {
+			delete(found, Kubelet)
+		}
+	}
+	if platform.Name == "k3s" && found[APIServer] == nil {
+		skip(platform.Evidence, "K3s runs the API server, controller manager and scheduler inside the k3s process with its own defaults; their flags are not visible on the node, so only the kubelet and node files are checked")
+	}
+	if platform.Name == "" && len(found) == 0 {
+		return nil, skipped // not a Kubernetes node
+	}
+	found[ControlPlaneNode] = &ComponentConfig{Component: ControlPlaneNode, Source: SourceFiles, Path: "/etc/kubernetes"}
+	hostName := host.Hostname(n)
+	_, hasEtcd := n.UserID("etcd")
+	var out []*ComponentConfig
+	for _, comp := range components {
+		c := found[comp]
+		if c == nil {
+			continue
+		}
+		c.Node, c.Platform, c.HasEtcdUser = hostName, platform, hasEtcd
+		switch comp {
+		case Kubelet:
+			loadKubeletConfig(n, c, skip)
+		case APIServer:
+			loadDocs(n, c, skip)
+		}
+		statFiles(n, c, skip)
+		out = append(out, c)
+	}
+	return out, skipped
+}
+
+// staticPods reads the components run as static pods, the first manifest
+// of each component winning.
+func staticPods(n *host.Node, skip func(p, reason string)) map[Component]*ComponentConfig {
 	found := map[Component]*ComponentConfig{}
 	for _, dir := range manifestDirs {
 		entries, err := n.ReadDir(dir)
@@ -201,54 +248,21 @@ func Discover(n *host.Node) ([]*ComponentConfig, []finding.Skipped) {
 			}
 		}
 	}
-	procs, _ := n.Processes()
-	for _, p := range procs {
-		comp, args := processComponent(p.Args)
-		if comp == "" || found[comp] != nil {
-			continue
-		}
-		found[comp] = &ComponentConfig{Component: comp, Source: SourceProcess, Path: p.Path(), Args: ParseArgs(args, p.Path(), nil)}
+	return found
+}
+
+// kubeletOutsidePod finds a kubelet run by systemd, else one known by its
+// config file alone, else returns nil.
+func kubeletOutsidePod(n *host.Node) *ComponentConfig {
+	if k := KubeletFromSystemd(n); k != nil {
+		return k
 	}
-	if found[Kubelet] == nil {
-		found[Kubelet] = KubeletFromSystemd(n)
-	}
-	if found[Kubelet] == nil {
-		for _, p := range kubeletConfigPaths {
-			if n.Exists(p) {
-				found[Kubelet] = &ComponentConfig{Component: Kubelet, Source: SourceConfig, Path: p}
-				break
-			}
+	for _, p := range kubeletConfigPaths {
+		if n.Exists(p) {
+			return &ComponentConfig{Component: Kubelet, Source: SourceConfig, Path: p}
 		}
 	}
-	if found[Kubelet] == nil {
-		delete(found, Kubelet)
-	}
-	if platform.Name == "k3s" && found[APIServer] == nil {
-		skip(platform.Evidence, "K3s runs the API server, controller manager and scheduler inside the k3s process with its own defaults; their flags are not visible on the node, so only the kubelet and node files are checked")
-	}
-	if platform.Name == "" && len(found) == 0 {
-		return nil, skipped // not a Kubernetes node
-	}
-	found[ControlPlaneNode] = &ComponentConfig{Component: ControlPlaneNode, Source: SourceFiles, Path: "/etc/kubernetes"}
-	hostName := host.Hostname(n)
-	_, hasEtcd := n.UserID("etcd")
-	var out []*ComponentConfig
-	for _, comp := range components {
-		c := found[comp]
-		if c == nil {
-			continue
-		}
-		c.Node, c.Platform, c.HasEtcdUser = hostName, platform, hasEtcd
-		switch comp {
-		case Kubelet:
-			loadKubeletConfig(n, c, skip)
-		case APIServer:
-			loadDocs(n, c, skip)
-		}
-		statFiles(n, c, skip)
-		out = append(out, c)
-	}
-	return out, skipped
+	return nil
 }
 
 // processComponent names the component a command line runs and returns

@@ -127,55 +127,67 @@ func goModuleUses(ctx context.Context, fsys fs.FS, dir string) (*goUses, error) 
 			return ctx.Err()
 		}
 		if d.IsDir() {
-			if p == dir {
-				return nil
-			}
-			name := d.Name()
-			if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+			if p != dir && !inModule(fsys, p, d.Name()) {
 				return fs.SkipDir
-			}
-			if st, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil && !st.IsDir() {
-				return fs.SkipDir // a nested module has its own go.mod
 			}
 			return nil
 		}
 		if !d.Type().IsRegular() || !strings.HasSuffix(p, ".go") || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_") {
 			return nil
 		}
-		data, err := source.ReadFile(fsys, p, maxSourceSize)
-		if err != nil {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, p, data, parser.ImportsOnly|parser.ParseComments)
-		if err != nil || ignored(f.Comments, f.Package) {
-			return nil
-		}
-		u.sources++
-		test := strings.HasSuffix(p, "_test.go")
-		for _, im := range f.Imports {
-			ip, err := strconv.Unquote(im.Path.Value)
-			if err != nil {
-				continue
-			}
-			c := u.imports[ip]
-			if test {
-				c.tests++
-			} else {
-				c.files++
-			}
-			u.imports[ip] = c
-		}
-		if bytes.Contains(data, []byte("//go:generate")) {
-			for _, m := range goGenerateRun.FindAllSubmatch(data, -1) {
-				u.generate = append(u.generate, generateUse{pkg: string(m[1]), file: p})
-			}
-		}
+		u.read(fsys, fset, p)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the module's Go files: %w", err)
 	}
 	return u, nil
+}
+
+// inModule reports whether the directory p (named name) below a module's
+// root holds Go files of that module, as the go command sees it.
+func inModule(fsys fs.FS, p, name string) bool {
+	if name == "vendor" || name == "testdata" || name == "node_modules" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
+		return false
+	}
+	if st, err := fs.Stat(fsys, path.Join(p, "go.mod")); err == nil && !st.IsDir() {
+		return false // a nested module has its own go.mod
+	}
+	return true
+}
+
+// read counts the imports and go:generate runs of the Go file p. A file
+// that cannot be read or parsed, or that go mod tidy ignores, counts for
+// nothing.
+func (u *goUses) read(fsys fs.FS, fset *token.FileSet, p string) {
+	data, err := source.ReadFile(fsys, p, maxSourceSize)
+	if err != nil {
+		return
+	}
+	f, err := parser.ParseFile(fset, p, data, parser.ImportsOnly|parser.ParseComments)
+	if err != nil || ignored(f.Comments, f.Package) {
+		return
+	}
+	u.sources++
+	test := strings.HasSuffix(p, "_test.go")
+	for _, im := range f.Imports {
+		ip, err := strconv.Unquote(im.Path.Value)
+		if err != nil {
+			continue
+		}
+		c := u.imports[ip]
+		if test {
+			c.tests++
+		} else {
+			c.files++
+		}
+		u.imports[ip] = c
+	}
+	if bytes.Contains(data, []byte("//go:generate")) {
+		for _, m := range goGenerateRun.FindAllSubmatch(data, -1) {
+			u.generate = append(u.generate, generateUse{pkg: string(m[1]), file: p})
+		}
+	}
 }
 
 // ignored reports whether a file's build constraint excludes it from `go

@@ -14,6 +14,7 @@ package dockerfile
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/fourc-dev/fourc/internal/check"
@@ -53,64 +54,119 @@ func insecureOption(args []string) string {
 		return ""
 	}
 	tool := path.Base(args[0])
+	rule, pip := insecureRule(tool), pipName.MatchString(tool)
+	if rule == nil && !pip {
+		return ""
+	}
 	lower := make([]string, len(args))
 	for i, a := range args {
 		lower[i] = strings.ToLower(a)
 	}
-	for i, a := range lower[1:] {
-		next := ""
-		if i+2 < len(lower) {
-			next = lower[i+2]
+	for i := 1; i < len(args); i++ {
+		a, next := lower[i], ""
+		if i+1 < len(args) {
+			next = lower[i+1]
 		}
-		switch tool {
-		case "curl":
-			if a == "--insecure" || a == "--proxy-insecure" {
-				return a
-			}
-			if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") {
-				for _, r := range args[i+1][1:] {
-					if r == 'k' {
-						return "-k"
-					}
-					if strings.ContainsRune(curlValueOpts, r) {
-						break
-					}
-				}
-			}
-		case "wget":
-			if a == "--no-check-certificate" {
-				return a
-			}
-		case "git":
-			if strings.HasPrefix(a, "http.sslverify=") && falsy(strings.TrimPrefix(a, "http.sslverify=")) ||
-				strings.HasSuffix(a, "sslverify") && falsy(next) {
-				return "http.sslVerify=false"
-			}
-		case "npm", "yarn", "pnpm":
-			if a == "--strict-ssl=false" || a == "strict-ssl" && falsy(next) {
-				return "strict-ssl false"
-			}
-		case "apt-get", "apt", "aptitude":
-			if a == "--allow-unauthenticated" || a == "--allow-insecure-repositories" ||
-				strings.Contains(a, "allowinsecurerepositories=true") || strings.Contains(a, "allowunauthenticated=true") {
-				return a
-			}
-		case "apk":
-			if a == "--allow-untrusted" {
-				return a
-			}
-		case "yum", "dnf", "microdnf", "tdnf", "rpm":
-			if a == "--nogpgcheck" || a == "--nosignature" || strings.HasPrefix(a, "--setopt=sslverify=") && falsy(strings.TrimPrefix(a, "--setopt=sslverify=")) {
-				return a
-			}
-		case "zypper":
-			if a == "--no-gpg-checks" {
-				return a
+		if rule != nil {
+			if opt := rule(a, next, args[i]); opt != "" {
+				return opt
 			}
 		}
-		if pipName.MatchString(tool) && (a == "--trusted-host" || strings.HasPrefix(a, "--trusted-host=")) {
+		if pip && (a == "--trusted-host" || strings.HasPrefix(a, "--trusted-host=")) {
 			return "--trusted-host"
 		}
+	}
+	return ""
+}
+
+// optionRule judges one argument of a command: a is it lowercased, next
+// the argument after it (lowercased, or ""), orig it as written. It returns
+// the option that disables verification, or "".
+type optionRule func(a, next, orig string) string
+
+// insecureRule returns the rule for a tool's arguments, or nil.
+func insecureRule(tool string) optionRule {
+	switch tool {
+	case "curl":
+		return curlInsecure
+	case "wget":
+		return anyOf("--no-check-certificate")
+	case "git":
+		return gitInsecure
+	case "npm", "yarn", "pnpm":
+		return npmInsecure
+	case "apt-get", "apt", "aptitude":
+		return aptInsecure
+	case "apk":
+		return anyOf("--allow-untrusted")
+	case "yum", "dnf", "microdnf", "tdnf", "rpm":
+		return rpmInsecure
+	case "zypper":
+		return anyOf("--no-gpg-checks")
+	}
+	return nil
+}
+
+// anyOf is the rule of a tool whose insecure options are plain flags.
+func anyOf(flags ...string) optionRule {
+	return func(a, _, _ string) string {
+		if slices.Contains(flags, a) {
+			return a
+		}
+		return ""
+	}
+}
+
+// curlInsecure finds --insecure, --proxy-insecure, or k among combined
+// short options (up to the first option that takes a value).
+func curlInsecure(a, _, orig string) string {
+	if a == "--insecure" || a == "--proxy-insecure" {
+		return a
+	}
+	if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "--") {
+		for _, r := range orig[1:] {
+			if r == 'k' {
+				return "-k"
+			}
+			if strings.ContainsRune(curlValueOpts, r) {
+				break
+			}
+		}
+	}
+	return ""
+}
+
+// gitInsecure finds http.sslVerify set false, as -c NAME=VALUE or as
+// git config NAME VALUE.
+func gitInsecure(a, next, _ string) string {
+	if strings.HasPrefix(a, "http.sslverify=") && falsy(strings.TrimPrefix(a, "http.sslverify=")) ||
+		strings.HasSuffix(a, "sslverify") && falsy(next) {
+		return "http.sslVerify=false"
+	}
+	return ""
+}
+
+// npmInsecure finds strict-ssl turned off.
+func npmInsecure(a, next, _ string) string {
+	if a == "--strict-ssl=false" || a == "strict-ssl" && falsy(next) {
+		return "strict-ssl false"
+	}
+	return ""
+}
+
+// aptInsecure finds unauthenticated packages or repositories allowed.
+func aptInsecure(a, _, _ string) string {
+	if a == "--allow-unauthenticated" || a == "--allow-insecure-repositories" ||
+		strings.Contains(a, "allowinsecurerepositories=true") || strings.Contains(a, "allowunauthenticated=true") {
+		return a
+	}
+	return ""
+}
+
+// rpmInsecure finds signature or TLS checks turned off.
+func rpmInsecure(a, _, _ string) string {
+	if a == "--nogpgcheck" || a == "--nosignature" || strings.HasPrefix(a, "--setopt=sslverify=") && falsy(strings.TrimPrefix(a, "--setopt=sslverify=")) {
+		return a
 	}
 	return ""
 }

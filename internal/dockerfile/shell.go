@@ -365,36 +365,8 @@ func unwrapOnce(args []string) ([]string, bool) {
 // splits on ; && || & and newlines into commands and on | into pipelines,
 // honouring quotes.
 func splitPipelines(src string, line func(int) int) []Pipeline {
-	var (
-		out  []Pipeline
-		cur  Pipeline
-		args []string
-		word strings.Builder
-		in   bool // inside a word
-		ln   = 1
-		q    rune
-	)
-	flushWord := func() {
-		if in {
-			args = append(args, word.String())
-			word.Reset()
-			in = false
-		}
-	}
-	flushCmd := func() {
-		flushWord()
-		if len(args) > 0 {
-			cur = append(cur, ShellCommand{Args: args, Line: line(ln)})
-			args = nil
-		}
-	}
-	flushPipe := func() {
-		flushCmd()
-		if len(cur) > 0 {
-			out = append(out, cur)
-			cur = nil
-		}
-	}
+	sp := &pipeSplit{line: line, ln: 1}
+	var q rune
 	rs := []rune(src)
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
@@ -403,38 +375,74 @@ func splitPipelines(src string, line func(int) int) []Pipeline {
 			if r == q {
 				q = 0
 			} else {
-				word.WriteRune(r)
+				sp.word.WriteRune(r)
 			}
 			if r == '\n' {
-				ln++
+				sp.ln++
 			}
 		case r == '\'' || r == '"':
-			q, in = r, true
+			q, sp.in = r, true
 		case r == '\\' && i+1 < len(rs):
 			i++
 			if rs[i] == '\n' {
-				ln++
+				sp.ln++
 				continue
 			}
-			word.WriteRune(rs[i])
-			in = true
+			sp.word.WriteRune(rs[i])
+			sp.in = true
 		case r == '|' && (i+1 >= len(rs) || rs[i+1] != '|'):
-			flushCmd()
+			sp.flushCmd()
 		case r == '|' || r == '&' || r == ';' || r == '\n':
-			flushPipe()
+			sp.flushPipe()
 			if r == '\n' {
-				ln++
+				sp.ln++
 			}
 			if i+1 < len(rs) && rs[i+1] == r && r != '\n' {
 				i++
 			}
 		case r == ' ' || r == '\t' || r == '\r':
-			flushWord()
+			sp.flushWord()
 		default:
-			word.WriteRune(r)
-			in = true
+			sp.word.WriteRune(r)
+			sp.in = true
 		}
 	}
-	flushPipe()
-	return out
+	sp.flushPipe()
+	return sp.out
+}
+
+// pipeSplit is the state of splitPipelines: the pipelines done, the one
+// being read, the arguments of its current command and the current word.
+type pipeSplit struct {
+	line func(int) int
+	out  []Pipeline
+	cur  Pipeline
+	args []string
+	word strings.Builder
+	in   bool // inside a word
+	ln   int
+}
+
+func (sp *pipeSplit) flushWord() {
+	if sp.in {
+		sp.args = append(sp.args, sp.word.String())
+		sp.word.Reset()
+		sp.in = false
+	}
+}
+
+func (sp *pipeSplit) flushCmd() {
+	sp.flushWord()
+	if len(sp.args) > 0 {
+		sp.cur = append(sp.cur, ShellCommand{Args: sp.args, Line: sp.line(sp.ln)})
+		sp.args = nil
+	}
+}
+
+func (sp *pipeSplit) flushPipe() {
+	sp.flushCmd()
+	if len(sp.cur) > 0 {
+		sp.out = append(sp.out, sp.cur)
+		sp.cur = nil
+	}
 }

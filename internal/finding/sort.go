@@ -26,25 +26,6 @@ func Compare(a, b Finding) int {
 	)
 }
 
-// Summary counts findings per layer and severity.
-type Summary map[Layer]map[Severity]int
-
-// Summarize counts fs by layer and severity. Every layer is present in the
-// result, with an empty map when it has no findings.
-func Summarize(fs []Finding) Summary {
-	s := Summary{}
-	for _, l := range Layers() {
-		s[l] = map[Severity]int{}
-	}
-	for _, f := range fs {
-		if s[f.Layer] == nil {
-			s[f.Layer] = map[Severity]int{}
-		}
-		s[f.Layer][f.Severity]++
-	}
-	return s
-}
-
 // AtLeast reports whether any finding has severity min or higher.
 func AtLeast(fs []Finding, min Severity) bool {
 	for _, f := range fs {

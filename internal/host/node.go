@@ -59,7 +59,7 @@ func Open(root string) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening root filesystem %q: %w", root, errors.Unwrap(err))
 	}
-	return &Node{fsys: r.FS(), name: root}, nil
+	return NewNode(r.FS(), root), nil
 }
 
 // NewNode returns the node whose root filesystem is fsys; name says where

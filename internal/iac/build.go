@@ -207,25 +207,6 @@ func matchTarget(ref Value[string], addr string, name Value[string]) match {
 	return noMatch
 }
 
-func matchList(refs List, addr string, name Value[string]) match {
-	if len(refs.Refs) > 0 && refersTo(refs.Refs, addr) {
-		return matches
-	}
-	if !refs.Known {
-		return ambiguous
-	}
-	res := noMatch
-	for _, it := range refs.Items {
-		switch {
-		case !it.Known && len(refs.Refs) == 0:
-			res = ambiguous
-		case it.Known && name.Known && it.Val == name.Val:
-			return matches
-		}
-	}
-	return res
-}
-
 func (b *builder) link() {
 	b.linkS3()
 	for _, v := range b.m.AWS.VPCs {

@@ -89,8 +89,11 @@ func loadTemplate(ctx context.Context, fsys fs.FS, p string) (*Module, []finding
 	}
 	m := &Module{Dir: p}
 	b := &builder{m: m}
+	ex := cfnExtractors()
 	for _, r := range list {
-		t.extract(b, r)
+		if f := ex[r.typ]; f != nil {
+			f(t, b, Block{Type: r.typ, Address: r.id, Range: Range{Path: t.path, StartLine: r.line, EndLine: r.line}}, r.props)
+		}
 	}
 	b.link()
 	return m, nil
@@ -289,186 +292,34 @@ func items(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-func (t *cfnTemplate) extract(b *builder, r cfnResource) {
-	blk := Block{Type: r.typ, Address: r.id, Range: Range{Path: t.path, StartLine: r.line, EndLine: r.line}}
-	p := r.props
-	d := blk.Range
-	switch r.typ {
-	case "AWS::S3::Bucket":
-		s := &S3Bucket{Block: blk, Name: t.str(mapGet(p, "BucketName"), d), Tags: map[string]string{}}
-		for _, tag := range items(mapGet(p, "Tags")) {
-			k, v := t.str(mapGet(tag, "Key"), d), t.str(mapGet(tag, "Value"), d)
-			if k.Known && v.Known {
-				s.Tags[k.Val] = v.Val
-			}
-		}
-		s.Encryption = Default(false, d)
-		if enc := mapGet(p, "BucketEncryption"); enc != nil {
-			s.Encryption = Value[bool]{Val: true, Known: true, Explicit: true, Range: t.rng(enc, d)}
-		}
-		s.Versioning = Default(false, d)
-		if st := dig(p, "VersioningConfiguration", "Status"); st != nil {
-			v := t.str(st, d)
-			s.Versioning = Value[bool]{Val: v.Val == "Enabled", Known: v.Known, Explicit: true, Range: v.Range}
-		}
-		s.ObjectLock = t.boolean(mapGet(p, "ObjectLockEnabled"), d, false)
-		acl := t.str(mapGet(p, "AccessControl"), d, "Private")
-		acl.Val = map[string]string{"PublicRead": "public-read", "PublicReadWrite": "public-read-write", "AuthenticatedRead": "authenticated-read"}[acl.Val]
-		s.ACL = acl
-		if pab := mapGet(p, "PublicAccessBlockConfiguration"); pab != nil {
-			r := t.rng(pab, d)
-			s.PublicAccessBlock = &PublicAccessBlock{
-				Block:                 Block{Type: blk.Type, Address: blk.Address, Range: r},
-				BlockPublicACLs:       t.boolean(mapGet(pab, "BlockPublicAcls"), r, false),
-				BlockPublicPolicy:     t.boolean(mapGet(pab, "BlockPublicPolicy"), r, false),
-				IgnorePublicACLs:      t.boolean(mapGet(pab, "IgnorePublicAcls"), r, false),
-				RestrictPublicBuckets: t.boolean(mapGet(pab, "RestrictPublicBuckets"), r, false),
-			}
-		}
-		b.m.AWS.S3Buckets = append(b.m.AWS.S3Buckets, s)
-	case "AWS::EC2::SecurityGroup":
-		for _, in := range items(mapGet(p, "SecurityGroupIngress")) {
-			rb := blk
-			rb.Range = t.rng(in, d)
-			b.m.AWS.SecurityGroupRules = append(b.m.AWS.SecurityGroupRules, t.ingress(rb, r.id, in))
-		}
-	case "AWS::EC2::SecurityGroupIngress":
-		g := t.str(mapGet(p, "GroupId"), d)
-		group := ""
-		if len(g.Refs) > 0 {
-			group = g.Refs[0]
-		}
-		b.m.AWS.SecurityGroupRules = append(b.m.AWS.SecurityGroupRules, t.ingress(blk, group, p))
-	case "AWS::EC2::Volume":
-		enc := t.boolean(mapGet(p, "Encrypted"), d, false)
-		if mapGet(p, "SnapshotId") != nil && !enc.Explicit {
-			enc = Unknown[bool](d)
-		}
-		b.m.AWS.EBSVolumes = append(b.m.AWS.EBSVolumes, &EBSVolume{Block: blk, Encrypted: enc})
-	case "AWS::EC2::Instance":
-		in := &Instance{Block: blk, HTTPTokens: Unknown[string](d), MetadataEndpoint: Unknown[string](d), PublicIP: Unknown[bool](d)}
-		t.devices(in, mapGet(p, "BlockDeviceMappings"), d)
-		for _, ni := range items(mapGet(p, "NetworkInterfaces")) {
-			if v := t.boolean(mapGet(ni, "AssociatePublicIpAddress"), d); v.Explicit {
-				in.PublicIP = v
-			}
-		}
-		b.m.AWS.Instances = append(b.m.AWS.Instances, in)
-	case "AWS::EC2::LaunchTemplate":
-		ld := mapGet(p, "LaunchTemplateData")
-		md := mapGet(ld, "MetadataOptions")
-		mr := t.rng(md, d)
-		in := &Instance{Block: blk, HTTPTokens: t.str(mapGet(md, "HttpTokens"), mr, "optional"), MetadataEndpoint: t.str(mapGet(md, "HttpEndpoint"), mr, "enabled"), PublicIP: Unknown[bool](d)}
-		t.devices(in, mapGet(ld, "BlockDeviceMappings"), d)
-		for _, ni := range items(mapGet(ld, "NetworkInterfaces")) {
-			if v := t.boolean(mapGet(ni, "AssociatePublicIpAddress"), d); v.Explicit {
-				in.PublicIP = v
-			}
-		}
-		b.m.AWS.Instances = append(b.m.AWS.Instances, in)
-	case "AWS::RDS::DBInstance":
-		db := &DBInstance{
-			Block:              blk,
-			StorageEncrypted:   t.boolean(mapGet(p, "StorageEncrypted"), d, false),
-			PubliclyAccessible: t.boolean(mapGet(p, "PubliclyAccessible"), d, false),
-			DeletionProtection: t.boolean(mapGet(p, "DeletionProtection"), d, false),
-			BackupRetention:    t.integer(mapGet(p, "BackupRetentionPeriod"), d, 1),
-		}
-		if !db.StorageEncrypted.Explicit && (mapGet(p, "DBClusterIdentifier") != nil || mapGet(p, "SourceDBInstanceIdentifier") != nil || mapGet(p, "DBSnapshotIdentifier") != nil) {
-			db.StorageEncrypted = Unknown[bool](d)
-		}
-		b.m.AWS.DBInstances = append(b.m.AWS.DBInstances, db)
-	case "AWS::RDS::DBCluster":
-		db := &DBInstance{
-			Block:              blk,
-			StorageEncrypted:   t.boolean(mapGet(p, "StorageEncrypted"), d, false),
-			PubliclyAccessible: t.boolean(mapGet(p, "PubliclyAccessible"), d, false),
-			DeletionProtection: t.boolean(mapGet(p, "DeletionProtection"), d, false),
-			BackupRetention:    t.integer(mapGet(p, "BackupRetentionPeriod"), d, 1),
-		}
-		if !db.StorageEncrypted.Explicit && (mapGet(p, "SnapshotIdentifier") != nil || mapGet(p, "SourceDBClusterIdentifier") != nil || t.str(mapGet(p, "EngineMode"), d).Is("serverless")) {
-			db.StorageEncrypted = Unknown[bool](d)
-		}
-		b.m.AWS.DBInstances = append(b.m.AWS.DBInstances, db)
-	case "AWS::EKS::Cluster":
-		vpc := mapGet(p, "ResourcesVpcConfig")
-		c := &EKSCluster{
-			Block:             blk,
-			PublicAccess:      t.boolean(mapGet(vpc, "EndpointPublicAccess"), d, true),
-			PublicAccessCIDRs: t.list(mapGet(vpc, "PublicAccessCidrs"), d),
-			SecretsEncryption: Default(false, d),
-			LogTypes:          List{Known: true, Range: d},
-		}
-		if !c.PublicAccessCIDRs.Explicit {
-			c.PublicAccessCIDRs.Items = []Value[string]{Default("0.0.0.0/0", d)}
-		}
-		for _, ec := range items(mapGet(p, "EncryptionConfig")) {
-			res := t.list(mapGet(ec, "Resources"), d)
-			if res.Has("secrets") {
-				c.SecretsEncryption = Value[bool]{Val: true, Known: true, Explicit: true, Range: res.Range}
-			} else if !res.WhollyKnown() {
-				c.SecretsEncryption = Unknown[bool](d)
-			}
-		}
-		if types := dig(p, "Logging", "ClusterLogging", "EnabledTypes"); types != nil {
-			c.LogTypes = List{Known: true, Explicit: true, Range: t.rng(types, d)}
-			if items(types) == nil && types.Kind != yaml.SequenceNode {
-				c.LogTypes.Known = false
-			}
-			for _, it := range items(types) {
-				c.LogTypes.Items = append(c.LogTypes.Items, t.str(mapGet(it, "Type"), d))
-			}
-		}
-		b.m.AWS.EKSClusters = append(b.m.AWS.EKSClusters, c)
-	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
-		if doc := mapGet(p, "PolicyDocument"); doc != nil {
-			b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, t.policy(blk, doc, d))
-		}
-	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
-		for _, pol := range items(mapGet(p, "Policies")) {
-			if doc := mapGet(pol, "PolicyDocument"); doc != nil {
-				b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, t.policy(blk, doc, d))
-			}
-		}
-		if r.typ == "AWS::IAM::User" {
-			arns := t.list(mapGet(p, "ManagedPolicyArns"), d)
-			b.m.AWS.PolicyAttachments = append(b.m.AWS.PolicyAttachments, &PolicyAttachment{
-				Block: blk, PolicyARN: firstARN(arns, d),
-				Users: List{Items: []Value[string]{{Val: r.id, Known: true}}, Known: true, Range: d},
-			})
-		}
-	case "AWS::CloudTrail::Trail":
-		b.trails++
-		b.m.AWS.CloudTrails = append(b.m.AWS.CloudTrails, &CloudTrail{
-			Block:         blk,
-			MultiRegion:   t.boolean(mapGet(p, "IsMultiRegionTrail"), d, false),
-			LogValidation: t.boolean(mapGet(p, "EnableLogFileValidation"), d, false),
-		})
-	case "AWS::EC2::VPC":
-		b.m.AWS.VPCs = append(b.m.AWS.VPCs, &VPC{Block: blk, FlowLogs: Default(false, d)})
-	case "AWS::EC2::FlowLog":
-		if t.str(mapGet(p, "ResourceType"), d).Is("VPC") {
-			b.flowLogs = append(b.flowLogs, t.str(mapGet(p, "ResourceId"), d))
-		}
-	case "AWS::KMS::Key":
-		b.m.AWS.KMSKeys = append(b.m.AWS.KMSKeys, &KMSKey{
-			Block:    blk,
-			Rotation: t.boolean(mapGet(p, "EnableKeyRotation"), d, false),
-			KeySpec:  t.str(mapGet(p, "KeySpec"), d, "SYMMETRIC_DEFAULT"),
-			KeyUsage: t.str(mapGet(p, "KeyUsage"), d, "ENCRYPT_DECRYPT"),
-		})
-	case "AWS::ECR::Repository":
-		sc := mapGet(p, "ImageScanningConfiguration")
-		b.m.AWS.ECRRepositories = append(b.m.AWS.ECRRepositories, &ECRRepository{
-			Block:         blk,
-			Name:          t.str(mapGet(p, "RepositoryName"), d),
-			ScanOnPush:    t.boolean(mapGet(sc, "ScanOnPush"), t.rng(sc, d), false),
-			TagMutability: t.str(mapGet(p, "ImageTagMutability"), d, "MUTABLE"),
-		})
-	case "AWS::ECR::RegistryScanningConfiguration":
-		b.registryScanning = true
-	case "AWS::EFS::FileSystem":
-		b.m.AWS.EFSFileSystems = append(b.m.AWS.EFSFileSystems, &EFSFileSystem{Block: blk, Encrypted: t.boolean(mapGet(p, "Encrypted"), d, false)})
+// cfnExtractor reads one CloudFormation resource's properties p into the
+// module's models; blk carries its type, logical ID and line.
+type cfnExtractor func(t *cfnTemplate, b *builder, blk Block, p *yaml.Node)
+
+// cfnExtractors maps a CloudFormation resource type to its extractor.
+func cfnExtractors() map[string]cfnExtractor {
+	return map[string]cfnExtractor{
+		"AWS::S3::Bucket":                         (*cfnTemplate).s3Bucket,
+		"AWS::EC2::SecurityGroup":                 (*cfnTemplate).securityGroup,
+		"AWS::EC2::SecurityGroupIngress":          (*cfnTemplate).securityGroupIngress,
+		"AWS::EC2::Volume":                        (*cfnTemplate).volume,
+		"AWS::EC2::Instance":                      (*cfnTemplate).instance,
+		"AWS::EC2::LaunchTemplate":                (*cfnTemplate).launchTemplate,
+		"AWS::RDS::DBInstance":                    (*cfnTemplate).dbInstance,
+		"AWS::RDS::DBCluster":                     (*cfnTemplate).dbCluster,
+		"AWS::EKS::Cluster":                       (*cfnTemplate).eksCluster,
+		"AWS::IAM::Policy":                        (*cfnTemplate).iamPolicy,
+		"AWS::IAM::ManagedPolicy":                 (*cfnTemplate).iamPolicy,
+		"AWS::IAM::Role":                          (*cfnTemplate).iamIdentity,
+		"AWS::IAM::User":                          (*cfnTemplate).iamIdentity,
+		"AWS::IAM::Group":                         (*cfnTemplate).iamIdentity,
+		"AWS::CloudTrail::Trail":                  (*cfnTemplate).trail,
+		"AWS::EC2::VPC":                           (*cfnTemplate).vpc,
+		"AWS::EC2::FlowLog":                       (*cfnTemplate).flowLog,
+		"AWS::KMS::Key":                           (*cfnTemplate).kmsKey,
+		"AWS::ECR::Repository":                    (*cfnTemplate).ecrRepository,
+		"AWS::ECR::RegistryScanningConfiguration": (*cfnTemplate).registryScanning,
+		"AWS::EFS::FileSystem":                    (*cfnTemplate).efs,
 	}
 }
 

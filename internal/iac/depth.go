@@ -135,30 +135,45 @@ func isWordByte(c byte) bool {
 func (s *hclScan) code(t *frame) bool {
 	c := s.src[s.i]
 	s.i++
+	if s.trivia(c, t) {
+		return false
+	}
+	if isWordByte(c) && c != '-' && (s.i < 2 || !isWordByte(s.src[s.i-2])) {
+		s.word = c
+	}
+	return s.punct(c)
+}
+
+// trivia skips a comment, a blank or a line end starting with c (already
+// read) and reports whether c was one.
+func (s *hclScan) trivia(c byte, t *frame) bool {
 	switch {
 	case c == '#', c == '/' && s.peek(0) == '/':
 		for s.i < len(s.src) && s.src[s.i] != '\n' {
 			s.i++
 		}
-		return false
+		return true
 	case c == '/' && s.peek(0) == '*':
 		s.i++
 		for s.i < len(s.src) && !(s.src[s.i] == '*' && s.peek(1) == '/') {
 			s.i++
 		}
 		s.i += 2
-		return false
+		return true
 	case c == ' ', c == '\t', c == '\r':
-		return false
+		return true
 	case c == '\n':
 		if t == nil || t.kind == frameCode && s.isBrace(t) {
 			s.resetOps()
 		}
-		return false
+		return true
 	}
-	if isWordByte(c) && c != '-' && (s.i < 2 || !isWordByte(s.src[s.i-2])) {
-		s.word = c
-	}
+	return false
+}
+
+// punct scans the token starting with c (already read): strings and
+// brackets open frames, operators count levels.
+func (s *hclScan) punct(c byte) bool {
 	switch c {
 	case '"':
 		return s.push(frame{kind: frameString})

@@ -103,7 +103,8 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 	return findings, skipped
 }
 
-// LoadModule loads the Terraform module in dir (all its *.tf, *.tf.json,
+// loadModule loads the Terraform module in dir (only the named files
+// of it when files is not empty) (all its *.tf, *.tf.json,
 // terraform.tfvars and *.auto.tfvars files) with the local modules it
 // calls, evaluates it and returns its models. Files that cannot be read or
 // parsed are returned as skipped; the rest of the module still loads.
@@ -113,10 +114,6 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 // per-input deadline, and ctx itself. A module tree that exceeds one is
 // returned empty, with one skipped entry naming the directory and the
 // budget.
-func LoadModule(ctx context.Context, fsys fs.FS, dir string) (*Module, []finding.Skipped) {
-	return loadModule(ctx, fsys, dir, nil)
-}
-
 func loadModule(ctx context.Context, fsys fs.FS, dir string, files []string) (*Module, []finding.Skipped) {
 	g := newGuard(ctx)
 	l := newLoader(g, fsys)

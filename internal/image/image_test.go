@@ -469,7 +469,7 @@ func TestWriteSBOM(t *testing.T) {
 			if len(res.Findings) == 0 {
 				t.Error("the SBOM scan lost the image checks")
 			}
-			doc, err := sbom.Read(buf.Bytes(), "sbom.json")
+			doc, err := sbom.Decode(context.Background(), &buf, "sbom.json")
 			if err != nil || doc.Format != format {
 				t.Fatalf("reading the SBOM back: %v (%v)", err, doc)
 			}

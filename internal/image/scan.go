@@ -179,38 +179,15 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	img := src.img
 	// The secret rules compile while the manifest is read (hashing the
 	// layers of an archive takes as long).
-	type built struct {
-		det *secret.Detector
-		err error
-	}
-	detector := make(chan built, 1)
-	if opts.Secrets == nil && !opts.NoSecrets {
-		go func() {
-			det, err := secret.NewDetector(secret.Options{})
-			detector <- built{det, err}
-		}()
-	} else {
-		detector <- built{det: opts.Secrets}
-	}
+	detector := buildDetector(opts)
 	res := &Result{Ref: ref, Kind: src.kind, Name: ref}
 	if src.ref != nil {
 		res.Name = src.ref.Context().Name()
 	}
-	digest, err := img.Digest()
+	cfg, err := readIdentity(img, ref, res)
 	if err != nil {
-		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+		return nil, err
 	}
-	res.Digest = digest.String()
-	cfgName, err := img.ConfigName()
-	if err != nil {
-		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
-	}
-	res.ConfigDigest = cfgName.String()
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
-	}
-	res.Platform = strings.Trim(cfg.OS+"/"+cfg.Architecture, "/")
 	layers, err := imageLayers(img, cfg, src.opens)
 	if err != nil {
 		return nil, fmt.Errorf("reading layers of %q: %w", ref, err)
@@ -237,15 +214,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	var hits []secretHit
 	wopts := WalkOptions{Limits: wlim, Keep: pf.keep, Image: ref}
 	if det != nil {
-		wopts.InspectWants = secretCandidate
-		wopts.Inspect = func(e Entry, data []byte) {
-			if source.IsBinary(data) {
-				return
-			}
-			for _, m := range det.ScanFile(e.Path, data) {
-				hits = append(hits, secretHit{entry: e, match: m})
-			}
-		}
+		wopts.InspectWants, wopts.Inspect = secretCandidate, secretInspector(det, &hits)
 	}
 	view, skipped, err := BuildView(ctx, layers, wopts)
 	if err != nil {
@@ -317,6 +286,61 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		res.Findings = append(res.Findings, vf...)
 	}
 	return res, nil
+}
+
+// builtDetector is the outcome of compiling the secret rules.
+type builtDetector struct {
+	det *secret.Detector
+	err error
+}
+
+// buildDetector compiles the built-in secret rules in the background,
+// unless opts gives a detector or turns secrets off (a nil detector).
+func buildDetector(opts Options) <-chan builtDetector {
+	detector := make(chan builtDetector, 1)
+	if opts.Secrets == nil && !opts.NoSecrets {
+		go func() {
+			det, err := secret.NewDetector(secret.Options{})
+			detector <- builtDetector{det, err}
+		}()
+	} else {
+		detector <- builtDetector{det: opts.Secrets}
+	}
+	return detector
+}
+
+// readIdentity records the image's digest, config digest and platform in
+// res and returns its configuration.
+func readIdentity(img v1.Image, ref string, res *Result) (*v1.ConfigFile, error) {
+	digest, err := img.Digest()
+	if err != nil {
+		return nil, fmt.Errorf("reading manifest of %q: %w", ref, err)
+	}
+	res.Digest = digest.String()
+	cfgName, err := img.ConfigName()
+	if err != nil {
+		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
+	}
+	res.ConfigDigest = cfgName.String()
+	cfg, err := img.ConfigFile()
+	if err != nil {
+		return nil, fmt.Errorf("reading config of %q: %w", ref, err)
+	}
+	res.Platform = strings.Trim(cfg.OS+"/"+cfg.Architecture, "/")
+	return cfg, nil
+}
+
+// secretInspector returns the walk's Inspect function that runs det over
+// each text file it is given and adds the matches to hits.
+func secretInspector(det *secret.Detector, hits *[]secretHit) func(Entry, []byte) {
+	return func(e Entry, data []byte) {
+		if source.IsBinary(data) {
+			return
+		}
+		for _, m := range det.ScanFile(e.Path, data) {
+			*hits = append(*hits, secretHit{entry: e, match: m})
+		}
+	}
 }
 
 // imageLayers lists the layers with their history entries. History

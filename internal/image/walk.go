@@ -367,7 +367,7 @@ func (w *walker) entry(li, seq int, hdr *tar.Header, r io.Reader) error {
 			return nil
 		}
 		n.kids = map[string]*node{}
-	case tar.TypeReg, tar.TypeRegA:
+	case tar.TypeReg: // tar.Reader reports the old NUL type as TypeReg
 		n.size = hdr.Size
 		n.ref = entryRef{layer: li, seq: seq, valid: true}
 		if err := w.content(li, full, fi, n, r); err != nil {
@@ -414,17 +414,8 @@ func (w *walker) content(li int, p string, fi fs.FileInfo, n *node, r io.Reader)
 		keep, check = w.opts.Keep(p, fi)
 	}
 	inspect := w.opts.Inspect != nil && (w.opts.InspectWants == nil || w.opts.InspectWants(p, fi))
-	if keep && n.size > lim.MaxFileSize {
-		w.skipEntry(li, p, fmt.Sprintf("%d bytes, over the %d-byte limit: not scanned", n.size, lim.MaxFileSize))
-		keep = false
-	}
-	if keep && n.size > lim.MaxInMemory && w.spool.size+n.size > lim.MaxSpooled {
-		w.skipEntry(li, p, "disk budget for file contents used up: not scanned")
-		keep = false
-	}
-	if keep && n.size <= lim.MaxInMemory && w.kept+n.size > lim.MaxKept {
-		w.skipEntry(li, p, "memory budget for file contents used up: not scanned")
-		keep = false
+	if keep {
+		keep = w.withinBudget(li, p, n.size)
 	}
 	if !keep && !inspect {
 		return nil
@@ -446,7 +437,32 @@ func (w *walker) content(li int, p string, fi fs.FileInfo, n *node, r io.Reader)
 	if !keep {
 		return nil
 	}
-	if n.size <= lim.MaxInMemory {
+	return w.keep(n, buf, r, check)
+}
+
+// withinBudget reports whether a file of size bytes may be kept: under the
+// file size limit, and within the spool's or memory's budget. A file that
+// is not is recorded as skipped.
+func (w *walker) withinBudget(li int, p string, size int64) bool {
+	lim := w.opts.Limits
+	switch {
+	case size > lim.MaxFileSize:
+		w.skipEntry(li, p, fmt.Sprintf("%d bytes, over the %d-byte limit: not scanned", size, lim.MaxFileSize))
+	case size > lim.MaxInMemory && w.spool.size+size > lim.MaxSpooled:
+		w.skipEntry(li, p, "disk budget for file contents used up: not scanned")
+	case size <= lim.MaxInMemory && w.kept+size > lim.MaxKept:
+		w.skipEntry(li, p, "memory budget for file contents used up: not scanned")
+	default:
+		return true
+	}
+	return false
+}
+
+// keep stores a kept file: buf holds its first bytes, r the rest. A small
+// file stays in memory, a larger one goes to the spool; check, when set,
+// has the last word on either.
+func (w *walker) keep(n *node, buf []byte, r io.Reader, check func(io.ReaderAt, int64) bool) error {
+	if n.size <= w.opts.Limits.MaxInMemory {
 		if check == nil || check(bytes.NewReader(buf), n.size) {
 			n.data = append([]byte(nil), buf...)
 			n.kept = true

@@ -2,6 +2,7 @@ package kube
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -172,95 +173,62 @@ func newTyped(apiVersion, kind string) runtime.Object {
 	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
 		group, version = apiVersion[:i], apiVersion[i+1:]
 	}
-	in := func(vs ...string) bool {
-		for _, v := range vs {
-			if v == version {
-				return true
-			}
-		}
-		return false
+	k, ok := typedKinds[groupKind{group, kind}]
+	if !ok || !slices.Contains(k.versions, version) {
+		return nil
 	}
-	switch group {
-	case "":
-		if version != "v1" {
-			return nil
-		}
-		switch kind {
-		case "Pod":
-			return &corev1.Pod{}
-		case "ReplicationController":
-			return &corev1.ReplicationController{}
-		case "Service":
-			return &corev1.Service{}
-		case "Namespace":
-			return &corev1.Namespace{}
-		case "ServiceAccount":
-			return &corev1.ServiceAccount{}
-		case "ResourceQuota":
-			return &corev1.ResourceQuota{}
-		case "LimitRange":
-			return &corev1.LimitRange{}
-		case "PersistentVolumeClaim":
-			return &corev1.PersistentVolumeClaim{}
-		case "PersistentVolume":
-			return &corev1.PersistentVolume{}
-		}
-	case "storage.k8s.io":
-		if kind == "StorageClass" && in("v1", "v1beta1") {
-			return &storagev1.StorageClass{}
-		}
-	case "apps", "extensions":
-		if !in("v1", "v1beta1", "v1beta2") {
-			return nil
-		}
-		switch kind {
-		case "Deployment":
-			return &appsv1.Deployment{}
-		case "DaemonSet":
-			return &appsv1.DaemonSet{}
-		case "ReplicaSet":
-			return &appsv1.ReplicaSet{}
-		case "StatefulSet":
-			if group == "apps" {
-				return &appsv1.StatefulSet{}
-			}
-		case "NetworkPolicy":
-			if group == "extensions" {
-				return &networkingv1.NetworkPolicy{}
-			}
-		case "Ingress":
-			if group == "extensions" {
-				return &networkingv1.Ingress{}
-			}
-		}
-	case "batch":
-		switch {
-		case kind == "Job" && version == "v1":
-			return &batchv1.Job{}
-		case kind == "CronJob" && in("v1", "v1beta1"):
-			return &batchv1.CronJob{}
-		}
-	case "rbac.authorization.k8s.io":
-		if !in("v1", "v1beta1", "v1alpha1") {
-			return nil
-		}
-		switch kind {
-		case "Role":
-			return &rbacv1.Role{}
-		case "ClusterRole":
-			return &rbacv1.ClusterRole{}
-		case "RoleBinding":
-			return &rbacv1.RoleBinding{}
-		case "ClusterRoleBinding":
-			return &rbacv1.ClusterRoleBinding{}
-		}
-	case "networking.k8s.io":
-		switch {
-		case kind == "NetworkPolicy" && version == "v1":
-			return &networkingv1.NetworkPolicy{}
-		case kind == "Ingress" && in("v1", "v1beta1"):
-			return &networkingv1.Ingress{}
-		}
-	}
-	return nil
+	return k.new()
+}
+
+// groupKind is an API group (empty for the core group) and a kind.
+type groupKind struct{ group, kind string }
+
+// typedKind is a kind fourc decodes: the API versions it accepts and the
+// empty object to decode into.
+type typedKind struct {
+	versions []string
+	new      func() runtime.Object
+}
+
+var (
+	v1Only       = []string{"v1"}
+	appsVersions = []string{"v1", "v1beta1", "v1beta2"}
+	rbacVersions = []string{"v1", "v1beta1", "v1alpha1"}
+	betaAndV1    = []string{"v1", "v1beta1"}
+)
+
+// typedKinds lists every kind newTyped decodes. Read only.
+var typedKinds = map[groupKind]typedKind{
+	{"", "Pod"}:                   {v1Only, func() runtime.Object { return &corev1.Pod{} }},
+	{"", "ReplicationController"}: {v1Only, func() runtime.Object { return &corev1.ReplicationController{} }},
+	{"", "Service"}:               {v1Only, func() runtime.Object { return &corev1.Service{} }},
+	{"", "Namespace"}:             {v1Only, func() runtime.Object { return &corev1.Namespace{} }},
+	{"", "ServiceAccount"}:        {v1Only, func() runtime.Object { return &corev1.ServiceAccount{} }},
+	{"", "ResourceQuota"}:         {v1Only, func() runtime.Object { return &corev1.ResourceQuota{} }},
+	{"", "LimitRange"}:            {v1Only, func() runtime.Object { return &corev1.LimitRange{} }},
+	{"", "PersistentVolumeClaim"}: {v1Only, func() runtime.Object { return &corev1.PersistentVolumeClaim{} }},
+	{"", "PersistentVolume"}:      {v1Only, func() runtime.Object { return &corev1.PersistentVolume{} }},
+
+	{"storage.k8s.io", "StorageClass"}: {betaAndV1, func() runtime.Object { return &storagev1.StorageClass{} }},
+
+	{"apps", "Deployment"}:          {appsVersions, func() runtime.Object { return &appsv1.Deployment{} }},
+	{"apps", "DaemonSet"}:           {appsVersions, func() runtime.Object { return &appsv1.DaemonSet{} }},
+	{"apps", "ReplicaSet"}:          {appsVersions, func() runtime.Object { return &appsv1.ReplicaSet{} }},
+	{"apps", "StatefulSet"}:         {appsVersions, func() runtime.Object { return &appsv1.StatefulSet{} }},
+	{"extensions", "Deployment"}:    {appsVersions, func() runtime.Object { return &appsv1.Deployment{} }},
+	{"extensions", "DaemonSet"}:     {appsVersions, func() runtime.Object { return &appsv1.DaemonSet{} }},
+	{"extensions", "ReplicaSet"}:    {appsVersions, func() runtime.Object { return &appsv1.ReplicaSet{} }},
+	{"extensions", "NetworkPolicy"}: {appsVersions, func() runtime.Object { return &networkingv1.NetworkPolicy{} }},
+	{"extensions", "Ingress"}:       {appsVersions, func() runtime.Object { return &networkingv1.Ingress{} }},
+
+	{"batch", "Job"}:     {v1Only, func() runtime.Object { return &batchv1.Job{} }},
+	{"batch", "CronJob"}: {betaAndV1, func() runtime.Object { return &batchv1.CronJob{} }},
+
+	{"rbac.authorization.k8s.io", "Role"}:               {rbacVersions, func() runtime.Object { return &rbacv1.Role{} }},
+	{"rbac.authorization.k8s.io", "ClusterRole"}:        {rbacVersions, func() runtime.Object { return &rbacv1.ClusterRole{} }},
+	{"rbac.authorization.k8s.io", "RoleBinding"}:        {rbacVersions, func() runtime.Object { return &rbacv1.RoleBinding{} }},
+	{"rbac.authorization.k8s.io", "ClusterRoleBinding"}: {rbacVersions, func() runtime.Object { return &rbacv1.ClusterRoleBinding{} }},
+
+	{"networking.k8s.io", "NetworkPolicy"}: {v1Only, func() runtime.Object { return &networkingv1.NetworkPolicy{} }},
+	{"networking.k8s.io", "Ingress"}:       {betaAndV1, func() runtime.Object { return &networkingv1.Ingress{} }},
 }

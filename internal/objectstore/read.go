@@ -57,54 +57,18 @@ func (ep *endpoint) read(ctx context.Context, l listed) (*Bucket, error) {
 	}
 
 	tags, err := ep.client.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: name}, in)
-	if b.Tags, err = settle(err, func() map[string]string {
-		m := make(map[string]string, len(tags.TagSet))
-		for _, t := range tags.TagSet {
-			m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-		}
-		return m
-	}, "NoSuchTagSet", "NoSuchTagSetError"); err != nil {
+	if b.Tags, err = settle(err, func() map[string]string { return tagsOf(tags) }, "NoSuchTagSet", "NoSuchTagSetError"); err != nil {
 		return nil, fail(err)
 	}
 	b.Backup = backupReason(b.Name, b.Tags.Value, ep.patterns)
 
 	enc, err := ep.client.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: name}, in)
-	if b.Encryption, err = settle(err, func() Encryption {
-		var e Encryption
-		if enc.ServerSideEncryptionConfiguration == nil {
-			return e
-		}
-		for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
-			d := r.ApplyServerSideEncryptionByDefault
-			if d == nil {
-				continue
-			}
-			e.Rules = append(e.Rules, EncryptionRule{
-				Algorithm: string(d.SSEAlgorithm),
-				KMSKeyID:  aws.ToString(d.KMSMasterKeyID),
-				BucketKey: aws.ToBool(r.BucketKeyEnabled),
-			})
-		}
-		return e
-	}, "ServerSideEncryptionConfigurationNotFoundError"); err != nil {
+	if b.Encryption, err = settle(err, func() Encryption { return encryptionOf(enc) }, "ServerSideEncryptionConfigurationNotFoundError"); err != nil {
 		return nil, fail(err)
 	}
 
 	lock, err := ep.client.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: name}, in)
-	if b.ObjectLock, err = settle(err, func() ObjectLock {
-		c := lock.ObjectLockConfiguration
-		if c == nil {
-			return ObjectLock{}
-		}
-		ol := ObjectLock{Enabled: c.ObjectLockEnabled == "Enabled"}
-		if c.Rule != nil && c.Rule.DefaultRetention != nil {
-			r := c.Rule.DefaultRetention
-			ol.Mode = string(r.Mode)
-			ol.Days = aws.ToInt32(r.Days)
-			ol.Years = aws.ToInt32(r.Years)
-		}
-		return ol
-	}, "ObjectLockConfigurationNotFoundError"); err != nil {
+	if b.ObjectLock, err = settle(err, func() ObjectLock { return objectLockOf(lock) }, "ObjectLockConfigurationNotFoundError"); err != nil {
 		return nil, fail(err)
 	}
 
@@ -114,21 +78,7 @@ func (ep *endpoint) read(ctx context.Context, l listed) (*Bucket, error) {
 	}
 
 	acl, err := ep.client.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: name}, in)
-	if b.ACL, err = settle(err, func() []Grant {
-		gs := []Grant{}
-		for _, g := range acl.Grants {
-			if g.Grantee == nil {
-				continue
-			}
-			gs = append(gs, Grant{
-				GranteeType: string(g.Grantee.Type),
-				URI:         aws.ToString(g.Grantee.URI),
-				ID:          aws.ToString(g.Grantee.ID),
-				Permission:  string(g.Permission),
-			})
-		}
-		return gs
-	}); err != nil {
+	if b.ACL, err = settle(err, func() []Grant { return grantsOf(acl) }); err != nil {
 		return nil, fail(err)
 	}
 
@@ -149,21 +99,86 @@ func (ep *endpoint) read(ctx context.Context, l listed) (*Bucket, error) {
 	}
 
 	pab, err := ep.client.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: name}, in)
-	if b.PublicAccessBlock, err = settle(err, func() *PublicAccessBlock {
-		c := pab.PublicAccessBlockConfiguration
-		if c == nil {
-			return nil
-		}
-		return &PublicAccessBlock{
-			BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
-			IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
-			BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
-			RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
-		}
-	}, "NoSuchPublicAccessBlockConfiguration"); err != nil {
+	if b.PublicAccessBlock, err = settle(err, func() *PublicAccessBlock { return publicAccessBlockOf(pab) }, "NoSuchPublicAccessBlockConfiguration"); err != nil {
 		return nil, fail(err)
 	}
 	return b, nil
+}
+
+// tagsOf maps a bucket's tags.
+func tagsOf(tags *s3.GetBucketTaggingOutput) map[string]string {
+	m := make(map[string]string, len(tags.TagSet))
+	for _, t := range tags.TagSet {
+		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
+	}
+	return m
+}
+
+// encryptionOf reads a bucket's default encryption rules.
+func encryptionOf(enc *s3.GetBucketEncryptionOutput) Encryption {
+	var e Encryption
+	if enc.ServerSideEncryptionConfiguration == nil {
+		return e
+	}
+	for _, r := range enc.ServerSideEncryptionConfiguration.Rules {
+		d := r.ApplyServerSideEncryptionByDefault
+		if d == nil {
+			continue
+		}
+		e.Rules = append(e.Rules, EncryptionRule{
+			Algorithm: string(d.SSEAlgorithm),
+			KMSKeyID:  aws.ToString(d.KMSMasterKeyID),
+			BucketKey: aws.ToBool(r.BucketKeyEnabled),
+		})
+	}
+	return e
+}
+
+// objectLockOf reads a bucket's object lock and default retention.
+func objectLockOf(lock *s3.GetObjectLockConfigurationOutput) ObjectLock {
+	c := lock.ObjectLockConfiguration
+	if c == nil {
+		return ObjectLock{}
+	}
+	ol := ObjectLock{Enabled: c.ObjectLockEnabled == "Enabled"}
+	if c.Rule != nil && c.Rule.DefaultRetention != nil {
+		r := c.Rule.DefaultRetention
+		ol.Mode = string(r.Mode)
+		ol.Days = aws.ToInt32(r.Days)
+		ol.Years = aws.ToInt32(r.Years)
+	}
+	return ol
+}
+
+// grantsOf reads a bucket ACL's grants.
+func grantsOf(acl *s3.GetBucketAclOutput) []Grant {
+	gs := []Grant{}
+	for _, g := range acl.Grants {
+		if g.Grantee == nil {
+			continue
+		}
+		gs = append(gs, Grant{
+			GranteeType: string(g.Grantee.Type),
+			URI:         aws.ToString(g.Grantee.URI),
+			ID:          aws.ToString(g.Grantee.ID),
+			Permission:  string(g.Permission),
+		})
+	}
+	return gs
+}
+
+// publicAccessBlockOf reads a bucket's public access block, nil when it has none.
+func publicAccessBlockOf(pab *s3.GetPublicAccessBlockOutput) *PublicAccessBlock {
+	c := pab.PublicAccessBlockConfiguration
+	if c == nil {
+		return nil
+	}
+	return &PublicAccessBlock{
+		BlockPublicACLs:       aws.ToBool(c.BlockPublicAcls),
+		IgnorePublicACLs:      aws.ToBool(c.IgnorePublicAcls),
+		BlockPublicPolicy:     aws.ToBool(c.BlockPublicPolicy),
+		RestrictPublicBuckets: aws.ToBool(c.RestrictPublicBuckets),
+	}
 }
 
 // settle turns the outcome of one Get* call into a setting: Known with the

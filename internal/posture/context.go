@@ -169,54 +169,64 @@ func (v *view) workloadsOf(n *Node) []*Node {
 	switch n.Kind {
 	case "workload":
 		add(n)
-	case "image":
-		for _, e := range g.In(n.ID, "runs") {
-			add(g.Node(e.From))
-		}
-	case "dockerfile":
-		for _, e := range g.Out(n.ID, "builds") {
-			out = appendAll(out, v.workloadsOf(g.Node(e.To)))
-		}
 	case "source", "file", "package":
 		for _, d := range g.NodesOf("dockerfile") {
 			if slices.Contains(v.shipped[d.ID], n) {
 				out = appendAll(out, v.workloadsOf(d))
 			}
 		}
-	case "service":
-		for _, e := range g.Out(n.ID, "exposes") {
-			add(g.Node(e.To))
+	default:
+		h, ok := workloadHops[n.Kind]
+		if !ok {
+			break
 		}
-	case "ingress":
-		for _, e := range g.Out(n.ID, "routes") {
-			out = appendAll(out, v.workloadsOf(g.Node(e.To)))
-		}
-	case "networkpolicy":
-		for _, e := range g.Out(n.ID, "selects") {
-			add(g.Node(e.To))
-		}
-	case "serviceaccount":
-		for _, e := range g.In(n.ID, "uses") {
-			add(g.Node(e.From))
-		}
-	case "rolebinding":
-		for _, e := range g.In(n.ID, "bound") {
-			out = appendAll(out, v.workloadsOf(g.Node(e.From)))
-		}
-	case "role":
-		for _, e := range g.In(n.ID, "grants") {
-			out = appendAll(out, v.workloadsOf(g.Node(e.From)))
-		}
-	case "namespace":
-		for _, e := range g.In(n.ID, "in") {
-			add(g.Node(e.From))
-		}
-	case "cluster":
-		for _, e := range g.Out(n.ID, "hosts") {
-			out = appendAll(out, v.workloadsOf(g.Node(e.To)))
+		for _, m := range h.neighbours(g, n.ID) {
+			if h.follow {
+				out = appendAll(out, v.workloadsOf(m))
+			} else {
+				add(m)
+			}
 		}
 	}
 	slices.SortFunc(out, byID)
+	return out
+}
+
+// hop is one step from a node toward the workloads it bears on: along the
+// edges of relation rel, outgoing or incoming; the nodes reached are the
+// workloads, or (follow) lead to them in turn.
+type hop struct {
+	rel              string
+	outgoing, follow bool
+}
+
+// workloadHops gives the hop from each kind of node that reaches
+// workloads through edges alone. Read only.
+var workloadHops = map[string]hop{
+	"image":          {rel: "runs"},
+	"dockerfile":     {rel: "builds", outgoing: true, follow: true},
+	"service":        {rel: "exposes", outgoing: true},
+	"ingress":        {rel: "routes", outgoing: true, follow: true},
+	"networkpolicy":  {rel: "selects", outgoing: true},
+	"serviceaccount": {rel: "uses"},
+	"rolebinding":    {rel: "bound", follow: true},
+	"role":           {rel: "grants", follow: true},
+	"namespace":      {rel: "in"},
+	"cluster":        {rel: "hosts", outgoing: true, follow: true},
+}
+
+// neighbours returns the nodes one hop from id.
+func (h hop) neighbours(g *Graph, id string) []*Node {
+	var out []*Node
+	if h.outgoing {
+		for _, e := range g.Out(id, h.rel) {
+			out = append(out, g.Node(e.To))
+		}
+		return out
+	}
+	for _, e := range g.In(id, h.rel) {
+		out = append(out, g.Node(e.From))
+	}
 	return out
 }
 

@@ -129,37 +129,13 @@ func (b *builder) linkImages() {
 		}
 		ref := parseImage(img.Name)
 		segs := strings.Split(ref.Repository, "/")
-		var sources []string
-		for _, w := range runs[id] {
-			if n := b.nodes[w]; n != nil {
-				if s := sourceRepo(n.Attrs["annotation.org.opencontainers.image.source"]); s != "" {
-					sources = append(sources, s)
-				}
-			}
-		}
+		sources := b.sourceAnnotations(runs[id])
 		best, links := 0, map[string]string{}
 		for _, d := range dockerfiles {
 			if _, base := b.edges[d.ID+"\x00from\x00"+id]; base {
 				continue
 			}
-			score, why := 0, ""
-			if lbl := sourceRepo(d.Attrs["label.org.opencontainers.image.source"]); lbl != "" && slices.Contains(sources, lbl) {
-				score, why = 3, "the workload's org.opencontainers.image.source annotation and the Dockerfile's label both name "+lbl
-			}
-			for _, h := range b.hints(d) {
-				if score >= 2 {
-					break
-				}
-				for i, s := range segs {
-					switch {
-					case s != h.name:
-					case i == len(segs)-1 && score < 2:
-						score, why = 2, "image repository "+strconv.Quote(ref.Repository)+" is named "+strconv.Quote(h.name)+" like "+h.from
-					case score < 1:
-						score, why = 1, "image repository path "+strconv.Quote(ref.Repository)+" contains "+strconv.Quote(h.name)+", "+h.from
-					}
-				}
-			}
+			score, why := b.buildScore(d, ref.Repository, segs, sources)
 			switch {
 			case score == 0 || score < best:
 				continue
@@ -172,4 +148,43 @@ func (b *builder) linkImages() {
 			b.edge(did, "builds", id, links[did])
 		}
 	}
+}
+
+// sourceAnnotations returns the repositories the workloads' image source
+// annotations name.
+func (b *builder) sourceAnnotations(workloads []string) []string {
+	var sources []string
+	for _, w := range workloads {
+		if n := b.nodes[w]; n != nil {
+			if s := sourceRepo(n.Attrs["annotation.org.opencontainers.image.source"]); s != "" {
+				sources = append(sources, s)
+			}
+		}
+	}
+	return sources
+}
+
+// buildScore rates how surely Dockerfile d builds the image of repository
+// repo (split into segs) that workloads with source annotations sources
+// run, by the rules of linkImages (3 to 1, 0 for no link), and says why.
+func (b *builder) buildScore(d *Node, repo string, segs, sources []string) (int, string) {
+	score, why := 0, ""
+	if lbl := sourceRepo(d.Attrs["label.org.opencontainers.image.source"]); lbl != "" && slices.Contains(sources, lbl) {
+		score, why = 3, "the workload's org.opencontainers.image.source annotation and the Dockerfile's label both name "+lbl
+	}
+	for _, h := range b.hints(d) {
+		if score >= 2 {
+			break
+		}
+		for i, s := range segs {
+			switch {
+			case s != h.name:
+			case i == len(segs)-1 && score < 2:
+				score, why = 2, "image repository "+strconv.Quote(repo)+" is named "+strconv.Quote(h.name)+" like "+h.from
+			case score < 1:
+				score, why = 1, "image repository path "+strconv.Quote(repo)+" contains "+strconv.Quote(h.name)+", "+h.from
+			}
+		}
+	}
+	return score, why
 }

@@ -141,16 +141,6 @@ func builtins() []builtinRule {
 	}
 }
 
-// BuiltinRules lists the attack-path rules fourc ships.
-func BuiltinRules() []BuiltinRule {
-	bs := builtins()
-	out := make([]BuiltinRule, len(bs))
-	for i, b := range bs {
-		out[i] = b.BuiltinRule
-	}
-	return out
-}
-
 // exposureSteps explains how a workload is reached from the internet.
 func exposureSteps(v *view, w *Node) []Step {
 	chains := v.exposure[w.ID]

@@ -1,10 +1,7 @@
 package posture
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -42,18 +39,6 @@ type Rule struct {
 	When string `yaml:"when" json:"when"`
 }
 
-// ParseRules reads a YAML list of rules (the value of posture.rules) and
-// compiles them. Unknown keys are errors.
-func ParseRules(data []byte) (*RuleSet, error) {
-	var rules []Rule
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&rules); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("posture rules: %w", err)
-	}
-	return CompileRules(rules)
-}
-
 // DecodeRules decodes rules from YAML nodes, as a config file holds them
 // (config keeps `posture.rules` as []yaml.Node), and compiles them. Unknown
 // keys are errors, as in ParseRules, naming their line in the file.
@@ -79,18 +64,6 @@ type compiled struct {
 	severity finding.Severity
 	program  cel.Program
 	checkIDs []string
-}
-
-// Rules returns the rules of the set, in the order given.
-func (s *RuleSet) Rules() []Rule {
-	if s == nil {
-		return nil
-	}
-	out := make([]Rule, len(s.rules))
-	for i, c := range s.rules {
-		out[i] = c.Rule
-	}
-	return out
 }
 
 var (

@@ -29,7 +29,7 @@ import (
 func anonymousStatus(ctx context.Context, e endpoint, path string, timeout time.Duration) (int, error) {
 	l := limits.From(ctx)
 	l.HeaderTimeout = min(l.HeaderTimeout, timeout)
-	tr := transport.New(limits.With(ctx, l), &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // only the status is read
+	tr := transport.New(limits.With(ctx, l), &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) // #nosec G402 -- only the status is read
 	client := &http.Client{
 		Transport:     tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -120,20 +120,8 @@ func probeTLS(ctx context.Context, e endpoint, roots *x509.CertPool, cert *tls.C
 	}
 	if selfSigned(leaf) {
 		emit(metaUntrusted, fmt.Sprintf("%s serves a self-signed certificate %q", e.component, subject), "self-signed")
-	} else if roots != nil {
-		inter := x509.NewCertPool()
-		for _, c := range chain[1:] {
-			inter.AddCert(c)
-		}
-		_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
-		// The leaf's own validity period is FC-TLS-001's to report.
-		var invalid x509.CertificateInvalidError
-		if errors.As(err, &invalid) && invalid.Reason == x509.Expired && invalid.Cert == leaf {
-			err = nil
-		}
-		if err != nil {
-			emit(metaUntrusted, fmt.Sprintf("%s certificate %q is not issued by the given CA: %v", e.component, subject, err), "untrusted")
-		}
+	} else if err := verifyChain(chain, roots, now); err != nil {
+		emit(metaUntrusted, fmt.Sprintf("%s certificate %q is not issued by the given CA: %v", e.component, subject, err), "untrusted")
 	}
 	if err := leaf.VerifyHostname(e.host); err != nil {
 		emit(metaHostname, fmt.Sprintf("%s certificate %q is not valid for %s (names: %s)", e.component, subject, e.host, certNames(leaf)), "")
@@ -141,33 +129,63 @@ func probeTLS(ctx context.Context, e endpoint, roots *x509.CertPool, cert *tls.C
 	if why := weakKey(leaf); why != "" {
 		emit(metaWeakKey, fmt.Sprintf("%s certificate %q %s", e.component, subject, why), "")
 	}
-	var old []string
-	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
-		cfg := base.Clone()
-		cfg.MinVersion, cfg.MaxVersion = v, v
-		if _, st, err := handshake(ctx, e, cfg, opts.Timeout); err == nil && st != nil && st.Version == v {
-			old = append(old, tls.VersionName(v))
-		}
-	}
-	if len(old) > 0 {
+	if old := oldVersions(ctx, e, base, opts.Timeout); len(old) > 0 {
 		emit(metaOldTLS, fmt.Sprintf("%s at %s accepts %s", e.component, e.addr(), strings.Join(old, " and ")), "")
 	}
-	var weak []string
-	for _, s := range weakSuites() {
-		cfg := base.Clone()
-		cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		cfg.CipherSuites = []uint16{s.ID}
-		if _, st, err := handshake(ctx, e, cfg, opts.Timeout); err == nil && st != nil && st.CipherSuite == s.ID {
-			weak = append(weak, s.Name)
-		}
-	}
-	if len(weak) > 0 {
+	if weak := weakCiphers(ctx, e, base, opts.Timeout); len(weak) > 0 {
 		emit(metaWeakCipher, fmt.Sprintf("%s at %s accepts %s", e.component, e.addr(), strings.Join(weak, ", ")), "")
 	}
 	if ok, status := answersPlainHTTP(ctx, e, opts.Timeout); ok {
 		emit(metaPlainHTTP, fmt.Sprintf("%s at %s answers plain HTTP on its TLS port (%s)", e.component, e.addr(), status), "http")
 	}
 	return out, nil
+}
+
+// verifyChain verifies the served chain against roots (none given: no
+// error). The leaf's own validity period is FC-TLS-001's to report, so
+// its expiry alone is no error here.
+func verifyChain(chain []*x509.Certificate, roots *x509.CertPool, now time.Time) error {
+	if roots == nil {
+		return nil
+	}
+	leaf := chain[0]
+	inter := x509.NewCertPool()
+	for _, c := range chain[1:] {
+		inter.AddCert(c)
+	}
+	_, err := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: now, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) && invalid.Reason == x509.Expired && invalid.Cert == leaf {
+		return nil
+	}
+	return err
+}
+
+// oldVersions lists the TLS versions below 1.2 the endpoint accepts.
+func oldVersions(ctx context.Context, e endpoint, base *tls.Config, timeout time.Duration) []string {
+	var old []string
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		cfg := base.Clone()
+		cfg.MinVersion, cfg.MaxVersion = v, v
+		if _, st, err := handshake(ctx, e, cfg, timeout); err == nil && st != nil && st.Version == v {
+			old = append(old, tls.VersionName(v))
+		}
+	}
+	return old
+}
+
+// weakCiphers lists the weak TLS 1.2 cipher suites the endpoint accepts.
+func weakCiphers(ctx context.Context, e endpoint, base *tls.Config, timeout time.Duration) []string {
+	var weak []string
+	for _, s := range weakSuites() {
+		cfg := base.Clone()
+		cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+		cfg.CipherSuites = []uint16{s.ID}
+		if _, st, err := handshake(ctx, e, cfg, timeout); err == nil && st != nil && st.CipherSuite == s.ID {
+			weak = append(weak, s.Name)
+		}
+	}
+	return weak
 }
 
 // selfSigned reports whether a certificate is signed by its own key.

@@ -75,7 +75,7 @@ func cacheKey(ctx context.Context, dir, goCmd string, o Options) (string, error)
 		return err
 	})
 	if err != nil {
-		return "", fmt.Errorf("Go call-path analysis: reading module %q: %w", dir, err)
+		return "", fmt.Errorf("analysing Go call paths: reading module %q: %w", dir, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

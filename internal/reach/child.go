@@ -62,17 +62,17 @@ func runChild(ctx context.Context, dir string, o Options) (Result, error) {
 	if exe == "" {
 		var err error
 		if exe, err = os.Executable(); err != nil {
-			return nil, fmt.Errorf("Go call-path analysis: finding fourc's executable: %w", err)
+			return nil, fmt.Errorf("analysing Go call paths: finding fourc's executable: %w", err)
 		}
 	}
 	dbDir, err := os.MkdirTemp("", "fourc-reach-db-")
 	if err != nil {
-		return nil, fmt.Errorf("Go call-path analysis: %w", err)
+		return nil, fmt.Errorf("analysing Go call paths: %w", err)
 	}
 	defer os.RemoveAll(dbDir)
 	for id, rec := range o.Records {
 		if err := os.WriteFile(filepath.Join(dbDir, filepath.Base(id)+".json"), rec, 0o600); err != nil {
-			return nil, fmt.Errorf("Go call-path analysis: writing advisories: %w", err)
+			return nil, fmt.Errorf("analysing Go call paths: writing advisories: %w", err)
 		}
 	}
 
@@ -87,7 +87,7 @@ func runChild(ctx context.Context, dir string, o Options) (Result, error) {
 	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("Go call-path analysis: starting %q: %w", exe, err)
+		return nil, fmt.Errorf("analysing Go call paths: starting %q: %w", exe, err)
 	}
 	pid := cmd.Process.Pid
 	done := make(chan error, 1)
@@ -103,11 +103,11 @@ func runChild(ctx context.Context, dir string, o Options) (Result, error) {
 		case <-ctx.Done():
 			why = ctx.Err()
 			if errors.Is(why, context.DeadlineExceeded) {
-				why = fmt.Errorf("Go call-path analysis of %q took longer than %s (raise --reachability-timeout or pass --reachability=false)", dir, o.Timeout)
+				why = fmt.Errorf("call-path analysis of Go module %q took longer than %s (raise --reachability-timeout or pass --reachability=false)", dir, o.Timeout)
 			}
 		case <-tick.C:
 			if rss := groupRSS(pid); rss > o.MaxMemory {
-				why = fmt.Errorf("Go call-path analysis of %q used more than %d MiB of memory and was stopped", dir, o.MaxMemory>>20)
+				why = fmt.Errorf("call-path analysis of Go module %q used more than %d MiB of memory and was stopped", dir, o.MaxMemory>>20)
 			}
 		}
 	}
@@ -125,7 +125,7 @@ func finish(dir string, waitErr error, stdout *bytes.Buffer, stderr string) (Res
 			msg = waitErr.Error()
 		}
 		if strings.Contains(msg, "panic:") {
-			return nil, fmt.Errorf("Go call-path analysis of %q crashed (findings kept as not analysed): %s", dir, firstLine(msg[strings.Index(msg, "panic:"):]))
+			return nil, fmt.Errorf("call-path analysis of Go module %q crashed (findings kept as not analysed): %s", dir, firstLine(msg[strings.Index(msg, "panic:"):]))
 		}
 		return nil, moduleError(dir, firstLines(msg, 3))
 	}

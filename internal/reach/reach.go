@@ -143,7 +143,7 @@ func analyse(ctx context.Context, goCmd, dir string, o Options) (Result, error) 
 			return nil, ctx.Err()
 		}
 		if tctx.Err() != nil {
-			return nil, fmt.Errorf("Go call-path analysis of %q took longer than %s (raise --reachability-timeout or pass --reachability=false)", dir, o.Timeout)
+			return nil, fmt.Errorf("call-path analysis of Go module %q took longer than %s (raise --reachability-timeout or pass --reachability=false)", dir, o.Timeout)
 		}
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func analyse(ctx context.Context, goCmd, dir string, o Options) (Result, error) 
 	for id, rec := range o.Records {
 		ok, err := mayReach(rec, imported)
 		if err != nil {
-			return nil, fmt.Errorf("Go call-path analysis: %s: %w", id, err)
+			return nil, fmt.Errorf("analysing Go call paths: %s: %w", id, err)
 		}
 		if ok {
 			candidates[id] = rec
@@ -177,5 +177,5 @@ func DefaultCacheDir() string {
 // moduleError says that the module could not be analysed, in words a user
 // understands, with the first lines of what the go command said.
 func moduleError(dir, msg string) error {
-	return fmt.Errorf("Go module in %q could not be loaded: %s", dir, msg)
+	return fmt.Errorf("the Go module in %q could not be loaded: %s", dir, msg)
 }

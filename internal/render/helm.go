@@ -35,47 +35,7 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 		return Result{}, err
 	}
 	b := &budget{limit: opts.maxInput()}
-	var (
-		files []*loader.BufferedFile
-		read  []string
-	)
-	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir // .git and the like
-			}
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// A link must stay in the scan root; one to a directory is
-			// not followed.
-			if err := confine(fsys, p); err != nil {
-				return err
-			}
-			if fi, err := fs.Stat(fsys, p); err == nil && fi.IsDir() {
-				return nil
-			}
-		} else if !d.Type().IsRegular() {
-			return fmt.Errorf("%s: %w", p, source.ErrNotRegular) // a FIFO would block
-		}
-		data, err := b.read(fsys, p)
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(p, dir+"/")
-		if dir == "." {
-			rel = p
-		}
-		files = append(files, &loader.BufferedFile{Name: rel, Data: data})
-		read = append(read, p)
-		return nil
-	})
+	files, read, err := readChart(ctx, fsys, dir, b)
 	if err != nil {
 		return Result{}, fmt.Errorf("reading chart %q: %w", dir, err)
 	}
@@ -131,6 +91,51 @@ func Helm(ctx context.Context, fsys fs.FS, dir string, opts Options) (res Result
 		res.Manifests = append(res.Manifests, Manifest{File: path.Join(dir, rel), Data: data})
 	}
 	return res, nil
+}
+
+// readChart reads every file of the chart in dir within budget b, as
+// Helm's loader wants them (paths relative to dir), and lists the paths
+// read. Hidden directories are left out; a symbolic link must stay in the
+// scan root.
+func readChart(ctx context.Context, fsys fs.FS, dir string, b *budget) (files []*loader.BufferedFile, read []string, err error) {
+	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if d.IsDir() {
+			if p != dir && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir // .git and the like
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link must stay in the scan root; one to a directory is
+			// not followed.
+			if err := confine(fsys, p); err != nil {
+				return err
+			}
+			if fi, err := fs.Stat(fsys, p); err == nil && fi.IsDir() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: %w", p, source.ErrNotRegular) // a FIFO would block
+		}
+		data, err := b.read(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, dir+"/")
+		if dir == "." {
+			rel = p
+		}
+		files = append(files, &loader.BufferedFile{Name: rel, Data: data})
+		read = append(read, p)
+		return nil
+	})
+	return files, read, err
 }
 
 // oneLine flattens a multi-line error, as template errors are.

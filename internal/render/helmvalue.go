@@ -125,6 +125,20 @@ func (w *costWalk) cost(v reflect.Value, depth int) (int64, error) {
 	if w.nodes > w.limit {
 		return w.limit + 1, nil
 	}
+	total, err := w.children(v, depth)
+	if err != nil || total > w.limit {
+		return total, err
+	}
+	if id != 0 {
+		w.memo[id] = total
+	}
+	return total, nil
+}
+
+// children returns the cost of a map, slice, array or struct: one for
+// itself and the cost of each element (exported fields of a struct), or
+// more than the limit as soon as the sum passes it.
+func (w *costWalk) children(v reflect.Value, depth int) (int64, error) {
 	total := int64(1)
 	add := func(c int64, err error) error {
 		if err != nil {
@@ -168,9 +182,6 @@ func (w *costWalk) cost(v reflect.Value, depth int) (int64, error) {
 				return total, nil
 			}
 		}
-	}
-	if id != 0 {
-		w.memo[id] = total
 	}
 	return total, nil
 }

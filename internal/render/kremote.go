@@ -118,26 +118,7 @@ func (p *kplan) stripRemote(file, dir string, k map[string]any) bool {
 		l, _ := k[key].([]any)
 		for _, g := range l {
 			m, _ := g.(map[string]any)
-			for _, fk := range []string{"files", "envs"} {
-				fl, ok := m[fk].([]any)
-				if !ok {
-					continue
-				}
-				kept := fl[:0:0]
-				for _, x := range fl {
-					s, _ := x.(string)
-					if _, src, ok := strings.Cut(s, "="); ok && isURL(src) || isURL(s) {
-						skip(key+" file", s)
-						continue
-					}
-					kept = append(kept, x)
-				}
-				m[fk] = kept
-			}
-			if s, _ := m["env"].(string); isURL(s) {
-				delete(m, "env")
-				skip(key+" env file", s)
-			}
+			stripGeneratorFiles(m, func(what, ref string) { skip(key+" "+what, ref) })
 		}
 	}
 	for _, key := range []string{"helmCharts", "helmChartInflationGenerator"} {
@@ -155,4 +136,29 @@ func (p *kplan) stripRemote(file, dir string, k map[string]any) bool {
 		changed = true
 	}
 	return changed
+}
+
+// stripGeneratorFiles takes the remote files out of one ConfigMap or
+// Secret generator m (its files, envs and env), calling skip for each.
+func stripGeneratorFiles(m map[string]any, skip func(what, ref string)) {
+	for _, fk := range []string{"files", "envs"} {
+		fl, ok := m[fk].([]any)
+		if !ok {
+			continue
+		}
+		kept := fl[:0:0]
+		for _, x := range fl {
+			s, _ := x.(string)
+			if _, src, ok := strings.Cut(s, "="); ok && isURL(src) || isURL(s) {
+				skip("file", s)
+				continue
+			}
+			kept = append(kept, x)
+		}
+		m[fk] = kept
+	}
+	if s, _ := m["env"].(string); isURL(s) {
+		delete(m, "env")
+		skip("env file", s)
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/yaml"
 
@@ -56,6 +57,46 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 	}
 	r.overrides[file] = root
 
+	built, err := runKustomize(ctx, r, dir, m)
+	if err != nil {
+		return res, fmt.Errorf("building kustomization %q: %w", dir, err)
+	}
+	var size int64
+	for _, rs := range built.Resources() {
+		origin, err := rs.GetOrigin()
+		if err != nil {
+			return res, fmt.Errorf("kustomization %q: %w", dir, err)
+		}
+		src := originFile(r, dir, file, origin)
+		org := rs.OrgId()
+		// Drop the annotation asked for above: it is not the user's.
+		if a := rs.GetAnnotations(); a[originKey] != "" {
+			delete(a, originKey)
+			if err := rs.SetAnnotations(a); err != nil {
+				return res, fmt.Errorf("kustomization %q: %w", dir, err)
+			}
+		}
+		data, err := rs.AsYAML()
+		if err != nil {
+			return res, fmt.Errorf("kustomization %q: encoding %s: %w", dir, rs.CurId(), err)
+		}
+		size += int64(len(data))
+		if size > opts.maxOutput() || size > m.lim.RenderedBytes {
+			return res, fmt.Errorf("building kustomization %q: %w", dir, limits.Exceeded("rendered output", limits.Bytes(min(opts.maxOutput(), m.lim.RenderedBytes))))
+		}
+		res.Manifests = append(res.Manifests, Manifest{File: src, Kind: org.Kind, Name: org.Name, Data: data})
+	}
+	for p := range r.read {
+		res.Read = append(res.Read, p)
+	}
+	sort.Strings(res.Read)
+	return res, nil
+}
+
+// runKustomize runs the build of dir over r, within the meter's deadline
+// and ctx. Kustomize cannot be interrupted: past either it stops at its
+// next file access, or is abandoned.
+func runKustomize(ctx context.Context, r *rootFS, dir string, m *meter) (resmap.ResMap, error) {
 	type built struct {
 		m   resmap.ResMap
 		err error
@@ -81,54 +122,24 @@ func Kustomize(ctx context.Context, fsys fs.FS, dir string, opts Options) (res R
 	case <-ctx.Done():
 	}
 	if b.m == nil && b.err == nil {
-		// Kustomize cannot be interrupted: it stops at its next file
-		// access, or is abandoned.
-		return res, fmt.Errorf("building kustomization %q: %w", dir, m.stop())
+		return nil, m.stop()
 	}
 	if err := m.Err(); err != nil {
-		return res, fmt.Errorf("building kustomization %q: %w", dir, err)
+		return nil, err
 	}
-	if b.err != nil {
-		return res, fmt.Errorf("building kustomization %q: %w", dir, b.err)
+	return b.m, b.err
+}
+
+// originFile is the resource file an object of the build came from, as
+// Kustomize recorded it; generated objects (ConfigMaps, Secrets) and
+// objects from files not read belong to the kustomization file.
+func originFile(r *rootFS, dir, file string, origin *resource.Origin) string {
+	if origin != nil && origin.Repo == "" && origin.Path != "" {
+		if p, err := clean(path.Join(dir, origin.Path)); err == nil && r.read[p] {
+			return p
+		}
 	}
-	var size int64
-	for _, rs := range b.m.Resources() {
-		origin, err := rs.GetOrigin()
-		if err != nil {
-			return res, fmt.Errorf("kustomization %q: %w", dir, err)
-		}
-		src := ""
-		if origin != nil && origin.Repo == "" && origin.Path != "" {
-			if p, err := clean(path.Join(dir, origin.Path)); err == nil {
-				src = p
-			}
-		}
-		if src == "" || !r.read[src] {
-			src = file // generated objects (ConfigMaps, Secrets) belong to the kustomization
-		}
-		org := rs.OrgId()
-		// Drop the annotation asked for above: it is not the user's.
-		if a := rs.GetAnnotations(); a[originKey] != "" {
-			delete(a, originKey)
-			if err := rs.SetAnnotations(a); err != nil {
-				return res, fmt.Errorf("kustomization %q: %w", dir, err)
-			}
-		}
-		data, err := rs.AsYAML()
-		if err != nil {
-			return res, fmt.Errorf("kustomization %q: encoding %s: %w", dir, rs.CurId(), err)
-		}
-		size += int64(len(data))
-		if size > opts.maxOutput() || size > m.lim.RenderedBytes {
-			return res, fmt.Errorf("building kustomization %q: %w", dir, limits.Exceeded("rendered output", limits.Bytes(min(opts.maxOutput(), m.lim.RenderedBytes))))
-		}
-		res.Manifests = append(res.Manifests, Manifest{File: src, Kind: org.Kind, Name: org.Name, Data: data})
-	}
-	for p := range r.read {
-		res.Read = append(res.Read, p)
-	}
-	sort.Strings(res.Read)
-	return res, nil
+	return file
 }
 
 // kustomizationFile returns the path of dir's kustomization file, or "".

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,15 +13,6 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/ignore"
 )
-
-//go:embed schema/report.schema.json
-var jsonSchema []byte
-
-// JSONSchema returns the JSON Schema (draft 2020-12) that every document
-// written by [WriteJSON] validates against. The caller gets its own copy.
-func JSONSchema() []byte {
-	return append([]byte(nil), jsonSchema...)
-}
 
 // jsonDocument is the document WriteJSON emits, with findings of type F;
 // docs/json-schema.md describes every field. Field order here is the order

@@ -27,15 +27,6 @@ const (
 	markdownMaxCell = 300
 )
 
-// WriteMarkdown writes r as GitHub-flavoured Markdown for a pull-request
-// comment: a title, a layer × severity summary table, one table of findings
-// and collapsible sections for skipped inputs and suppressed findings. The
-// findings table stops after 500 rows, or earlier if the comment would grow
-// past GitHub's size limit, and says so.
-func WriteMarkdown(w io.Writer, r *Report) error {
-	return (&Markdown{}).Write(w, r)
-}
-
 // Markdown is the Markdown writer. The vulnerabilities of one package are
 // one row (the upgrade that fixes them all, counts by severity and the
 // advisory IDs) unless VulnDetail lists every advisory.

@@ -37,8 +37,6 @@ type loggedValue struct {
 // language is added by implementing it and listing it in [logLanguages];
 // the check itself (what names are sensitive) is shared.
 type logLanguage interface {
-	// language names the language, e.g. "Go".
-	language() string
 	// wants is a cheap filter on a file's path.
 	wants(path string) bool
 	// calls returns the logging calls of one source file; an error means
@@ -52,8 +50,6 @@ func logLanguages() []logLanguage { return []logLanguage{goLogs{}} }
 // goLogs finds logging calls in Go with the syntax tree alone, resolving
 // package names through the file's imports.
 type goLogs struct{}
-
-func (goLogs) language() string { return "Go" }
 
 func (goLogs) wants(p string) bool { return isGoSource(p) }
 

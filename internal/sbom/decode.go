@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,11 +49,6 @@ func ReadFile(ctx context.Context, path string) (*Document, error) {
 		return nil, fmt.Errorf("reading SBOM %q: %d bytes: %w", path, st.Size(), limits.Exceeded("SBOM size", limits.Bytes(lim.FileBytes)))
 	}
 	return Decode(ctx, io.LimitReader(f, lim.FileBytes), path)
-}
-
-// Read parses an SBOM held in memory; see [Decode].
-func Read(data []byte, name string) (*Document, error) {
-	return Decode(context.Background(), bytes.NewReader(data), name)
 }
 
 // Decode streams a CycloneDX or SPDX JSON SBOM and returns its packages

@@ -1,16 +1,18 @@
 package sbom_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/fourc-dev/fourc/internal/sbom"
 )
 
-func ExampleRead() {
+func ExampleDecode() {
 	doc := `{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
 	  {"type": "library", "name": "golang.org/x/net", "version": "v0.16.0", "purl": "pkg:golang/golang.org/x/net@v0.16.0"},
 	  {"type": "library", "name": "Django", "version": "3.2.12", "purl": "pkg:pypi/django@3.2.12"}]}`
-	d, err := sbom.Read([]byte(doc), "bom.json")
+	d, err := sbom.Decode(context.Background(), strings.NewReader(doc), "bom.json")
 	if err != nil {
 		panic(err)
 	}

@@ -1,8 +1,6 @@
 package secret
 
 import (
-	"bytes"
-
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
@@ -135,6 +133,3 @@ func lowVariety(v []byte) bool {
 	}
 	return steps*2 > len(v)
 }
-
-// hasAny reports whether b holds any of the bytes in set.
-func hasAny(b []byte, set string) bool { return bytes.ContainsAny(b, set) }

@@ -172,14 +172,6 @@ type rawManifest struct{ raw []byte }
 func (r rawManifest) RawManifest() ([]byte, error)        { return r.raw, nil }
 func (r rawManifest) MediaType() (types.MediaType, error) { return types.OCIManifestSchema1, nil }
 
-func ids(r *Result) []string {
-	var out []string
-	for _, f := range Findings(r) {
-		out = append(out, f.CheckID)
-	}
-	return out
-}
-
 func TestVerifyAgainstRegistry(t *testing.T) {
 	ctx := context.Background()
 	reg := imagetest.Registry(t)

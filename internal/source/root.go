@@ -20,7 +20,6 @@ var ErrNotRegular = errors.New("not a regular file")
 // through it and so cannot leave the root.
 type Root struct {
 	root *os.Root
-	dir  string
 }
 
 // OpenRoot opens dir as a confined scan root. Close it when the scan ends.
@@ -29,11 +28,8 @@ func OpenRoot(dir string) (*Root, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening scan root %q: %w", dir, err)
 	}
-	return &Root{root: r, dir: dir}, nil
+	return &Root{root: r}, nil
 }
-
-// Dir is the directory the root was opened on.
-func (r *Root) Dir() string { return r.dir }
 
 // Close releases the root.
 func (r *Root) Close() error { return r.root.Close() }

@@ -29,7 +29,7 @@ func small() limits.Limits {
 
 func get(ctx context.Context, t *testing.T, url string) error {
 	t.Helper()
-	client := &http.Client{Transport: New(ctx, &tls.Config{InsecureSkipVerify: true})} //nolint:gosec // hostile test server
+	client := &http.Client{Transport: New(ctx, &tls.Config{InsecureSkipVerify: true})} // #nosec G402 -- hostile test server
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package vex_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/fourc-dev/fourc/internal/vex"
 )
@@ -20,7 +22,16 @@ func ExampleStatements_Applies() {
 	    "justification": "vulnerable_code_not_in_execute_path"
 	  }]
 	}`
-	s, err := vex.Parse([]byte(doc), "vex.json")
+	dir, err := os.MkdirTemp("", "vex")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "vex.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		panic(err)
+	}
+	s, err := vex.Load(path)
 	if err != nil {
 		panic(err)
 	}

@@ -69,15 +69,6 @@ func Load(paths ...string) (*Statements, error) {
 	return s, nil
 }
 
-// Parse reads one VEX document from memory; name is used in errors.
-func Parse(data []byte, name string) (*Statements, error) {
-	s := &Statements{}
-	if err := s.add(data, name); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
 func readBounded(p string) ([]byte, error) {
 	st, err := os.Stat(p)
 	if err != nil {

@@ -116,15 +116,6 @@ var errUnsupported = errors.New("unsupported range type or ecosystem")
 // parseFunc parses a version of a range type in an ecosystem.
 type parseFunc func(rangeType, eco, raw string) (semantic.Version, error)
 
-// directParse parses without a cache.
-func directParse(rangeType, eco, raw string) (semantic.Version, error) {
-	parse := parser(rangeType, eco)
-	if parse == nil {
-		return nil, errUnsupported
-	}
-	return parse(raw)
-}
-
 // Match returns the vulnerabilities of every package, sorted by package
 // location, package and ID. Packages without a name, version or known
 // ecosystem are not matched.
@@ -207,12 +198,6 @@ func (m *Matcher) matchOne(p inventory.Package) ([]Vulnerability, error) {
 type hit struct {
 	rec   *vulndb.Record
 	fixed string
-}
-
-// Affects reports whether record r affects package p, and the nearest fixed
-// version above p's version when r names one.
-func Affects(r *vulndb.Record, p inventory.Package) (bool, string) {
-	return affects(r, p, directParse)
 }
 
 func affects(r *vulndb.Record, p inventory.Package, parse parseFunc) (bool, string) {
@@ -298,31 +283,7 @@ func inRange(rg vulndb.Range, eco, version string, parse parseFunc) (bool, strin
 	if err != nil {
 		return false, ""
 	}
-	events := make([]event, 0, len(rg.Events))
-	for _, e := range rg.Events {
-		var ev event
-		switch {
-		case e.Introduced != "":
-			ev = event{kind: "introduced", raw: e.Introduced}
-		case e.Fixed != "":
-			ev = event{kind: "fixed", raw: e.Fixed}
-		case e.LastAffected != "":
-			ev = event{kind: "last_affected", raw: e.LastAffected}
-		case e.Limit != "":
-			ev = event{kind: "limit", raw: e.Limit}
-		default:
-			continue
-		}
-		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
-			pv, err := parse(rg.Type, eco, ev.raw)
-			if err != nil {
-				continue
-			}
-			ev.v = pv
-		}
-		events = append(events, ev)
-	}
-	slices.SortStableFunc(events, compareEvents)
+	events := parseEvents(rg, eco, parse)
 
 	affected := false
 	fixed := ""
@@ -354,6 +315,38 @@ func inRange(rg vulndb.Range, eco, version string, parse parseFunc) (bool, strin
 		return false, ""
 	}
 	return true, fixed
+}
+
+// parseEvents returns a range's events with their versions parsed, in
+// version order ("introduced: 0" first, "limit: *" last). Events whose
+// version does not parse are left out.
+func parseEvents(rg vulndb.Range, eco string, parse parseFunc) []event {
+	events := make([]event, 0, len(rg.Events))
+	for _, e := range rg.Events {
+		var ev event
+		switch {
+		case e.Introduced != "":
+			ev = event{kind: "introduced", raw: e.Introduced}
+		case e.Fixed != "":
+			ev = event{kind: "fixed", raw: e.Fixed}
+		case e.LastAffected != "":
+			ev = event{kind: "last_affected", raw: e.LastAffected}
+		case e.Limit != "":
+			ev = event{kind: "limit", raw: e.Limit}
+		default:
+			continue
+		}
+		if !(ev.kind == "introduced" && ev.raw == "0") && !(ev.kind == "limit" && ev.raw == "*") {
+			pv, err := parse(rg.Type, eco, ev.raw)
+			if err != nil {
+				continue
+			}
+			ev.v = pv
+		}
+		events = append(events, ev)
+	}
+	slices.SortStableFunc(events, compareEvents)
+	return events
 }
 
 func versionCmp(a, b semantic.Version) int {

@@ -10,7 +10,6 @@ import (
 	cvss40 "github.com/pandatix/go-cvss/40"
 
 	"github.com/fourc-dev/fourc/internal/finding"
-	"github.com/fourc-dev/fourc/internal/inventory"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
@@ -48,17 +47,6 @@ func (r Rating) better(o Rating) bool {
 		return r.class() > o.class()
 	}
 	return r.Severity > o.Severity || (r.Severity == o.Severity && r.Score > o.Score)
-}
-
-// RecordSeverity rates a record for a package: the worst CVSS base score of
-// the vectors in the record (its own severity list and that of the matching
-// affected entry), computed from the vector, else the database's qualitative
-// rating (database_specific.severity, as GitHub advisories give it, or a
-// Debian-style urgency). It returns SeverityUnknown when the record gives
-// neither.
-func RecordSeverity(r *vulndb.Record, p inventory.Package) (finding.Severity, float64, string) {
-	rt := rateRecord(r, func(a vulndb.Affected) bool { return samePackage(a.Package, p) })
-	return rt.Severity, rt.Score, rt.Vector
 }
 
 // rateRecord rates one record, reading the affected entries that want

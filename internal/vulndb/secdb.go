@@ -67,11 +67,6 @@ func looksLikeSecDB(data []byte) bool {
 	return probe.ID == nil && probe.Packages != nil
 }
 
-// secFix is one package's fix of one vulnerability.
-type secFix struct {
-	name, fixed string
-}
-
 // secDBSet gathers the fixes of several secdb files (a release's main and
 // community repositories name the same vulnerabilities) into records.
 type secDBSet struct {
