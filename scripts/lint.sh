@@ -42,7 +42,7 @@ echo "== staticcheck"
 # packages) are all "unreachable" by design: they are not production code
 # and are left out of the verdict. Everything else it reports is dead.
 echo "== deadcode"
-test_support='^internal/(corpus|testenv|[a-z]+/(imagetest|miniotest|hosttest|hostiletest))/'
+test_support='^internal/(corpus|testenv|[a-z]+/(imagetest|miniotest|hosttest|hostiletest|checktest))/'
 dead=$("$deadcode" ./... | grep -Ev "$test_support" || true)
 if [ -n "$dead" ]; then
   echo "unreachable from cmd/fourc (wire it or delete it):"; echo "$dead"; status=1

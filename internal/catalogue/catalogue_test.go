@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/secret"
 )
@@ -53,7 +54,7 @@ func TestWithUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"ACME-TOKEN", "ACME-001"} {
-		if _, ok := ext.Lookup(id); !ok || !ext.IsUser(id) {
+		if _, ok := ext.Lookup(id); !ok || check.ValidUserID(id) != nil {
 			t.Errorf("%s: not a user rule of the registry", id)
 		}
 	}

@@ -36,7 +36,6 @@ func ValidUserID(id string) error {
 type Registry struct {
 	all  []Meta
 	byID map[string]int
-	user map[string]bool
 }
 
 // NewRegistry validates the given checks and builds a catalogue sorted by
@@ -44,7 +43,7 @@ type Registry struct {
 // titles, descriptions or remediation, invalid severities or layers,
 // references without a source.
 func NewRegistry(groups ...[]Meta) (*Registry, error) {
-	r := &Registry{byID: map[string]int{}, user: map[string]bool{}}
+	r := &Registry{byID: map[string]int{}}
 	if err := r.add(Validate, groups); err != nil {
 		return nil, err
 	}
@@ -56,20 +55,12 @@ func NewRegistry(groups ...[]Meta) (*Registry, error) {
 // fourc's own checks; the rest of the metadata is validated as for a
 // built-in check.
 func (r *Registry) WithUser(groups ...[]Meta) (*Registry, error) {
-	out := &Registry{all: slices.Clone(r.all), byID: map[string]int{}, user: map[string]bool{}}
+	out := &Registry{all: slices.Clone(r.all), byID: map[string]int{}}
 	for id, i := range r.byID {
 		out.byID[id] = i
 	}
-	for id := range r.user {
-		out.user[id] = true
-	}
 	if err := out.add(ValidateUser, groups); err != nil {
 		return nil, err
-	}
-	for _, g := range groups {
-		for _, m := range g {
-			out.user[m.ID] = true
-		}
 	}
 	return out, nil
 }
@@ -163,6 +154,3 @@ func (r *Registry) Lookup(id string) (Meta, bool) {
 	}
 	return r.all[i], true
 }
-
-// IsUser reports whether id names a user's rule added by [Registry.WithUser].
-func (r *Registry) IsUser(id string) bool { return r.user[id] }

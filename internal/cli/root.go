@@ -109,7 +109,7 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 	pf.BoolVar(&g.noColor, "no-color", false, "never colour the output")
 	root.AddCommand(
 		newScanCommand(g), newImageCommand(g), newK8sCommand(g), newHostCommand(g), newS3Command(g),
-		newSBOMCommand(g), newDBCommand(g), newChecksCommand(g), newVersionCommand(g),
+		newSBOMCommand(g), newDBCommand(g), newChecksCommand(g), newVersionCommand(g), newDocsCommand(),
 	)
 	return root
 }

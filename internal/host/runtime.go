@@ -22,13 +22,6 @@ type RuntimeHandlers struct {
 	Errors []string
 }
 
-// All returns every handler name, sorted, without duplicates.
-func (h RuntimeHandlers) All() []string {
-	out := append(slices.Clone(h.Containerd), h.CRIO...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // String renders the handlers per runtime: "containerd: kata, runc; cri-o: crun".
 func (h RuntimeHandlers) String() string {
 	var parts []string

@@ -51,18 +51,6 @@ type Options struct {
 	Now time.Time
 }
 
-// Scan opens the root filesystem at root and runs the OS checks and every
-// suite over it. The error is for a root that cannot be opened at all;
-// anything else it cannot read is reported as skipped.
-func Scan(ctx context.Context, root string, opts Options) ([]finding.Finding, []finding.Skipped, error) {
-	n, err := Open(root)
-	if err != nil {
-		return nil, nil, err
-	}
-	fs, sk := ScanNode(ctx, n, opts)
-	return fs, sk, nil
-}
-
 // ScanNode runs the OS checks and every suite over n.
 func ScanNode(ctx context.Context, n *Node, opts Options) ([]finding.Finding, []finding.Skipped) {
 	n.StopWhen(ctx.Err)

@@ -66,17 +66,6 @@ type Result struct {
 	Signatures []Signature `json:"signatures"`
 }
 
-// Verified reports whether a signature verifies with the key, covers the
-// image's digest and names the image's repository.
-func (r *Result) Verified() bool {
-	for _, s := range r.Signatures {
-		if s.Valid && s.Digest == r.Digest && s.identityOK(r.Image) {
-			return true
-		}
-	}
-	return false
-}
-
 // Signature is one signature found in the registry.
 type Signature struct {
 	// Source says where it was found, e.g. "tag sha256-….sig, layer 0".
