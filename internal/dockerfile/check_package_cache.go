@@ -101,74 +101,106 @@ func checkPackageCache() check.Check[*File] {
 			hadolint("DL3032"),
 			hadolint("DL3040"),
 		),
-		Eval: func(f *File) []check.Violation {
-			var out []check.Violation
-			// Once per stage, not per instruction: both walk the lineage.
-			inImage := map[*Stage]bool{}
-			for _, s := range f.Lineage(f.Final()) {
-				inImage[s] = true
-			}
-			type mention struct {
-				stage *Stage
-				word  string
-			}
-			memo := map[mention]bool{}
-			mentioned := func(s *Stage, word string) bool {
-				k := mention{s, word}
-				v, ok := memo[k]
-				if !ok {
-					v = mentions(f.Lineage(s), word)
-					memo[k] = v
-				}
-				return v
-			}
-			for s, in := range f.Instructions() {
-				if !inImage[s] {
-					continue
-				}
-				for _, c := range runShellCommands(in) {
-					i, ok := installOf(c)
-					if !ok {
-						continue
-					}
-					tool := path.Base(i.args[0])
-					var problems []string
-					switch i.manager {
-					case "apt-get":
-						if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentioned(s, "Install-Recommends") {
-							problems = append(problems, "runs "+tool+" install without --no-install-recommends")
-						}
-						if !removes(in, "/var/lib/apt/lists") && !cacheMounted(in, "/var/lib/apt") {
-							problems = append(problems, "runs "+tool+" install but does not remove /var/lib/apt/lists/* in the same RUN")
-						}
-					case "apk":
-						if !hasFlag(i.args, "--no-cache") && !removes(in, "/var/cache/apk") && !cacheMounted(in, "/var/cache/apk", "/etc/apk/cache") {
-							problems = append(problems, "runs apk add without --no-cache")
-						}
-					case "pip":
-						if !hasFlag(i.args, "--no-cache-dir") && !mentioned(s, "PIP_NO_CACHE_DIR") &&
-							!removes(in, "/root/.cache") && !cacheMounted(in, "/root/.cache") {
-							problems = append(problems, "runs "+tool+" install without --no-cache-dir")
-						}
-					case "dnf", "zypper":
-						dir := "/var/cache/" + tool
-						if tool == "zypper" {
-							dir = "/var/cache/zypp"
-						}
-						if !commandCalls(in, tool, "clean") && !removes(in, dir) && !cacheMounted(in, dir) {
-							problems = append(problems, fmt.Sprintf("runs %s install without %q in the same RUN", tool, tool+" clean all"))
-						}
-					}
-					for _, p := range problems {
-						out = append(out, check.Violation{
-							Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), p),
-							Line:          c.Line,
-							Discriminator: s.Label() + "\x00" + p + "\x00" + cmdText(c),
-						})
-					}
-				}
-			}
-			return out
-		},
+		Eval: packageCacheViolations,
 	}
+}
+
+// packageCacheViolations reports the package installations of the stages
+// in the final image that leave caches or recommended packages behind.
+func packageCacheViolations(f *File) []check.Violation {
+	var out []check.Violation
+	// Once per stage, not per instruction: both walk the lineage.
+	inImage := map[*Stage]bool{}
+	for _, s := range f.Lineage(f.Final()) {
+		inImage[s] = true
+	}
+	mentioned := lineageMentions(f)
+	for s, in := range f.Instructions() {
+		if !inImage[s] {
+			continue
+		}
+		inLineage := func(word string) bool { return mentioned(s, word) }
+		for _, c := range runShellCommands(in) {
+			i, ok := installOf(c)
+			if !ok {
+				continue
+			}
+			for _, p := range cacheProblems(i, in, inLineage) {
+				out = append(out, check.Violation{
+					Message:       fmt.Sprintf("RUN in %s %s", stageRef(s), p),
+					Line:          c.Line,
+					Discriminator: s.Label() + "\x00" + p + "\x00" + cmdText(c),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// lineageMentions returns mentions over the lineage of a stage of f,
+// remembering each answer.
+func lineageMentions(f *File) func(s *Stage, word string) bool {
+	type mention struct {
+		stage *Stage
+		word  string
+	}
+	memo := map[mention]bool{}
+	return func(s *Stage, word string) bool {
+		k := mention{s, word}
+		v, ok := memo[k]
+		if !ok {
+			v = mentions(f.Lineage(s), word)
+			memo[k] = v
+		}
+		return v
+	}
+}
+
+// cacheProblems describes what installation i, run by instruction in,
+// leaves in the image; mentioned reports whether the stage's lineage
+// mentions a word (a configuration option or variable).
+func cacheProblems(i install, in *Instruction, mentioned func(word string) bool) []string {
+	tool := path.Base(i.args[0])
+	switch i.manager {
+	case "apt-get":
+		return aptCacheProblems(i, tool, in, mentioned)
+	case "apk":
+		if !hasFlag(i.args, "--no-cache") && !removes(in, "/var/cache/apk") && !cacheMounted(in, "/var/cache/apk", "/etc/apk/cache") {
+			return []string{"runs apk add without --no-cache"}
+		}
+	case "pip":
+		if !hasFlag(i.args, "--no-cache-dir") && !mentioned("PIP_NO_CACHE_DIR") &&
+			!removes(in, "/root/.cache") && !cacheMounted(in, "/root/.cache") {
+			return []string{"runs " + tool + " install without --no-cache-dir"}
+		}
+	case "dnf", "zypper":
+		return cleanAllProblems(tool, in)
+	}
+	return nil
+}
+
+// aptCacheProblems checks an apt-get, apt or aptitude installation for
+// recommended packages and left-over package lists.
+func aptCacheProblems(i install, tool string, in *Instruction, mentioned func(word string) bool) []string {
+	var problems []string
+	if tool != "aptitude" && !hasFlag(i.args, "--no-install-recommends") && !mentioned("Install-Recommends") {
+		problems = append(problems, "runs "+tool+" install without --no-install-recommends")
+	}
+	if !removes(in, "/var/lib/apt/lists") && !cacheMounted(in, "/var/lib/apt") {
+		problems = append(problems, "runs "+tool+" install but does not remove /var/lib/apt/lists/* in the same RUN")
+	}
+	return problems
+}
+
+// cleanAllProblems checks a yum, dnf, microdnf, tdnf or zypper
+// installation for a cache left in the image.
+func cleanAllProblems(tool string, in *Instruction) []string {
+	dir := "/var/cache/" + tool
+	if tool == "zypper" {
+		dir = "/var/cache/zypp"
+	}
+	if !commandCalls(in, tool, "clean") && !removes(in, dir) && !cacheMounted(in, dir) {
+		return []string{fmt.Sprintf("runs %s install without %q in the same RUN", tool, tool+" clean all")}
+	}
+	return nil
 }

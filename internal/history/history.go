@@ -196,32 +196,8 @@ type fileDiff struct {
 // parseLog reads `git log -p -U0` output and scans the added lines of each
 // file of each commit.
 func parseLog(r *bufio.Reader, det *secret.Detector) ([]hit, error) {
-	var (
-		hits     []hit
-		cur      commit
-		fd       fileDiff
-		inHunk   bool
-		oldLeft  int
-		newLeft  int
-		newLine  int
-		seq      int
-		lineBuf  []byte
-		skipFile bool
-	)
-	flush := func() {
-		if len(fd.buf) == 0 {
-			return
-		}
-		for _, m := range det.ScanFile(fd.path, fd.buf) {
-			line := 0
-			if m.Line >= 1 && m.Line <= len(fd.lines) {
-				line = fd.lines[m.Line-1]
-			}
-			seq++
-			hits = append(hits, hit{m: m, path: fd.path, line: line, commit: cur, seq: seq})
-		}
-		fd.buf, fd.lines = fd.buf[:0], fd.lines[:0]
-	}
+	p := &logParser{det: det}
+	var lineBuf []byte
 	for {
 		l, err := readLine(r, &lineBuf)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -230,54 +206,111 @@ func parseLog(r *bufio.Reader, det *secret.Detector) ([]hit, error) {
 		if l == nil && errors.Is(err, io.EOF) {
 			break
 		}
-		switch {
-		case inHunk && (oldLeft > 0 || newLeft > 0) && len(l) > 0 && (l[0] == '+' || l[0] == '-' || l[0] == ' '):
-			switch l[0] {
-			case '+':
-				newLeft--
-				if !skipFile {
-					if len(fd.buf)+len(l) > maxChunk {
-						flush()
-					}
-					fd.buf = append(append(fd.buf, l[1:]...), '\n')
-					fd.lines = append(fd.lines, newLine)
-				}
-				newLine++
-			case '-':
-				oldLeft--
-			default:
-				oldLeft--
-				newLeft--
-				newLine++
-			}
-		case len(l) > 0 && l[0] == '\\':
-			// "\ No newline at end of file"
-		case bytes.HasPrefix(l, []byte(commitMarker)):
-			flush()
-			inHunk = false
-			cur = parseCommit(string(l[len(commitMarker):]))
-		case bytes.HasPrefix(l, []byte("diff --git ")):
-			flush()
-			inHunk, skipFile = false, false
-			fd.path = ""
-		case bytes.HasPrefix(l, []byte("+++ ")) && !inHunk:
-			fd.path = diffPath(string(l[4:]))
-			skipFile = fd.path == "" || thirdParty(fd.path)
-		case bytes.HasPrefix(l, []byte("@@ ")):
-			o, n, start, ok := hunkHeader(string(l))
-			inHunk = ok
-			oldLeft, newLeft, newLine = o, n, start
-		default:
-			if inHunk && oldLeft <= 0 && newLeft <= 0 {
-				inHunk = false
-			}
-		}
+		p.line(l)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 	}
-	flush()
-	return hits, nil
+	p.flush()
+	return p.hits, nil
+}
+
+// logParser is the state of parseLog between lines: the current commit and
+// file, and how many lines of the current hunk are still to come.
+type logParser struct {
+	det      *secret.Detector
+	hits     []hit
+	cur      commit
+	fd       fileDiff
+	inHunk   bool
+	oldLeft  int
+	newLeft  int
+	newLine  int
+	seq      int
+	skipFile bool
+}
+
+// line takes one line of the log.
+func (p *logParser) line(l []byte) {
+	switch {
+	case p.isHunkLine(l):
+		p.hunkLine(l)
+	case len(l) > 0 && l[0] == '\\':
+		// "\ No newline at end of file"
+	case bytes.HasPrefix(l, []byte(commitMarker)):
+		p.flush()
+		p.inHunk = false
+		p.cur = parseCommit(string(l[len(commitMarker):]))
+	case bytes.HasPrefix(l, []byte("diff --git ")):
+		p.flush()
+		p.inHunk, p.skipFile = false, false
+		p.fd.path = ""
+	case bytes.HasPrefix(l, []byte("+++ ")) && !p.inHunk:
+		p.fd.path = diffPath(string(l[4:]))
+		p.skipFile = p.fd.path == "" || thirdParty(p.fd.path)
+	case bytes.HasPrefix(l, []byte("@@ ")):
+		o, n, start, ok := hunkHeader(string(l))
+		p.inHunk = ok
+		p.oldLeft, p.newLeft, p.newLine = o, n, start
+	default:
+		if p.inHunk && p.oldLeft <= 0 && p.newLeft <= 0 {
+			p.inHunk = false
+		}
+	}
+}
+
+// isHunkLine reports whether l is an added, removed or context line the
+// current hunk still expects.
+func (p *logParser) isHunkLine(l []byte) bool {
+	if !p.inHunk || (p.oldLeft <= 0 && p.newLeft <= 0) || len(l) == 0 {
+		return false
+	}
+	return l[0] == '+' || l[0] == '-' || l[0] == ' '
+}
+
+// hunkLine counts one line of a hunk and keeps it when it was added to a
+// file worth scanning.
+func (p *logParser) hunkLine(l []byte) {
+	switch l[0] {
+	case '+':
+		p.newLeft--
+		if !p.skipFile {
+			p.add(l[1:])
+		}
+		p.newLine++
+	case '-':
+		p.oldLeft--
+	default:
+		p.oldLeft--
+		p.newLeft--
+		p.newLine++
+	}
+}
+
+// add appends one added line to the current file, scanning what was
+// collected first when the chunk would grow past maxChunk.
+func (p *logParser) add(text []byte) {
+	if len(p.fd.buf)+len(text)+1 > maxChunk {
+		p.flush()
+	}
+	p.fd.buf = append(append(p.fd.buf, text...), '\n')
+	p.fd.lines = append(p.fd.lines, p.newLine)
+}
+
+// flush scans the lines collected for the current file and empties them.
+func (p *logParser) flush() {
+	if len(p.fd.buf) == 0 {
+		return
+	}
+	for _, m := range p.det.ScanFile(p.fd.path, p.fd.buf) {
+		line := 0
+		if m.Line >= 1 && m.Line <= len(p.fd.lines) {
+			line = p.fd.lines[m.Line-1]
+		}
+		p.seq++
+		p.hits = append(p.hits, hit{m: m, path: p.fd.path, line: line, commit: p.cur, seq: p.seq})
+	}
+	p.fd.buf, p.fd.lines = p.fd.buf[:0], p.fd.lines[:0]
 }
 
 // readLine returns the next line without its newline, nil at the end. A

@@ -58,86 +58,146 @@ func aptPart(name string) bool {
 // ("APT::Periodic::Unattended-Upgrade", "1"). Comments (//, /* */ and #)
 // are skipped; list values (`{ "a"; "b"; }` without a name) are ignored.
 func ParseAPTConf(data string, fn func(key, value string, line int)) {
-	var scope []string
-	var words []string
-	line := 1
-	wordLine := 0
-	inQuote := false
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 || inQuote {
-			words = append(words, cur.String())
-			cur.Reset()
-		}
-	}
+	p := &aptConfParser{fn: fn, line: 1}
 	for i := 0; i < len(data); i++ {
-		c := data[i]
-		if inQuote {
-			switch c {
-			case '"':
-				words = append(words, cur.String())
-				cur.Reset()
-				inQuote = false
-			case '\n':
-				line++
-				cur.WriteByte(c)
-			default:
-				cur.WriteByte(c)
-			}
+		if p.inQuote {
+			p.quoted(data[i])
 			continue
 		}
-		switch {
-		case c == '\n':
-			flush()
-			line++
-		case c == ' ' || c == '\t' || c == '\r':
-			flush()
-		case c == '"':
-			flush()
-			inQuote = true
-			if len(words) == 0 {
-				wordLine = line
-			}
-		case c == '#' || c == '/' && i+1 < len(data) && data[i+1] == '/':
-			flush()
-			for i < len(data) && data[i] != '\n' {
-				i++
-			}
-			i--
-		case c == '/' && i+1 < len(data) && data[i+1] == '*':
-			flush()
-			end := strings.Index(data[i+2:], "*/")
-			if end < 0 {
-				return
-			}
-			line += strings.Count(data[i:i+2+end], "\n")
-			i += end + 3
-		case c == '{':
-			flush()
-			if len(words) > 0 {
-				scope = append(scope, words[0])
-			} else {
-				scope = append(scope, "")
-			}
-			words = words[:0]
-		case c == '}':
-			flush()
-			words = words[:0]
-			if len(scope) > 0 {
-				scope = scope[:len(scope)-1]
-			}
-		case c == ';':
-			flush()
-			if len(words) >= 2 && !slices.Contains(scope, "") {
-				key := strings.Join(append(slices.Clone(scope), words[0]), "::")
-				fn(key, words[len(words)-1], wordLine)
-			}
-			words = words[:0]
-		default:
-			if cur.Len() == 0 && len(words) == 0 {
-				wordLine = line
-			}
-			cur.WriteByte(c)
+		last, ok := p.plain(data, i)
+		if !ok {
+			return
 		}
+		i = last
 	}
+}
+
+// aptConfParser is the state of ParseAPTConf: the enclosing scopes, the
+// words of the statement read so far and the word being read.
+type aptConfParser struct {
+	fn       func(key, value string, line int)
+	scope    []string
+	words    []string
+	cur      strings.Builder
+	line     int
+	wordLine int // line of the statement's first word
+	inQuote  bool
+}
+
+// quoted takes one byte inside a quoted string.
+func (p *aptConfParser) quoted(c byte) {
+	switch c {
+	case '"':
+		p.words = append(p.words, p.cur.String())
+		p.cur.Reset()
+		p.inQuote = false
+	case '\n':
+		p.line++
+		p.cur.WriteByte(c)
+	default:
+		p.cur.WriteByte(c)
+	}
+}
+
+// plain takes the byte at data[i], outside a quoted string, and returns
+// the index of the last byte it consumed; ok is false when a /* comment
+// is never closed.
+func (p *aptConfParser) plain(data string, i int) (last int, ok bool) {
+	c := data[i]
+	switch {
+	case c == '\n':
+		p.flush()
+		p.line++
+	case c == ' ' || c == '\t' || c == '\r':
+		p.flush()
+	case c == '"':
+		p.flush()
+		p.openQuote()
+	case c == '#' || strings.HasPrefix(data[i:], "//"):
+		p.flush()
+		return lineCommentEnd(data, i), true
+	case strings.HasPrefix(data[i:], "/*"):
+		p.flush()
+		return p.blockComment(data, i)
+	case c == '{':
+		p.flush()
+		p.openScope()
+	case c == '}':
+		p.flush()
+		p.closeScope()
+	case c == ';':
+		p.flush()
+		p.assign()
+	default:
+		if p.cur.Len() == 0 && len(p.words) == 0 {
+			p.wordLine = p.line
+		}
+		p.cur.WriteByte(c)
+	}
+	return i, true
+}
+
+// flush ends the word being read.
+func (p *aptConfParser) flush() {
+	if p.cur.Len() > 0 || p.inQuote {
+		p.words = append(p.words, p.cur.String())
+		p.cur.Reset()
+	}
+}
+
+// openQuote starts a quoted string.
+func (p *aptConfParser) openQuote() {
+	p.inQuote = true
+	if len(p.words) == 0 {
+		p.wordLine = p.line
+	}
+}
+
+// lineCommentEnd returns the index of the last byte of the # or // comment
+// starting at data[i], leaving its newline to be read.
+func lineCommentEnd(data string, i int) int {
+	for i < len(data) && data[i] != '\n' {
+		i++
+	}
+	return i - 1
+}
+
+// blockComment skips the /* */ comment starting at data[i], counting its
+// lines, and returns the index of its closing '/'; ok is false when it is
+// never closed.
+func (p *aptConfParser) blockComment(data string, i int) (last int, ok bool) {
+	end := strings.Index(data[i+2:], "*/")
+	if end < 0 {
+		return i, false
+	}
+	p.line += strings.Count(data[i:i+2+end], "\n")
+	return i + end + 3, true
+}
+
+// openScope starts a `name {` block; a block without a name is a list.
+func (p *aptConfParser) openScope() {
+	if len(p.words) > 0 {
+		p.scope = append(p.scope, p.words[0])
+	} else {
+		p.scope = append(p.scope, "")
+	}
+	p.words = p.words[:0]
+}
+
+// closeScope ends the innermost block.
+func (p *aptConfParser) closeScope() {
+	p.words = p.words[:0]
+	if len(p.scope) > 0 {
+		p.scope = p.scope[:len(p.scope)-1]
+	}
+}
+
+// assign ends a statement, reporting it when it is a `name value;`
+// assignment outside any list.
+func (p *aptConfParser) assign() {
+	if len(p.words) >= 2 && !slices.Contains(p.scope, "") {
+		key := strings.Join(append(slices.Clone(p.scope), p.words[0]), "::")
+		p.fn(key, p.words[len(p.words)-1], p.wordLine)
+	}
+	p.words = p.words[:0]
 }

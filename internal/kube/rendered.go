@@ -24,8 +24,41 @@ import (
 // file, or of its nearest parent there). consumed holds the paths the
 // renders used, which must not also be loaded as plain manifests.
 func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (objs []*Object, skipped []finding.Skipped, consumed map[string]bool) {
-	consumed = map[string]bool{}
-	var charts, kusts []string
+	u := &unitRender{fsys: fsys, paths: paths, consumed: map[string]bool{}}
+	charts, kusts := renderable(paths)
+	sort.Strings(charts)
+	if !s.renderCharts(ctx, u, charts) {
+		return nil, nil, u.consumed
+	}
+	roots := u.findKustomizations(ctx, kusts, charts)
+	built, ok := s.buildKustomizations(ctx, fsys, roots)
+	if !ok {
+		return nil, nil, u.consumed
+	}
+	u.loadKustomizations(built)
+	for _, file := range roots.files {
+		u.consumed[file] = true
+	}
+	return u.objs, u.skipped, u.consumed
+}
+
+// unitRender is what renderUnit has gathered so far.
+type unitRender struct {
+	fsys     fs.FS
+	paths    []string
+	objs     []*Object
+	skipped  []finding.Skipped
+	consumed map[string]bool
+}
+
+// skip records a render that failed.
+func (u *unitRender) skip(p string, err error) {
+	u.skipped = append(u.skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
+}
+
+// renderable returns the chart directories and the kustomization files
+// among paths.
+func renderable(paths []string) (charts, kusts []string) {
 	for _, p := range paths {
 		switch {
 		case render.IsChart(p):
@@ -34,109 +67,129 @@ func (s *Scanner) renderUnit(ctx context.Context, fsys fs.FS, paths []string) (o
 			kusts = append(kusts, p)
 		}
 	}
-	skip := func(p string, err error) {
-		skipped = append(skipped, finding.Skipped{Path: p, Scanner: scannerName, Reason: oneLine(err.Error())})
-	}
-	sort.Strings(charts)
+	return charts, kusts
+}
+
+// renderCharts renders the top-level charts (subcharts are rendered with
+// their parent) and loads their objects; false when ctx ends first.
+func (s *Scanner) renderCharts(ctx context.Context, u *unitRender, charts []string) bool {
 	for _, dir := range charts {
 		if ctx.Err() != nil {
-			return nil, nil, consumed
+			return false
 		}
 		if subchart(dir, charts) {
 			continue // rendered with its parent
 		}
-		for _, p := range paths {
+		for _, p := range u.paths {
 			if dir == "." || strings.HasPrefix(p, dir+"/") {
-				consumed[p] = true
+				u.consumed[p] = true
 			}
 		}
 		opts := s.render
 		opts.Values = append(append([]render.Value(nil), opts.Values...), s.values.For(dir)...)
-		res, err := render.Helm(ctx, fsys, dir, opts)
+		res, err := render.Helm(ctx, u.fsys, dir, opts)
 		if err != nil {
-			skip(dir, err)
+			u.skip(dir, err)
 			continue
 		}
 		for _, m := range res.Manifests {
-			o, sk := loadHelm(fsys, m)
-			objs = append(objs, o...)
-			skipped = append(skipped, sk...)
+			o, sk := loadHelm(u.fsys, m)
+			u.objs = append(u.objs, o...)
+			u.skipped = append(u.skipped, sk...)
 		}
 	}
+	return true
+}
 
-	// Build the root kustomizations only: those no other kustomization of
-	// the unit pulls in (an overlay's base is scanned through the
-	// overlay). Finding the roots reads kustomization files, builds
-	// nothing.
-	type built struct {
-		dir, file string
-		res       render.Result
-		err       error
-	}
-	var (
-		all   []built
-		used  = map[string]bool{}
-		dirs  []string
-		files = map[string]string{}
-	)
+// kustomizations are the kustomization directories of a unit outside its
+// charts, components aside.
+type kustomizations struct {
+	dirs  []string
+	files map[string]string // the kustomization file of each directory
+	used  map[string]bool   // directories another kustomization includes
+}
+
+// findKustomizations sorts the unit's kustomization files outside charts
+// into components, consumed with their patches, and the directories to
+// build; it marks those other kustomizations pull in. Only the roots are
+// built (an overlay's base is scanned through the overlay). Finding the
+// roots reads kustomization files, builds nothing.
+func (u *unitRender) findKustomizations(ctx context.Context, kusts, charts []string) kustomizations {
+	k := kustomizations{files: map[string]string{}, used: map[string]bool{}}
 	for _, file := range kusts {
 		dir := path.Dir(file)
 		if inChart(dir, charts) {
 			continue
 		}
-		if resources, ok := render.Component(fsys, dir); ok {
+		if resources, ok := render.Component(u.fsys, dir); ok {
 			// Built through the overlays that include it; its patches
 			// are not manifests of their own, its resources are still
 			// inspected as plain manifests.
-			consumeExcept(consumed, paths, dir, resources)
-			consumed[file] = true
+			consumeExcept(u.consumed, u.paths, dir, resources)
+			u.consumed[file] = true
 			continue
 		}
-		dirs = append(dirs, dir)
-		files[dir] = file
-		for _, d := range render.KustomizeIncludes(ctx, fsys, dir) {
-			used[d] = true
+		k.dirs = append(k.dirs, dir)
+		k.files[dir] = file
+		for _, d := range render.KustomizeIncludes(ctx, u.fsys, dir) {
+			k.used[d] = true
 		}
 	}
-	for _, dir := range dirs {
+	return k
+}
+
+// builtKustomization is the outcome of building one kustomization.
+type builtKustomization struct {
+	dir, file string
+	res       render.Result
+	err       error
+}
+
+// buildKustomizations builds the root kustomizations; false when ctx ends
+// first.
+func (s *Scanner) buildKustomizations(ctx context.Context, fsys fs.FS, k kustomizations) ([]builtKustomization, bool) {
+	var all []builtKustomization
+	for _, dir := range k.dirs {
 		if ctx.Err() != nil {
-			return nil, nil, consumed
+			return nil, false
 		}
-		if used[dir] {
+		if k.used[dir] {
 			continue
 		}
 		res, err := render.Kustomize(ctx, fsys, dir, s.render)
-		all = append(all, built{dir, files[dir], res, err})
+		all = append(all, builtKustomization{dir, k.files[dir], res, err})
 	}
+	return all, true
+}
+
+// loadKustomizations loads the objects of the built kustomizations and
+// records what they left out, what failed and which files they read.
+func (u *unitRender) loadKustomizations(all []builtKustomization) {
 	for _, b := range all {
 		for _, sk := range b.res.Skipped {
-			skipped = append(skipped, finding.Skipped{Path: sk.File, Scanner: scannerName, Reason: oneLine(sk.Reason)})
+			u.skipped = append(u.skipped, finding.Skipped{Path: sk.File, Scanner: scannerName, Reason: oneLine(sk.Reason)})
 		}
 		if b.err != nil {
-			skip(b.dir, b.err)
+			u.skip(b.dir, b.err)
 			// Patches and other partial documents of the directory are
 			// not manifests of their own; its resources are still
 			// inspected as plain manifests.
-			consumeExcept(consumed, paths, b.dir, b.res.Resources)
+			consumeExcept(u.consumed, u.paths, b.dir, b.res.Resources)
 			continue
 		}
 		for _, m := range b.res.Manifests {
-			o, sk := loadKustomized(fsys, m)
-			objs = append(objs, o...)
-			skipped = append(skipped, sk...)
+			o, sk := loadKustomized(u.fsys, m)
+			u.objs = append(u.objs, o...)
+			u.skipped = append(u.skipped, sk...)
 		}
 	}
 	for _, b := range all {
 		if b.err == nil {
 			for _, p := range b.res.Read {
-				consumed[p] = true
+				u.consumed[p] = true
 			}
 		}
 	}
-	for _, file := range files {
-		consumed[file] = true
-	}
-	return objs, skipped, consumed
 }
 
 // consumeExcept marks the paths directly in dir consumed, except the
