@@ -50,7 +50,7 @@ func checkMAC() check.Check[*Node] {
 				}
 				return []check.Violation{{Message: "/etc/apparmor.d exists but the apparmor package is not installed, so no profile is loaded at boot", Field: dpkgStatus}}
 			}
-			return []check.Violation{{Message: "neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node"}}
+			return []check.Violation{{Message: "neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node", Field: "/etc/selinux/config"}}
 		},
 	}
 }

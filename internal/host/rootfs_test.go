@@ -220,7 +220,7 @@ var weakNodeFindings = []string{
 	"FC-HOST-009 /etc/os-release node runs Debian GNU/Linux 12 (bookworm) with a writable root file system; it is neither an image-based immutable OS nor mounted read-only in /etc/fstab",
 	"FC-HOST-010 /boot/vmlinuz-4.19.0-27-amd64 kernel 4.19.0-27-amd64 is on longterm branch 4.19, which reached its end of life on 2024-12-31",
 	"FC-HOST-011 /etc/ssh/sshd_config:3 sshd must not set keyboard-interactive authentication on (KbdInteractiveAuthentication yes)",
-	"FC-HOST-012  neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node",
+	"FC-HOST-012 /etc/selinux/config neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node",
 }
 
 func findingLines(fs []finding.Finding) []string {
@@ -282,7 +282,7 @@ func TestDebianRootfsHardenedAndWeak(t *testing.T) {
 		"FC-HOST-009 /etc/os-release node runs Debian GNU/Linux 12 (bookworm) with a writable root file system; it is neither an image-based immutable OS nor mounted read-only in /etc/fstab",
 		"FC-HOST-010 /boot/vmlinuz-4.19.0-27-amd64 kernel 4.19.0-27-amd64 is on longterm branch 4.19, which reached its end of life on 2024-12-31",
 		"FC-HOST-011 /etc/ssh/sshd_config:3 sshd must not set keyboard-interactive authentication on (KbdInteractiveAuthentication yes)",
-		"FC-HOST-012  neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node",
+		"FC-HOST-012 /etc/selinux/config neither SELinux (/etc/selinux/config) nor AppArmor (/etc/apparmor.d and the apparmor package) is set up on this node",
 	}
 	if diff := cmp.Diff(want, findingLines(got)); diff != "" {
 		t.Errorf("weak root filesystem: findings (-want +got):\n%s", diff)
