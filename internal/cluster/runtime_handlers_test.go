@@ -1,0 +1,127 @@
+package cluster
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/kube"
+)
+
+// TestRuntimeClassHandlers runs live scans while the nodes report their
+// runtime handlers as a kubelet 1.30+ does (status updated as admin):
+// a RuntimeClass naming a handler no node offers is a finding, one naming
+// an offered handler is not, and while any node reports none the handlers
+// are unknown: no finding, and a notice says why.
+func TestRuntimeClassHandlers(t *testing.T) {
+	ctx := context.Background()
+	cs := admin(t)
+	for _, rc := range []nodev1.RuntimeClass{
+		{ObjectMeta: metav1.ObjectMeta{Name: "rt-gvisor"}, Handler: "runsc"},
+		{ObjectMeta: metav1.ObjectMeta{Name: "rt-kata"}, Handler: "kata-qemu"},
+	} {
+		if _, err := cs.NodeV1().RuntimeClasses().Create(ctx, &rc, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cs.NodeV1().RuntimeClasses().Delete(ctx, rc.Name, metav1.DeleteOptions{}) })
+	}
+	addNode := func(name string) {
+		t.Helper()
+		if _, err := cs.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name}}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cs.CoreV1().Nodes().Delete(ctx, name, metav1.DeleteOptions{}) })
+	}
+	// report sets status.runtimeHandlers of every node, as each kubelet
+	// would; nil clears them again.
+	report := func(handlers []corev1.NodeRuntimeHandler) {
+		t.Helper()
+		nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nodes.Items {
+			n.Status.RuntimeHandlers = handlers
+			if _, err := cs.CoreV1().Nodes().UpdateStatus(ctx, &n, metav1.UpdateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Cleanup(func() { report(nil) })
+	scan := func(given ...string) (found []string, notices []string) {
+		t.Helper()
+		res, err := Scan(ctx, Options{Kubeconfig: live(t).Kubeconfig, Namespace: "default", KubeOptions: kube.Options{RuntimeHandlers: given}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
+			if f.CheckID == kube.RuntimeClassHandlerCheckID {
+				found = append(found, f.Resource.String()+" at "+f.Location.Object+": "+f.Message)
+			}
+		}
+		return found, res.Notices
+	}
+	noticeHas := func(what string, notices []string, want string) {
+		t.Helper()
+		if !slices.ContainsFunc(notices, func(n string) bool { return strings.Contains(n, want) }) {
+			t.Errorf("%s: notices %q, want one containing %q", what, notices, want)
+		}
+	}
+
+	addNode("rt-node-1")
+	found, notices := scan()
+	if len(found) > 0 {
+		t.Errorf("no node reports its handlers, yet: %q", found)
+	}
+	noticeHas("no node reports", notices, "RuntimeClass handlers not checked (FC-K8S-215)")
+	noticeHas("no node reports", notices, "report no runtime handlers (status.runtimeHandlers, kubelet 1.30+)")
+
+	// Every node reports the default handler, runc and runsc.
+	report([]corev1.NodeRuntimeHandler{
+		{Name: "", Features: &corev1.NodeRuntimeHandlerFeatures{}},
+		{Name: "runc"},
+		{Name: "runsc"},
+	})
+	snap, _, err := Read(ctx, Options{Kubeconfig: live(t).Kubeconfig, Namespace: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range snap.Nodes {
+		if !slices.Equal(n.RuntimeHandlers, []string{"runc", "runsc"}) {
+			t.Errorf("node %s: handlers %q", n.Name, n.RuntimeHandlers)
+		}
+	}
+	found, notices = scan()
+	want := []string{finding.Resource{Kind: "RuntimeClass", Name: "rt-kata"}.String() +
+		` at runtimeclasses/rt-kata: RuntimeClass "rt-kata" names handler "kata-qemu" but the nodes offer only runc, runsc`}
+	if !slices.Equal(found, want) {
+		t.Errorf("every node reports runc and runsc: findings %q, want %q", found, want)
+	}
+	if slices.ContainsFunc(notices, func(n string) bool { return strings.Contains(n, "RuntimeClass") }) {
+		t.Errorf("every node reports its handlers, yet notices %q", notices)
+	}
+	// The nodes' handlers win over the user's.
+	if found, _ = scan("kata-qemu"); !slices.Equal(found, want) {
+		t.Errorf("the nodes' handlers must win over --runtime-handlers: %q", found)
+	}
+
+	// A node joins whose kubelet reports nothing: unknown again.
+	addNode("rt-node-old")
+	found, notices = scan()
+	if len(found) > 0 {
+		t.Errorf("a node reports no handlers, yet: %q", found)
+	}
+	noticeHas("one node silent", notices, "1 of ")
+	// Then the user's list is used, and the notice says so.
+	found, notices = scan("runc", "kata-qemu")
+	if len(found) != 1 || !strings.Contains(found[0], `RuntimeClass "rt-gvisor" names handler "runsc" but the nodes offer only kata-qemu, runc`) {
+		t.Errorf("judged against --runtime-handlers: %q", found)
+	}
+	noticeHas("judged against the user's list", notices, "RuntimeClass handlers judged against --runtime-handlers runc,kata-qemu")
+}
