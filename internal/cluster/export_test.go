@@ -4,14 +4,14 @@ package cluster
 // through their callers.
 
 // Resources returns the resources a read lists, as "group/resource" (or
-// "resource" for the core group), secrets included. The ClusterRole in
+// "resource" for the core group), secrets and nodes included. The ClusterRole in
 // deploy/fourc-reader-clusterrole.yaml grants "list" on exactly these.
 func Resources() []string {
 	var out []string
 	for _, r := range resources() {
 		out = append(out, r.String())
 	}
-	return append(out, "secrets")
+	return append(out, "secrets", "nodes")
 }
 
 func (r resource) String() string {
