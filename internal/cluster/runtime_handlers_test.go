@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	nodev1 "k8s.io/api/node/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,7 +19,8 @@ import (
 // runtime handlers as a kubelet 1.30+ does (status updated as admin):
 // a RuntimeClass naming a handler no node offers is a finding, one naming
 // an offered handler is not, and while any node reports none the handlers
-// are unknown: no finding, and a notice says why.
+// are unknown: no finding, and a notice says why. A Deployment naming a
+// RuntimeClass the cluster does not have is FC-LIVE-007.
 func TestRuntimeClassHandlers(t *testing.T) {
 	ctx := context.Background()
 	cs := admin(t)
@@ -30,6 +32,19 @@ func TestRuntimeClassHandlers(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { _ = cs.NodeV1().RuntimeClasses().Delete(ctx, rc.Name, metav1.DeleteOptions{}) })
+	}
+	// Two Deployments: one names an existing class, one a missing class.
+	for name, class := range map[string]string{"rt-sandboxed": "rt-gvisor", "rt-no-class": "rt-missing"} {
+		labels := map[string]string{"app": name}
+		if _, err := cs.AppsV1().Deployments("default").Create(ctx, &appsv1.Deployment{
+			ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels},
+					Spec: corev1.PodSpec{RuntimeClassName: &class, Containers: []corev1.Container{{Name: "app", Image: "registry.example/app:1.0"}}}}},
+		}, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cs.AppsV1().Deployments("default").Delete(ctx, name, metav1.DeleteOptions{}) })
 	}
 	addNode := func(name string) {
 		t.Helper()
@@ -54,15 +69,20 @@ func TestRuntimeClassHandlers(t *testing.T) {
 		}
 	}
 	t.Cleanup(func() { report(nil) })
+	var missing []string
 	scan := func(given ...string) (found []string, notices []string) {
+		missing = nil
 		t.Helper()
 		res, err := Scan(ctx, Options{Kubeconfig: live(t).Kubeconfig, Namespace: "default", KubeOptions: kube.Options{RuntimeHandlers: given}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range res.Findings {
-			if f.CheckID == kube.RuntimeClassHandlerCheckID {
+			switch f.CheckID {
+			case kube.RuntimeClassHandlerCheckID:
 				found = append(found, f.Resource.String()+" at "+f.Location.Object+": "+f.Message)
+			case "FC-LIVE-007":
+				missing = append(missing, f.Message)
 			}
 		}
 		return found, res.Notices
@@ -80,6 +100,10 @@ func TestRuntimeClassHandlers(t *testing.T) {
 		t.Errorf("no node reports its handlers, yet: %q", found)
 	}
 	noticeHas("no node reports", notices, "RuntimeClass handlers not checked (FC-K8S-215)")
+	wantMissing := []string{`Deployment "default/rt-no-class" names RuntimeClass "rt-missing", which the cluster does not have: its pods are rejected`}
+	if !slices.Equal(missing, wantMissing) {
+		t.Errorf("FC-LIVE-007: %q, want %q", missing, wantMissing)
+	}
 	noticeHas("no node reports", notices, "report no runtime handlers (status.runtimeHandlers, kubelet 1.30+)")
 
 	// Every node reports the default handler, runc and runsc.
