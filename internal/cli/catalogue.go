@@ -17,7 +17,6 @@ import (
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/reach"
-	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/strictyaml"
@@ -108,8 +107,10 @@ func selectScanners(names []string) (map[string]bool, error) {
 // newScanSet builds the file scanners for `fourc scan`, configured from cfg
 // and the flags. root is the scan root on disk; on names the scanners to
 // run (see selectScanners).
-// hv are the values of the Helm charts (see helmOptions.chartValues).
-func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, hv render.ChartValues) (*scanSet, error) {
+// ko carry the values of the Helm charts (see helmOptions.chartValues) and
+// the nodes' runtime handlers; the rest of the Kubernetes options come
+// from cfg.
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, ko kube.Options) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
 		if err := strictyaml.Decode(&cfg.Secrets.Rules[i], &rules[i]); err != nil {
@@ -128,7 +129,8 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
-		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version, HelmValues: hv}),
+		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version,
+			HelmValues: ko.HelmValues, RuntimeHandlers: ko.RuntimeHandlers}),
 		iac.NewScanner(iac.Options{Exclude: exclude}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),

@@ -26,3 +26,10 @@ func k8sVersion(cmd *cobra.Command, cfg *config.Config, flag string) error {
 	}
 	return nil
 }
+
+// addRuntimeHandlersFlag adds --runtime-handlers, the container runtime
+// handlers the cluster's nodes offer, which RuntimeClasses are judged
+// against (kube.Options.RuntimeHandlers).
+func addRuntimeHandlersFlag(cmd *cobra.Command, dst *[]string) {
+	cmd.Flags().StringSliceVar(dst, "runtime-handlers", nil, `the handlers your nodes offer, as "fourc host" prints them (e.g. runc,runsc): a RuntimeClass naming another is reported; a live scan uses them only when the nodes do not report theirs (default: unknown, not checked)`)
+}

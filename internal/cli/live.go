@@ -55,6 +55,7 @@ func newK8sCommand(g *globals) *cobra.Command {
 	var (
 		manifests, version string
 		helm               helmOptions
+		handlers           []string
 	)
 	cmd := &cobra.Command{
 		Use:   "k8s",
@@ -71,7 +72,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if manifests != "" {
 				// Exactly `fourc scan DIR --scanners kube`.
-				return runScan(cmd, g, &scanOptions{outputOptions: *o, scanners: []string{"kube"}, k8sVersion: version, helm: helm}, manifests)
+				return runScan(cmd, g, &scanOptions{outputOptions: *o, scanners: []string{"kube"}, k8sVersion: version, helm: helm, runtimeHandlers: handlers}, manifests)
 			}
 			return g.runLive(cmd, o, func() (live, error) {
 				prog := g.progress("reading the cluster")
@@ -81,6 +82,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 				}
 				opts.KubeOptions.UntrustedNamespaceLabel = cfg.Kubernetes.UntrustedNamespaceLabel
 				opts.KubeOptions.KubernetesVersion = cfg.Kubernetes.Version
+				opts.KubeOptions.RuntimeHandlers = handlers
 				res, err := cluster.Scan(cmd.Context(), opts)
 				prog.finish()
 				if err != nil {
@@ -95,6 +97,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 	addClusterFlags(cmd, &opts)
 	cmd.Flags().StringVar(&manifests, "manifests", "", "scan this folder of manifests instead of a live cluster (as fourc scan DIR --scanners kube)")
 	addK8sVersionFlag(cmd, &version)
+	addRuntimeHandlersFlag(cmd, &handlers)
 	helm.addFlags(cmd)
 	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g))
 	return configured(cmd)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fourc-dev/fourc/internal/ignore"
+	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/source"
@@ -100,6 +101,8 @@ type scanOptions struct {
 	scanners     []string
 	k8sVersion   string
 	helm         helmOptions
+	// runtimeHandlers are the handlers the nodes offer (--runtime-handlers).
+	runtimeHandlers []string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -131,6 +134,7 @@ PATH defaults to the current directory.`,
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
+	addRuntimeHandlersFlag(cmd, &o.runtimeHandlers)
 	o.helm.addFlags(cmd)
 	return configured(cmd)
 }
@@ -175,7 +179,7 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
-	set, err := newScanSet(&cfg, o.vuln, root, g.now(), on, o.exclude, hv)
+	set, err := newScanSet(&cfg, o.vuln, root, g.now(), on, o.exclude, kube.Options{HelmValues: hv, RuntimeHandlers: o.runtimeHandlers})
 	if err != nil {
 		return err
 	}

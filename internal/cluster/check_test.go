@@ -46,7 +46,14 @@ func manifestSnapshot(t *testing.T, files ...string) *Snapshot {
 			}
 		}
 	}
-	return &Snapshot{Set: kube.NewSet(objs), Secrets: secrets, Version: "v1.37.2"}
+	// A live read lists every RuntimeClass: the files hold all there are.
+	counts := map[string]int{"runtimeclasses": 0}
+	for _, o := range objs {
+		if o.Kind == "RuntimeClass" {
+			counts["runtimeclasses"]++
+		}
+	}
+	return &Snapshot{Set: kube.NewSet(objs), Secrets: secrets, Version: "v1.37.2", Counts: counts}
 }
 
 // evalOne runs one live check of the catalogue on a snapshot.
@@ -91,6 +98,8 @@ func TestLiveCheckMessages(t *testing.T) {
 			`pods of CronJob "ci/deploy" run as ServiceAccount "ci/deployer", which may do anything cluster-wide (via ClusterRoleBinding "ci-admin" → ClusterRole "cluster-admin")`},
 		{"FC-LIVE-004", "testdata/checks/FC-LIVE-004/fail/stale-selector.yaml",
 			`NetworkPolicy "web-ingress" selects no running pod of namespace "shop" (selector "app=web")`},
+		{"FC-LIVE-007", "testdata/checks/FC-LIVE-007/fail/missing-class.yaml",
+			`Deployment "sandbox/untrusted" names RuntimeClass "kata", which the cluster does not have: its pods are rejected`},
 		{"FC-LIVE-006", "testdata/checks/FC-LIVE-006/fail/applied.yaml",
 			`Secret "shop/db" carries its data in annotation kubectl.kubernetes.io/last-applied-configuration`},
 	}
@@ -117,6 +126,16 @@ func TestSecretMetaDropsLastApplied(t *testing.T) {
 		if strings.Contains(f.Message, "cmVkYWN0ZWQ=") {
 			t.Errorf("finding leaks the secret value: %s", f.Message)
 		}
+	}
+}
+
+// TestRuntimeClassesNotListed: when the read could not list RuntimeClasses
+// (forbidden, or not served), FC-LIVE-007 judges nothing.
+func TestRuntimeClassesNotListed(t *testing.T) {
+	snap := manifestSnapshot(t, "testdata/checks/FC-LIVE-007/fail/missing-class.yaml")
+	delete(snap.Counts, "runtimeclasses")
+	if got := messages(evalOne(snap, "FC-LIVE-007")); len(got) > 0 {
+		t.Errorf("RuntimeClasses not listed, yet: %q", got)
 	}
 }
 

@@ -27,6 +27,7 @@ func newCatalogue(snap *Snapshot) catalogue {
 		workloads: []check.Check[*kube.Workload]{
 			checkWorkloadReadsSecrets(policy),
 			checkWorkloadClusterAdmin(policy),
+			checkWorkloadRuntimeClassMissing(runtimeClasses(snap)),
 		},
 		objects: []check.Check[*kube.Object]{
 			checkDefaultServiceAccountToken(),

@@ -10,9 +10,9 @@
 // the server version) and, on kubeadm clusters, the CIS checks of
 // kubeadm's ConfigMaps.
 //
-// Secret values are never read: Secrets (and Nodes) are listed as
-// metadata only (PartialObjectMetadataList), and the request accepts no
-// other answer.
+// Secret values are never read: Secrets are listed as metadata only
+// (PartialObjectMetadataList), and the request accepts no other answer.
+// Of a Node, only its name, labels and runtime handler names are kept.
 package cluster
 
 import (
@@ -78,7 +78,8 @@ type Snapshot struct {
 	Set *kube.Set
 	// Secrets are the metadata of every Secret read; never their data.
 	Secrets []SecretMeta
-	// Nodes are the names and labels of every Node; never more of them.
+	// Nodes are the names, labels and runtime handlers of every Node;
+	// never more of them.
 	Nodes []NodeMeta
 	// ConfigMaps are kubeadm's ConfigMaps ([KubeadmConfigMaps]) the
 	// cluster has, by "namespace/name".
@@ -87,10 +88,15 @@ type Snapshot struct {
 	Counts map[string]int
 }
 
-// NodeMeta is what fourc reads of a Node: its name and labels.
+// NodeMeta is what fourc keeps of a Node: its name, labels and runtime
+// handlers.
 type NodeMeta struct {
 	Name   string
 	Labels map[string]string
+	// RuntimeHandlers are the names of the container runtime handlers the
+	// kubelet reports (status.runtimeHandlers, kubelet 1.30+); nil when it
+	// reports none.
+	RuntimeHandlers []string
 }
 
 // MinorVersion returns the server's "v<major>.<minor>", or "" when unknown.
@@ -301,6 +307,10 @@ func Scan(ctx context.Context, opts Options) (*Result, error) {
 	kopts := opts.KubeOptions
 	if kopts.KubernetesVersion == "" {
 		kopts.KubernetesVersion = snap.MinorVersion()
+	}
+	var rtNotice string
+	if kopts.RuntimeHandlers, rtNotice = runtimeHandlers(snap, kopts.RuntimeHandlers); rtNotice != "" {
+		res.Notices = append(res.Notices, rtNotice)
 	}
 	res.Findings = Evaluate(snap, kopts)
 	cfs, csk, notice, err := scanKubeadm(ctx, snap, platform, bench)

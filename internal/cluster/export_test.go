@@ -4,8 +4,7 @@ package cluster
 // through their callers.
 
 // Resources returns the resources a read lists, as "group/resource" (or
-// "resource" for the core group), secrets and nodes (metadata only)
-// included. The ClusterRole in
+// "resource" for the core group), secrets and nodes included. The ClusterRole in
 // deploy/fourc-reader-clusterrole.yaml grants "list" on exactly these.
 func Resources() []string {
 	var out []string

@@ -12,6 +12,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	nodev1 "k8s.io/api/node/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -99,6 +100,9 @@ func resources() []resource {
 		{"storageclasses", storagev1.GroupName, false, page(func(ctx cx, cs ki, _ string, o lo) (*storagev1.StorageClassList, error) {
 			return cs.StorageV1().StorageClasses().List(ctx, o)
 		}, func(l *storagev1.StorageClassList) []storagev1.StorageClass { return l.Items })},
+		{"runtimeclasses", nodev1.GroupName, false, page(func(ctx cx, cs ki, _ string, o lo) (*nodev1.RuntimeClassList, error) {
+			return cs.NodeV1().RuntimeClasses().List(ctx, o)
+		}, func(l *nodev1.RuntimeClassList) []nodev1.RuntimeClass { return l.Items })},
 		{"resourcequotas", "", true, page(func(ctx cx, cs ki, ns string, o lo) (*corev1.ResourceQuotaList, error) {
 			return cs.CoreV1().ResourceQuotas(ns).List(ctx, o)
 		}, func(l *corev1.ResourceQuotaList) []corev1.ResourceQuota { return l.Items })},
@@ -156,7 +160,7 @@ const workers = 4
 
 // read lists every resource, a few at a time, and builds the snapshot.
 // Objects keep the order of resources() and, within one, the server's.
-// Besides the resources, it lists Secret and Node metadata and gets
+// Besides the resources, it lists Secret metadata and Nodes and gets
 // kubeadm's ConfigMaps.
 func (r reader) read(ctx context.Context) (*Snapshot, []finding.Skipped, error) {
 	type result struct {
@@ -415,7 +419,7 @@ type SecretMeta struct {
 // Ref references the Secret like a live object's Source.Ref.
 func (s SecretMeta) Ref() string { return "namespaces/" + s.Namespace + "/secrets/" + s.Name }
 
-// metadataOnly is the only answer a Secret (or Node) list accepts: the
+// metadataOnly is the only answer a Secret list accepts: the
 // server sends object metadata, or fails with 406 Not Acceptable. There is
 // no fallback to a full SecretList.
 const metadataOnly = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
@@ -433,18 +437,57 @@ func (r reader) secrets(ctx context.Context) ([]SecretMeta, error) {
 	return out, nil
 }
 
-// nodes lists the metadata of every Node: their names and labels, which
-// tell the platform. Nothing else of a Node is read.
+// nodes lists every Node and keeps its name, labels (which tell the
+// platform) and the names of the runtime handlers its kubelet reports in
+// status.runtimeHandlers. Nothing else of a Node is kept.
 func (r reader) nodes(ctx context.Context) ([]NodeMeta, error) {
-	items, err := r.metadata(ctx, "nodes", false)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		out, err := r.nodePages(ctx)
+		if apierrors.IsResourceExpired(err) && attempt == 0 {
+			continue
+		}
+		return out, err
 	}
-	out := make([]NodeMeta, 0, len(items))
-	for _, it := range items {
-		out = append(out, NodeMeta{Name: it.Name, Labels: it.Labels})
+}
+
+func (r reader) nodePages(ctx context.Context) ([]NodeMeta, error) {
+	opts := metav1.ListOptions{Limit: r.pageSize}
+	out := []NodeMeta{}
+	for {
+		l, err := r.client.CoreV1().Nodes().List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		for i := range l.Items {
+			out = append(out, nodeMeta(&l.Items[i]))
+		}
+		if l.Continue == "" {
+			return out, nil
+		}
+		if l.Continue == opts.Continue {
+			return nil, errRepeatedContinue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		opts.Continue = l.Continue
 	}
-	return out, nil
+}
+
+// nodeMeta keeps what fourc reads of a Node. RuntimeHandlers stays nil
+// when the kubelet reports none (older than 1.30, or a runtime that does
+// not tell); the default handler, which has no name, is not listed.
+func nodeMeta(n *corev1.Node) NodeMeta {
+	m := NodeMeta{Name: n.Name, Labels: n.Labels}
+	if len(n.Status.RuntimeHandlers) > 0 {
+		m.RuntimeHandlers = []string{}
+		for _, h := range n.Status.RuntimeHandlers {
+			if h.Name != "" {
+				m.RuntimeHandlers = append(m.RuntimeHandlers, h.Name)
+			}
+		}
+	}
+	return m
 }
 
 // metadata lists the metadata of every object of a core-group resource in

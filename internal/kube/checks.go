@@ -52,6 +52,7 @@ func newCatalogue(opts Options, ev *pssEvaluator) catalogue {
 			checkStorageClassEncryption(),
 			checkStorageClassCustomerKey(),
 			checkPersistentVolumeHostPath(),
+			checkRuntimeClassHandler(opts.RuntimeHandlers),
 		},
 		namespaces: []check.Check[*Namespace]{
 			checkNamespaceNetworkPolicy(),

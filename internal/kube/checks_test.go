@@ -31,10 +31,13 @@ func evaluateFile(t *testing.T, s *Scanner, file string) []finding.Finding {
 	return s.Evaluate(NewSet(objs))
 }
 
+// fixtureHandlers are the runtime handlers the fixtures' nodes offer.
+var fixtureHandlers = []string{"runc", "runsc"}
+
 // TestCheckFixtures runs every check over its pass and fail fixtures, each
-// file loaded as its own unit.
+// file loaded as its own unit, with the nodes offering fixtureHandlers.
 func TestCheckFixtures(t *testing.T) {
-	s := NewScanner(Options{})
+	s := NewScanner(Options{RuntimeHandlers: fixtureHandlers})
 	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, file string) ([]finding.Finding, []finding.Skipped) {
 		return evaluateFile(t, s, file), nil
 	}, checktest.PerEntry())

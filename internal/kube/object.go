@@ -9,6 +9,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+	nodev1 "k8s.io/api/node/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -135,6 +136,8 @@ func kindOf(obj runtime.Object) (groupVersion, kind string) {
 		return "v1", "PersistentVolume"
 	case *storagev1.StorageClass:
 		return "storage.k8s.io/v1", "StorageClass"
+	case *nodev1.RuntimeClass:
+		return "node.k8s.io/v1", "RuntimeClass"
 	case *appsv1.Deployment:
 		return "apps/v1", "Deployment"
 	case *appsv1.StatefulSet:
@@ -210,6 +213,8 @@ var typedKinds = map[groupKind]typedKind{
 	{"", "PersistentVolume"}:      {v1Only, func() runtime.Object { return &corev1.PersistentVolume{} }},
 
 	{"storage.k8s.io", "StorageClass"}: {betaAndV1, func() runtime.Object { return &storagev1.StorageClass{} }},
+	// node.k8s.io/v1beta1 RuntimeClasses keep handler at the top level too.
+	{"node.k8s.io", "RuntimeClass"}: {betaAndV1, func() runtime.Object { return &nodev1.RuntimeClass{} }},
 
 	{"apps", "Deployment"}:          {appsVersions, func() runtime.Object { return &appsv1.Deployment{} }},
 	{"apps", "DaemonSet"}:           {appsVersions, func() runtime.Object { return &appsv1.DaemonSet{} }},

@@ -37,6 +37,11 @@ type Options struct {
 	// (--values, --set, fourc.yaml's kubernetes.helm), on top of each
 	// chart's own values.yaml.
 	HelmValues render.ChartValues
+	// RuntimeHandlers are the container runtime handlers the cluster's
+	// nodes offer (runc, runsc, kata, …), as `fourc host` prints them or
+	// as live Nodes report them in status.runtimeHandlers. Empty means
+	// unknown: RuntimeClass handlers are then not judged.
+	RuntimeHandlers []string
 }
 
 // Scanner audits Kubernetes manifests: workloads (Pod Security Standards
