@@ -213,7 +213,7 @@ func TestShopExample(t *testing.T) {
 		rules = append(rules, p.Rule)
 	}
 	slices.Sort(rules)
-	want := []string{"FC-PATH-001", "FC-PATH-002", "FC-PATH-003", "FC-PATH-004", "FC-PATH-005", "FC-PATH-006"}
+	want := []string{"FC-PATH-001", "FC-PATH-002", "FC-PATH-003", "FC-PATH-004", "FC-PATH-005", "FC-PATH-006", "FC-PATH-007"}
 	if diff := cmp.Diff(want, slices.Compact(rules)); diff != "" {
 		t.Errorf("rules that fired (-want +got):\n%s", diff)
 	}
