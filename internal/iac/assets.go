@@ -47,7 +47,7 @@ func awsAccount(m *Module) (finding.Asset, bool) {
 		return finding.Asset{}, false
 	}
 	a := finding.Asset{
-		ID: "cloud:" + m.Dir + "/aws", Kind: "account", Name: "AWS account of " + m.Dir, Layer: finding.LayerCloud,
+		ID: "cloud:" + m.Dir + "/aws", Kind: "account", Name: "AWS account of " + m.Dir + "/", Layer: finding.LayerCloud,
 		Resource: finding.Resource{Kind: "aws_account", Name: m.Dir},
 		Attrs:    map[string]string{"provider": "aws", "deployment": m.Dir, "ebsEncryptionByDefault": "unmanaged"},
 	}

@@ -84,10 +84,10 @@ func noDefaultAccount(g *Graph) *Node {
 
 func accountText(a *Node) string {
 	if a.Attrs["ebsEncryptionByDefault"] == "false" {
-		return fmt.Sprintf("the Terraform of the AWS account in %s turns EBS default encryption off (aws_ebs_encryption_by_default at %s), so nothing encrypts the volumes the class leaves unencrypted",
+		return fmt.Sprintf("the Terraform of the AWS account in %s/ turns EBS default encryption off (aws_ebs_encryption_by_default at %s), so nothing encrypts the volumes the class leaves unencrypted",
 			a.Attrs["deployment"], a.Attrs["ebsEncryptionByDefaultAt"])
 	}
-	return fmt.Sprintf("the Terraform of the AWS account in %s does not enable EBS default encryption (no aws_ebs_encryption_by_default), so nothing encrypts the volumes the class leaves unencrypted",
+	return fmt.Sprintf("the Terraform of the AWS account in %s/ does not enable EBS default encryption (no aws_ebs_encryption_by_default), so nothing encrypts the volumes the class leaves unencrypted",
 		a.Attrs["deployment"])
 }
 
