@@ -71,6 +71,7 @@ func extractors() map[string]extractor {
 		"aws_vpc":                                            (*builder).vpc,
 		"aws_flow_log":                                       (*builder).flowLog,
 		"aws_kms_key":                                        (*builder).kmsKey,
+		"aws_ebs_default_kms_key":                            (*builder).ebsDefaultKey,
 		"aws_efs_file_system":                                (*builder).efs,
 		"aws_ecr_repository":                                 (*builder).ecrRepository,
 		"aws_ecr_registry_scanning_configuration":            (*builder).ecrRegistryScanning,

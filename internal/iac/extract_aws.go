@@ -202,7 +202,9 @@ func (b *builder) ebsVolume(blk Block, n node) {
 }
 
 func (b *builder) ebsEncryptionByDefault(blk Block, n node) {
-	if getBool(n, "enabled", true).Is(true) {
+	enabled := getBool(n, "enabled", true)
+	b.m.AWS.EBSDefaults = append(b.m.AWS.EBSDefaults, &EBSEncryptionDefault{Block: blk, Enabled: enabled})
+	if enabled.Is(true) {
 		b.ebsDefault = &blk
 	}
 }
@@ -492,6 +494,10 @@ func (b *builder) kmsKey(blk Block, n node) {
 		KeySpec:  getString(n, "customer_master_key_spec", "SYMMETRIC_DEFAULT"),
 		KeyUsage: getString(n, "key_usage", "ENCRYPT_DECRYPT"),
 	})
+}
+
+func (b *builder) ebsDefaultKey(blk Block, n node) {
+	b.m.AWS.EBSDefaultKeys = append(b.m.AWS.EBSDefaultKeys, &EBSDefaultKMSKey{Block: blk, KeyARN: getString(n, "key_arn")})
 }
 
 func (b *builder) efs(blk Block, n node) {

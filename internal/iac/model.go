@@ -58,6 +58,22 @@ type AWS struct {
 	KMSKeys            []*KMSKey
 	EFSFileSystems     []*EFSFileSystem
 	ECRRepositories    []*ECRRepository
+	EBSDefaults        []*EBSEncryptionDefault
+	EBSDefaultKeys     []*EBSDefaultKMSKey
+}
+
+// EBSEncryptionDefault is an aws_ebs_encryption_by_default: the region's
+// new EBS volumes are encrypted whatever their creator asks.
+type EBSEncryptionDefault struct {
+	Block
+	Enabled Value[bool]
+}
+
+// EBSDefaultKMSKey is an aws_ebs_default_kms_key: the key default
+// encryption uses instead of the AWS-managed aws/ebs key.
+type EBSDefaultKMSKey struct {
+	Block
+	KeyARN Value[string]
 }
 
 // AWSProvider is a `provider "aws"` block of the root module; Trails counts

@@ -77,8 +77,15 @@ func (s *Scanner) Unit(p string) string {
 // the tree calls as a local module is not scanned on its own: its findings
 // come from its callers' scans, with the inputs they give it.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
+	f, _, sk := s.scan(ctx, fsys, paths)
+	return f, sk
+}
+
+// scan is Scan that also returns the Terraform module of the unit, nil
+// when the unit has none or another directory calls it.
+func (s *Scanner) scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, *Module, []finding.Skipped) {
 	if len(paths) == 0 || ctx.Err() != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var tf []string
 	var findings []finding.Finding
@@ -95,12 +102,14 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 			findings = append(findings, s.checks.run(m)...)
 		}
 	}
+	var mod *Module
 	if len(tf) > 0 && !s.callers.isCalled(ctx, fsys, path.Dir(tf[0])) {
 		m, sk := loadModule(ctx, fsys, path.Dir(tf[0]), tf)
 		skipped = append(skipped, sk...)
 		findings = append(findings, s.checks.run(m)...)
+		mod = m
 	}
-	return findings, skipped
+	return findings, mod, skipped
 }
 
 // loadModule loads the Terraform module in dir (only the named files

@@ -21,6 +21,7 @@ package kube
 //	networkpolicy:NS/NAME      kind "networkpolicy"  selects → workload, in → namespace
 //	namespace:NAME             kind "namespace"
 //	node:NAME                  kind "node"           (live pods with spec.nodeName)
+//	storageclass:NAME, pvc:NS/NAME, and workload claims → pvc: see storage_assets.go
 //
 // Attributes ("true"/"false" for flags; absent means unknown or not set):
 //
@@ -55,6 +56,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/pod-security-admission/api"
@@ -131,6 +133,7 @@ func Assets(set *Set) []finding.Asset {
 	}
 	for _, w := range set.Workloads {
 		b.workload(w)
+		b.claims(w)
 	}
 	for _, o := range set.Objects {
 		switch t := o.Typed.(type) {
@@ -146,6 +149,10 @@ func Assets(set *Set) []finding.Asset {
 			b.binding(o)
 		case *rbacv1.Role, *rbacv1.ClusterRole:
 			b.role(o)
+		case *storagev1.StorageClass:
+			b.storageClass(o, t)
+		case *corev1.PersistentVolumeClaim:
+			b.claim(o, t)
 		}
 	}
 	out := make([]finding.Asset, 0, len(b.byID))

@@ -213,6 +213,8 @@ var workloadHops = map[string]hop{
 	"role":           {rel: "grants", follow: true},
 	"namespace":      {rel: "in"},
 	"cluster":        {rel: "hosts", outgoing: true, follow: true},
+	"pvc":            {rel: "claims"},
+	"storageclass":   {rel: "class", follow: true},
 }
 
 // neighbours returns the nodes one hop from id.

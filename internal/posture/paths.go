@@ -138,6 +138,10 @@ func builtins() []builtinRule {
 			"The Kubernetes cluster does not envelope-encrypt its secrets with a KMS key, and the backup bucket of the same deployment has no object lock: whoever reaches the backups reads the secrets in clear and can destroy the only copies.",
 			finding.LayerCloud, "Turn on secrets encryption with a KMS key for the cluster, and object lock (with versioning) for the backup bucket."},
 			unencryptedClusterBackups},
+		{BuiltinRule{"FC-PATH-007", "Workload data on unencrypted cloud disks", finding.SeverityHigh,
+			"A workload mounts a PersistentVolumeClaim of an AWS EBS StorageClass that does not ask for encryption, and the Terraform of the AWS account in the same scan does not turn on EBS encryption by default: the workload's data lies in clear text on the disks and in every snapshot of them.",
+			finding.LayerCluster, "Enable aws_ebs_encryption_by_default (with aws_ebs_default_kms_key for a key of your own) in the account's Terraform, or set encrypted: \"true\" (and a kmsKeyId) on the StorageClass; then migrate the existing volumes, which stay unencrypted."},
+			unencryptedDisks},
 	}
 }
 

@@ -168,6 +168,10 @@ func priorityOf(v *view, f finding.Finding, n *Node, ws []*Node, rules []string)
 		rank--
 		reasons = append(reasons, "no workload of the scan is known to run it")
 	}
+	if why := encryptedByDefault(v.g, f, n); why != "" {
+		rank--
+		reasons = append(reasons, why)
+	}
 	return Priority{Level: levelOf(rank), Reasons: reasons}
 }
 

@@ -213,7 +213,7 @@ func TestShopExample(t *testing.T) {
 		rules = append(rules, p.Rule)
 	}
 	slices.Sort(rules)
-	want := []string{"FC-PATH-001", "FC-PATH-002", "FC-PATH-003", "FC-PATH-004", "FC-PATH-005", "FC-PATH-006"}
+	want := []string{"FC-PATH-001", "FC-PATH-002", "FC-PATH-003", "FC-PATH-004", "FC-PATH-005", "FC-PATH-006", "FC-PATH-007"}
 	if diff := cmp.Diff(want, slices.Compact(rules)); diff != "" {
 		t.Errorf("rules that fired (-want +got):\n%s", diff)
 	}
@@ -405,9 +405,9 @@ func TestScoresNeverFallWhenAFindingIsRemoved(t *testing.T) {
 	}
 	// What is left are the paths that rest on configuration alone (a
 	// privileged, exposed workload is dangerous with or without a finding
-	// saying so).
+	// saying so; so is data on unencrypted disks).
 	for _, p := range ref.Paths {
-		if p.Rule != "FC-PATH-002" && p.Rule != "FC-PATH-003" {
+		if p.Rule != "FC-PATH-002" && p.Rule != "FC-PATH-003" && p.Rule != "FC-PATH-007" {
 			t.Errorf("with every finding removed, %s is still found", p.ID)
 		}
 	}

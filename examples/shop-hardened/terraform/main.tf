@@ -20,6 +20,16 @@ resource "aws_kms_key" "shop" {
   enable_key_rotation = true
 }
 
+# Every new EBS volume of the account, including those the cluster's
+# StorageClasses create, is encrypted with the shop key.
+resource "aws_ebs_encryption_by_default" "this" {
+  enabled = true
+}
+
+resource "aws_ebs_default_kms_key" "this" {
+  key_arn = aws_kms_key.shop.arn
+}
+
 resource "aws_s3_bucket" "backups" {
   bucket              = "${local.name}-backups"
   object_lock_enabled = true

@@ -1,0 +1,7 @@
+provider "aws" {
+  region = "eu-central-1"
+}
+
+resource "aws_ebs_encryption_by_default" "this" {
+  enabled = false
+}
