@@ -324,22 +324,32 @@ func (r reader) pages(ctx context.Context, res resource) ([]*kube.Object, error)
 			}
 			out = append(out, o)
 		}
-		if cont == "" {
-			return out, nil
+		if done, err := nextPage(ctx, &opts, cont); done || err != nil {
+			return out, err
 		}
-		if cont == opts.Continue {
-			return nil, errRepeatedContinue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		opts.Continue = cont
 	}
 }
 
 // errRepeatedContinue stops a list whose server answers a page with the
 // continue token it was asked for, which would never end.
 var errRepeatedContinue = errors.New("the server repeated its continue token")
+
+// nextPage moves opts on to the page after one whose continue token was
+// cont. It is done when there is no further page, and fails when the
+// server repeats the token it was asked for or ctx ends.
+func nextPage(ctx context.Context, opts *metav1.ListOptions, cont string) (done bool, err error) {
+	switch {
+	case cont == "":
+		return true, nil
+	case cont == opts.Continue:
+		return false, errRepeatedContinue
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	opts.Continue = cont
+	return false, nil
+}
 
 // object turns one listed item into a kube.Object, trimmed of what no
 // check reads.
@@ -461,16 +471,9 @@ func (r reader) nodePages(ctx context.Context) ([]NodeMeta, error) {
 		for i := range l.Items {
 			out = append(out, nodeMeta(&l.Items[i]))
 		}
-		if l.Continue == "" {
-			return out, nil
+		if done, err := nextPage(ctx, &opts, l.Continue); done || err != nil {
+			return out, err
 		}
-		if l.Continue == opts.Continue {
-			return nil, errRepeatedContinue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		opts.Continue = l.Continue
 	}
 }
 
@@ -528,16 +531,9 @@ func (r reader) metadataPages(ctx context.Context, resource string, namespaced b
 			return nil, fmt.Errorf("server answered with %q instead of %s metadata; discarded", l.Kind, strings.TrimSuffix(resource, "s"))
 		}
 		out = append(out, l.Items...)
-		if l.Continue == "" {
-			return out, nil
+		if done, err := nextPage(ctx, &opts, l.Continue); done || err != nil {
+			return out, err
 		}
-		if l.Continue == opts.Continue {
-			return nil, errRepeatedContinue
-		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		opts.Continue = l.Continue
 	}
 }
 
