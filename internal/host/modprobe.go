@@ -2,7 +2,6 @@ package host
 
 import (
 	"path"
-	"slices"
 	"strings"
 )
 
@@ -51,23 +50,8 @@ func ModuleName(s string) string { return strings.ReplaceAll(s, "-", "_") }
 // Files are read in kmod's order (sorted by name across the directories);
 // the first install line for a module wins, as in kmod.
 func ModprobeConfig(n *Node) map[string]ModuleRule {
-	byName := map[string]string{}
-	for _, dir := range modprobeDirs {
-		files, _ := n.Glob(dir + "/*.conf")
-		for _, f := range files {
-			if _, hidden := byName[path.Base(f)]; !hidden {
-				byName[path.Base(f)] = f
-			}
-		}
-	}
-	names := make([]string, 0, len(byName))
-	for name := range byName {
-		names = append(names, name)
-	}
-	slices.Sort(names)
 	out := map[string]ModuleRule{}
-	for _, name := range names {
-		file := byName[name]
+	for _, file := range dropIns(n, modprobeDirs) {
 		data, err := n.ReadFile(file, 1<<20)
 		if err != nil {
 			continue

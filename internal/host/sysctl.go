@@ -1,6 +1,7 @@
 package host
 
 import (
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -41,25 +42,7 @@ func Sysctl(n *Node, key string) (v SysctlValue, ok bool) {
 // systemd-sysctl's order (files sorted by name across the sysctl.d
 // directories, /etc/sysctl.conf last; a later assignment wins).
 func SysctlConfig(n *Node) map[string]SysctlValue {
-	byName := map[string]string{}
-	for _, dir := range sysctlDirs {
-		files, _ := n.Glob(dir + "/*.conf")
-		for _, f := range files {
-			if _, hidden := byName[path.Base(f)]; !hidden {
-				byName[path.Base(f)] = f
-			}
-		}
-	}
-	names := make([]string, 0, len(byName))
-	for name := range byName {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	files := make([]string, 0, len(names)+1)
-	for _, name := range names {
-		files = append(files, byName[name])
-	}
-	files = append(files, "/etc/sysctl.conf")
+	files := append(dropIns(n, sysctlDirs), "/etc/sysctl.conf")
 	out := map[string]SysctlValue{}
 	for _, f := range files {
 		data, err := n.ReadFile(f, 1<<20)
@@ -81,4 +64,26 @@ func SysctlConfig(n *Node) map[string]SysctlValue {
 		}
 	}
 	return out
+}
+
+// dropIns returns the *.conf files of a set of drop-in directories in the
+// order systemd and kmod read them: sorted by file name across the
+// directories, a name in an earlier directory hiding the same name in a
+// later one.
+func dropIns(n *Node, dirs []string) []string {
+	byName := map[string]string{}
+	for _, dir := range dirs {
+		files, _ := n.Glob(dir + "/*.conf")
+		for _, f := range files {
+			if _, hidden := byName[path.Base(f)]; !hidden {
+				byName[path.Base(f)] = f
+			}
+		}
+	}
+	names := slices.Sorted(maps.Keys(byName))
+	files := make([]string, len(names))
+	for i, name := range names {
+		files[i] = byName[name]
+	}
+	return files
 }
