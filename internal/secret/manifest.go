@@ -163,13 +163,21 @@ func scalar(n *yaml.Node) string {
 	return n.Value
 }
 
+// manifestExt reports whether p has the extension of a file that may hold
+// Kubernetes manifests.
+func manifestExt(p string) bool {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
 // readManifest returns the decoded Secret and ConfigMap values of file p,
 // or nothing when p is not such a manifest, cannot be read, or is larger
 // than limit bytes (the text pass has covered it either way).
 func readManifest(fsys fs.FS, p string, limit int64) []manifestValue {
-	switch strings.ToLower(path.Ext(p)) {
-	case ".yaml", ".yml", ".json":
-	default:
+	if !manifestExt(p) {
 		return nil
 	}
 	f, err := fsys.Open(p)

@@ -169,19 +169,28 @@ func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		}
 		kept, more := 0, 0
 		fctx, cancel := context.WithTimeout(ctx, lim.PerInput)
-		seen := map[string]bool{} // rule and secret of the text pass's matches
+		// seen holds the rule and secret of the text pass's reported
+		// matches, for files the manifest pass may read again: bounded by
+		// the findings cap, so that a file of a million secrets costs no
+		// memory for them.
+		var seen map[string]bool
+		if manifestExt(p) {
+			seen = map[string]bool{}
+		}
 		err := s.scanFile(fctx, fsys, p, fsc, func(m Match) {
-			seen[m.RuleID+"\x00"+m.Discriminator] = true
 			if kept >= lim.FindingsPerFile {
 				more++
 				return
+			}
+			if seen != nil {
+				seen[m.RuleID+"\x00"+m.Discriminator] = true
 			}
 			kept++
 			out = append(out, s.det.Finding(m, res, finding.Location{Path: p, StartLine: m.Line}, p))
 		})
 		timedOut := fctx.Err() != nil && ctx.Err() == nil
 		cancel()
-		if err == nil && !timedOut && ctx.Err() == nil {
+		if seen != nil && err == nil && !timedOut && ctx.Err() == nil {
 			// The manifest pass: Secret and ConfigMap values the text
 			// cannot show as written (base64, escapes), at the key's line.
 			for _, mv := range readManifest(fsys, p, lim.FileBytes) {
