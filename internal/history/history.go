@@ -1,24 +1,27 @@
-// Package history finds secrets in the history of a git repository: every
-// line any commit added, on any branch or tag, is scanned once with the
-// secret rules, and each secret is attributed to the commit that
-// introduced it, including secrets that later commits deleted — they stay
-// readable by everyone with a clone until the history is rewritten.
+// Package history finds secrets in the history of a git repository, or of
+// the one folder of it that is being scanned: every line any commit added
+// there, on any branch or tag, is scanned once with the secret rules, and
+// each secret is attributed to the commit that introduced it, including
+// secrets that later commits deleted — they stay readable by everyone with
+// a clone until the history is rewritten.
 //
 // The package drives the system git binary rather than a Go implementation:
-// `git log --all -p -U0` streams every commit's diff with no context lines,
-// so only added lines cross the pipe; git computes the diffs far faster
-// than go-git does, and the output is parsed line by line as it arrives,
-// never held whole. Merge commits show no diff (their lines were added by
-// the commits they merge), so each added line is seen once. Whether a
-// secret is still present is decided by scanning the file as it is at HEAD
-// (`git cat-file --batch`).
+// `git log --all -p -U0 --relative -- .`, run in the scanned folder,
+// streams every commit's diff of that folder with no context lines, so
+// only added lines cross the pipe; git computes the diffs far faster than
+// go-git does, and the output is parsed line by line as it arrives, never
+// held whole. Merge commits show no diff (their lines were added by the
+// commits they merge), so each added line is seen once. Whether a secret
+// is still present is decided by scanning the file as it is at HEAD (`git
+// cat-file --batch`).
 //
 // Findings reuse the secret rules' checks (FC-SEC-…): the location is the
-// file and the line the commit added, with Object "commit <sha>". Each
-// carries its provenance as fields (the commit, whether the secret is still
-// present at HEAD, and the fingerprint the same secret has in a scan of the
-// working tree), so that [Merge] joins the two scans without reading
-// messages.
+// file, relative to the scanned folder as in a scan of the working tree,
+// and the line the commit added, with Object "commit <sha>". Each finding
+// carries its provenance as fields (the commit, whether the secret is
+// still present at HEAD, and the fingerprint the same secret has in a scan
+// of the working tree), so that [Merge] joins the two scans without
+// reading messages.
 package history
 
 import (
@@ -105,22 +108,41 @@ func Merge(tree []finding.Finding, hist []Finding) []finding.Finding {
 	return out
 }
 
-// Scan reads the whole history of the repository at repoDir and returns a
-// finding for each secret, attributed to the commit that added it. A file
-// git could not show is returned as skipped; an error means the history
-// could not be read at all (no git binary, not a repository).
-func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]Finding, []finding.Skipped, error) {
+// Scan reads the history of the directory root, which may be the top of a
+// git repository or any folder inside one, and returns a finding for each
+// secret, attributed to the commit that added it. Only files under root
+// are read (only files named in only, when given, as slash paths relative
+// to root), and paths are reported relative to root, as a scan of the
+// working tree reports them, so that [Merge] can join the two. A file git
+// could not show is returned as skipped; an error means the history could
+// not be read at all (no git binary, not a repository).
+func Scan(ctx context.Context, root string, det *secret.Detector, only ...string) ([]Finding, []finding.Skipped, error) {
 	git, err := exec.LookPath("git")
 	if err != nil {
 		return nil, nil, fmt.Errorf("scanning git history needs the git binary: %w", err)
 	}
-	if out, err := exec.CommandContext(ctx, git, "-C", repoDir, "rev-parse", "--git-dir").CombinedOutput(); err != nil {
-		return nil, nil, fmt.Errorf("reading git history of %q: %s", repoDir, firstLine(string(out)))
+	top, err := exec.CommandContext(ctx, git, "-C", root, "rev-parse", "--show-prefix").CombinedOutput()
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading git history of %q: %s", root, firstLine(string(top)))
 	}
-	cmd := exec.CommandContext(ctx, git, "-C", repoDir,
+	// prefix is root's path in the repository ("examples/shop/"), to read
+	// files at HEAD.
+	prefix := strings.TrimSuffix(string(top), "\n")
+	// --relative limits the diffs to root and names files relative to it;
+	// the pathspec limits the walk to the commits that touch root, and
+	// --full-history keeps the side branches whose changes a merge
+	// discarded (without it git would simplify them away).
+	args := []string{"-C", root,
 		"-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "log.showSignature=false",
-		"log", "--all", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M",
-		"--format="+commitMarker+"%H %ct %aI")
+		"log", "--all", "--full-history", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--relative",
+		"--format=" + commitMarker + "%H %ct %aI", "--"}
+	if len(only) == 0 {
+		args = append(args, ".")
+	}
+	for _, o := range only {
+		args = append(args, ":(literal)"+o)
+	}
+	cmd := exec.CommandContext(ctx, git, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, nil, err
@@ -128,7 +150,7 @@ func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]Finding,
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
-		return nil, nil, fmt.Errorf("running git log in %q: %w", repoDir, err)
+		return nil, nil, fmt.Errorf("running git log in %q: %w", root, err)
 	}
 	hits, perr := parseLog(bufio.NewReaderSize(stdout, 64<<10), det)
 	if perr != nil {
@@ -137,14 +159,14 @@ func Scan(ctx context.Context, repoDir string, det *secret.Detector) ([]Finding,
 	werr := cmd.Wait()
 	switch {
 	case ctx.Err() != nil:
-		return nil, nil, fmt.Errorf("reading git history of %q: %w", repoDir, ctx.Err())
+		return nil, nil, fmt.Errorf("reading git history of %q: %w", root, ctx.Err())
 	case perr != nil:
-		return nil, nil, fmt.Errorf("reading git history of %q: %w", repoDir, perr)
+		return nil, nil, fmt.Errorf("reading git history of %q: %w", root, perr)
 	case werr != nil:
-		return nil, nil, fmt.Errorf("git log in %q: %s", repoDir, firstLine(stderr.String()))
+		return nil, nil, fmt.Errorf("git log in %q: %s", root, firstLine(stderr.String()))
 	}
 	first := earliest(hits)
-	present, skipped := atHead(ctx, git, repoDir, det, first)
+	present, skipped := atHead(ctx, git, root, prefix, det, first)
 	out := make([]Finding, 0, len(first))
 	for _, h := range first {
 		state := "removed since, but it stays in the history"
@@ -423,8 +445,9 @@ func thirdParty(p string) bool {
 }
 
 // atHead reports which secrets are still in their file at HEAD, reading
-// each file once through `git cat-file --batch`.
-func atHead(ctx context.Context, git, repoDir string, det *secret.Detector, hits []hit) (map[string]bool, []finding.Skipped) {
+// each file once through `git cat-file --batch`. Paths are relative to
+// root, whose path in the repository is prefix.
+func atHead(ctx context.Context, git, root, prefix string, det *secret.Detector, hits []hit) (map[string]bool, []finding.Skipped) {
 	present := map[string]bool{}
 	var paths []string
 	for _, h := range hits {
@@ -437,16 +460,16 @@ func atHead(ctx context.Context, git, repoDir string, det *secret.Detector, hits
 	}
 	var in bytes.Buffer
 	for _, p := range paths {
-		in.WriteString("HEAD:" + p + "\n")
+		in.WriteString("HEAD:" + prefix + p + "\n")
 	}
-	cmd := exec.CommandContext(ctx, git, "-C", repoDir, "cat-file", "--batch")
+	cmd := exec.CommandContext(ctx, git, "-C", root, "cat-file", "--batch")
 	cmd.Stdin = &in
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return present, []finding.Skipped{{Path: repoDir, Scanner: ScannerName, Reason: "reading HEAD: " + err.Error()}}
+		return present, []finding.Skipped{{Path: root, Scanner: ScannerName, Reason: "reading HEAD: " + err.Error()}}
 	}
 	if err := cmd.Start(); err != nil {
-		return present, []finding.Skipped{{Path: repoDir, Scanner: ScannerName, Reason: "reading HEAD: " + err.Error()}}
+		return present, []finding.Skipped{{Path: root, Scanner: ScannerName, Reason: "reading HEAD: " + err.Error()}}
 	}
 	defer func() {
 		// cat-file exits once its input is read; killing it first spares a

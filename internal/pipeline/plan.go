@@ -3,8 +3,9 @@
 // order, severity filter, gates, posture rules, baseline and ignore file —
 // so that a mistake fails the run in milliseconds, before any scanning.
 // Then [Plan.Publish] turns what the scan found into the report: ignore
-// file and inline suppressions, severity filter, cross-layer analysis,
-// baseline comparison, the report itself and the exit status.
+// file and inline suppressions, cross-layer analysis (of every finding not
+// suppressed), severity filter, baseline comparison, the report itself and
+// the exit status.
 package pipeline
 
 import (

@@ -50,9 +50,10 @@ type Env struct {
 	Tool, Version string
 }
 
-// Publish applies suppressions and the severity filter, runs the
-// cross-layer analysis and the baseline comparison, writes the report and
-// returns the run's status: nil, [ErrFindings] when a gate is met, a
+// Publish applies suppressions, runs the cross-layer analysis on every
+// finding left, applies the severity filter to what the report lists,
+// runs the baseline comparison, writes the report and returns the run's
+// status: nil, [ErrFindings] when a gate is met (on reported findings), a
 // [SkippedError] under --fail-on-skipped. An interrupted run (ctx done)
 // writes no report rather than one that looks complete.
 func (p *Plan) Publish(ctx context.Context, in Input, env Env) error {
@@ -69,9 +70,15 @@ func (p *Plan) Publish(ctx context.Context, in Input, env Env) error {
 		IgnoreUses:  applied.Uses,
 		Environment: in.Environment,
 	}
-	rep.Findings = slices.DeleteFunc(applied.Kept, func(f finding.Finding) bool { return !p.keep(f.Severity) })
-	rep.Posture = posture.Analyze(posture.Input{Findings: rep.Findings, Assets: in.Assets, RootName: in.RootName}, posture.Options{Rules: p.rules})
+	// The analysis sees every finding that is not suppressed: --severity
+	// chooses what the report lists, never the scores, priorities or
+	// attack paths.
+	rep.Posture = posture.Analyze(posture.Input{Findings: applied.Kept, Assets: in.Assets, RootName: in.RootName}, posture.Options{Rules: p.rules})
 	rep.Notices = append(rep.Notices, rep.Posture.Notices...)
+	rep.Findings = slices.DeleteFunc(slices.Clone(applied.Kept), func(f finding.Finding) bool { return !p.keep(f.Severity) })
+	if hidden := len(applied.Kept) - len(rep.Findings); hidden > 0 {
+		rep.Notices = append(rep.Notices, fmt.Sprintf("--severity %s leaves %d findings out of the report; scores, priorities and attack paths still count them", p.opts.Severity, hidden))
+	}
 	if p.opts.Sort != "severity" {
 		posture.SortByPriority(rep.Findings, rep.Posture)
 	}

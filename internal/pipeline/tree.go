@@ -37,8 +37,8 @@ type Tree struct {
 	// not check.
 	Scanners []engine.Scanner
 	Vuln     *vuln.Scanner
-	// History, when set, also scans every commit of the git repository at
-	// Root with this detector.
+	// History, when set, also scans with this detector every commit of
+	// the git repository that holds Root, limited to Root (and to Only).
 	History *secret.Detector
 	Logger  *slog.Logger
 	// Step starts a labelled progress step; nil shows none.
@@ -77,7 +77,7 @@ func ScanTree(ctx context.Context, t Tree) (Input, error) {
 	}
 	if t.History != nil {
 		hprog := step("scanning git history of " + t.Target)
-		hf, hs, err := history.Scan(ctx, t.Root, t.History)
+		hf, hs, err := history.Scan(ctx, t.Root, t.History, t.Only...)
 		hprog.Finish()
 		if err != nil {
 			return Input{}, fmt.Errorf("--history: %w", err)
