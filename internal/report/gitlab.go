@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/fourc-dev/fourc/internal/finding"
@@ -201,7 +202,7 @@ func gitlabVulnerability(r *Report, f finding.Finding) gitlabVuln {
 		if vu.Reachability.Level != "" {
 			v.Details["reachability"] = gitlabDetail{Name: "Reachability", Type: "text", Value: vu.Reachability.Level}
 		}
-		if c := vu.CVSS; c != nil && (strings.HasPrefix(c.Vector, "CVSS:3.0/") || strings.HasPrefix(c.Vector, "CVSS:3.1/")) {
+		if c := vu.CVSS; c != nil && cvss3Vector.MatchString(c.Vector) && len(c.Vector) >= 32 && len(c.Vector) <= 128 {
 			v.CVSSVectors = []gitlabCVSS{{Vendor: "unknown", Vector: c.Vector}}
 		}
 		if vu.ID != "" {
@@ -209,7 +210,7 @@ func gitlabVulnerability(r *Report, f finding.Finding) gitlabVuln {
 		}
 	}
 	for _, ref := range f.References {
-		if isAbsURL(ref.URL) {
+		if isAbsURL(ref.URL) && (strings.HasPrefix(ref.URL, "https://") || strings.HasPrefix(ref.URL, "http://")) {
 			v.Links = append(v.Links, gitlabLink{Name: ref.Source, URL: ref.URL})
 		}
 	}
@@ -219,6 +220,11 @@ func gitlabVulnerability(r *Report, f finding.Finding) gitlabVuln {
 	}
 	return v
 }
+
+// cvss3Vector matches a CVSS 3.0 or 3.1 vector (base, temporal and
+// environmental metrics of the specification); GitLab accepts no other
+// kind in cvss_vectors (CVSS 2 aside, which fourc does not carry).
+var cvss3Vector = regexp.MustCompile(`^CVSS:3\.[01](/(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH]))+$`)
 
 // gitlabSeverity maps a severity to GitLab's names.
 func gitlabSeverity(s finding.Severity) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/finding"
 )
 
@@ -187,4 +188,40 @@ func TestGitLabLimits(t *testing.T) {
 	if err := compileGitLabSchema(t).Validate(decodeJSON(t, render(t, "gitlab", Options{}, r))); err != nil {
 		t.Error(err)
 	}
+}
+
+// FuzzJUnitGitLab: whatever the findings say, the gitlab output validates
+// against GitLab's schema and the junit output against the mirror of
+// junit-10.xsd.
+func FuzzJUnitGitLab(f *testing.F) {
+	f.Add("container \"api\" must not set privileged", "deploy/api.yaml", "", "shop/api", "bad yaml", "https://example.com/x", 3)
+	f.Add("a]]>b\nc\r\n<d>\x00\x1b", "", "", "", "", "javascript://x", 0)
+	f.Add("\xff\xfe", "./c:colon", "sha256:abc", "n", "r", "CWE-1", -4)
+	sch := compileGitLabSchema(f)
+	f.Fuzz(func(t *testing.T, message, path, object, name, reason, ref string, line int) {
+		m := check.New("FC-FZ-001", "Fuzz "+name, finding.SeverityHigh, finding.LayerCluster, "", reason,
+			finding.Reference{Source: ref, URL: ref})
+		loc := finding.Location{Path: path, Object: object}
+		if line > 0 {
+			loc.StartLine, loc.EndLine = line, line+2
+		}
+		fd := m.Finding(finding.Resource{Kind: "Deployment", Name: name}, loc, check.Violation{Message: message})
+		other := fd
+		other.CheckID = "FC-FZ-" + name
+		other.Layer = 0
+		other.Vulnerability = &finding.Vulnerability{ID: name, Aliases: []string{"CVE-" + name, ""}, Summary: message,
+			CVSS: &finding.CVSS{Vector: "CVSS:3.1/" + reason}}
+		r := &Report{
+			Tool: "fourc", Target: path,
+			Findings:   []finding.Finding{fd, other},
+			Suppressed: []Suppressed{{Finding: fd, By: name, Reason: reason}},
+			Skipped:    []finding.Skipped{{Path: path, Scanner: name, Reason: reason}},
+			Notices:    []string{message, ""},
+			Checks:     []check.Meta{m},
+		}
+		if err := sch.Validate(decodeJSON(t, render(t, "gitlab", Options{}, r))); err != nil {
+			t.Errorf("gitlab: %v", err)
+		}
+		parseJUnit(t, render(t, "junit", Options{}, r))
+	})
 }

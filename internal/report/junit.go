@@ -106,7 +106,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		s := junitSuite{Name: doc.Name + ".Inputs", Time: "0", Timestamp: stamp}
 		for _, sk := range r.Skipped {
 			s.Cases = append(s.Cases, junitCase{
-				Name: sk.Path, Classname: doc.Name + ".Inputs." + cmp.Or(sk.Scanner, "scan"), Time: "0",
+				Name: cmp.Or(sk.Path, "(unnamed input)"), Classname: doc.Name + ".Inputs." + cmp.Or(sk.Scanner, "scan"), Time: "0",
 				Errors: []junitResult{{Message: "skipped: " + sk.Reason, Type: "skipped-input", Text: sk.String()}},
 			})
 		}
@@ -202,7 +202,7 @@ func junitLayerSuite(r *Report, l finding.Layer) junitSuite {
 
 // junitCaseName is "CHECK-ID resource".
 func junitCaseName(id, what string) string {
-	return strings.TrimSpace(id + " " + what)
+	return cmp.Or(strings.TrimSpace(id+" "+what), "unnamed check")
 }
 
 // junitFailure describes one finding: type is its severity, message its
