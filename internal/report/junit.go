@@ -97,7 +97,7 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	for _, l := range layers {
 		s := junitLayerSuite(r, l)
 		s.Timestamp = stamp
-		if l == finding.LayerCode || l == 0 {
+		if l == finding.LayerCode {
 			s.Props = junitProperties(r)
 		}
 		doc.Suites = append(doc.Suites, s)
