@@ -69,7 +69,7 @@ func ExampleNew_unknownFormat() {
 	_, err := report.New("yaml", report.Options{})
 	fmt.Println(err)
 	// Output:
-	// unknown format "yaml" (want one of html, json, markdown, sarif, table)
+	// unknown format "yaml" (want one of gitlab, html, json, junit, markdown, sarif, table)
 }
 
 func ExampleWriteFileAtomic() {

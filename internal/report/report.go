@@ -1,5 +1,5 @@
 // Package report renders a scan's results in the formats users and tools
-// read: table, json, sarif, markdown, html (and more as they are added). One
+// read: table, json, sarif, markdown, html, junit, gitlab. One
 // Writer per format; the package imports the shared vocabulary, never the CLI.
 package report
 
@@ -103,6 +103,8 @@ var writers = map[string]func(Options) Writer{
 	"sarif":    func(Options) Writer { return WriterFunc(WriteSARIF) },
 	"markdown": func(o Options) Writer { return &Markdown{VulnDetail: o.VulnDetail} },
 	"html":     func(Options) Writer { return WriterFunc(WriteHTML) },
+	"junit":    func(Options) Writer { return WriterFunc(WriteJUnit) },
+	"gitlab":   func(Options) Writer { return WriterFunc(WriteGitLab) },
 }
 
 // New returns the writer for a format name.

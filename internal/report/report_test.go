@@ -293,7 +293,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if diff := cmp.Diff([]string{"html", "json", "markdown", "sarif", "table"}, Formats()); diff != "" {
+	if diff := cmp.Diff([]string{"gitlab", "html", "json", "junit", "markdown", "sarif", "table"}, Formats()); diff != "" {
 		t.Errorf("Formats() mismatch (-want +got):\n%s", diff)
 	}
 	for _, name := range []string{"JSON", "Table", "SARIF", "markdown", "HTML"} {
@@ -302,7 +302,7 @@ func TestNew(t *testing.T) {
 		}
 	}
 	_, err := New("yaml", Options{})
-	if err == nil || !strings.Contains(err.Error(), `"yaml"`) || !strings.Contains(err.Error(), "html, json, markdown, sarif, table") {
+	if err == nil || !strings.Contains(err.Error(), `"yaml"`) || !strings.Contains(err.Error(), "gitlab, html, json, junit, markdown, sarif, table") {
 		t.Errorf(`New("yaml") error = %v, want one naming the format and the choices`, err)
 	}
 }
