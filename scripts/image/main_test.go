@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image/imagetest"
@@ -68,6 +69,25 @@ func TestImage(t *testing.T) {
 	d2, _ := again.Digest()
 	if d1 != d2 {
 		t.Fatalf("two builds of the same inputs differ: %s and %s", d1, d2)
+	}
+	// The command gives the same image (config and layers) as a
+	// docker-archive.
+	if o.CABundle != "" {
+		tarPath := filepath.Join(dir, "fourc.tar")
+		if err := run(ctx, []string{"-binary", bin, "-version", o.Version, "-epoch", "0", "-tarball", tarPath}); err != nil {
+			t.Fatal(err)
+		}
+		fromTar, err := tarball.ImageFromPath(tarPath, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A docker-archive keeps the config and layers, not the OCI
+		// manifest, so the config digest is what must agree.
+		got, _ := fromTar.ConfigName()
+		want, _ := img.ConfigName()
+		if got != want {
+			t.Errorf("image -tarball wrote config %s, want %s", got, want)
+		}
 	}
 	withDB := o
 	withDB.DB = db
