@@ -108,21 +108,24 @@ type scanOptions struct {
 func newScanCommand(g *globals) *cobra.Command {
 	o := &scanOptions{}
 	cmd := &cobra.Command{
-		Use:   "scan [PATH]",
+		Use:   "scan [PATH | FILE...]",
 		Short: "Scan a source tree across all four layers",
 		Long: `Scan a directory (or one file) and report problems in all four layers:
 secrets in the code, Dockerfiles, Kubernetes manifests and Terraform.
-PATH defaults to the current directory.`,
+PATH defaults to the current directory. Several files (as a pre-commit
+hook passes them) are scanned as one tree rooted at the current directory.`,
 		Example: `  fourc scan examples/shop
   fourc scan . --scanners secret,vuln
   fourc scan . --format sarif --output fourc.sarif
   fourc scan . --severity high --fail-on critical
   fourc scan charts/api --values prod-values.yaml --set image.tag=1.2`,
-		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "."
 			if len(args) == 1 {
 				target = args[0]
+			}
+			if len(args) > 1 {
+				return runScanFiles(cmd, g, o, args)
 			}
 			return runScan(cmd, g, o, target)
 		},
@@ -156,6 +159,20 @@ func runScan(cmd *cobra.Command, g *globals, o *scanOptions, target string) erro
 	if err != nil {
 		return err
 	}
+	return scanTree(cmd, g, o, target, root, only)
+}
+
+// runScanFiles is `fourc scan FILE...`: the files, relative to the current
+// directory, scanned as one tree rooted there.
+func runScanFiles(cmd *cobra.Command, g *globals, o *scanOptions, files []string) error {
+	only, err := resolveFiles(files)
+	if err != nil {
+		return err
+	}
+	return scanTree(cmd, g, o, ".", ".", only)
+}
+
+func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root string, only []string) error {
 	plan, err := g.plan(cmd, &o.outputOptions, root)
 	if err != nil {
 		return err
@@ -227,6 +244,35 @@ func resolveTarget(target string) (root string, only []string, err error) {
 		return target, nil, nil
 	}
 	return filepath.Dir(target), []string{filepath.Base(target)}, nil
+}
+
+// resolveFiles turns several PATH arguments into slash-separated paths
+// relative to the current directory; each must exist inside it.
+func resolveFiles(files []string) ([]string, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("scan target: %w", err)
+	}
+	only := make([]string, 0, len(files))
+	for _, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("scan target %q does not exist", f)
+			}
+			return nil, fmt.Errorf("scan target: %w", err)
+		}
+		rel := filepath.Clean(f)
+		if filepath.IsAbs(rel) {
+			if rel, err = filepath.Rel(cwd, rel); err != nil {
+				return nil, fmt.Errorf("scan target %q: %w", f, err)
+			}
+		}
+		if rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, usageError{Err: fmt.Errorf("scan target %q is outside the current directory (several targets are scanned as one tree rooted there)", f)}
+		}
+		only = append(only, filepath.ToSlash(rel))
+	}
+	return only, nil
 }
 
 // rootName is the base name of a scan root ("examples/shop" gives "shop",
