@@ -31,6 +31,8 @@ type outputOptions struct {
 	failOnNew  string
 	// vulnDetail lists every advisory in table and Markdown output.
 	vulnDetail bool
+	// detail prints every finding of the table as a full block.
+	detail bool
 	// failOnSkipped fails the run when an input was skipped.
 	failOnSkipped bool
 	// ignorePolicy is "default" or "strict".
@@ -50,6 +52,7 @@ func (o *outputOptions) addFlags(cmd *cobra.Command) {
 	f.StringVar(&o.failOnNew, "fail-on-new", "", "with --baseline: exit with code 1 when a new finding has this severity or higher")
 	f.BoolVar(&o.failOnSkipped, "fail-on-skipped", false, "exit with code 1 when an input was skipped (unreadable, malformed or over a budget)")
 	f.StringVar(&o.ignorePolicy, "ignore-policy", "default", "strict: refuse wildcard IDs in the repository's own ignore file")
+	f.BoolVar(&o.detail, "detail", false, "table output: print each finding and attack path in full (message, fix, why its priority) instead of one line")
 	addLimitFlags(cmd)
 }
 
@@ -76,6 +79,8 @@ func (g *globals) plan(cmd *cobra.Command, o *outputOptions, root string) (*pipe
 		FailOnNew:      o.failOnNew,
 		FailOnSkipped:  o.failOnSkipped,
 		VulnDetail:     o.vulnDetail,
+		Detail:         o.detail,
+		Width:          terminalWidth(g.stdout),
 		Color:          !g.noColor && os.Getenv("NO_COLOR") == "" && isTerminal(g.stdout),
 	}
 	if g.cfg != nil {

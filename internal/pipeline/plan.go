@@ -51,6 +51,11 @@ type Options struct {
 	FailOnSkipped bool
 	// VulnDetail lists every advisory in table and Markdown output.
 	VulnDetail bool
+	// Detail prints every finding of the table as a full block.
+	Detail bool
+	// Width is the terminal width the table fits its lines to; 0 means
+	// 100 columns.
+	Width int
 	// Color colours a report written to stdout.
 	Color bool
 	// Rules are the posture rules of fourc.yaml (posture.rules), and
@@ -81,7 +86,7 @@ func NewPlan(o Options, root string) (*Plan, error) {
 	}
 	p := &Plan{opts: o}
 	var err error
-	if p.writer, err = report.New(o.Format, report.Options{Color: o.Color && toStdout(o.Output), VulnDetail: o.VulnDetail}); err != nil {
+	if p.writer, err = report.New(o.Format, report.Options{Color: o.Color && toStdout(o.Output), VulnDetail: o.VulnDetail, Detail: o.Detail, Width: o.Width}); err != nil {
 		return nil, UsageError{fmt.Errorf("--format: %w", err)}
 	}
 	switch o.Sort {

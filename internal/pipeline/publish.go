@@ -86,18 +86,12 @@ func (p *Plan) Publish(ctx context.Context, in Input, env Env) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	reason, status := p.gate(rep, diff)
+	rep.ExitReason = reason
 	if err := p.write(rep, env); err != nil {
 		return err
 	}
-	switch {
-	case p.opts.FailOnSkipped && len(rep.Skipped) > 0:
-		return SkippedError{len(rep.Skipped)}
-	case p.failOn != nil && finding.AtLeast(rep.Findings, *p.failOn):
-		return ErrFindings
-	case p.failOnNew != nil && diff != nil && diff.NewAtLeast(*p.failOnNew):
-		return ErrFindings
-	}
-	return nil
+	return status
 }
 
 // compare sets the report's baseline comparison; nil without a baseline.

@@ -49,18 +49,14 @@ func ExampleNew() {
 	// fourc 0.1.0 · ./shop
 	// 1 finding · 0 suppressed · 0 skipped inputs
 	//
-	// Code  no findings
+	// Findings  1 finding · --detail for fixes and reasons
+	//   CRITICAL  FC-K8S-001  Container is privileged  Deployment/shop/api  deploy/api.yaml:21
 	//
-	// Container  no findings
-	//
-	// Cluster  1 critical
-	//   CRITICAL  FC-K8S-001  Container is privileged
-	//             resource Deployment/shop/api
-	//             location deploy/api.yaml:21
-	//             container "api" must not set securityContext.privileged=true
-	//             fix: Remove securityContext.privileged or set it to false.
-	//
-	// Cloud  no findings
+	// Summary
+	//   Code       no findings
+	//   Container  no findings
+	//   Cluster    1 critical
+	//   Cloud      no findings
 	//
 	// No findings were suppressed.
 }

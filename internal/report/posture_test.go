@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/google/go-cmp/cmp"
 	"strings"
 	"testing"
 
@@ -83,6 +84,10 @@ func TestGoldenPosture(t *testing.T) {
 	}{
 		{"table", Options{}, "posture.txt"},
 		{"table", Options{Color: true}, "posture.color.txt"},
+		{"table", Options{Width: 80}, "posture.80.txt"},
+		{"table", Options{Width: 160}, "posture.160.txt"},
+		{"table", Options{Detail: true}, "posture.detail.txt"},
+		{"table", Options{Detail: true, Color: true}, "posture.detail.color.txt"},
 		{"json", Options{}, "posture.json"},
 		{"sarif", Options{}, "posture.sarif"},
 		{"markdown", Options{}, "posture.md"},
@@ -161,15 +166,35 @@ func TestTablePosture(t *testing.T) {
 		"FC-PATH-001",
 		"Defence in depth",
 		"shop/api (Deployment, exposed to the internet)",
-		"why P1: ",
 		"[new]",
 		"Fixed since the baseline  1 finding",
+		"\nSummary\n  Code       1 critical · 1 high · 1 medium · 1 low · score 29\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table output lacks %q", want)
 		}
 	}
-	// Findings still come grouped by layer, and P1 before P4 within one.
+	// One line per finding, P1 of every layer before P2 of any.
+	list := out[strings.Index(out, "\nFindings  "):strings.Index(out, "\nSummary\n")]
+	var prios []string
+	for _, l := range strings.Split(strings.TrimSpace(list), "\n")[1:] {
+		prios = append(prios, strings.Fields(l)[1])
+	}
+	if diff := cmp.Diff([]string{"P1", "P1", "P1", "P1", "P1", "P2", "P2", "P3", "P4"}, prios); diff != "" {
+		t.Errorf("priorities of the finding list (-want +got):\n%s\n%s", diff, list)
+	}
+	if strings.Contains(out, "why P1: ") {
+		t.Error("the default table has priority reasons; they belong to --detail")
+	}
+
+	// --detail: findings grouped by layer as full blocks, P1 before P4
+	// within one.
+	out = string(render(t, "table", Options{Detail: true}, testPostureReport()))
+	for _, want := range []string{"why P1: ", "[new]", "fix: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("detailed table output lacks %q", want)
+		}
+	}
 	code := out[strings.Index(out, "\nCode  "):strings.Index(out, "\nContainer  ")]
 	if !strings.Contains(code, "P1") {
 		t.Errorf("Code layer section:\n%s", code)

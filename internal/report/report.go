@@ -58,6 +58,10 @@ type Report struct {
 	// IgnoreUses counts the findings each entry of the ignore file
 	// suppressed; nil without an ignore file.
 	IgnoreUses []ignore.EntryUse
+	// ExitReason says why the run exits with a non-zero status ("exit 1:
+	// 3 findings at or above HIGH (--fail-on high)"); empty when it
+	// succeeds. The table writer ends with it.
+	ExitReason string
 }
 
 // Suppressed is a finding that was silenced, and by what.
@@ -85,6 +89,12 @@ type Options struct {
 	// vulnerability advisory as its own finding instead of one block per
 	// vulnerable package. JSON and SARIF always list every advisory.
 	VulnDetail bool
+	// Detail makes the table writer print every finding and attack path
+	// as a full block instead of one line.
+	Detail bool
+	// Width is the terminal width the table writer fits its lines to; 0
+	// means 100 columns.
+	Width int
 }
 
 // Formats lists the supported format names.
@@ -98,7 +108,9 @@ func Formats() []string {
 }
 
 var writers = map[string]func(Options) Writer{
-	"table":    func(o Options) Writer { return &Table{Color: o.Color, VulnDetail: o.VulnDetail} },
+	"table": func(o Options) Writer {
+		return &Table{Color: o.Color, VulnDetail: o.VulnDetail, Detail: o.Detail, Width: o.Width}
+	},
 	"json":     func(Options) Writer { return WriterFunc(WriteJSON) },
 	"sarif":    func(Options) Writer { return WriterFunc(WriteSARIF) },
 	"markdown": func(o Options) Writer { return &Markdown{VulnDetail: o.VulnDetail} },

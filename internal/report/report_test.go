@@ -277,7 +277,11 @@ func TestGolden(t *testing.T) {
 		{"json", Options{}, "report.json"},
 		{"sarif", Options{}, "report.sarif"},
 		{"markdown", Options{}, "report.md"},
-		{"table", Options{VulnDetail: true}, "report.detail.txt"},
+		{"table", Options{VulnDetail: true}, "report.vulndetail.txt"},
+		{"table", Options{Detail: true}, "report.detail.txt"},
+		{"table", Options{Detail: true, VulnDetail: true}, "report.detail.vulndetail.txt"},
+		{"table", Options{Width: 80}, "report.80.txt"},
+		{"table", Options{Width: 160}, "report.160.txt"},
 		{"markdown", Options{VulnDetail: true}, "report.detail.md"},
 	}
 	for _, tt := range tests {

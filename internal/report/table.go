@@ -14,20 +14,32 @@ import (
 	"github.com/fourc-dev/fourc/internal/posture"
 )
 
-// tableWidth is the terminal width the table writer wraps prose to.
+// tableWidth is the width the table writer fits its lines to when it is
+// given none (output that does not go to a terminal).
 const tableWidth = 100
 
-// Table writes the human report: findings grouped by layer from the inside
-// out (Code, Container, Cluster, Cloud), each layer headed by a one-line
-// summary, then skipped inputs, the number of suppressed findings and
-// notices. Text that came from scanned inputs is stripped of control
-// characters so that a hostile file name cannot drive the terminal.
+// minTableWidth is the narrowest width the table writer honours.
+const minTableWidth = 80
+
+// Table writes the human report. By default it is a summary a person can
+// skim: the scores, the attack paths, then every finding on one line in
+// priority order across layers (P1 of every layer before P2 of any), a
+// closing line per layer and the reason for the exit status. With Detail
+// it is the full report: findings grouped by layer from the inside out
+// (Code, Container, Cluster, Cloud), each as a block with its message,
+// fix and priority reason. Text that came from scanned inputs is stripped
+// of control characters so that a hostile file name cannot drive the
+// terminal.
 type Table struct {
 	// Color enables ANSI colour; set it only when writing to a terminal.
 	Color bool
 	// VulnDetail lists every advisory as its own finding instead of one
 	// block per vulnerable package.
 	VulnDetail bool
+	// Detail prints every finding and attack path as a full block.
+	Detail bool
+	// Width is the terminal width lines are fitted to; 0 means 100.
+	Width int
 }
 
 // ANSI SGR sequences used by the table writer.
@@ -60,19 +72,32 @@ func (t *Table) Write(w io.Writer, r *Report) error {
 		return errNilReport
 	}
 	bw := bufio.NewWriter(w)
-	p := tablePrinter{w: bw, color: t.Color, r: r, detail: t.VulnDetail}
+	width := t.Width
+	if width <= 0 {
+		width = tableWidth
+	}
+	width = max(width, minTableWidth)
+	p := tablePrinter{w: bw, color: t.Color, r: r, detail: t.VulnDetail, width: width}
 
 	p.header(r)
-	p.paths(r)
-	p.defence(r)
-	for _, g := range groupByLayer(r.Findings) {
-		p.layer(g)
+	if t.Detail {
+		p.paths(r)
+		p.defence(r)
+		for _, g := range groupByLayer(r.Findings) {
+			p.layer(g)
+		}
+	} else {
+		p.pathList(r)
+		p.defence(r)
+		p.findingList(r)
+		p.layerSummary(r)
 	}
 	p.fixed(r)
 	p.skipped(r.Skipped)
 	p.suppressed(len(r.Suppressed))
 	p.ignoreUses(r.IgnoreUses)
 	p.notices(r.Notices)
+	p.exitReason(r)
 	return bw.Flush()
 }
 
@@ -83,6 +108,8 @@ type tablePrinter struct {
 	color  bool
 	r      *Report
 	detail bool
+	// width is the terminal width lines are fitted to.
+	width int
 }
 
 // paint wraps s in an SGR sequence when colour is on.
@@ -113,7 +140,9 @@ func (p *tablePrinter) header(r *Report) {
 		plural(len(r.Suppressed), "suppressed", "suppressed"),
 		plural(len(r.Skipped), "skipped input", "skipped inputs")))
 	if !r.Environment.IsZero() {
-		p.line(clean(r.Environment.String()))
+		for _, l := range wrap(clean(r.Environment.String()), p.width) {
+			p.line(l)
+		}
 	}
 	if r.Posture != nil {
 		parts := []string{"posture score " + p.paint(ansiBold, scoreText(r.Posture.Overall()))}
@@ -134,6 +163,19 @@ func (p *tablePrinter) header(r *Report) {
 // layer prints one layer's heading and its findings.
 func (p *tablePrinter) layer(g layerGroup) {
 	p.line("")
+	p.line(p.paint(ansiBold, g.layer.String()) + "  " + p.layerCounts(g))
+
+	for _, it := range groupVulns(g.findings, p.detail) {
+		if it.group != nil {
+			p.vulnGroup(it.group)
+		} else {
+			p.finding(*it.f)
+		}
+	}
+}
+
+// layerCounts summarises a layer: its findings by severity and its score.
+func (p *tablePrinter) layerCounts(g layerGroup) string {
 	counts := map[finding.Severity]int{}
 	for _, f := range g.findings {
 		counts[f.Severity]++
@@ -153,15 +195,7 @@ func (p *tablePrinter) layer(g layerGroup) {
 	if p.r.Posture != nil && g.layer.Valid() {
 		summary += p.paint(ansiDim, " · score "+scoreText(p.r.Posture.LayerScore(g.layer)))
 	}
-	p.line(p.paint(ansiBold, g.layer.String()) + "  " + summary)
-
-	for _, it := range groupVulns(g.findings, p.detail) {
-		if it.group != nil {
-			p.vulnGroup(it.group)
-		} else {
-			p.finding(*it.f)
-		}
-	}
+	return summary
 }
 
 // vulnGroup prints the vulnerabilities of one package as one block: the
@@ -186,17 +220,17 @@ func (p *tablePrinter) vulnGroup(g *vulnGroup) {
 		p.line(pad + p.paint(ansiDim, "location ") + clean(loc))
 	}
 	p.line(pad + p.paint(ansiDim, "upgrade ") + clean(v.InstalledVersion+" "+g.fixArrow()))
-	for _, l := range wrap(clean(g.ids()), tableWidth-findingIndent) {
+	for _, l := range wrap(clean(g.ids()), p.width-findingIndent) {
 		p.line(pad + l)
 	}
-	for i, l := range wrap("fix: "+clean(g.remediation()), tableWidth-findingIndent) {
+	for i, l := range wrap("fix: "+clean(g.remediation()), p.width-findingIndent) {
 		if i == 0 {
 			l = p.paint(ansiDim, "fix:") + strings.TrimPrefix(l, "fix:")
 		}
 		p.line(pad + l)
 	}
 	if reason != "" {
-		for i, l := range wrap("why "+prio+": "+clean(reason), tableWidth-findingIndent) {
+		for i, l := range wrap("why "+prio+": "+clean(reason), p.width-findingIndent) {
 			if i == 0 {
 				l = p.paint(ansiDim, "why "+prio+":") + strings.TrimPrefix(l, "why "+prio+":")
 			}
@@ -233,12 +267,12 @@ func (p *tablePrinter) finding(f finding.Finding) {
 		p.line(pad + p.paint(ansiDim, "location ") + clean(loc))
 	}
 	if f.Message != "" && f.Message != f.Title {
-		for _, l := range wrap(clean(f.Message), tableWidth-findingIndent) {
+		for _, l := range wrap(clean(f.Message), p.width-findingIndent) {
 			p.line(pad + l)
 		}
 	}
 	if f.Remediation != "" {
-		for i, l := range wrap("fix: "+clean(f.Remediation), tableWidth-findingIndent) {
+		for i, l := range wrap("fix: "+clean(f.Remediation), p.width-findingIndent) {
 			if i == 0 {
 				l = p.paint(ansiDim, "fix:") + strings.TrimPrefix(l, "fix:")
 			}
@@ -246,7 +280,7 @@ func (p *tablePrinter) finding(f finding.Finding) {
 		}
 	}
 	if reason != "" {
-		for i, l := range wrap("why "+prio+": "+clean(reason), tableWidth-findingIndent) {
+		for i, l := range wrap("why "+prio+": "+clean(reason), p.width-findingIndent) {
 			if i == 0 {
 				l = p.paint(ansiDim, "why "+prio+":") + strings.TrimPrefix(l, "why "+prio+":")
 			}
@@ -294,7 +328,7 @@ func (p *tablePrinter) paths(r *Report) {
 			layers[i] = layerName(l)
 		}
 		p.line("  " + sevCell + "  " + p.paint(ansiBold, clean(pa.Rule)) + "  " + clean(pa.Title) + p.paint(ansiDim, "  ["+strings.Join(layers, " → ")+"]"))
-		for _, l := range wrap(clean(pa.Summary), tableWidth-findingIndent) {
+		for _, l := range wrap(clean(pa.Summary), p.width-findingIndent) {
 			p.line(pad + l)
 		}
 		for i, st := range pa.Steps {
@@ -302,7 +336,7 @@ func (p *tablePrinter) paths(r *Report) {
 			if ids := stepChecks(st); ids != "" {
 				text += " [" + ids + "]"
 			}
-			for j, l := range wrap(clean(text), tableWidth-findingIndent-3) {
+			for j, l := range wrap(clean(text), p.width-findingIndent-3) {
 				if j == 0 {
 					p.line(pad + l)
 				} else {
@@ -311,7 +345,7 @@ func (p *tablePrinter) paths(r *Report) {
 			}
 		}
 		if pa.Remediation != "" {
-			for i, l := range wrap("fix: "+clean(pa.Remediation), tableWidth-findingIndent) {
+			for i, l := range wrap("fix: "+clean(pa.Remediation), p.width-findingIndent) {
 				if i == 0 {
 					l = p.paint(ansiDim, "fix:") + strings.TrimPrefix(l, "fix:")
 				}
@@ -363,7 +397,17 @@ func (p *tablePrinter) defence(r *Report) {
 			}
 			states = append(states, layerName(l.Layer)+" "+st)
 		}
-		p.line("  " + p.paint(ansiBold, clean(w.Name)) + " (" + what + ")  " + strings.Join(states, " · "))
+		name := "  " + p.paint(ansiBold, clean(w.Name)) + " (" + what + ")"
+		plainStates := make([]string, len(w.Layers))
+		for i, l := range w.Layers {
+			plainStates[i] = layerName(l.Layer) + " " + l.State
+		}
+		if runeLen("  "+clean(w.Name)+" ("+what+")  "+strings.Join(plainStates, " · ")) <= p.width {
+			p.line(name + "  " + strings.Join(states, " · "))
+			continue
+		}
+		p.line(name)
+		p.line(strings.Repeat(" ", findingIndent) + strings.Join(states, " · "))
 	}
 }
 
@@ -396,7 +440,7 @@ func (p *tablePrinter) skipped(sk []finding.Skipped) {
 			head += " (" + clean(s.Scanner) + ")"
 		}
 		p.line(head)
-		for _, l := range wrap(clean(s.Reason), tableWidth-4) {
+		for _, l := range wrap(clean(s.Reason), p.width-4) {
 			p.line("    " + l)
 		}
 	}
@@ -421,7 +465,7 @@ func (p *tablePrinter) notices(ns []string) {
 	p.line("")
 	p.line(p.paint(ansiBold, "Notices"))
 	for _, n := range ns {
-		for i, l := range wrap(clean(n), tableWidth-4) {
+		for i, l := range wrap(clean(n), p.width-4) {
 			prefix := "    "
 			if i == 0 {
 				prefix = "  - "

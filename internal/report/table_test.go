@@ -54,7 +54,8 @@ func TestTableHostileInput(t *testing.T) {
 	r.Findings[0].Location.Path = "a\x1b[2Jb.py"
 	r.Skipped[0].Reason = "bad\u009bbyte \xff"
 	for _, color := range []bool{false, true} {
-		out := string(render(t, "table", Options{Color: color}, r))
+		// The message is shown in the detailed table only.
+		out := string(render(t, "table", Options{Color: color, Detail: true}, r)) + string(render(t, "table", Options{Color: color}, r))
 		if color {
 			out = stripANSI(out)
 		}
@@ -72,39 +73,107 @@ func TestTableHostileInput(t *testing.T) {
 }
 
 func TestTableLayerSummary(t *testing.T) {
-	out := string(render(t, "table", Options{}, testReport()))
-	for _, want := range []string{
-		"\nCode  1 critical · 1 high · 1 medium · 1 low\n",
-		"\nContainer  1 high · 1 medium\n",
-		"\nCluster  1 critical · 1 high · 1 medium\n",
-		"\nCloud  1 high · 1 low\n",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks heading %q", want)
+	for _, detail := range []bool{false, true} {
+		out := string(render(t, "table", Options{Detail: detail}, testReport()))
+		// The default table closes with one line per layer; the detailed one
+		// heads each layer's blocks with it.
+		prefix := "\n  "
+		pad := map[string]string{"Code": "       ", "Container": "  ", "Cluster": "    ", "Cloud": "      "}
+		if detail {
+			prefix = "\n"
+			pad = map[string]string{"Code": "  ", "Container": "  ", "Cluster": "  ", "Cloud": "  "}
 		}
-	}
-	// Layers appear from the inside out.
-	last := -1
-	for _, l := range []string{"\nCode ", "\nContainer ", "\nCluster ", "\nCloud "} {
-		i := strings.Index(out, l)
-		if i <= last {
-			t.Errorf("layer %q out of order", strings.TrimSpace(l))
+		for _, want := range []string{
+			prefix + "Code" + pad["Code"] + "1 critical · 1 high · 1 medium · 1 low\n",
+			prefix + "Container" + pad["Container"] + "1 high · 1 medium\n",
+			prefix + "Cluster" + pad["Cluster"] + "1 critical · 1 high · 1 medium\n",
+			prefix + "Cloud" + pad["Cloud"] + "1 high · 1 low\n",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("detail=%v: output lacks layer line %q", detail, want)
+			}
 		}
-		last = i
-	}
-	empty := string(render(t, "table", Options{}, &Report{}))
-	if got := strings.Count(empty, "  no findings\n"); got != 4 {
-		t.Errorf("empty report: %d layers say \"no findings\", want 4:\n%s", got, empty)
+		// Layers appear from the inside out.
+		last := -1
+		for _, l := range []string{prefix + "Code ", prefix + "Container ", prefix + "Cluster ", prefix + "Cloud "} {
+			i := strings.Index(out, l)
+			if i <= last {
+				t.Errorf("detail=%v: layer %q out of order", detail, strings.TrimSpace(l))
+			}
+			last = i
+		}
+		empty := string(render(t, "table", Options{Detail: detail}, &Report{}))
+		if got := strings.Count(empty, "  no findings\n"); got != 4 {
+			t.Errorf("detail=%v: empty report: %d layers say \"no findings\", want 4:\n%s", detail, got, empty)
+		}
 	}
 }
 
-// TestTableWidth: no line of the representative report is wider than the
-// terminal it is meant for.
-func TestTableWidth(t *testing.T) {
+// TestTableExitReason: the table ends with the reason for a failing exit
+// status, and says nothing of one when the run succeeds.
+func TestTableExitReason(t *testing.T) {
+	r := testReport()
+	r.ExitReason = "exit 1: 3 findings at or above HIGH (--fail-on high)"
+	for _, detail := range []bool{false, true} {
+		out := string(render(t, "table", Options{Detail: detail}, r))
+		if !strings.HasSuffix(out, "\n\nexit 1: 3 findings at or above HIGH (--fail-on high)\n") {
+			t.Errorf("detail=%v: output does not end with the exit reason:\n%s", detail, out[max(len(out)-200, 0):])
+		}
+	}
+	if out := string(render(t, "table", Options{}, testReport())); strings.Contains(out, "exit 1") {
+		t.Error("a passing run names an exit status")
+	}
+}
+
+// TestTableOneLinePerFinding: the default table gives every finding (a
+// package's vulnerabilities together) one line, in report order.
+func TestTableOneLinePerFinding(t *testing.T) {
 	out := string(render(t, "table", Options{}, testReport()))
+	var ids []string
 	for _, l := range strings.Split(out, "\n") {
-		if n := utf8.RuneCountInString(l); n > tableWidth {
-			t.Errorf("line of %d runes exceeds %d: %q", n, tableWidth, l)
+		if f := strings.Fields(l); len(f) > 1 && strings.HasPrefix(f[1], "FC-") && !strings.HasPrefix(f[1], "FC-PATH") {
+			ids = append(ids, f[1])
+		}
+	}
+	want := []string{"FC-SEC-001", "FC-VULN-001", "FC-DF-001", "FC-DF-003", "FC-K8S-001", "FC-K8S-010", "FC-K8S-020", "FC-AWS-001", "FC-AWS-002"}
+	if diff := cmp.Diff(want, ids); diff != "" {
+		t.Errorf("finding lines (-want +got):\n%s\n%s", diff, out)
+	}
+}
+
+// TestTableWidth: no line of the representative reports is wider than the
+// terminal it is meant for, whatever its width.
+func TestTableWidth(t *testing.T) {
+	for _, r := range []*Report{testReport(), testPostureReport()} {
+		for _, width := range []int{0, 80, 100, 160} {
+			want := width
+			if want == 0 {
+				want = tableWidth
+			}
+			out := string(render(t, "table", Options{Width: width}, r))
+			for _, l := range strings.Split(out, "\n") {
+				if n := utf8.RuneCountInString(l); n > want {
+					t.Errorf("width %d: line of %d runes: %q", width, n, l)
+				}
+			}
+		}
+	}
+}
+
+func TestFitColumns(t *testing.T) {
+	tests := []struct {
+		width int
+		cols  []string
+		want  []string
+	}{
+		{40, []string{"title", "res", "loc"}, []string{"title", "res", "loc"}},
+		{40, []string{"a title that is far too long to fit", "Deployment/shop/api", "deploy/api.yaml:21"}, []string{"a title tha…", "Deployment/…", "…api.yaml:21"}},
+		{20, []string{"title", "", "loc.yaml:3"}, []string{"title", "", "loc.yaml:3"}},
+	}
+	for _, tt := range tests {
+		got := fitColumns(tt.width, tt.cols, []int{minColumn, minColumn, minColumn})
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("fitColumns(%d, %q) mismatch (-want +got):\n%s", tt.width, tt.cols, diff)
 		}
 	}
 }
