@@ -35,11 +35,7 @@ func registerCompletions(root *cobra.Command) {
 			}
 		}
 		if f := c.Flags().Lookup("format"); f != nil {
-			values := report.Formats()
-			if strings.Contains(f.Usage, "cyclonedx or spdx") {
-				values = []string{"cyclonedx", "spdx"}
-			}
-			_ = c.RegisterFlagCompletionFunc("format", listValues(values, false))
+			_ = c.RegisterFlagCompletionFunc("format", listValues(formatValues(f.Usage), false))
 		}
 		if c.Flags().Lookup("context") != nil && c.Flags().Lookup("kubeconfig") != nil {
 			_ = c.RegisterFlagCompletionFunc("context", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
@@ -59,6 +55,23 @@ func registerCompletions(root *cobra.Command) {
 		}
 	}
 	walk(root)
+}
+
+// formatValues reads the formats a --format flag takes from its help,
+// which lists them after the last colon ("output format: table, json or
+// markdown"); a report command's help lists [report.Formats].
+func formatValues(usage string) []string {
+	i := strings.LastIndex(usage, ": ")
+	if i < 0 {
+		return report.Formats()
+	}
+	var out []string
+	for _, part := range strings.Split(strings.ReplaceAll(usage[i+2:], " or ", ", "), ", ") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
 }
 
 // listValues completes one value of values, or, for a comma-separated
