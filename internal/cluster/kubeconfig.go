@@ -6,73 +6,61 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// rawKubeconfig reads the kubeconfig the loading rules find (explicit
-// when given), without contacting any server.
-func rawKubeconfig(explicit string) (*clientcmdRaw, bool) {
+// contextNamespaces reads the kubeconfig the loading rules find (explicit
+// when given) without contacting any server, and returns its current
+// context and the namespace each context names ("" for none).
+func contextNamespaces(explicit string) (string, map[string]string) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = explicit
 	raw, err := rules.Load()
 	if err != nil || raw == nil {
-		return nil, false
+		return "", nil
 	}
-	return &clientcmdRaw{current: raw.CurrentContext, namespaces: func() map[string]string {
-		m := map[string]string{}
-		for name, c := range raw.Contexts {
-			if c != nil {
-				m[name] = c.Namespace
-			}
+	m := make(map[string]string, len(raw.Contexts))
+	for name, c := range raw.Contexts {
+		if c != nil {
+			m[name] = c.Namespace
 		}
-		return m
-	}()}, true
-}
-
-// clientcmdRaw is what completion needs of a kubeconfig: its contexts,
-// the current one and the namespace each names.
-type clientcmdRaw struct {
-	current    string
-	namespaces map[string]string
+	}
+	return raw.CurrentContext, m
 }
 
 // KubeContexts lists the contexts of the kubeconfig, sorted, for shell
 // completion; nothing when there is none to read.
 func KubeContexts(kubeconfig string) []string {
-	raw, ok := rawKubeconfig(kubeconfig)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for name := range raw.namespaces {
+	_, contexts := contextNamespaces(kubeconfig)
+	out := make([]string, 0, len(contexts))
+	for name := range contexts {
 		out = append(out, name)
 	}
 	slices.Sort(out)
 	return out
 }
 
-// KubeNamespaces lists the namespaces the kubeconfig's contexts name, the
-// given context's (or the current one's) first, for shell completion. It
-// reads the file only: listing the cluster's namespaces would need a
-// request to the server.
+// KubeNamespaces lists, for shell completion, the namespaces the
+// kubeconfig's contexts name: the given context's (or the current one's)
+// first, then the others sorted, and "default". It reads the file only:
+// the cluster's own list would need a request to the server.
 func KubeNamespaces(kubeconfig, context string) []string {
-	raw, ok := rawKubeconfig(kubeconfig)
-	if !ok {
+	current, contexts := contextNamespaces(kubeconfig)
+	if contexts == nil {
 		return nil
 	}
 	if context == "" {
-		context = raw.current
+		context = current
 	}
-	var out []string
-	if ns := raw.namespaces[context]; ns != "" {
-		out = append(out, ns)
+	var first, rest []string
+	if ns := contexts[context]; ns != "" {
+		first = append(first, ns)
 	}
-	var rest []string
-	for _, ns := range raw.namespaces {
-		if ns != "" && !slices.Contains(out, ns) && !slices.Contains(rest, ns) {
+	for _, ns := range contexts {
+		if ns != "" && !slices.Contains(first, ns) && !slices.Contains(rest, ns) {
 			rest = append(rest, ns)
 		}
 	}
-	slices.Sort(rest)
-	if !slices.Contains(out, "default") && !slices.Contains(rest, "default") {
+	if !slices.Contains(first, "default") && !slices.Contains(rest, "default") {
 		rest = append(rest, "default")
 	}
-	return append(out, rest...)
+	slices.Sort(rest)
+	return append(first, rest...)
 }
