@@ -30,20 +30,20 @@ func registerCompletions(root *cobra.Command) {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for name, values := range fixed {
-			if c.Flags().Lookup(name) != nil {
+			if c.Flag(name) != nil {
 				_ = c.RegisterFlagCompletionFunc(name, listValues(values, name == "scanners" || name == "severity"))
 			}
 		}
-		if f := c.Flags().Lookup("format"); f != nil {
+		if f := c.Flag("format"); f != nil {
 			_ = c.RegisterFlagCompletionFunc("format", listValues(formatValues(f.Usage), false))
 		}
-		if c.Flags().Lookup("context") != nil && c.Flags().Lookup("kubeconfig") != nil {
+		if c.Flag("context") != nil && c.Flag("kubeconfig") != nil {
 			_ = c.RegisterFlagCompletionFunc("context", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 				kc, _ := cmd.Flags().GetString("kubeconfig")
 				return cluster.KubeContexts(kc), cobra.ShellCompDirectiveNoFileComp
 			})
 		}
-		if c.Flags().Lookup("namespace") != nil && c.Flags().Lookup("kubeconfig") != nil {
+		if c.Flag("namespace") != nil && c.Flag("kubeconfig") != nil {
 			_ = c.RegisterFlagCompletionFunc("namespace", func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 				kc, _ := cmd.Flags().GetString("kubeconfig")
 				ctx, _ := cmd.Flags().GetString("context")

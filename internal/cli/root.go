@@ -90,7 +90,7 @@ func newRootCommand(g *globals) *cobra.Command {
 		Short: "Audit cloud-native systems across Code, Container, Cluster and Cloud",
 		Long: `fourc audits cloud-native systems across the four layers of defence in depth —
 Code, Container, Cluster and Cloud — and tells you where the holes are and what
-to fix first. It works offline and writes the report as ` + strings.Join(report.Formats(), ", ") + `.`,
+to fix first. It works offline. Report formats (--format): ` + strings.Join(report.Formats(), ", ") + `.`,
 		Example: `  fourc scan .                                  # a source tree, all four layers
   fourc scan . --format sarif --output fourc.sarif --fail-on high
   fourc image ghcr.io/acme/api:1.4.2            # a container image
