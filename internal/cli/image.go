@@ -53,12 +53,6 @@ later layer are still searched for secrets.`,
 }
 
 func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error {
-	if err := missingPath(ref); err != nil {
-		return err
-	}
-	if _, err := os.Stat(ref); err != nil && o.offline {
-		return usageError{Err: fmt.Errorf("--offline reads no registry, and %q is not a local image archive or layout", ref)}
-	}
 	plan, err := g.plan(cmd, &o.outputOptions, ".")
 	if err != nil {
 		return err
@@ -82,6 +76,12 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if db != nil {
 		defer db.Close()
 		opts.DB = db
+	}
+	if err := missingPath(ref); err != nil {
+		return err
+	}
+	if _, err := os.Stat(ref); err != nil && o.offline {
+		return usageError{Err: fmt.Errorf("--offline reads no registry, and %q is not a local image archive or layout", ref)}
 	}
 	prog := g.progress("scanning image " + ref)
 	res, err := image.Scan(cmd.Context(), ref, opts)
