@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,7 @@ type imageOptions struct {
 	verifyKey        string
 	requireSignature bool
 	noSecrets        bool
+	offline          bool
 }
 
 func newImageCommand(g *globals) *cobra.Command {
@@ -46,6 +48,7 @@ later layer are still searched for secrets.`,
 	f.StringVar(&o.verifyKey, "verify-key", "", "verify Cosign signatures with this public key (PEM)")
 	f.BoolVar(&o.requireSignature, "require-signature", false, "report the image when it carries no valid signature")
 	f.BoolVar(&o.noSecrets, "no-secrets", false, "do not search layers and configuration for secrets")
+	f.BoolVar(&o.offline, "offline", false, "never touch the network: read only image archives and layouts, never a registry")
 	return configured(cmd)
 }
 
@@ -73,6 +76,12 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if db != nil {
 		defer db.Close()
 		opts.DB = db
+	}
+	if err := missingPath(ref); err != nil {
+		return err
+	}
+	if _, err := os.Stat(ref); err != nil && o.offline {
+		return usageError{Err: fmt.Errorf("--offline reads no registry, and %q is not a local image archive or layout", ref)}
 	}
 	prog := g.progress("scanning image " + ref)
 	res, err := image.Scan(cmd.Context(), ref, opts)

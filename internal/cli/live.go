@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/controlplane"
@@ -119,14 +122,23 @@ func snapshotName(opts cluster.Options) string {
 }
 
 func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "who-can VERB RESOURCE",
 		Short: "List the users, groups and service accounts that may do VERB on RESOURCE",
 		Example: `  fourc k8s who-can get secrets -n payments
   fourc k8s who-can create pods/exec -A
-  fourc k8s who-can '*' '*'`,
-		Args: cobra.ExactArgs(2),
+  fourc k8s who-can '*' '*' --format json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 2 {
+				return usageError{Err: fmt.Errorf("who-can needs a VERB and a RESOURCE (got %d argument(s)), e.g. 'fourc k8s who-can get secrets' or 'fourc k8s who-can create pods/exec'", len(args))}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return usageError{Err: fmt.Errorf("invalid --format %q for who-can (want table or json)", format)}
+			}
 			snap, sk, err := cluster.Read(cmd.Context(), *opts)
 			if err != nil {
 				return err
@@ -139,6 +151,9 @@ func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
 				ns = ""
 			}
 			subjects := cluster.WhoCan(snap, args[0], args[1], ns)
+			if format == "json" {
+				return writeWhoCanJSON(cmd.OutOrStdout(), args[0], args[1], subjects)
+			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "KIND\tNAMESPACE\tNAME\tVIA")
 			for _, s := range subjects {
@@ -147,6 +162,42 @@ func newWhoCanCommand(g *globals, opts *cluster.Options) *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", listValues([]string{"table", "json"}, false))
+	return cmd
+}
+
+// writeWhoCanJSON writes the answer of who-can as one JSON object.
+func writeWhoCanJSON(w io.Writer, verb, resource string, subjects []cluster.Subject) error {
+	type subject struct {
+		Kind      string   `json:"kind"`
+		Namespace string   `json:"namespace,omitempty"`
+		Name      string   `json:"name"`
+		Via       []string `json:"via"`
+	}
+	out := struct {
+		Verb     string    `json:"verb"`
+		Resource string    `json:"resource"`
+		Subjects []subject `json:"subjects"`
+	}{Verb: verb, Resource: resource, Subjects: []subject{}}
+	for _, s := range subjects {
+		out.Subjects = append(out.Subjects, subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name, Via: s.Via})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// addFlagsWithoutExclude adds the report flags but --exclude, which a
+// command that reads no files cannot honour.
+func (o *outputOptions) addFlagsWithoutExclude(cmd *cobra.Command) {
+	tmp := &cobra.Command{}
+	o.addFlags(tmp)
+	tmp.Flags().VisitAll(func(f *pflag.Flag) {
+		if f.Name != "exclude" {
+			cmd.Flags().AddFlag(f)
+		}
+	})
 }
 
 func newHostCommand(g *globals) *cobra.Command {
@@ -189,7 +240,7 @@ Nothing is executed on the node.`,
 			})
 		},
 	}
-	o.addFlags(cmd)
+	o.addFlagsWithoutExclude(cmd)
 	cmd.Flags().StringVar(&k8sVersion, "kubernetes-version", "", "pick the CIS benchmark for this Kubernetes version instead of detecting it")
 	cmd.Flags().BoolVar(&insecure, "insecure", false, "allow plain HTTP to the registry of an image reference")
 	return configured(cmd)
@@ -223,7 +274,7 @@ files, --profile). Only read calls are made.`,
 			})
 		},
 	}
-	o.addFlags(cmd)
+	o.addFlagsWithoutExclude(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.Endpoint, "endpoint", "", "S3-compatible endpoint URL (default: AWS)")
 	f.StringVar(&opts.Region, "region", "", "region (default: from the AWS config, else us-east-1)")
@@ -257,7 +308,7 @@ is stored encrypted (values are never printed).`,
 			})
 		},
 	}
-	o.addFlags(cmd)
+	o.addFlagsWithoutExclude(cmd)
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.APIServer, "apiserver", nil, "API server endpoints (URL or host:port)")
 	f.StringSliceVar(&opts.Kubelet, "kubelet", nil, "kubelet endpoints (host:10250)")

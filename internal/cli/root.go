@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,10 +75,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// Interrupted: main has said so in one line.
 		return ExitError
 	default:
-		fmt.Fprintf(stderr, "fourc: %s\n", report.Clean(oneLine(err)))
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "Run 'fourc %s --help' for usage.\n", commandPath(root, args))
+		msg, usage := explain(root, args, err)
+		fmt.Fprintf(stderr, "fourc: %s\n", report.Clean(msg))
+		if usage {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", commandPath(root, args))
 		}
 		return ExitError
 	}
@@ -88,9 +90,19 @@ func newRootCommand(g *globals) *cobra.Command {
 		Short: "Audit cloud-native systems across Code, Container, Cluster and Cloud",
 		Long: `fourc audits cloud-native systems across the four layers of defence in depth —
 Code, Container, Cluster and Cloud — and tells you where the holes are and what
-to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+to fix first. It works offline. Report formats (--format): ` + strings.Join(report.Formats(), ", ") + `.`,
+		Example: `  fourc scan .                                  # a source tree, all four layers
+  fourc scan . --format sarif --output fourc.sarif --fail-on high
+  fourc image ghcr.io/acme/api:1.4.2            # a container image
+  fourc k8s --context prod -A                   # a live cluster (read-only)
+  fourc k8s who-can get secrets -n payments
+  fourc host /                                  # a node's root filesystem
+  fourc s3 --endpoint https://s3.example.com    # S3-compatible buckets
+  fourc sbom app.tar --format cyclonedx`,
+		Version:            Version(),
+		DisableSuggestions: true,
+		SilenceUsage:       true,
+		SilenceErrors:      true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.setup(); err != nil {
 				return err
@@ -102,6 +114,7 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 		},
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{Err: err} })
+	root.SetVersionTemplate("fourc {{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.configFile, "config", "", "read defaults from this config file (default: ./fourc.yaml when present)")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print no progress or notices on stderr")
@@ -111,6 +124,7 @@ to fix first. It works offline and speaks SARIF, JSON and Markdown.`,
 		newScanCommand(g), newImageCommand(g), newK8sCommand(g), newHostCommand(g), newS3Command(g),
 		newSBOMCommand(g), newDBCommand(g), newChecksCommand(g), newVersionCommand(g), newDocsCommand(),
 	)
+	registerCompletions(root)
 	return root
 }
 
@@ -143,10 +157,41 @@ func oneLine(err error) string {
 	return strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 }
 
+// commandPath is the command line's command, "fourc" for the root or when
+// the command is not known.
 func commandPath(root *cobra.Command, args []string) string {
 	cmd, _, err := root.Find(args)
-	if err != nil || cmd == root {
-		return ""
+	if err != nil {
+		return root.CommandPath()
 	}
-	return strings.TrimPrefix(cmd.CommandPath(), "fourc ")
+	return cmd.CommandPath()
+}
+
+// unknownCommand matches cobra's `unknown command "X" for "fourc k8s"`.
+var unknownCommand = regexp.MustCompile(`^unknown command "([^"]*)" for "([^"]*)"`)
+
+// explain renders err on one line for a person and says whether a pointer
+// to the command's help should follow: an unknown command names the
+// commands it may be a typo of.
+func explain(root *cobra.Command, args []string, err error) (string, bool) {
+	var ue usageError
+	usage := errors.As(err, &ue)
+	m := unknownCommand.FindStringSubmatch(err.Error())
+	if m == nil {
+		return oneLine(err), usage
+	}
+	parent, _, ferr := root.Find(args)
+	if ferr != nil || parent == nil {
+		parent = root
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", m[1], m[2])
+	parent.SuggestionsMinimumDistance = 2
+	var quoted []string
+	for _, s := range parent.SuggestionsFor(m[1]) {
+		quoted = append(quoted, strconv.Quote(s))
+	}
+	if len(quoted) > 0 {
+		msg += " (did you mean " + strings.Join(quoted, " or ") + "?)"
+	}
+	return msg, true
 }

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -60,6 +64,9 @@ func (g *globals) writeSBOM(ctx context.Context, stdout io.Writer, o *sbomOption
 			n = len(pkgs)
 			return sbom.Write(w, sbom.Format(o.format), pkgs, meta)
 		}
+		if err := missingPath(target); err != nil {
+			return err
+		}
 		res, err := image.WriteSBOM(ctx, w, target, sbom.Format(o.format), image.Options{Insecure: o.insecure, Platform: o.platform, Now: g.now()}, meta)
 		if err != nil {
 			return fmt.Errorf("reading image %q: %w", target, err)
@@ -98,6 +105,23 @@ func (g *globals) treePackages(ctx context.Context, dir string) ([]inventory.Pac
 		g.logger.Warn("skipped", "path", s.Path, "reason", s.Reason)
 	}
 	return pkgs, nil
+}
+
+// missingPath reports a target that is written as a file path (absolute,
+// ./ or ../, or a tar archive name) but does not exist, instead of trying
+// it as an image reference.
+func missingPath(target string) error {
+	if _, err := os.Stat(target); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	pathLike := filepath.IsAbs(target) || strings.HasPrefix(target, "./") || strings.HasPrefix(target, "../") || target == "." || target == ".."
+	for _, ext := range []string{".tar", ".tar.gz", ".tgz"} {
+		pathLike = pathLike || strings.HasSuffix(target, ext)
+	}
+	if !pathLike {
+		return nil
+	}
+	return fmt.Errorf("%q does not exist: give a directory, an image archive or layout, or an image reference", target)
 }
 
 // isOCILayout reports whether dir is an OCI image layout rather than a

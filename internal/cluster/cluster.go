@@ -131,6 +131,9 @@ func connect(ctx context.Context, opts Options) (*target, error) {
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: opts.Context})
 	where := kubeconfigName(opts.Kubeconfig, rules)
 	cfg, err := cc.ClientConfig()
+	if err != nil && clientcmd.IsEmptyConfig(err) && opts.Kubeconfig == "" {
+		return nil, errors.New("no kubeconfig found and not running in a cluster: give --kubeconfig FILE or set KUBECONFIG")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading kubeconfig %s: %s", where, oneLine(err.Error()))
 	}

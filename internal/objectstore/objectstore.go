@@ -205,7 +205,7 @@ func endpointURL(raw string, insecure bool) (string, error) {
 	case u.Host == "":
 		return "", fmt.Errorf("endpoint %q has no host", raw)
 	case u.Scheme == "http" && !insecure:
-		return "", fmt.Errorf("endpoint %q uses plain HTTP; allow it explicitly (insecure)", raw)
+		return "", fmt.Errorf("endpoint %q uses plain HTTP: add --insecure to allow it", raw)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return "", fmt.Errorf("endpoint %q: scheme must be http or https", raw)
 	case u.User != nil:
