@@ -13,7 +13,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/vuln/scan"
@@ -85,7 +84,7 @@ func runChild(ctx context.Context, dir string, o Options) (Result, error) {
 	cmd.Stdin = strings.NewReader("")
 	cmd.Stdout = &stdout
 	cmd.Stderr = stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("analysing Go call paths: starting %q: %w", exe, err)
 	}
@@ -112,7 +111,7 @@ func runChild(ctx context.Context, dir string, o Options) (Result, error) {
 		}
 	}
 	// Kill the whole group: the child and the go commands it started.
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	_ = killGroup(pid)
 	<-done
 	return nil, why
 }

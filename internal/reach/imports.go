@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
-	"syscall"
 )
 
 // importedPackages lists every package the module's packages import,
@@ -20,8 +19,8 @@ func importedPackages(ctx context.Context, goCmd, dir string, offline bool) (map
 	cmd := exec.CommandContext(ctx, goCmd, "list", "-deps", "-e=false", "-f", "{{.ImportPath}}", "./...")
 	cmd.Dir = dir
 	cmd.Env = childEnviron(offline)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	ownGroup(cmd)
+	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
 	var stdout bytes.Buffer
 	stderr := &capped{max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
