@@ -30,6 +30,14 @@ func TestInterruptReachability(t *testing.T) {
 	if out, err := dl.CombinedOutput(); err != nil {
 		t.Fatalf("go mod download in %s: %v\n%s", app, err, out)
 	}
+	// The go commands the analysis starts keep the machine's build cache:
+	// under a temporary XDG_CACHE_HOME they would write theirs there, and a
+	// compile the signal cut short can still be removing its files when the
+	// test cleans the directory up.
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env GOCACHE: %v", err)
+	}
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
@@ -39,7 +47,7 @@ func TestInterruptReachability(t *testing.T) {
 			cmd := exec.Command(bin, "scan", app, "--db", db, "--offline", "--scanners", "vuln",
 				"--format", "json", "--output", filepath.Join(outDir, "report.json"))
 			// A fresh cache: the analysis must really run.
-			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir())
+			cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+strings.TrimSpace(string(gocache)))
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
