@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/vulndb"
@@ -17,16 +17,8 @@ import (
 // `fourc db import --starter` imports.
 func gateDB(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", vulndb.StarterModule).Output()
-	if err != nil {
-		t.Fatalf("go mod download %s: %v", vulndb.StarterModule, err)
-	}
-	var info struct{ Dir string }
-	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
-		t.Fatalf("go mod download %s: no directory in %s", vulndb.StarterModule, out)
-	}
 	path := filepath.Join(t.TempDir(), "fourc.db")
-	if _, err := vulndb.Import(context.Background(), path, filepath.Join(info.Dir, "data", "osv"), vulndb.ImportOptions{}); err != nil {
+	if _, err := vulndb.ImportStarter(context.Background(), path, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -297,16 +297,14 @@ func scoreText(s posture.Score) string {
 	return strconv.Itoa(s.Score)
 }
 
-// paths prints the attack paths, each as its chain of steps.
-func (p *tablePrinter) paths(r *Report) {
-	if r.Posture == nil {
-		return
-	}
+// pathsHeading prints the blank line before the attack paths and, when
+// there are none, says so; otherwise it returns their heading ("Attack
+// paths  7 paths (4 critical)") for the caller to print with its hint.
+func (p *tablePrinter) pathsHeading(ps []posture.Path) (string, bool) {
 	p.line("")
-	ps := r.Posture.Paths
 	if len(ps) == 0 {
 		p.line(p.paint(ansiBold, "Attack paths") + "  " + p.paint(ansiDim, "none found"))
-		return
+		return "", false
 	}
 	crit := 0
 	for _, pa := range ps {
@@ -318,7 +316,20 @@ func (p *tablePrinter) paths(r *Report) {
 	if crit > 0 {
 		head += fmt.Sprintf(" (%d critical)", crit)
 	}
-	p.line(p.paint(ansiBold, "Attack paths") + "  " + head)
+	return p.paint(ansiBold, "Attack paths") + "  " + head, true
+}
+
+// paths prints the attack paths, each as its chain of steps.
+func (p *tablePrinter) paths(r *Report) {
+	if r.Posture == nil {
+		return
+	}
+	ps := r.Posture.Paths
+	head, ok := p.pathsHeading(ps)
+	if !ok {
+		return
+	}
+	p.line(head)
 	pad := strings.Repeat(" ", findingIndent)
 	for _, pa := range ps {
 		sev := pa.Severity.String()

@@ -25,23 +25,12 @@ func (p *tablePrinter) pathList(r *Report) {
 	if r.Posture == nil {
 		return
 	}
-	p.line("")
 	ps := r.Posture.Paths
-	if len(ps) == 0 {
-		p.line(p.paint(ansiBold, "Attack paths") + "  " + p.paint(ansiDim, "none found"))
+	head, ok := p.pathsHeading(ps)
+	if !ok {
 		return
 	}
-	crit := 0
-	for _, pa := range ps {
-		if pa.Severity == finding.SeverityCritical {
-			crit++
-		}
-	}
-	head := plural(len(ps), "path", "paths")
-	if crit > 0 {
-		head += " (" + plural(crit, "critical", "critical") + ")"
-	}
-	p.line(p.hint(p.paint(ansiBold, "Attack paths")+"  "+head, " · --detail for steps and fixes"))
+	p.line(p.hint(head, " · --detail for steps and fixes"))
 	pad := strings.Repeat(" ", findingIndent)
 	for _, pa := range ps {
 		layers := make([]string, len(pa.Layers))

@@ -26,16 +26,8 @@ import (
 // `fourc db import --starter` imports, as the CLI gate test does.
 func starterDB(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "mod", "download", "-json", vulndb.StarterModule).Output()
-	if err != nil {
-		t.Fatalf("go mod download %s: %v", vulndb.StarterModule, err)
-	}
-	var info struct{ Dir string }
-	if err := json.Unmarshal(out, &info); err != nil || info.Dir == "" {
-		t.Fatalf("go mod download %s: no directory in %s", vulndb.StarterModule, out)
-	}
 	path := filepath.Join(t.TempDir(), "fourc.db")
-	if _, err := vulndb.Import(context.Background(), path, filepath.Join(info.Dir, "data", "osv"), vulndb.ImportOptions{}); err != nil {
+	if _, err := vulndb.ImportStarter(context.Background(), path, time.Now); err != nil {
 		t.Fatal(err)
 	}
 	return path
