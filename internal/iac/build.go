@@ -104,9 +104,14 @@ func build(m *Module, insts []instance) {
 		if isData(in.address) {
 			key = "data." + in.typ
 		}
+		blk := Block{Type: in.typ, Address: in.address, Range: in.node.rng()}
 		if f := ex[key]; f != nil {
-			f(b, Block{Type: in.typ, Address: in.address, Range: in.node.rng()}, in.node)
+			f(b, blk, in.node)
 		}
+		if key != in.typ {
+			blk.Type = key
+		}
+		m.Resources = append(m.Resources, Resource{Block: blk, Format: FormatTerraform, node: in.node})
 	}
 	b.link()
 }

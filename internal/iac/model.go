@@ -39,7 +39,27 @@ type Module struct {
 	AWS   AWS
 	GCP   GCP
 	Azure Azure
+
+	// Resources are every resource and data source instance as written,
+	// in source order, for the rules (rule.go) to read through views.
+	Resources []Resource
 }
+
+// Resource is one resource instance as its source wrote it.
+type Resource struct {
+	Block
+	// Format is the source's syntax: FormatTerraform (HCL and plan JSON),
+	// FormatCloudFormation or FormatARM.
+	Format string
+	node   node
+}
+
+// The formats a Resource comes from.
+const (
+	FormatTerraform      = "terraform"
+	FormatCloudFormation = "cloudformation"
+	FormatARM            = "arm"
+)
 
 // AWS holds the Amazon Web Services resources of a module.
 type AWS struct {
