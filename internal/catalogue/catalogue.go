@@ -54,8 +54,9 @@ func Registry() (*check.Registry, error) {
 
 // WithUser adds the user's rules of one run to the registry: secret rules
 // from fourc.yaml (the detector's checks that are not fourc's) and posture
-// rules. Their IDs live in the user's namespace (see [check.ValidUserID]).
-func WithUser(reg *check.Registry, sec *secret.Detector, rules *posture.RuleSet) (*check.Registry, error) {
+// rules, and any other user checks (cloud rules). Their IDs live in the
+// user's namespace (see [check.ValidUserID]).
+func WithUser(reg *check.Registry, sec *secret.Detector, rules *posture.RuleSet, more ...check.Meta) (*check.Registry, error) {
 	var user []check.Meta
 	if sec != nil {
 		for _, m := range sec.Checks() {
@@ -64,5 +65,5 @@ func WithUser(reg *check.Registry, sec *secret.Detector, rules *posture.RuleSet)
 			}
 		}
 	}
-	return reg.WithUser(user, rules.Checks())
+	return reg.WithUser(append(user, more...), rules.Checks())
 }

@@ -45,7 +45,17 @@ type scanSet struct {
 	scanners []engine.Scanner
 	secret   *secret.Scanner
 	vuln     *vuln.Scanner
+	iacRules *iac.RuleSet
 	notices  []string
+}
+
+// iacRuleSet compiles the user's cloud rules of fourc.yaml.
+func iacRuleSet(cfg *config.Config) (*iac.RuleSet, error) {
+	rules, err := iac.DecodeRules(cfg.IaC.Rules, cfg.Name)
+	if err != nil {
+		return nil, err
+	}
+	return iac.CompileRules(rules)
 }
 
 func (s *scanSet) Close() {
@@ -72,7 +82,7 @@ func suppressedOf(vs *vuln.Scanner) []finding.Suppressed {
 // checks returns the catalogue plus the user's own secret rules, so that
 // report formats with rule metadata (SARIF) describe them too.
 func (s *scanSet) checks(reg *check.Registry, rules *posture.RuleSet) ([]check.Meta, error) {
-	ext, err := catalogue.WithUser(reg, s.secret.Detector(), rules)
+	ext, err := catalogue.WithUser(reg, s.secret.Detector(), rules, s.iacRules.Checks()...)
 	if err != nil {
 		return nil, fmt.Errorf("check catalogue: %w", err)
 	}
@@ -125,13 +135,17 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	if err != nil {
 		return nil, fmt.Errorf("secret rules: %w", err)
 	}
-	set := &scanSet{secret: sec}
+	iacRules, err := iacRuleSet(cfg)
+	if err != nil {
+		return nil, usageError{Err: err}
+	}
+	set := &scanSet{secret: sec, iacRules: iacRules}
 	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
 		kube.NewScanner(kube.Options{UntrustedNamespaceLabel: cfg.Kubernetes.UntrustedNamespaceLabel, KubernetesVersion: cfg.Kubernetes.Version,
 			HelmValues: ko.HelmValues, RuntimeHandlers: ko.RuntimeHandlers}),
-		iac.NewScanner(iac.Options{Exclude: exclude}),
+		iac.NewScanner(iac.Options{Exclude: exclude, Rules: iacRules}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),
 	} {

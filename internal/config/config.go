@@ -39,6 +39,7 @@ type Config struct {
 	Dockerfile Dockerfile
 	Kubernetes Kubernetes
 	Posture    Posture
+	IaC        IaC
 	// Limits are the budgets for untrusted input; see docs/limits.md.
 	Limits Limits
 }
@@ -58,6 +59,7 @@ type sections struct {
 	Dockerfile Dockerfile `yaml:"dockerfile"`
 	Kubernetes Kubernetes `yaml:"kubernetes"`
 	Posture    Posture    `yaml:"posture"`
+	IaC        IaC        `yaml:"iac"`
 	Limits     Limits     `yaml:"limits"`
 }
 
@@ -69,6 +71,14 @@ func Sections() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// IaC configures the Cloud layer's infrastructure-as-code checks.
+type IaC struct {
+	// Rules are the user's cloud rules (a CEL condition over one resource;
+	// see docs/iac-rules.md). They are decoded and compiled by the iac
+	// package, which names the line of a mistake.
+	Rules []yaml.Node `yaml:"rules"`
 }
 
 // Posture configures the cross-layer analysis.
@@ -176,7 +186,7 @@ func Parse(name string, data []byte) (*Config, error) {
 			return nil, c.wrap(fmt.Errorf("%s: %w", k.Value, err))
 		}
 	}
-	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.Limits
+	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Limits
 	return c, nil
 }
 

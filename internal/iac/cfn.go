@@ -91,9 +91,11 @@ func loadTemplate(ctx context.Context, fsys fs.FS, p string) (*Module, []finding
 	b := &builder{m: m}
 	ex := cfnExtractors()
 	for _, r := range list {
+		blk := Block{Type: r.typ, Address: r.id, Range: Range{Path: t.path, StartLine: r.line, EndLine: r.line}}
 		if f := ex[r.typ]; f != nil {
-			f(t, b, Block{Type: r.typ, Address: r.id, Range: Range{Path: t.path, StartLine: r.line, EndLine: r.line}}, r.props)
+			f(t, b, blk, r.props)
 		}
+		m.Resources = append(m.Resources, Resource{Block: blk, Format: FormatCloudFormation, node: &cfnNode{t: t, props: r.props, def: blk.Range}})
 	}
 	b.link()
 	return m, nil

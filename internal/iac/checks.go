@@ -123,28 +123,31 @@ type subject interface{ header() *Block }
 
 func runChecks[T subject](out *[]finding.Finding, root string, cs []check.Check[T], items []T) {
 	for _, it := range items {
-		b := it.header()
-		res := finding.Resource{Kind: b.Type, Name: b.Address}
-		// A module's resource found through a caller elsewhere: say which
-		// caller, so that two callers of one module give two findings.
-		via := ""
-		if b.Range.Object == "" && !within(b.Range.Path, root) {
-			via = root
-		}
 		for _, c := range cs {
 			for _, v := range c.Eval(it) {
-				if via != "" {
-					v.Message += fmt.Sprintf(" (module called from %s)", via)
-					v.Discriminator += "\x00" + via
-				}
-				loc := finding.Location{Path: b.Range.Path, StartLine: b.Range.StartLine, Object: b.Range.Object}
-				if v.Line > 0 {
-					loc.StartLine = v.Line
-				}
-				*out = append(*out, c.Meta.Finding(res, loc, v))
+				emit(out, root, it.header(), c.Meta, v)
 			}
 		}
 	}
+}
+
+// emit adds the finding of one violation on a block. A module's resource
+// found through a caller elsewhere says which caller, so that two callers
+// of one module give two findings.
+func emit(out *[]finding.Finding, root string, b *Block, m check.Meta, v check.Violation) {
+	res := finding.Resource{Kind: b.Type, Name: b.Address}
+	if b.Range.Object == "" && !within(b.Range.Path, root) {
+		if v.Message == "" {
+			v.Message = m.Title
+		}
+		v.Message += fmt.Sprintf(" (module called from %s)", root)
+		v.Discriminator += "\x00" + root
+	}
+	loc := finding.Location{Path: b.Range.Path, StartLine: b.Range.StartLine, Object: b.Range.Object}
+	if v.Line > 0 {
+		loc.StartLine = v.Line
+	}
+	*out = append(*out, m.Finding(res, loc, v))
 }
 
 // at builds a violation located at r when r lies in the subject's own

@@ -67,7 +67,7 @@ func TestChecksRegistry(t *testing.T) {
 // TestCheckFixtures runs every check over its pass and fail fixtures, each
 // folder scanned as a tree.
 func TestCheckFixtures(t *testing.T) {
-	checktest.Fixtures(t, Checks(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
+	checktest.Fixtures(t, newCatalogue().metas(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
 		return scanTree(t, os.DirFS(dir))
 	})
 }

@@ -21,6 +21,9 @@ type Options struct {
 	// excluded directories is scanned on its own, not left to callers
 	// that will never be scanned.
 	Exclude []string
+	// Rules are the user's rules (fourc.yaml iac.rules), run beside
+	// fourc's own.
+	Rules *RuleSet
 }
 
 // Scanner audits Terraform modules, Terraform plan JSON and CloudFormation
@@ -29,16 +32,40 @@ type Options struct {
 type Scanner struct {
 	opts    Options
 	checks  *catalogue
+	rules   []*RuleSet
 	callers *callers
 }
 
 // NewScanner returns a scanner with every check of the package.
 func NewScanner(opts Options) *Scanner {
-	return &Scanner{opts: opts, checks: newCatalogue(), callers: &callers{exclude: opts.Exclude}}
+	return &Scanner{opts: opts, checks: newCatalogue(), rules: []*RuleSet{mustBuiltinRules(), opts.Rules}, callers: &callers{exclude: opts.Exclude}}
 }
 
-// Checks lists the metadata of every check of the package.
-func Checks() []check.Meta { return newCatalogue().metas() }
+// Checks lists the metadata of every check of the package: the Go checks
+// and fourc's rules.
+func Checks() []check.Meta { return append(newCatalogue().metas(), mustBuiltinRules().Checks()...) }
+
+// mustBuiltinRules returns fourc's own rules. They are part of the
+// program: a rule pack that does not compile fails every test.
+func mustBuiltinRules() *RuleSet {
+	set, err := builtinRules()
+	if err != nil {
+		panic(fmt.Sprintf("iac: fourc's rule packs: %v", err))
+	}
+	return set
+}
+
+// evaluate runs every check and rule over a module.
+func (s *Scanner) evaluate(m *Module) ([]finding.Finding, []finding.Skipped) {
+	out := s.checks.run(m)
+	var skipped []finding.Skipped
+	for _, rs := range s.rules {
+		f, sk := rs.run(m)
+		out = append(out, f...)
+		skipped = append(skipped, sk...)
+	}
+	return out, skipped
+}
 
 // Name implements engine.Scanner.
 func (s *Scanner) Name() string { return scannerName }
@@ -99,14 +126,18 @@ func (s *Scanner) scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		m, sk := loadDocument(ctx, fsys, p)
 		skipped = append(skipped, sk...)
 		if m != nil {
-			findings = append(findings, s.checks.run(m)...)
+			f, sk := s.evaluate(m)
+			findings = append(findings, f...)
+			skipped = append(skipped, sk...)
 		}
 	}
 	var mod *Module
 	if len(tf) > 0 && !s.callers.isCalled(ctx, fsys, path.Dir(tf[0])) {
 		m, sk := loadModule(ctx, fsys, path.Dir(tf[0]), tf)
 		skipped = append(skipped, sk...)
-		findings = append(findings, s.checks.run(m)...)
+		f, sk := s.evaluate(m)
+		findings = append(findings, f...)
+		skipped = append(skipped, sk...)
 		mod = m
 	}
 	return findings, mod, skipped
