@@ -69,5 +69,5 @@ func TestChecksRegistry(t *testing.T) {
 func TestCheckFixtures(t *testing.T) {
 	checktest.Fixtures(t, newCatalogue().metas(), "testdata/checks", func(t *testing.T, dir string) ([]finding.Finding, []finding.Skipped) {
 		return scanTree(t, os.DirFS(dir))
-	})
+	}, checktest.Also(mustBuiltinRules().Checks()))
 }

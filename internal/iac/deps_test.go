@@ -15,10 +15,11 @@ import (
 // another scanner, the engine, reports or the CLI.
 func TestImports(t *testing.T) {
 	allowed := map[string]bool{
-		"github.com/fourc-dev/fourc/internal/finding": true,
-		"github.com/fourc-dev/fourc/internal/check":   true,
-		"github.com/fourc-dev/fourc/internal/source":  true,
-		"github.com/fourc-dev/fourc/internal/limits":  true,
+		"github.com/fourc-dev/fourc/internal/finding":    true,
+		"github.com/fourc-dev/fourc/internal/check":      true,
+		"github.com/fourc-dev/fourc/internal/source":     true,
+		"github.com/fourc-dev/fourc/internal/limits":     true,
+		"github.com/fourc-dev/fourc/internal/strictyaml": true,
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
