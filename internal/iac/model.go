@@ -211,6 +211,17 @@ type Statement struct {
 	Effect    Value[string]
 	Actions   List
 	Resources List
+	// NotActions (NotAction) applies the statement to every action but
+	// these; NotResources likewise. Explicit only when written.
+	NotActions   List
+	NotResources List
+	// Principals are the statement's principals as "TYPE:ID" ("AWS:*",
+	// "Service:ec2.amazonaws.com"; "*" for Principal "*"); empty in the
+	// identity policies, set in resource and trust policies.
+	Principals List
+	// Conditional is true when the statement has a Condition, unknown when
+	// that cannot be known.
+	Conditional Value[bool]
 }
 
 // PolicyAttachment attaches a managed policy to IAM users
