@@ -402,7 +402,9 @@ func (t *cfnTemplate) principals(n *yaml.Node, r Range) List {
 		return l
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		for _, id := range t.list(n.Content[i+1], r).Items {
+		ids := t.list(n.Content[i+1], r)
+		l.Known = l.Known && ids.Known
+		for _, id := range ids.Items {
 			id.Val = n.Content[i].Value + ":" + id.Val
 			l.Items = append(l.Items, id)
 		}

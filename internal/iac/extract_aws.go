@@ -406,8 +406,10 @@ func docPrincipals(obj cty.Value, r Range) List {
 	}
 	l.Known = true
 	for it := v.ElementIterator(); it.Next(); {
-		k, ids := it.Element()
-		for _, id := range listOf(ids, r).Items {
+		k, v := it.Element()
+		ids := listOf(v, r)
+		l.Known = l.Known && ids.Known
+		for _, id := range ids.Items {
 			id.Val = k.AsString() + ":" + id.Val
 			l.Items = append(l.Items, id)
 		}
