@@ -360,7 +360,7 @@ func privescRefs(extra ...finding.Reference) []finding.Reference {
 
 // roleDocument reports whether a document is a role's own inline policy.
 func roleDocument(p *PolicyDocument) bool {
-	return p.Type == "aws_iam_role_policy" || p.Type == "AWS::IAM::Role"
+	return p.Type == "aws_iam_role_policy" || p.Type == "aws_iam_role" || p.Type == "AWS::IAM::Role"
 }
 
 func (e escalation) check() check.Check[*PolicyDocument] {
@@ -408,6 +408,7 @@ func (e escalation) check() check.Check[*PolicyDocument] {
 				where = fmt.Sprintf("statements %s and %s of %s allow", strings.Join(nums[:len(nums)-1], ", "), nums[len(nums)-1], p.Address)
 			}
 			viol := at(&p.Block, p.Statements[gs[0].stmt].Range, "Statement", "%s %s: %s", where, what, e.gain)
+			viol.Discriminator = fmt.Sprint(gs[0].stmt)
 			return []check.Violation{viol}
 		},
 	}

@@ -150,6 +150,30 @@ resource "aws_iam_group_policy" "g" {
   policy = "{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"iam:UpdateLoginProfile\", \"Resource\": \"*\"}}"
 }
 `}, []string{"FC-AWS-510", "FC-AWS-517"}},
+		{"role inline_policy", map[string]string{"main.tf": `resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+  inline_policy {
+    name   = "self"
+    policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["iam:PutRolePolicy", "iam:AttachRolePolicy"], Resource = "*" }] })
+  }
+}
+`}, []string{"FC-AWS-513", "FC-AWS-516"}},
+		{"heredoc with interpolation", map[string]string{"main.tf": `variable "account" { default = "123456789012" }
+resource "aws_iam_policy" "p" {
+  policy = <<EOF
+{"Statement": [{"Effect": "Allow", "Action": "iam:CreateLoginProfile", "Resource": "arn:aws:iam::${var.account}:user/*"}]}
+EOF
+}
+`}, []string{"FC-AWS-509"}},
+		{"plan", map[string]string{"main.tfplan.json": `{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+     "values": {"policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"iam:PassRole\",\"glue:CreateDevEndpoint\"],\"Resource\":\"*\"}]}"}},
+    {"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+     "values": {"inline_policy": [{"name": "x", "policy": "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:AttachRolePolicy\",\"Resource\":\"*\"}]}"}]}}
+  ]}}
+}`}, []string{"FC-AWS-506", "FC-AWS-513"}},
 		{"trust policy", map[string]string{"main.tf": `data "aws_iam_policy_document" "trust" {
   statement {
     actions = ["sts:AssumeRole", "iam:UpdateAssumeRolePolicy"]

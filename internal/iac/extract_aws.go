@@ -331,6 +331,19 @@ func (b *builder) iamPolicy(blk Block, n node) {
 	b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, p)
 }
 
+// iamRole reads the inline_policy blocks of an aws_iam_role.
+func (b *builder) iamRole(blk Block, n node) {
+	for _, ip := range n.blocks("inline_policy") {
+		doc, r, ok := ip.document("policy")
+		if !ok {
+			continue
+		}
+		p := &PolicyDocument{Block: Block{Type: blk.Type, Address: blk.Address, Range: ip.rng()}, User: Unknown[string](blk.Range), Statements: statementsOf(doc, r)}
+		locateStatements(ip, "policy", p.Statements)
+		b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, p)
+	}
+}
+
 // statementsOf reads the statements of a decoded policy document; unknown
 // parts yield unknown values, never guesses.
 func statementsOf(doc cty.Value, r Range) []Statement {

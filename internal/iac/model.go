@@ -196,8 +196,9 @@ type EKSCluster struct {
 }
 
 // PolicyDocument is an IAM policy document: the policy of aws_iam_policy,
-// aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy (written
-// with jsonencode or as JSON text) or a data aws_iam_policy_document.
+// aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy or an
+// inline_policy of aws_iam_role (written with jsonencode or as JSON text),
+// a data aws_iam_policy_document, or a CloudFormation policy.
 type PolicyDocument struct {
 	Block
 	// User is set for inline user policies (aws_iam_user_policy).
