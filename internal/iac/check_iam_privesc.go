@@ -250,6 +250,8 @@ type policyView struct {
 	iamAdmin []int
 	// skip marks statements no method check counts.
 	skip []bool
+	// denies are the identity statements that may deny something.
+	denies []*Statement
 }
 
 func viewOf(p *PolicyDocument) *policyView {
@@ -258,6 +260,15 @@ func viewOf(p *PolicyDocument) *policyView {
 		s := &p.Statements[i]
 		if len(s.Principals.Items) > 0 || !s.Principals.Known {
 			v.skip[i] = true
+			continue
+		}
+		if !s.Effect.Is("Allow") && !s.Conditional.Is(true) {
+			v.denies = append(v.denies, s)
+		}
+	}
+	for i := range p.Statements {
+		s := &p.Statements[i]
+		if v.skip[i] {
 			continue
 		}
 		if literalAll(s) {
@@ -298,9 +309,8 @@ func (v *policyView) allowsAllIAM(i int) bool {
 }
 
 func (v *policyView) denied(action string, tg *target) bool {
-	for i := range v.p.Statements {
-		s := &v.p.Statements[i]
-		if len(s.Principals.Items) == 0 && s.Principals.Known && mayDeny(s, action, tg) {
+	for _, s := range v.denies {
+		if mayDeny(s, action, tg) {
 			return true
 		}
 	}
@@ -424,9 +434,8 @@ func checkIAMAllIAMActions() check.Check[*PolicyDocument] {
 			v := viewOf(p)
 			var out []check.Violation
 			for _, i := range v.iamAdmin {
-				g := grant{stmt: i, action: "iam:*"}
-				g.pattern, _ = matchedBy(&p.Statements[i], "iam:"+probeName)
-				viol := at(&p.Block, p.Statements[i].Range, "Statement", "statement %d of %s allows every IAM action (%s): a holder can grant itself administrator access", i+1, p.Address, g.pattern)
+				pattern, _ := matchedBy(&p.Statements[i], "iam:"+probeName)
+				viol := at(&p.Block, p.Statements[i].Range, "Statement", "statement %d of %s allows every IAM action (%s): a holder can grant itself administrator access", i+1, p.Address, pattern)
 				viol.Discriminator = fmt.Sprint(i)
 				out = append(out, viol)
 			}
