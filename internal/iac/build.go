@@ -62,6 +62,7 @@ func extractors() map[string]extractor {
 		"aws_iam_role_policy":                                (*builder).iamPolicy,
 		"aws_iam_group_policy":                               (*builder).iamPolicy,
 		"aws_iam_user_policy":                                (*builder).iamPolicy,
+		"aws_iam_role":                                       (*builder).iamRole,
 		"data.aws_iam_policy_document":                       (*builder).iamPolicyDocument,
 		"aws_iam_user_policy_attachment":                     (*builder).iamUserPolicyAttachment,
 		"aws_iam_policy_attachment":                          (*builder).iamPolicyAttachment,

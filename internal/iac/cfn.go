@@ -382,7 +382,34 @@ func (t *cfnTemplate) policy(blk Block, doc *yaml.Node, d Range) *PolicyDocument
 		stmt := Statement{Range: r, Effect: t.str(mapGet(s, "Effect"), r)}
 		stmt.Actions = t.list(mapGet(s, "Action"), r)
 		stmt.Resources = t.list(mapGet(s, "Resource"), r)
+		stmt.NotActions = t.list(mapGet(s, "NotAction"), r)
+		stmt.NotResources = t.list(mapGet(s, "NotResource"), r)
+		stmt.Principals = t.principals(mapGet(s, "Principal"), r)
+		cond := mapGet(s, "Condition") != nil
+		stmt.Conditional = Value[bool]{Val: cond, Known: true, Explicit: cond, Range: r}
 		p.Statements = append(p.Statements, stmt)
 	}
 	return p
+}
+
+// principals reads a statement's Principal as "TYPE:ID" items ("*" for
+// Principal "*").
+func (t *cfnTemplate) principals(n *yaml.Node, r Range) List {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return t.list(n, r)
+	}
+	l := List{Known: true, Explicit: true, Range: t.rng(n, r)}
+	if _, _, isFn := intrinsic(n); isFn {
+		l.Known = false
+		return l
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		ids := t.list(n.Content[i+1], r)
+		l.Known = l.Known && ids.Known
+		for _, id := range ids.Items {
+			id.Val = n.Content[i].Value + ":" + id.Val
+			l.Items = append(l.Items, id)
+		}
+	}
+	return l
 }

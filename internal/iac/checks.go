@@ -49,7 +49,7 @@ func newCatalogue() *catalogue {
 		instances:   []check.Check[*Instance]{checkBlockDeviceEncryption(), checkIMDSv2(), checkPublicIP()},
 		dbs:         []check.Check[*DBInstance]{checkRDSEncryption(), checkRDSPublic(), checkRDSDeletionProtection(), checkRDSBackups()},
 		eks:         []check.Check[*EKSCluster]{checkEKSPublicEndpoint(), checkEKSSecretsEncryption(), checkEKSLogging()},
-		policies:    []check.Check[*PolicyDocument]{checkIAMAllActions(), checkIAMWriteAllResources()},
+		policies:    append([]check.Check[*PolicyDocument]{checkIAMAllActions(), checkIAMWriteAllResources()}, privescChecks()...),
 		attachments: []check.Check[*PolicyAttachment]{checkIAMUserAdmin()},
 		accessKeys:  []check.Check[*AccessKey]{checkIAMAdminAccessKey()},
 		trails:      []check.Check[*CloudTrail]{checkCloudTrailMultiRegion(), checkCloudTrailValidation()},

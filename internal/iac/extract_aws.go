@@ -324,10 +324,24 @@ func (b *builder) iamPolicy(blk Block, n node) {
 		return
 	}
 	p := &PolicyDocument{Block: blk, User: Unknown[string](blk.Range), Statements: statementsOf(doc, r)}
+	locateStatements(n, "policy", p.Statements)
 	if blk.Type == "aws_iam_user_policy" {
 		p.User = getString(n, "user")
 	}
 	b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, p)
+}
+
+// iamRole reads the inline_policy blocks of an aws_iam_role.
+func (b *builder) iamRole(blk Block, n node) {
+	for _, ip := range n.blocks("inline_policy") {
+		doc, r, ok := ip.document("policy")
+		if !ok {
+			continue
+		}
+		p := &PolicyDocument{Block: Block{Type: blk.Type, Address: blk.Address, Range: ip.rng()}, User: Unknown[string](blk.Range), Statements: statementsOf(doc, r)}
+		locateStatements(ip, "policy", p.Statements)
+		b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, p)
+	}
 }
 
 // statementsOf reads the statements of a decoded policy document; unknown
@@ -356,6 +370,11 @@ func statementsOf(doc cty.Value, r Range) []Statement {
 		}
 		s.Actions = docList(e, "Action", r)
 		s.Resources = docList(e, "Resource", r)
+		s.NotActions = docList(e, "NotAction", r)
+		s.NotResources = docList(e, "NotResource", r)
+		s.Principals = docPrincipals(e, r)
+		_, cond := getKey(e, "Condition")
+		s.Conditional = Value[bool]{Val: cond, Known: true, Explicit: cond, Range: r}
 		out = append(out, s)
 	}
 	return out
@@ -383,15 +402,57 @@ func docList(obj cty.Value, key string, r Range) List {
 	return listOf(v, r)
 }
 
+// docPrincipals reads a statement's Principal as "TYPE:ID" items ("*"
+// for Principal "*").
+func docPrincipals(obj cty.Value, r Range) List {
+	v, ok := getKey(obj, "Principal")
+	if !ok {
+		return List{Known: true, Range: r}
+	}
+	v, _ = unmark(v)
+	if s, ok := toString(v); ok {
+		return List{Items: []Value[string]{{Val: s, Known: true, Explicit: true, Range: r}}, Known: true, Explicit: true, Range: r}
+	}
+	l := List{Explicit: true, Range: r}
+	if v.IsNull() || !v.IsKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		return l
+	}
+	l.Known = true
+	for it := v.ElementIterator(); it.Next(); {
+		k, v := it.Element()
+		ids := listOf(v, r)
+		l.Known = l.Known && ids.Known
+		for _, id := range ids.Items {
+			id.Val = k.AsString() + ":" + id.Val
+			l.Items = append(l.Items, id)
+		}
+	}
+	return l
+}
+
 func (b *builder) iamPolicyDocument(blk Block, n node) {
 	p := &PolicyDocument{Block: blk, User: Unknown[string](blk.Range)}
 	for _, st := range n.blocks("statement") {
-		p.Statements = append(p.Statements, Statement{
-			Range:     st.rng(),
-			Effect:    getString(st, "effect", "Allow"),
-			Actions:   getList(st, "actions"),
-			Resources: getList(st, "resources"),
-		})
+		s := Statement{
+			Range:        st.rng(),
+			Effect:       getString(st, "effect", "Allow"),
+			Actions:      getList(st, "actions"),
+			Resources:    getList(st, "resources"),
+			NotActions:   getList(st, "not_actions"),
+			NotResources: getList(st, "not_resources"),
+			Principals:   List{Known: true, Range: st.rng()},
+		}
+		for _, pr := range st.blocks("principals") {
+			typ := getString(pr, "type")
+			for _, id := range getList(pr, "identifiers").Items {
+				id.Val, id.Known = typ.Val+":"+id.Val, id.Known && typ.Known
+				s.Principals.Items = append(s.Principals.Items, id)
+				s.Principals.Explicit = true
+			}
+		}
+		cond := len(st.blocks("condition")) > 0
+		s.Conditional = Value[bool]{Val: cond, Known: true, Explicit: cond, Range: st.rng()}
+		p.Statements = append(p.Statements, s)
 	}
 	b.m.AWS.PolicyDocuments = append(b.m.AWS.PolicyDocuments, p)
 }

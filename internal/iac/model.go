@@ -196,8 +196,9 @@ type EKSCluster struct {
 }
 
 // PolicyDocument is an IAM policy document: the policy of aws_iam_policy,
-// aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy (written
-// with jsonencode or as JSON text) or a data aws_iam_policy_document.
+// aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy or an
+// inline_policy of aws_iam_role (written with jsonencode or as JSON text),
+// a data aws_iam_policy_document, or a CloudFormation policy.
 type PolicyDocument struct {
 	Block
 	// User is set for inline user policies (aws_iam_user_policy).
@@ -211,6 +212,17 @@ type Statement struct {
 	Effect    Value[string]
 	Actions   List
 	Resources List
+	// NotActions (NotAction) applies the statement to every action but
+	// these; NotResources likewise. Explicit only when written.
+	NotActions   List
+	NotResources List
+	// Principals are the statement's principals as "TYPE:ID" ("AWS:*",
+	// "Service:ec2.amazonaws.com"; "*" for Principal "*"); empty in the
+	// identity policies, set in resource and trust policies.
+	Principals List
+	// Conditional is true when the statement has a Condition, unknown when
+	// that cannot be known.
+	Conditional Value[bool]
 }
 
 // PolicyAttachment attaches a managed policy to IAM users

@@ -45,7 +45,7 @@ func ruleFunctions() []cel.EnvOption {
 		ext.Strings(),
 		ext.Sets(),
 		unary("internet", internet),
-		binary("covers", covers),
+		binary("covers", portCovers),
 		unary("statements", celStatements),
 		binary("allows", allows),
 		unary("public", public),
@@ -124,7 +124,7 @@ func internet(v cref.Val) cref.Val {
 	})
 }
 
-func covers(spec, port cref.Val) cref.Val {
+func portCovers(spec, port cref.Val) cref.Val {
 	return anyOf(celItems(port), func(p cref.Val) cref.Val {
 		n, ok := p.(types.Int)
 		if !ok {

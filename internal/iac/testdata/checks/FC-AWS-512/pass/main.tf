@@ -1,0 +1,16 @@
+resource "aws_iam_role_policy" "groups" {
+  name   = "groups"
+  role   = "app"
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "iam:AttachGroupPolicy",
+      "Resource": "arn:aws:iam::123456789012:group/readers"
+    }
+  ]
+}
+EOF
+}

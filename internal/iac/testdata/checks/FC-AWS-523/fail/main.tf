@@ -1,0 +1,20 @@
+resource "aws_iam_policy" "codestar" {
+  name = "codestar"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect = "Allow"
+        Sid = "Pass"
+        Action = "iam:PassRole"
+        Resource = "*"
+      },
+      {
+        Effect = "Allow"
+        Sid = "Use"
+        Action = ["codestar:CreateProject"]
+        Resource = "*"
+      },
+    ]
+  })
+}
