@@ -1,0 +1,298 @@
+package coverage
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
+)
+
+// other is the service of a fourc check that references no anchor.
+const other = "other"
+
+// Row is one fourc check on the coverage page, with the anchor IDs it
+// stands for: those it references and those of the anchors it matches.
+type Row struct {
+	Check    check.Meta
+	Provider string
+	Service  string
+	AVD      []string
+	TFSec    []string
+	CIS      []string
+	Anchors  []Anchor // the anchor controls the check matches
+}
+
+// Service is one provider's service: fourc's checks and the anchor
+// controls none of them matches yet.
+type Service struct {
+	Name       string
+	Rows       []Row
+	NotCovered []Anchor
+}
+
+// Provider is one provider's section of the page.
+type Provider struct {
+	Name     string
+	Services []Service
+	// Checks is the number of fourc checks, Anchors the number of anchor
+	// controls and Covered the anchors at least one fourc check matches.
+	Checks, Anchors, Covered int
+}
+
+// Report is the coverage of fourc's cloud checks, per provider.
+type Report struct{ Providers []Provider }
+
+// Build matches the Cloud-layer checks of checks to the anchors. A check
+// belongs to a provider by its ID (FC-AWS-, FC-AZ-, FC-GCP-) or, failing
+// that, by the anchors it references; a check of neither kind is left
+// out. Its service is that of the first anchor it matches, else "other".
+func Build(checks []check.Meta, anchors []Anchor) Report {
+	byAVD, byTFSec := map[string]int{}, map[string]int{}
+	for i, a := range anchors {
+		byAVD[a.AVD] = i
+		if a.TFSec != "" {
+			byTFSec[a.TFSec] = i
+		}
+	}
+	covered := make([]bool, len(anchors))
+	var rows []Row
+	for _, c := range checks {
+		if c.Layer != finding.LayerCloud {
+			continue
+		}
+		r := Row{Check: c, Provider: providerOf(c.ID)}
+		var avd, tfsec, cis []string
+		for _, ref := range c.References {
+			a, t, ci := parseRef(ref)
+			avd, tfsec, cis = appendNew(avd, a), appendNew(tfsec, t), appendNew(cis, ci)
+		}
+		var matched []int
+		for _, id := range avd {
+			if i, ok := byAVD[id]; ok && !slices.Contains(matched, i) {
+				matched = append(matched, i)
+			}
+		}
+		for _, id := range tfsec {
+			if i, ok := byTFSec[id]; ok && !slices.Contains(matched, i) {
+				matched = append(matched, i)
+			}
+		}
+		if r.Provider == "" && len(matched) > 0 {
+			r.Provider = anchors[matched[0]].Provider
+		}
+		if r.Provider == "" {
+			continue
+		}
+		r.Service = other
+		for _, i := range matched {
+			a := anchors[i]
+			if a.Provider != r.Provider {
+				continue
+			}
+			if r.Service == other {
+				r.Service = a.Service
+			}
+			covered[i] = true
+			r.Anchors = append(r.Anchors, a)
+			avd, tfsec = appendNew(avd, a.AVD), appendNew(tfsec, a.TFSec)
+			for _, ci := range a.CIS {
+				cis = appendNew(cis, ci)
+			}
+		}
+		r.AVD, r.TFSec, r.CIS = avd, tfsec, cis
+		rows = append(rows, r)
+	}
+
+	var rep Report
+	for _, p := range Providers {
+		prov := Provider{Name: p}
+		services := map[string]*Service{}
+		get := func(name string) *Service {
+			if s, ok := services[name]; ok {
+				return s
+			}
+			s := &Service{Name: name}
+			services[name] = s
+			return s
+		}
+		for _, r := range rows {
+			if r.Provider == p {
+				s := get(r.Service)
+				s.Rows = append(s.Rows, r)
+				prov.Checks++
+			}
+		}
+		for i, a := range anchors {
+			if a.Provider != p {
+				continue
+			}
+			prov.Anchors++
+			if covered[i] {
+				prov.Covered++
+				continue
+			}
+			s := get(a.Service)
+			s.NotCovered = append(s.NotCovered, a)
+		}
+		for _, s := range services {
+			slices.SortFunc(s.Rows, func(a, b Row) int { return cmp.Compare(a.Check.ID, b.Check.ID) })
+			prov.Services = append(prov.Services, *s)
+		}
+		slices.SortFunc(prov.Services, func(a, b Service) int {
+			if (a.Name == other) != (b.Name == other) {
+				if a.Name == other {
+					return 1
+				}
+				return -1
+			}
+			return cmp.Compare(a.Name, b.Name)
+		})
+		rep.Providers = append(rep.Providers, prov)
+	}
+	return rep
+}
+
+// providerOf reads a check's provider from its ID, or "" when the ID
+// names none.
+func providerOf(id string) string {
+	switch {
+	case strings.HasPrefix(id, "FC-AWS-"):
+		return "AWS"
+	case strings.HasPrefix(id, "FC-AZ-"), strings.HasPrefix(id, "FC-AZURE-"):
+		return "Azure"
+	case strings.HasPrefix(id, "FC-GCP-"):
+		return "GCP"
+	}
+	return ""
+}
+
+var (
+	avdSourceRe = regexp.MustCompile(`(?i)^AVD-(AWS|AZU|GCP)-\d{4}$`)
+	avdURLRe    = regexp.MustCompile(`(?i)avd\.aquasec\.com/misconfig/(?:[a-z0-9-]+/)*(avd-(?:aws|azu|gcp)-\d{4})/?$`)
+	tfsecURLRe  = regexp.MustCompile(`(?i)/tfsec/[a-z0-9.]+/checks/([a-z]+)/([a-z0-9-]+)/([a-z0-9-]+)/?$`)
+)
+
+// parseRef reads the Trivy ID, tfsec ID or CIS item a reference names,
+// by its source ("AVD-AWS-0086", "tfsec:aws-s3-block-public-acls",
+// "CIS …") or, for the first two, its URL.
+func parseRef(r finding.Reference) (avd, tfsec, cis string) {
+	src := strings.TrimSpace(r.Source)
+	switch {
+	case avdSourceRe.MatchString(src):
+		avd = strings.ToUpper(src)
+	case strings.HasPrefix(strings.ToLower(src), "tfsec:"):
+		tfsec = strings.ToLower(strings.TrimSpace(src[len("tfsec:"):]))
+	case strings.HasPrefix(src, "CIS "):
+		cis = src
+	}
+	if m := avdURLRe.FindStringSubmatch(r.URL); m != nil && avd == "" {
+		avd = strings.ToUpper(m[1])
+	}
+	if m := tfsecURLRe.FindStringSubmatch(r.URL); m != nil && tfsec == "" {
+		tfsec = strings.ToLower(m[1] + "-" + m[2] + "-" + m[3])
+	}
+	return avd, tfsec, cis
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// Markdown renders the coverage of the Cloud-layer checks among checks
+// against the embedded anchors as docs/coverage.md.
+func Markdown(w io.Writer, checks []check.Meta) error {
+	anchors, err := Anchors()
+	if err != nil {
+		return err
+	}
+	rep := Build(checks, anchors)
+	var b strings.Builder
+	b.WriteString("# Cloud check coverage\n\n")
+	b.WriteString("<!-- Generated by `fourc docs coverage`; do not edit. -->\n\n")
+	b.WriteString("fourc's cloud (Terraform, CloudFormation) checks next to the equivalent checks of Trivy (AVD IDs)\n")
+	b.WriteString("and tfsec, and the CIS benchmark items they map to, per provider and service. A fourc check\n")
+	b.WriteString("matches an anchor control when it references the control's AVD or tfsec ID; the anchor\n")
+	b.WriteString("controls no fourc check matches are listed under \"Not covered yet\". Services follow Trivy's\n")
+	b.WriteString("names; fourc checks that reference no anchor control are under \"other\". Some anchor controls\n")
+	b.WriteString("check live account state (root account, credential age) that no Terraform file can show.\n\n")
+	b.WriteString("| Provider | fourc checks | Anchor controls | Covered | Not covered yet |\n|---|---:|---:|---:|---:|\n")
+	for _, p := range rep.Providers {
+		fmt.Fprintf(&b, "| [%s](#%s) | %d | %d | %d | %d |\n", p.Name, strings.ToLower(p.Name), p.Checks, p.Anchors, p.Covered, p.Anchors-p.Covered)
+	}
+	b.WriteString("\n")
+	for _, p := range rep.Providers {
+		fmt.Fprintf(&b, "## %s\n\n", p.Name)
+		fmt.Fprintf(&b, "%d fourc checks; %d anchor controls, %d covered, %d not covered yet.\n\n", p.Checks, p.Anchors, p.Covered, p.Anchors-p.Covered)
+		for _, s := range p.Services {
+			fmt.Fprintf(&b, "### %s %s\n\n", p.Name, s.Name)
+			if len(s.Rows) > 0 {
+				b.WriteString("| fourc ID | Title | Severity | Trivy | tfsec | CIS |\n|---|---|---|---|---|---|\n")
+				for _, r := range s.Rows {
+					fmt.Fprintf(&b, "| [%s](checks.md#%s) | %s | %s | %s | %s | %s |\n",
+						r.Check.ID, strings.ToLower(r.Check.ID), cell(r.Check.Title), r.Check.Severity,
+						ids(r.AVD, avdLink), ids(r.TFSec, tfsecLink), cell(strings.Join(r.CIS, "; ")))
+				}
+				b.WriteString("\n")
+			}
+			if len(s.NotCovered) > 0 {
+				fmt.Fprintf(&b, "Not covered yet (%d):\n\n", len(s.NotCovered))
+				b.WriteString("| Trivy | tfsec | CIS | Title |\n|---|---|---|---|\n")
+				for _, a := range s.NotCovered {
+					fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", avdLink(a.AVD), tfsecLink(a.TFSec), cell(strings.Join(a.CIS, "; ")), cell(a.Title))
+				}
+				b.WriteString("\n")
+			}
+		}
+	}
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+func ids(list []string, link func(string) string) string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		out = append(out, link(s))
+	}
+	return strings.Join(out, ", ")
+}
+
+func avdLink(id string) string {
+	return fmt.Sprintf("[%s](https://avd.aquasec.com/misconfig/%s)", id, strings.ToLower(id))
+}
+
+// tfsecLink links a tfsec ID to its page, which lives under the ID's
+// provider and service.
+func tfsecLink(id string) string {
+	if id == "" {
+		return ""
+	}
+	prov, rest, ok := strings.Cut(id, "-")
+	if !ok {
+		return id
+	}
+	svc, code, ok := strings.Cut(rest, "-")
+	for _, dashed := range tfsecDashed {
+		if c, found := strings.CutPrefix(rest, dashed+"-"); found {
+			svc, code, ok = dashed, c, true
+		}
+	}
+	if !ok {
+		return id
+	}
+	return fmt.Sprintf("[%s](https://aquasecurity.github.io/tfsec/latest/checks/%s/%s/%s/)", id, prov, svc, code)
+}
+
+// tfsecDashed lists tfsec's service names that contain a dash.
+var tfsecDashed = []string{"api-gateway", "elastic-search", "security-center"}
+
+func cell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
+}
