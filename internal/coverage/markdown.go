@@ -50,7 +50,8 @@ type Report struct{ Providers []Provider }
 // Build matches the Cloud-layer checks of checks to the anchors. A check
 // belongs to a provider by its ID (FC-AWS-, FC-AZ-, FC-GCP-) or, failing
 // that, by the anchors it references; a check of neither kind is left
-// out. Its service is that of the first anchor it matches, else "other".
+// out. Its service is that of the first anchor it matches, else the one
+// its ID or title names (see [serviceOf]), else "other".
 func Build(checks []check.Meta, anchors []Anchor) Report {
 	byAVD, byTFSec := map[string]int{}, map[string]int{}
 	for i, a := range anchors {
@@ -88,14 +89,15 @@ func Build(checks []check.Meta, anchors []Anchor) Report {
 		if r.Provider == "" {
 			continue
 		}
-		r.Service = other
+		r.Service = serviceOf(c, r.Provider)
+		matchedService := false
 		for _, i := range matched {
 			a := anchors[i]
 			if a.Provider != r.Provider {
 				continue
 			}
-			if r.Service == other {
-				r.Service = a.Service
+			if !matchedService {
+				r.Service, matchedService = a.Service, true
 			}
 			covered[i] = true
 			r.Anchors = append(r.Anchors, a)
@@ -171,6 +173,72 @@ func providerOf(id string) string {
 	return ""
 }
 
+// serviceWords names, per provider, the Trivy service of the resources a
+// check's title may mention, for checks that match no anchor.
+var serviceWords = map[string][]struct{ word, service string }{
+	"AWS": {
+		{"S3", "s3"}, {"CloudTrail", "cloudtrail"}, {"CloudWatch", "cloudwatch"}, {"IAM", "iam"},
+		{"access key", "iam"}, {"EKS", "eks"}, {"ECS", "ecs"}, {"ECR", "ecr"}, {"EFS", "efs"},
+		{"RDS", "rds"}, {"Aurora", "rds"}, {"DynamoDB", "dynamodb"}, {"KMS", "kms"},
+		{"Lambda", "lambda"}, {"SNS", "sns"}, {"SQS", "sqs"}, {"EBS", "ec2"}, {"EC2", "ec2"},
+		{"VPC", "ec2"}, {"security group", "ec2"}, {"Security group", "ec2"}, {"instance", "ec2"},
+		{"Instance", "ec2"}, {"load balancer", "elb"}, {"Load balancer", "elb"}, {"CloudFront", "cloudfront"},
+		{"API Gateway", "apigateway"}, {"ElastiCache", "elasticache"}, {"Redshift", "redshift"},
+		{"OpenSearch", "elasticsearch"}, {"Elasticsearch", "elasticsearch"}, {"Secrets Manager", "ssm"},
+		{"SSM", "ssm"}, {"Kinesis", "kinesis"}, {"MSK", "msk"}, {"Neptune", "neptune"},
+		{"DocumentDB", "documentdb"}, {"CodeBuild", "codebuild"}, {"Config", "config"},
+	},
+	"Azure": {
+		{"AKS", "container"}, {"Storage account", "storage"}, {"storage account", "storage"},
+		{"Storage container", "storage"}, {"Key Vault", "keyvault"}, {"key vault", "keyvault"},
+		{"network security", "network"}, {"Network security", "network"}, {"disk", "compute"},
+		{"virtual machine", "compute"}, {"Virtual machine", "compute"}, {"App Service", "appservice"},
+		{"SQL", "database"}, {"PostgreSQL", "database"}, {"MySQL", "database"}, {"Cosmos", "database"},
+	},
+	"GCP": {
+		{"GKE", "gke"}, {"Cloud Storage", "storage"}, {"Cloud SQL", "sql"}, {"BigQuery", "bigquery"},
+		{"KMS", "kms"}, {"IAM", "iam"}, {"service account", "iam"}, {"Firewall", "compute"},
+		{"firewall", "compute"}, {"Compute", "compute"}, {"instance", "compute"}, {"Instance", "compute"},
+		{"DNS", "dns"},
+	},
+}
+
+// serviceOf returns the service a check that matches no anchor belongs
+// to: the one its ID names (FC-AWS-S3-001), else the first resource its
+// title names, else "other".
+func serviceOf(c check.Meta, provider string) string {
+	if parts := strings.Split(c.ID, "-"); len(parts) == 4 {
+		return strings.ToLower(parts[2])
+	}
+	best, at := other, len(c.Title)+1
+	for _, w := range serviceWords[provider] {
+		if i := wordIndex(c.Title, w.word); i >= 0 && i < at {
+			best, at = w.service, i
+		}
+	}
+	return best
+}
+
+// wordIndex returns where word occurs in s as whole words, or -1.
+func wordIndex(s, word string) int {
+	for off := 0; ; {
+		i := strings.Index(s[off:], word)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(word)
+		if (i == 0 || !isWordByte(s[i-1])) && (end == len(s) || !isWordByte(s[end])) {
+			return i
+		}
+		off = i + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
 var (
 	avdSourceRe = regexp.MustCompile(`(?i)^AVD-(AWS|AZU|GCP)-\d{4}$`)
 	avdURLRe    = regexp.MustCompile(`(?i)avd\.aquasec\.com/misconfig/(?:[a-z0-9-]+/)*(avd-(?:aws|azu|gcp)-\d{4})/?$`)
@@ -221,8 +289,10 @@ func Markdown(w io.Writer, checks []check.Meta) error {
 	b.WriteString("and tfsec, and the CIS benchmark items they map to, per provider and service. A fourc check\n")
 	b.WriteString("matches an anchor control when it references the control's AVD or tfsec ID; the anchor\n")
 	b.WriteString("controls no fourc check matches are listed under \"Not covered yet\". Services follow Trivy's\n")
-	b.WriteString("names; fourc checks that reference no anchor control are under \"other\". Some anchor controls\n")
-	b.WriteString("check live account state (root account, credential age) that no Terraform file can show.\n\n")
+	b.WriteString("names; a fourc check that references no anchor control sits under the service its title names,\n")
+	b.WriteString("else under \"other\".\n")
+	b.WriteString("Some anchor controls check live account state (root account, credential age) that no\n")
+	b.WriteString("Terraform file can show.\n\n")
 	b.WriteString("| Provider | fourc checks | Anchor controls | Covered | Not covered yet |\n|---|---:|---:|---:|---:|\n")
 	for _, p := range rep.Providers {
 		fmt.Fprintf(&b, "| [%s](#%s) | %d | %d | %d | %d |\n", p.Name, strings.ToLower(p.Name), p.Checks, p.Anchors, p.Covered, p.Anchors-p.Covered)
