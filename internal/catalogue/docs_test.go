@@ -64,3 +64,26 @@ func TestCoverageMarkdown(t *testing.T) {
 		t.Errorf("docs/coverage.md is stale; run go test ./internal/catalogue -run Coverage -update\n%s", diff)
 	}
 }
+
+// TestCoverageReferences fails on a cloud check that references a Trivy or
+// tfsec ID the anchor table does not hold for the check's provider:
+// usually a typo in a fact.
+func TestCoverageReferences(t *testing.T) {
+	reg, err := Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors, err := coverage.Anchors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range coverage.Build(reg.All(), anchors).Providers {
+		for _, s := range p.Services {
+			for _, r := range s.Rows {
+				if len(r.Unknown) > 0 {
+					t.Errorf("%s (%s) references %v, which internal/coverage/anchors.tsv does not list for %s", r.Check.ID, p.Name, r.Unknown, p.Name)
+				}
+			}
+		}
+	}
+}

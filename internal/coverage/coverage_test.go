@@ -120,6 +120,7 @@ func TestBuild(t *testing.T) {
 		meta("FC-S3-001", "Live bucket versioning", finding.LayerCloud, finding.Reference{Source: "AVD-AWS-0090"}),
 		meta("FC-S3-002", "Live bucket encryption", finding.LayerCloud),
 		meta("FC-K8S-001", "Pod is privileged", finding.LayerCluster, finding.Reference{Source: "AVD-AWS-0177"}),
+		meta("FC-GCP-002", "GKE typo", finding.LayerCloud, finding.Reference{Source: "AVD-GCP-9999"}, finding.Reference{Source: "AVD-AWS-0177"}),
 	}
 	rep := Build(checks, testAnchors)
 	type svc struct {
@@ -139,6 +140,9 @@ func TestBuild(t *testing.T) {
 			gs := svc{Name: s.Name}
 			for _, r := range s.Rows {
 				gs.Checks = append(gs.Checks, r.Check.ID+" "+strings.Join(r.AVD, ",")+" "+strings.Join(r.TFSec, ",")+" "+strings.Join(r.CIS, ","))
+				if len(r.Unknown) > 0 {
+					gs.Checks = append(gs.Checks, "unknown "+strings.Join(r.Unknown, ","))
+				}
 			}
 			for _, a := range s.NotCovered {
 				gs.NotCovered = append(gs.NotCovered, a.AVD)
@@ -159,8 +163,12 @@ func TestBuild(t *testing.T) {
 			{Name: "other", Checks: []string{"FC-AWS-009   "}},
 		}},
 		{Name: "Azure", Anchors: 1, Services: []svc{{Name: "storage", NotCovered: []string{"AVD-AZU-0008"}}}},
-		{Name: "GCP", Checks: 1, Anchors: 1, Covered: 1, Services: []svc{
-			{Name: "gke", Checks: []string{"FC-GCP-001 AVD-GCP-0062 google-gke-use-rbac-permissions "}},
+		{Name: "GCP", Checks: 2, Anchors: 1, Covered: 1, Services: []svc{
+			{Name: "gke", Checks: []string{
+				"FC-GCP-001 AVD-GCP-0062 google-gke-use-rbac-permissions ",
+				"FC-GCP-002 AVD-GCP-9999,AVD-AWS-0177  ",
+				"unknown AVD-GCP-9999,AVD-AWS-0177",
+			}},
 		}},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -25,6 +25,9 @@ type Row struct {
 	TFSec    []string
 	CIS      []string
 	Anchors  []Anchor // the anchor controls the check matches
+	// Unknown lists the AVD and tfsec IDs the check references that the
+	// anchor table does not hold (a typo, or a control of another provider).
+	Unknown []string
 }
 
 // Service is one provider's service: fourc's checks and the anchor
@@ -73,14 +76,18 @@ func Build(checks []check.Meta, anchors []Anchor) Report {
 			avd, tfsec, cis = appendNew(avd, a), appendNew(tfsec, t), appendNew(cis, ci)
 		}
 		var matched []int
-		for _, id := range avd {
-			if i, ok := byAVD[id]; ok && !slices.Contains(matched, i) {
-				matched = append(matched, i)
-			}
-		}
-		for _, id := range tfsec {
-			if i, ok := byTFSec[id]; ok && !slices.Contains(matched, i) {
-				matched = append(matched, i)
+		for _, ids := range []struct {
+			list  []string
+			index map[string]int
+		}{{avd, byAVD}, {tfsec, byTFSec}} {
+			for _, id := range ids.list {
+				i, ok := ids.index[id]
+				switch {
+				case !ok:
+					r.Unknown = append(r.Unknown, id)
+				case !slices.Contains(matched, i):
+					matched = append(matched, i)
+				}
 			}
 		}
 		if r.Provider == "" && len(matched) > 0 {
@@ -94,6 +101,7 @@ func Build(checks []check.Meta, anchors []Anchor) Report {
 		for _, i := range matched {
 			a := anchors[i]
 			if a.Provider != r.Provider {
+				r.Unknown = append(r.Unknown, a.AVD)
 				continue
 			}
 			if !matchedService {
