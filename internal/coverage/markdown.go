@@ -56,115 +56,139 @@ type Report struct{ Providers []Provider }
 // out. Its service is that of the first anchor it matches, else the one
 // its ID or title names (see [serviceOf]), else "other".
 func Build(checks []check.Meta, anchors []Anchor) Report {
-	byAVD, byTFSec := map[string]int{}, map[string]int{}
-	for i, a := range anchors {
-		byAVD[a.AVD] = i
-		if a.TFSec != "" {
-			byTFSec[a.TFSec] = i
-		}
-	}
+	idx := newIndex(anchors)
 	covered := make([]bool, len(anchors))
 	var rows []Row
 	for _, c := range checks {
 		if c.Layer != finding.LayerCloud {
 			continue
 		}
-		r := Row{Check: c, Provider: providerOf(c.ID)}
-		var avd, tfsec, cis []string
-		for _, ref := range c.References {
-			a, t, ci := parseRef(ref)
-			avd, tfsec, cis = appendNew(avd, a), appendNew(tfsec, t), appendNew(cis, ci)
+		r, ok := idx.match(c, covered)
+		if ok {
+			rows = append(rows, r)
 		}
-		var matched []int
-		for _, ids := range []struct {
-			list  []string
-			index map[string]int
-		}{{avd, byAVD}, {tfsec, byTFSec}} {
-			for _, id := range ids.list {
-				i, ok := ids.index[id]
-				switch {
-				case !ok:
-					r.Unknown = append(r.Unknown, id)
-				case !slices.Contains(matched, i):
-					matched = append(matched, i)
-				}
-			}
-		}
-		if r.Provider == "" && len(matched) > 0 {
-			r.Provider = anchors[matched[0]].Provider
-		}
-		if r.Provider == "" {
-			continue
-		}
-		r.Service = serviceOf(c, r.Provider)
-		matchedService := false
-		for _, i := range matched {
-			a := anchors[i]
-			if a.Provider != r.Provider {
-				r.Unknown = append(r.Unknown, a.AVD)
-				continue
-			}
-			if !matchedService {
-				r.Service, matchedService = a.Service, true
-			}
-			covered[i] = true
-			r.Anchors = append(r.Anchors, a)
-			avd, tfsec = appendNew(avd, a.AVD), appendNew(tfsec, a.TFSec)
-			for _, ci := range a.CIS {
-				cis = appendNew(cis, ci)
-			}
-		}
-		r.AVD, r.TFSec, r.CIS = avd, tfsec, cis
-		rows = append(rows, r)
 	}
-
 	var rep Report
 	for _, p := range Providers {
-		prov := Provider{Name: p}
-		services := map[string]*Service{}
-		get := func(name string) *Service {
-			if s, ok := services[name]; ok {
-				return s
-			}
-			s := &Service{Name: name}
-			services[name] = s
-			return s
-		}
-		for _, r := range rows {
-			if r.Provider == p {
-				s := get(r.Service)
-				s.Rows = append(s.Rows, r)
-				prov.Checks++
-			}
-		}
-		for i, a := range anchors {
-			if a.Provider != p {
-				continue
-			}
-			prov.Anchors++
-			if covered[i] {
-				prov.Covered++
-				continue
-			}
-			s := get(a.Service)
-			s.NotCovered = append(s.NotCovered, a)
-		}
-		for _, s := range services {
-			slices.SortFunc(s.Rows, func(a, b Row) int { return cmp.Compare(a.Check.ID, b.Check.ID) })
-			prov.Services = append(prov.Services, *s)
-		}
-		slices.SortFunc(prov.Services, func(a, b Service) int {
-			if (a.Name == other) != (b.Name == other) {
-				if a.Name == other {
-					return 1
-				}
-				return -1
-			}
-			return cmp.Compare(a.Name, b.Name)
-		})
-		rep.Providers = append(rep.Providers, prov)
+		rep.Providers = append(rep.Providers, group(p, rows, anchors, covered))
 	}
 	return rep
+}
+
+// index finds anchors by their AVD and tfsec IDs.
+type index struct {
+	anchors        []Anchor
+	byAVD, byTFSec map[string]int
+}
+
+func newIndex(anchors []Anchor) index {
+	idx := index{anchors: anchors, byAVD: map[string]int{}, byTFSec: map[string]int{}}
+	for i, a := range anchors {
+		idx.byAVD[a.AVD] = i
+		if a.TFSec != "" {
+			idx.byTFSec[a.TFSec] = i
+		}
+	}
+	return idx
+}
+
+// match builds the row of one check and marks the anchors it matches as
+// covered; ok is false when the check belongs to no provider.
+func (idx index) match(c check.Meta, covered []bool) (r Row, ok bool) {
+	r = Row{Check: c, Provider: providerOf(c.ID)}
+	var avd, tfsec, cis []string
+	for _, ref := range c.References {
+		a, t, ci := parseRef(ref)
+		avd, tfsec, cis = appendNew(avd, a), appendNew(tfsec, t), appendNew(cis, ci)
+	}
+	var matched []int
+	for _, ids := range []struct {
+		list  []string
+		index map[string]int
+	}{{avd, idx.byAVD}, {tfsec, idx.byTFSec}} {
+		for _, id := range ids.list {
+			i, ok := ids.index[id]
+			switch {
+			case !ok:
+				r.Unknown = append(r.Unknown, id)
+			case !slices.Contains(matched, i):
+				matched = append(matched, i)
+			}
+		}
+	}
+	if r.Provider == "" && len(matched) > 0 {
+		r.Provider = idx.anchors[matched[0]].Provider
+	}
+	if r.Provider == "" {
+		return Row{}, false
+	}
+	r.Service = serviceOf(c, r.Provider)
+	for _, i := range matched {
+		a := idx.anchors[i]
+		if a.Provider != r.Provider {
+			r.Unknown = append(r.Unknown, a.AVD)
+			continue
+		}
+		if len(r.Anchors) == 0 {
+			r.Service = a.Service
+		}
+		covered[i] = true
+		r.Anchors = append(r.Anchors, a)
+		avd, tfsec = appendNew(avd, a.AVD), appendNew(tfsec, a.TFSec)
+		for _, ci := range a.CIS {
+			cis = appendNew(cis, ci)
+		}
+	}
+	r.AVD, r.TFSec, r.CIS = avd, tfsec, cis
+	return r, true
+}
+
+// group builds one provider's section: its checks and uncovered anchors
+// per service, services in name order with "other" last.
+func group(p string, rows []Row, anchors []Anchor, covered []bool) Provider {
+	prov := Provider{Name: p}
+	services := map[string]*Service{}
+	get := func(name string) *Service {
+		if s, ok := services[name]; ok {
+			return s
+		}
+		s := &Service{Name: name}
+		services[name] = s
+		return s
+	}
+	for _, r := range rows {
+		if r.Provider == p {
+			s := get(r.Service)
+			s.Rows = append(s.Rows, r)
+			prov.Checks++
+		}
+	}
+	for i, a := range anchors {
+		if a.Provider != p {
+			continue
+		}
+		prov.Anchors++
+		if covered[i] {
+			prov.Covered++
+			continue
+		}
+		s := get(a.Service)
+		s.NotCovered = append(s.NotCovered, a)
+	}
+	for _, s := range services {
+		slices.SortFunc(s.Rows, func(a, b Row) int { return cmp.Compare(a.Check.ID, b.Check.ID) })
+		prov.Services = append(prov.Services, *s)
+	}
+	slices.SortFunc(prov.Services, func(a, b Service) int {
+		if (a.Name == other) != (b.Name == other) {
+			if a.Name == other {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	return prov
 }
 
 // providerOf reads a check's provider from its ID, or "" when the ID
