@@ -34,3 +34,19 @@ func TestDocsConfiguration(t *testing.T) {
 		t.Errorf("docs/configuration.md is stale; run go test ./internal/cli -run Docs -update\n%s", diff)
 	}
 }
+
+// TestDocsCoverageCommand: `fourc docs coverage` prints docs/coverage.md
+// (kept fresh by internal/catalogue's TestCoverageMarkdown).
+func TestDocsCoverageCommand(t *testing.T) {
+	code, stdout, stderr := run(t, "docs", "coverage")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadFile("../../docs/coverage.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(want) {
+		t.Error("fourc docs coverage differs from docs/coverage.md; run go test ./internal/catalogue -run Coverage -update")
+	}
+}

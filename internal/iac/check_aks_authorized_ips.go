@@ -15,7 +15,9 @@ func checkAKSAuthorizedIPs() check.Check[*KubernetesCluster] {
 		Meta: cloud("FC-AZ-007", "AKS API server has no authorized IP ranges", finding.SeverityMedium,
 			"A public API server without authorized IP ranges accepts connections from any address.",
 			"Set api_server_access_profile { authorized_ip_ranges = [...] } or private_cluster_enabled = true.",
-			ref("CIS Azure Kubernetes Service 5.4.1", ""), cwe(284)),
+			ref("CIS Azure Kubernetes Service 5.4.1", ""),
+			avd("AVD-AZU-0041"), tfsec("azure", "container", "limit-authorized-ips"),
+			cwe(284)),
 		Eval: func(c *KubernetesCluster) []check.Violation {
 			if !c.Private.Is(false) || !c.AuthorizedIPRanges.Known {
 				return nil

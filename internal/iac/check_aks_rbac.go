@@ -13,7 +13,9 @@ func checkAKSRBAC() check.Check[*KubernetesCluster] {
 		Meta: cloud("FC-AZ-005", "AKS cluster has Kubernetes RBAC disabled", finding.SeverityHigh,
 			"Without RBAC every authenticated user is effectively a cluster administrator.",
 			"Set role_based_access_control_enabled = true (the cluster must be recreated).",
-			ref("CIS Azure Kubernetes Service 4.1", ""), cwe(284)),
+			ref("CIS Azure Kubernetes Service 4.1", ""),
+			avd("AVD-AZU-0042"), tfsec("azure", "container", "use-rbac-permissions"),
+			cwe(284)),
 		Eval: func(c *KubernetesCluster) []check.Violation {
 			if !c.RBAC.Is(false) {
 				return nil

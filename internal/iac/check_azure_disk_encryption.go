@@ -13,7 +13,9 @@ func checkAzureDiskEncryption() check.Check[*ManagedDisk] {
 		Meta: cloud("FC-AZ-008", "Managed disk encryption is disabled", finding.SeverityHigh,
 			"Disabling disk encryption settings leaves the disk's data without Azure Disk Encryption.",
 			"Remove encryption_settings { enabled = false }, or enable it with a Key Vault key.",
-			ref("CIS Microsoft Azure Foundations 7.3", ""), cwe(311)),
+			ref("CIS Microsoft Azure Foundations 7.3", ""),
+			avd("AVD-AZU-0038"), tfsec("azure", "compute", "enable-disk-encryption"),
+			cwe(311)),
 		Eval: func(d *ManagedDisk) []check.Violation {
 			if !d.EncryptionEnabled.Is(false) {
 				return nil

@@ -13,7 +13,9 @@ func checkAzureHTTPS() check.Check[*StorageAccount] {
 		Meta: cloud("FC-AZ-001", "Storage account accepts plain HTTP", finding.SeverityHigh,
 			"Allowing HTTP lets data and shared access signatures travel unencrypted.",
 			"Set https_traffic_only_enabled = true.",
-			ref("CIS Microsoft Azure Foundations 3.1", ""), cwe(319)),
+			ref("CIS Microsoft Azure Foundations 3.1", ""),
+			avd("AVD-AZU-0008"), tfsec("azure", "storage", "enforce-https"),
+			cwe(319)),
 		Eval: func(a *StorageAccount) []check.Violation {
 			if !a.HTTPSOnly.Is(false) {
 				return nil

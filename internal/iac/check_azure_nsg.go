@@ -18,7 +18,11 @@ func checkAzureNSG() check.Check[*NetworkSecurityRule] {
 		Meta: cloud("FC-AZ-004", "Network security rule exposes sensitive ports to the internet", finding.SeverityHigh,
 			"SSH, RDP, Kubernetes control-plane and database ports open to any source are scanned and attacked continuously.",
 			"Restrict source_address_prefix to known networks, or use Azure Bastion for administrative access.",
-			ref("CIS Microsoft Azure Foundations 6.1", ""), ref("CIS Microsoft Azure Foundations 6.2", ""), cwe(284)),
+			ref("CIS Microsoft Azure Foundations 6.1", ""), ref("CIS Microsoft Azure Foundations 6.2", ""),
+			avd("AVD-AZU-0050"), tfsec("azure", "network", "ssh-blocked-from-internet"),
+			avd("AVD-AZU-0048"), tfsec("azure", "network", "disable-rdp-from-internet"),
+			avd("AVD-AZU-0074"),
+			cwe(284)),
 		Eval: func(r *NetworkSecurityRule) []check.Violation {
 			if !r.Direction.Known || !strings.EqualFold(r.Direction.Val, "Inbound") || !r.Access.Known || !strings.EqualFold(r.Access.Val, "Allow") || !r.Protocol.Known {
 				return nil

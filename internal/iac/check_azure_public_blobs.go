@@ -14,7 +14,9 @@ func checkAzurePublicBlobs() check.Check[*StorageAccount] {
 		Meta: cloud("FC-AZ-003", "Storage account allows public blob access", finding.SeverityHigh,
 			"An account that allows public access lets any container be switched to anonymous read access.",
 			"Set allow_nested_items_to_be_public = false.",
-			ref("CIS Microsoft Azure Foundations 3.7", ""), cwe(284)),
+			ref("CIS Microsoft Azure Foundations 3.7", ""),
+			avd("AVD-AZU-0007"), tfsec("azure", "storage", "no-public-access"),
+			cwe(284)),
 		Eval: func(a *StorageAccount) []check.Violation {
 			if !a.PublicBlobs.Is(true) {
 				return nil

@@ -13,7 +13,9 @@ func checkAzurePublicContainer() check.Check[*StorageContainer] {
 		Meta: cloud("FC-AZ-009", "Storage container allows anonymous access", finding.SeverityHigh,
 			"A container with access type blob or container lets anyone read its blobs (and, for container, list them) without credentials.",
 			"Set container_access_type = \"private\".",
-			ref("CIS Microsoft Azure Foundations 3.7", ""), cwe(284)),
+			ref("CIS Microsoft Azure Foundations 3.7", ""),
+			avd("AVD-AZU-0007"), tfsec("azure", "storage", "no-public-access"),
+			cwe(284)),
 		Eval: func(c *StorageContainer) []check.Violation {
 			if !c.AccessType.Is("blob") && !c.AccessType.Is("container") {
 				return nil

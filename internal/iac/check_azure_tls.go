@@ -13,7 +13,9 @@ func checkAzureTLS() check.Check[*StorageAccount] {
 		Meta: cloud("FC-AZ-002", "Storage account allows TLS older than 1.2", finding.SeverityMedium,
 			"TLS 1.0 and 1.1 have known weaknesses and are deprecated.",
 			"Set min_tls_version = \"TLS1_2\".",
-			ref("CIS Microsoft Azure Foundations 3.15", ""), cwe(327)),
+			ref("CIS Microsoft Azure Foundations 3.15", ""),
+			avd("AVD-AZU-0011"), tfsec("azure", "storage", "use-secure-tls-policy"),
+			cwe(327)),
 		Eval: func(a *StorageAccount) []check.Violation {
 			if !a.MinTLS.Is("TLS1_0") && !a.MinTLS.Is("TLS1_1") {
 				return nil

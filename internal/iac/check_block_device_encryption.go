@@ -15,7 +15,10 @@ func checkBlockDeviceEncryption() check.Check[*Instance] {
 		Meta: cloud("FC-AWS-021", "Instance or launch template block device is not encrypted", finding.SeverityHigh,
 			"Block devices created unencrypted by an instance or launch template leave their data and snapshots readable outside the instance.",
 			"Set encrypted = true on every root and EBS block device, or enable aws_ebs_encryption_by_default.",
-			ref("CIS AWS Foundations 2.2.1", ""), cwe(311)),
+			ref("CIS AWS Foundations 2.2.1", ""),
+			avd("AVD-AWS-0131"), tfsec("aws", "ec2", "enable-at-rest-encryption"),
+			avd("AVD-AWS-0008"), tfsec("aws", "autoscaling", "enable-at-rest-encryption"),
+			cwe(311)),
 		Eval: func(in *Instance) []check.Violation {
 			var out []check.Violation
 			for _, d := range in.BlockDevices {

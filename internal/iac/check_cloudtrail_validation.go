@@ -13,7 +13,9 @@ func checkCloudTrailValidation() check.Check[*CloudTrail] {
 		Meta: cloud("FC-AWS-071", "CloudTrail log file validation is disabled", finding.SeverityMedium,
 			"Without log file validation, tampering with or deleting delivered log files goes undetected.",
 			"Set enable_log_file_validation = true.",
-			ref("CIS AWS Foundations 3.2", ""), cwe(354)),
+			ref("CIS AWS Foundations 3.2", ""),
+			avd("AVD-AWS-0016"), tfsec("aws", "cloudtrail", "enable-log-validation"),
+			cwe(354)),
 		Eval: func(t *CloudTrail) []check.Violation {
 			if !t.LogValidation.Is(false) {
 				return nil

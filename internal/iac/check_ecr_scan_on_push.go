@@ -14,7 +14,9 @@ func checkECRScanOnPush() check.Check[*ECRRepository] {
 		Meta: cloud("FC-AWS-090", "ECR repository does not scan images on push", finding.SeverityMedium,
 			"Images pushed without a vulnerability scan reach the cluster with whatever known vulnerabilities they carry, unnoticed.",
 			"Set image_scanning_configuration { scan_on_push = true }, or configure registry-wide enhanced scanning.",
-			ref("AWS Foundational Security Best Practices ECR.1", ""), cwe(1104)),
+			ref("AWS Foundational Security Best Practices ECR.1", ""),
+			avd("AVD-AWS-0030"), tfsec("aws", "ecr", "enable-image-scans"),
+			cwe(1104)),
 		Eval: func(r *ECRRepository) []check.Violation {
 			if !r.ScanOnPush.Is(false) {
 				return nil

@@ -15,7 +15,9 @@ func checkECRTagMutability() check.Check[*ECRRepository] {
 		Meta: cloud("FC-AWS-091", "ECR image tags are mutable", finding.SeverityMedium,
 			"With mutable tags, whoever can push can silently replace the image behind a tag that deployments already reference.",
 			"Set image_tag_mutability = \"IMMUTABLE\" and deploy by digest.",
-			ref("AWS Foundational Security Best Practices ECR.2", ""), cwe(494)),
+			ref("AWS Foundational Security Best Practices ECR.2", ""),
+			avd("AVD-AWS-0031"), tfsec("aws", "ecr", "enforce-immutable-repository"),
+			cwe(494)),
 		Eval: func(r *ECRRepository) []check.Violation {
 			if !r.TagMutability.Known || strings.HasPrefix(r.TagMutability.Val, "IMMUTABLE") {
 				return nil

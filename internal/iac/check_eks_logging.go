@@ -13,7 +13,9 @@ func checkEKSLogging() check.Check[*EKSCluster] {
 		Meta: cloud("FC-AWS-042", "EKS control-plane audit logging is disabled", finding.SeverityMedium,
 			"Without the audit log (and api, authenticator logs) there is no record of who did what in the cluster.",
 			"Set enabled_cluster_log_types = [\"api\", \"audit\", \"authenticator\", \"controllerManager\", \"scheduler\"].",
-			ref("CIS Amazon EKS 2.1.1", ""), cwe(778)),
+			ref("CIS Amazon EKS 2.1.1", ""),
+			avd("AVD-AWS-0038"), tfsec("aws", "eks", "enable-control-plane-logging"),
+			cwe(778)),
 		Eval: func(c *EKSCluster) []check.Violation {
 			if !c.LogTypes.WhollyKnown() || c.LogTypes.Has("audit") {
 				return nil

@@ -14,7 +14,10 @@ func checkEKSPublicEndpoint() check.Check[*EKSCluster] {
 		Meta: cloud("FC-AWS-040", "EKS API endpoint is open to the internet", finding.SeverityHigh,
 			"A public Kubernetes API endpoint without CIDR limits can be reached, probed and brute-forced from anywhere.",
 			"Set vpc_config.endpoint_public_access = false, or limit public_access_cidrs to known networks.",
-			ref("CIS Amazon EKS 5.4.1", ""), ref("NSA/CISA Kubernetes Hardening Guide", ""), cwe(284)),
+			ref("CIS Amazon EKS 5.4.1", ""), ref("NSA/CISA Kubernetes Hardening Guide", ""),
+			avd("AVD-AWS-0040"), tfsec("aws", "eks", "no-public-cluster-access"),
+			avd("AVD-AWS-0041"), tfsec("aws", "eks", "no-public-cluster-access-to-cidr"),
+			cwe(284)),
 		Eval: func(c *EKSCluster) []check.Violation {
 			if !c.PublicAccess.Is(true) {
 				return nil

@@ -13,7 +13,9 @@ func checkEKSSecretsEncryption() check.Check[*EKSCluster] {
 		Meta: cloud("FC-AWS-041", "EKS secrets are not envelope-encrypted with KMS", finding.SeverityMedium,
 			"Without envelope encryption, Kubernetes Secrets are stored in etcd protected only by the storage layer's encryption.",
 			"Add encryption_config { resources = [\"secrets\"] provider { key_arn = ... } } with a customer-managed KMS key.",
-			ref("CIS Amazon EKS 5.3.1", ""), cwe(311)),
+			ref("CIS Amazon EKS 5.3.1", ""),
+			avd("AVD-AWS-0039"), tfsec("aws", "eks", "encrypt-secrets"),
+			cwe(311)),
 		Eval: func(c *EKSCluster) []check.Violation {
 			if !c.SecretsEncryption.Is(false) {
 				return nil

@@ -17,7 +17,11 @@ func checkGCPFirewall() check.Check[*ComputeFirewall] {
 		Meta: cloud("FC-GCP-003", "Firewall rule exposes sensitive ports to the internet", finding.SeverityHigh,
 			"SSH, RDP, Kubernetes control-plane and database ports open to 0.0.0.0/0 are scanned and attacked continuously.",
 			"Restrict source_ranges to known networks, or use Identity-Aware Proxy for administrative access.",
-			ref("CIS Google Cloud Platform 3.6", ""), ref("CIS Google Cloud Platform 3.7", ""), cwe(284)),
+			ref("CIS Google Cloud Platform 3.6", ""), ref("CIS Google Cloud Platform 3.7", ""),
+			avd("AVD-GCP-0027"), tfsec("google", "compute", "no-public-ingress"),
+			avd("AVD-GCP-0071"),
+			avd("AVD-GCP-0070"),
+			cwe(284)),
 		Eval: func(f *ComputeFirewall) []check.Violation {
 			if !f.Direction.Is("INGRESS") || !f.Disabled.Is(false) {
 				return nil

@@ -15,7 +15,9 @@ func checkGCSPublic() check.Check[*StorageBucketIAM] {
 		Meta: cloud("FC-GCP-002", "Cloud Storage bucket is public", finding.SeverityHigh,
 			"Granting a role to allUsers or allAuthenticatedUsers makes the bucket's objects readable (or writable) by anyone with a Google account or none.",
 			"Grant roles to specific users, groups or service accounts only.",
-			ref("CIS Google Cloud Platform 5.1", ""), cwe(284)),
+			ref("CIS Google Cloud Platform 5.1", ""),
+			avd("AVD-GCP-0001"), tfsec("google", "storage", "no-public-access"),
+			cwe(284)),
 		Eval: func(g *StorageBucketIAM) []check.Violation {
 			for _, m := range g.Members.Items {
 				if m.Known && (m.Val == "allUsers" || m.Val == "allAuthenticatedUsers") {

@@ -13,7 +13,9 @@ func checkGKELegacyABAC() check.Check[*ContainerCluster] {
 		Meta: cloud("FC-GCP-005", "GKE legacy ABAC is enabled", finding.SeverityHigh,
 			"Legacy attribute-based access control grants broad, static permissions that bypass Kubernetes RBAC.",
 			"Set enable_legacy_abac = false and use RBAC.",
-			ref("CIS Google Kubernetes Engine 5.8.3", ""), cwe(284)),
+			ref("CIS Google Kubernetes Engine 5.8.3", ""),
+			avd("AVD-GCP-0062"), tfsec("google", "gke", "use-rbac-permissions"),
+			cwe(284)),
 		Eval: func(c *ContainerCluster) []check.Violation {
 			if !c.LegacyABAC.Is(true) {
 				return nil

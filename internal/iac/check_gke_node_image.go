@@ -16,7 +16,9 @@ func checkGKENodeImage() check.Check[*NodeConfig] {
 		Meta: cloud("FC-GCP-008", "GKE nodes do not run Container-Optimized OS", finding.SeverityLow,
 			"Container-Optimized OS has a minimal, read-only, automatically patched root file system; general-purpose images carry more attack surface.",
 			"Set node_config.image_type = \"COS_CONTAINERD\".",
-			ref("CIS Google Kubernetes Engine 5.5.1", ""), cwe(1104)),
+			ref("CIS Google Kubernetes Engine 5.5.1", ""),
+			avd("AVD-GCP-0054"), tfsec("google", "gke", "node-pool-uses-cos"),
+			cwe(1104)),
 		Eval: func(n *NodeConfig) []check.Violation {
 			if !n.ImageType.Known || strings.HasPrefix(strings.ToUpper(n.ImageType.Val), "COS") {
 				return nil

@@ -13,7 +13,9 @@ func checkGKEPrivateNodes() check.Check[*ContainerCluster] {
 		Meta: cloud("FC-GCP-006", "GKE nodes have public IP addresses", finding.SeverityMedium,
 			"Nodes with public addresses are directly reachable from the internet; a private cluster keeps them on internal addresses only.",
 			"Add private_cluster_config { enable_private_nodes = true }.",
-			ref("CIS Google Kubernetes Engine 5.6.5", ""), cwe(284)),
+			ref("CIS Google Kubernetes Engine 5.6.5", ""),
+			avd("AVD-GCP-0059"), tfsec("google", "gke", "enable-private-cluster"),
+			cwe(284)),
 		Eval: func(c *ContainerCluster) []check.Violation {
 			if !c.PrivateNodes.Is(false) {
 				return nil

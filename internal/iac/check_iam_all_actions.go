@@ -17,7 +17,9 @@ func checkIAMAllActions() check.Check[*PolicyDocument] {
 		Meta: cloud("FC-AWS-060", "IAM policy allows all actions", finding.SeverityHigh,
 			"A statement allowing Action \"*\" grants full administrative rights over the resources it names; a compromise of any principal holding it is a compromise of the account.",
 			"List the specific actions the principal needs instead of \"*\".",
-			ref("CIS AWS Foundations 1.16", ""), cwe(269)),
+			ref("CIS AWS Foundations 1.16", ""),
+			avd("AVD-AWS-0057"), tfsec("aws", "iam", "no-policy-wildcards"),
+			cwe(269)),
 		Eval: func(p *PolicyDocument) []check.Violation {
 			var out []check.Violation
 			for i, s := range p.Statements {

@@ -15,7 +15,9 @@ func checkIAMUserAdmin() check.Check[*PolicyAttachment] {
 		Meta: cloud("FC-AWS-062", "AdministratorAccess is attached to an IAM user", finding.SeverityHigh,
 			"IAM users hold long-lived credentials; giving one full administrator rights makes any leak of its password or access keys an account takeover.",
 			"Grant administrator rights through a role assumed with MFA (or IAM Identity Center), never directly to a user.",
-			ref("CIS AWS Foundations 1.15", ""), cwe(269)),
+			ref("CIS AWS Foundations 1.15", ""),
+			avd("AVD-AWS-0143"),
+			cwe(269)),
 		Eval: func(a *PolicyAttachment) []check.Violation {
 			if !a.PolicyARN.Known || !strings.HasSuffix(a.PolicyARN.Val, ":"+adminPolicy) || len(a.Users.Items) == 0 && len(a.Users.Refs) == 0 {
 				return nil

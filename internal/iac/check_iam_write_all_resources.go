@@ -38,7 +38,9 @@ func checkIAMWriteAllResources() check.Check[*PolicyDocument] {
 		Meta: cloud("FC-AWS-061", "IAM policy allows write actions on all resources", finding.SeverityMedium,
 			"Write actions granted on Resource \"*\" reach every resource of those services in the account, far beyond what one workload needs.",
 			"Scope the statement's Resource to the ARNs the principal must change.",
-			ref("AWS IAM best practices: grant least privilege", "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"), cwe(269)),
+			ref("AWS IAM best practices: grant least privilege", "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"),
+			avd("AVD-AWS-0057"), tfsec("aws", "iam", "no-policy-wildcards"),
+			cwe(269)),
 		Eval: func(p *PolicyDocument) []check.Violation {
 			var out []check.Violation
 			for i, s := range p.Statements {

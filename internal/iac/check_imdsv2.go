@@ -15,7 +15,10 @@ func checkIMDSv2() check.Check[*Instance] {
 		Meta: cloud("FC-AWS-050", "Instance metadata service does not require IMDSv2", finding.SeverityHigh,
 			"With IMDSv1 allowed, a server-side request forgery in any application on the instance can read the instance role's credentials.",
 			"Set metadata_options { http_tokens = \"required\" }.",
-			ref("AWS Foundational Security Best Practices EC2.8", ""), cwe(918)),
+			ref("AWS Foundational Security Best Practices EC2.8", ""),
+			avd("AVD-AWS-0028"), tfsec("aws", "ec2", "enforce-http-token-imds"),
+			avd("AVD-AWS-0130"), tfsec("aws", "autoscaling", "enforce-http-token-imds"),
+			cwe(918)),
 		Eval: func(in *Instance) []check.Violation {
 			if in.MetadataEndpoint.Is("disabled") || !in.HTTPTokens.Known || in.HTTPTokens.Val == "required" {
 				return nil

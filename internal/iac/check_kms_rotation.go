@@ -14,7 +14,9 @@ func checkKMSRotation() check.Check[*KMSKey] {
 		Meta: cloud("FC-AWS-081", "KMS key rotation is disabled", finding.SeverityMedium,
 			"A symmetric key that is never rotated protects ever more data with the same key material, widening the impact of its compromise.",
 			"Set enable_key_rotation = true.",
-			ref("CIS AWS Foundations 3.6", ""), cwe(320)),
+			ref("CIS AWS Foundations 3.6", ""),
+			avd("AVD-AWS-0065"), tfsec("aws", "kms", "auto-rotate-keys"),
+			cwe(320)),
 		Eval: func(k *KMSKey) []check.Violation {
 			if !k.Rotation.Is(false) || !k.KeySpec.Is("SYMMETRIC_DEFAULT") || !k.KeyUsage.Is("ENCRYPT_DECRYPT") {
 				return nil

@@ -14,7 +14,9 @@ func checkPublicIP() check.Check[*Instance] {
 		Meta: cloud("FC-AWS-051", "Instance gets a public IP address", finding.SeverityMedium,
 			"An instance with a public address is reachable from the internet whenever a security group rule allows it; private instances behind a load balancer or NAT are not.",
 			"Set associate_public_ip_address = false and expose services through a load balancer.",
-			ref("AWS Foundational Security Best Practices EC2.9", ""), cwe(284)),
+			ref("AWS Foundational Security Best Practices EC2.9", ""),
+			avd("AVD-AWS-0009"), tfsec("aws", "autoscaling", "no-public-ip"),
+			cwe(284)),
 		Eval: func(in *Instance) []check.Violation {
 			if !in.PublicIP.Is(true) {
 				return nil

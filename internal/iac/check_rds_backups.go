@@ -13,7 +13,9 @@ func checkRDSBackups() check.Check[*DBInstance] {
 		Meta: cloud("FC-AWS-033", "RDS automated backups are disabled", finding.SeverityMedium,
 			"A backup retention period of 0 disables automated backups and point-in-time recovery.",
 			"Set backup_retention_period to at least 7 days.",
-			ref("AWS Foundational Security Best Practices RDS.11", ""), cwe(693)),
+			ref("AWS Foundational Security Best Practices RDS.11", ""),
+			avd("AVD-AWS-0077"), tfsec("aws", "rds", "specify-backup-retention"),
+			cwe(693)),
 		Eval: func(d *DBInstance) []check.Violation {
 			if !d.BackupRetention.Is(0) {
 				return nil

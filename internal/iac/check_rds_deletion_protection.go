@@ -13,7 +13,10 @@ func checkRDSDeletionProtection() check.Check[*DBInstance] {
 		Meta: cloud("FC-AWS-032", "RDS deletion protection is disabled", finding.SeverityMedium,
 			"Without deletion protection a single API call (or a mistaken terraform destroy) deletes the database.",
 			"Set deletion_protection = true.",
-			ref("AWS Foundational Security Best Practices RDS.8", ""), cwe(693)),
+			ref("AWS Foundational Security Best Practices RDS.8", ""),
+			avd("AVD-AWS-0177"),
+			avd("AVD-AWS-0343"),
+			cwe(693)),
 		Eval: func(d *DBInstance) []check.Violation {
 			if !d.DeletionProtection.Is(false) {
 				return nil

@@ -14,7 +14,10 @@ func checkRDSEncryption() check.Check[*DBInstance] {
 		Meta: cloud("FC-AWS-030", "RDS storage is not encrypted", finding.SeverityHigh,
 			"Unencrypted database storage exposes its data, automated backups, replicas and snapshots.",
 			"Set storage_encrypted = true (with a customer-managed kms_key_id where possible); an existing instance needs a restore from an encrypted snapshot.",
-			ref("CIS AWS Foundations 2.3.1", ""), cwe(311)),
+			ref("CIS AWS Foundations 2.3.1", ""),
+			avd("AVD-AWS-0080"), tfsec("aws", "rds", "encrypt-instance-storage-data"),
+			avd("AVD-AWS-0079"), tfsec("aws", "rds", "encrypt-cluster-storage-data"),
+			cwe(311)),
 		Eval: func(d *DBInstance) []check.Violation {
 			if !d.StorageEncrypted.Is(false) {
 				return nil

@@ -13,7 +13,10 @@ func checkRDSPublic() check.Check[*DBInstance] {
 		Meta: cloud("FC-AWS-031", "RDS instance is publicly accessible", finding.SeverityHigh,
 			"A publicly accessible database gets a public DNS name and address; only its security group stands between it and the internet.",
 			"Set publicly_accessible = false and reach the database from inside the VPC.",
-			ref("CIS AWS Foundations 2.3.3", ""), cwe(284)),
+			ref("CIS AWS Foundations 2.3.3", ""),
+			avd("AVD-AWS-0180"),
+			avd("AVD-AWS-0082"), tfsec("aws", "rds", "no-public-db-access"),
+			cwe(284)),
 		Eval: func(d *DBInstance) []check.Violation {
 			if !d.PubliclyAccessible.Is(true) {
 				return nil

@@ -17,7 +17,13 @@ func checkS3PublicAccessBlock() check.Check[*S3Bucket] {
 		Meta: cloud("FC-AWS-004", "S3 bucket public access is not blocked", finding.SeverityMedium,
 			"Without all four public access block settings, a later ACL or bucket policy change can expose the bucket to the internet.",
 			"Add an aws_s3_bucket_public_access_block for the bucket (or an account-level one) with all four settings true.",
-			ref("CIS AWS Foundations 2.1.5", ""), cwe(284)),
+			ref("CIS AWS Foundations 2.1.5", ""),
+			avd("AVD-AWS-0094"), tfsec("aws", "s3", "specify-public-access-block"),
+			avd("AVD-AWS-0086"), tfsec("aws", "s3", "block-public-acls"),
+			avd("AVD-AWS-0087"), tfsec("aws", "s3", "block-public-policy"),
+			avd("AVD-AWS-0091"), tfsec("aws", "s3", "ignore-public-acls"),
+			avd("AVD-AWS-0093"), tfsec("aws", "s3", "no-public-buckets"),
+			cwe(284)),
 		Eval: func(s *S3Bucket) []check.Violation {
 			p := s.PublicAccessBlock
 			if p == nil {

@@ -14,7 +14,9 @@ func checkSGControlPlane() check.Check[*SecurityGroupRule] {
 		Meta: cloud("FC-AWS-010", "Security group exposes Kubernetes control-plane ports to the internet", finding.SeverityCritical,
 			"etcd, the Kubernetes API server and the kubelet API reachable from 0.0.0.0/0 put the whole cluster one credential leak or one unauthenticated endpoint away from takeover.",
 			"Restrict the rule's CIDR blocks to the networks that administer the cluster, or reach the control plane through a VPN or bastion.",
-			ref("NSA/CISA Kubernetes Hardening Guide (network separation)", ""), ref("CIS Kubernetes 1.2.1", ""), cwe(284)),
+			ref("NSA/CISA Kubernetes Hardening Guide (network separation)", ""), ref("CIS Kubernetes 1.2.1", ""),
+			avd("AVD-AWS-0107"), tfsec("aws", "vpc", "no-public-ingress-sgr"),
+			cwe(284)),
 		Eval: func(r *SecurityGroupRule) []check.Violation { return sgOpenPorts(r, controlPlanePorts()) },
 	}
 }

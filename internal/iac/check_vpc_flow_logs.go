@@ -13,7 +13,9 @@ func checkVPCFlowLogs() check.Check[*VPC] {
 		Meta: cloud("FC-AWS-080", "VPC has no flow logs", finding.SeverityMedium,
 			"Without flow logs there is no record of the network traffic needed to investigate an intrusion or data exfiltration.",
 			"Add an aws_flow_log with vpc_id set to the VPC.",
-			ref("CIS AWS Foundations 3.7", ""), cwe(778)),
+			ref("CIS AWS Foundations 3.7", ""),
+			avd("AVD-AWS-0178"),
+			cwe(778)),
 		Eval: func(v *VPC) []check.Violation {
 			if !v.FlowLogs.Is(false) {
 				return nil

@@ -186,3 +186,18 @@ func cwe(n int) finding.Reference {
 func within(p, dir string) bool {
 	return dir == "." || dir == "" || p == dir || strings.HasPrefix(p, dir+"/")
 }
+
+// avd returns a reference to the equivalent Trivy check, e.g.
+// "AVD-AWS-0086".
+func avd(id string) finding.Reference {
+	return finding.Reference{Source: id, URL: "https://avd.aquasec.com/misconfig/" + strings.ToLower(id)}
+}
+
+// tfsec returns a reference to the equivalent tfsec check, whose ID is
+// provider-service-code, e.g. "aws-s3-block-public-acls".
+func tfsec(provider, service, code string) finding.Reference {
+	return finding.Reference{
+		Source: "tfsec:" + provider + "-" + service + "-" + code,
+		URL:    "https://aquasecurity.github.io/tfsec/latest/checks/" + provider + "/" + service + "/" + code + "/",
+	}
+}
