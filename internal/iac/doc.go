@@ -1,7 +1,8 @@
 // Package iac audits infrastructure as code for the Cloud layer: Terraform
 // modules (HCL and JSON syntax, with their local child modules), Terraform
 // plan JSON (`terraform show -json`) and, where present, CloudFormation
-// templates.
+// templates and Azure Resource Manager JSON templates (arm.go; Bicep is
+// not read).
 //
 // Sources are loaded into typed provider models ([S3Bucket],
 // [SecurityGroupRule], [ContainerCluster], [StorageAccount], …) whose every
