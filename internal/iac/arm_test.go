@@ -162,3 +162,212 @@ func TestGoldenARM(t *testing.T) {
 	fs, sk := scanTree(t, os.DirFS(filepath.Join("testdata", "golden", "arm")))
 	golden(t, "arm", fs, sk)
 }
+
+func TestARMExpressions(t *testing.T) {
+	const tmpl = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "name": {"type": "string", "defaultValue": "Web"},
+    "count": {"type": "int", "defaultValue": 3},
+    "tags": {"type": "object", "defaultValue": {"a": "1", "nested": {"x": 1}}},
+    "derived": {"type": "string", "defaultValue": "[concat(parameters('name'), '-', parameters('count'))]"},
+    "noDefault": {"type": "string"}
+  },
+  "variables": {
+    "list": ["a", "b", "c"],
+    "obj": {"Key": "v", "inner": {"deep": [1, 2]}},
+    "loopA": "[variables('loopB')]",
+    "loopB": "[concat(variables('loopA'), 'x')]",
+    "copy": [{"name": "copied", "count": 2, "input": "[copyIndex('copied')]"}]
+  },
+  "resources": [{"type": "Test/things", "name": "t", "properties": {"e": "[x]"}}]
+}`
+	m := loadARMFile(t, "t.json", tmpl)
+	tpl := newARMTemplate(newGuard(testLimits(t.Context())), "t.json", mustParse(t, tmpl))
+	s := cty.StringVal
+	n := func(i int64) cty.Value { return cty.NumberIntVal(i) }
+	tests := []struct {
+		expr string
+		want cty.Value
+	}{
+		{"plain", s("plain")},
+		{"[[escaped]", s("[escaped]")},
+		{"[[not an expression", s("[[not an expression")},
+		{"[parameters('name')]", s("Web")},
+		{"[parameters('NAME')]", s("Web")},
+		{"[parameters('derived')]", s("Web-3")},
+		{"[parameters('noDefault')]", cty.DynamicVal},
+		{"[parameters('missing')]", cty.DynamicVal},
+		{"[parameters('tags').nested.x]", n(1)},
+		{"[parameters('tags')['a']]", s("1")},
+		{"[variables('list')[1]]", s("b")},
+		{"[variables('obj').key]", s("v")},
+		{"[variables('obj').inner.deep[0]]", n(1)},
+		{"[variables('loopA')]", cty.DynamicVal},
+		{"[variables('copied')]", cty.DynamicVal},
+		{"[concat('a', 'b', 1)]", s("ab1")},
+		{"[concat(variables('list'), createArray('d'))]", cty.TupleVal([]cty.Value{s("a"), s("b"), s("c"), s("d")})},
+		{"[concat('a', resourceGroup().location)]", cty.DynamicVal},
+		{"[format('{0}-{1}-{{x}}', 'a', 2)]", s("a-2-{x}")},
+		{"[format('{0:D2}', 5)]", cty.DynamicVal},
+		{"[format('{3}', 'a')]", cty.DynamicVal},
+		{"[resourceId('Microsoft.Sql/servers', 'x')]", cty.DynamicVal},
+		{"[reference('x').primaryEndpoints.blob]", cty.DynamicVal},
+		{"[uniqueString(resourceGroup().id)]", cty.DynamicVal},
+		{"[toLower('ABC')]", s("abc")},
+		{"[toUpper('abc')]", s("ABC")},
+		{"[trim('  a ')]", s("a")},
+		{"[replace('a-b-c', '-', '_')]", s("a_b_c")},
+		{"[split('a,b;c', createArray(',', ';'))]", cty.TupleVal([]cty.Value{s("a"), s("b"), s("c")})},
+		{"[join(variables('list'), '+')]", s("a+b+c")},
+		{"[substring('abcdef', 1, 3)]", s("bcd")},
+		{"[padLeft('7', 3, '0')]", s("007")},
+		{"[startsWith('Hello', 'he')]", cty.True},
+		{"[endsWith('Hello', 'LO')]", cty.True},
+		{"[indexOf('abcabc', 'C')]", n(2)},
+		{"[if(equals(parameters('count'), 3), 'three', 'other')]", s("three")},
+		{"[if(true(), 'yes', reference('x'))]", s("yes")},
+		{"[if(parameters('noDefault'), 'a', 'b')]", cty.DynamicVal},
+		{"[equals('a', 'A')]", cty.DynamicVal},
+		{"[equals(1, 2)]", cty.False},
+		{"[and(true(), false(), parameters('noDefault'))]", cty.False},
+		{"[or(parameters('noDefault'), true())]", cty.True},
+		{"[and(true(), parameters('noDefault'))]", cty.DynamicVal},
+		{"[not(bool('false'))]", cty.True},
+		{"[int('42')]", n(42)},
+		{"[string(true())]", s("True")},
+		{"[add(2, mul(3, 4))]", n(14)},
+		{"[div(7, 0)]", cty.DynamicVal},
+		{"[greater(2, 1)]", cty.True},
+		{"[max(variables('obj').inner.deep)]", n(2)},
+		{"[length(variables('list'))]", n(3)},
+		{"[empty(createArray())]", cty.True},
+		{"[contains(variables('list'), 'c')]", cty.True},
+		{"[contains(variables('obj'), 'KEY')]", cty.True},
+		{"[first(variables('list'))]", s("a")},
+		{"[last('xyz')]", s("z")},
+		{"[take(variables('list'), 2)]", cty.TupleVal([]cty.Value{s("a"), s("b")})},
+		{"[skip(variables('list'), 5)]", cty.EmptyTupleVal},
+		{"[range(1, 3)]", cty.TupleVal([]cty.Value{n(1), n(2), n(3)})},
+		{"[union(parameters('tags'), createObject('nested', createObject('y', 2)))]", cty.ObjectVal(map[string]cty.Value{
+			"a": s("1"), "nested": cty.ObjectVal(map[string]cty.Value{"x": n(1), "y": n(2)}),
+		})},
+		{"[union(variables('list'), createArray('a', 'd'))]", cty.TupleVal([]cty.Value{s("a"), s("b"), s("c"), s("d")})},
+		{"[coalesce(null(), 'x')]", s("x")},
+		{"[json('{\"a\": [true]}').a[0]]", cty.True},
+		{"[base64ToString(base64('hi'))]", s("hi")},
+		{"[myns.myfunc('a')]", cty.DynamicVal},
+		{"[copyIndex()]", cty.DynamicVal},
+		{"[concat('unterminated]", cty.DynamicVal},
+		{"[concat('a' 'b')]", cty.DynamicVal},
+		{"[bareword]", cty.DynamicVal},
+		{"[ concat( 'a' , 'b' ) ]", s("ab")},
+		{"['it''s']", s("it's")},
+	}
+	for _, tc := range tests {
+		got := tpl.str(tc.expr)
+		if !got.RawEquals(tc.want) {
+			t.Errorf("%s = %#v, want %#v", tc.expr, got, tc.want)
+		}
+	}
+	if tpl.g.err != nil {
+		t.Errorf("budget error: %v", tpl.g.err)
+	}
+	if v, _, ok := m.Resources[0].node.attr("properties"); !ok || !v.RawEquals(cty.ObjectVal(map[string]cty.Value{"e": cty.DynamicVal})) {
+		t.Errorf("properties = %#v", v)
+	}
+}
+
+func mustParse(t *testing.T, src string) *jnode {
+	t.Helper()
+	b := []byte(src)
+	stripComments(b)
+	n, err := parseJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestARMShapes covers detection, symbolic names, conditions, copy loops,
+// child resources declared with their full type, and files that are not
+// templates.
+func TestARMShapes(t *testing.T) {
+	fsys := fstest.MapFS{
+		"sub.json": {Data: []byte(`{
+  "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"deploy": {"type": "bool", "defaultValue": false}},
+  "resources": [
+    {"type": "Microsoft.Resources/resourceGroups", "name": "rg", "location": "westeurope"},
+    {"condition": "[parameters('deploy')]", "type": "Microsoft.Compute/disks", "name": "skipped",
+     "resources": [{"type": "snapshots", "name": "child"}]},
+    {"type": "Microsoft.Network/networkSecurityGroups/securityRules", "name": "nsg/rdp",
+     "copy": {"name": "loop", "count": 2},
+     "properties": {"direction": "Inbound", "access": "Allow", "protocol": "*",
+       "sourceAddressPrefix": "Internet", "destinationPortRange": "[string(add(3388, copyIndex()))]"}}
+  ]
+}`)},
+		"v2.json": {Data: []byte(`{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "languageVersion": "2.0",
+  "contentVersion": "1.0.0.0",
+  "resources": {
+    "existingVnet": {"existing": true, "type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "vnet"},
+    "disk": {"type": "Microsoft.Compute/disks", "apiVersion": "2023-04-02", "name": "data",
+      "properties": {"encryptionSettingsCollection": {"enabled": false}}},
+    "sa": {"type": "Microsoft.Storage/storageAccounts", "name": "sa1",
+      "properties": {"copy": [{"name": "networkAcls", "count": 1, "input": {}}]},
+      "resources": [{"type": "Microsoft.Storage/storageAccounts/blobServices/containers", "name": "sa1/default/public",
+        "properties": {"publicAccess": "Container"}}]}
+  }
+}`)},
+		"nocontent.json":              {Data: []byte(`{"contentVersion": "1.0.0.0", "resources": [{"type": "Microsoft.Compute/disks", "name": "d"}]}`)},
+		"azuredeploy.parameters.json": {Data: []byte(`{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}`)},
+		"package.json":                {Data: []byte(`{"name": "x", "resources": []}`)},
+		"main.bicep":                  {Data: []byte(`resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = {}`)},
+	}
+	got := map[string][]string{}
+	for _, p := range []string{"sub.json", "v2.json", "nocontent.json", "azuredeploy.parameters.json", "package.json", "main.bicep"} {
+		m, sk := loadDocument(testLimits(t.Context()), fsys, p)
+		if len(sk) > 0 {
+			t.Errorf("%s: skipped %v", p, sk)
+		}
+		if m == nil {
+			continue
+		}
+		for _, r := range m.Resources {
+			got[p] = append(got[p], r.Type+" "+r.Address)
+		}
+	}
+	want := map[string][]string{
+		"sub.json": {"Microsoft.Resources/resourceGroups rg", "Microsoft.Network/networkSecurityGroups/securityRules nsg/rdp"},
+		"v2.json": {
+			"Microsoft.Compute/disks disk",
+			"Microsoft.Storage/storageAccounts sa",
+			"Microsoft.Storage/storageAccounts/blobServices/containers sa1/default/public",
+		},
+		"nocontent.json": {"Microsoft.Compute/disks d"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("resources (-want +got):\n%s", diff)
+	}
+	if NewScanner(Options{}).Wants("main.bicep") {
+		t.Error("Bicep files are wanted")
+	}
+	m, _ := loadDocument(testLimits(t.Context()), fsys, "v2.json")
+	if len(m.Azure.ManagedDisks) != 1 || !m.Azure.ManagedDisks[0].EncryptionEnabled.Is(false) {
+		t.Errorf("disks = %+v", m.Azure.ManagedDisks)
+	}
+	if len(m.Azure.StorageContainers) != 1 || !m.Azure.StorageContainers[0].AccessType.Is("container") {
+		t.Errorf("containers = %+v", m.Azure.StorageContainers)
+	}
+	if v, _, ok := first1(m.Resources[1].node, "properties").attr("networkAcls"); !ok || v.IsKnown() {
+		t.Errorf("a property built by a copy loop = %#v, want unknown", v)
+	}
+	m, _ = loadDocument(testLimits(t.Context()), fsys, "sub.json")
+	if len(m.Azure.SecurityRules) != 1 || m.Azure.SecurityRules[0].Ports.WhollyKnown() {
+		t.Errorf("rules = %+v, want one whose port is unknown", m.Azure.SecurityRules)
+	}
+}
