@@ -371,3 +371,32 @@ func TestARMShapes(t *testing.T) {
 		t.Errorf("rules = %+v, want one whose port is unknown", m.Azure.SecurityRules)
 	}
 }
+
+// TestARMFixtures scans every ARM template among the check fixtures on its
+// own: those under fail/ must report their check, those under pass/ not.
+func TestARMFixtures(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "checks", "*", "*", "*.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no ARM fixtures: %v", err)
+	}
+	for _, p := range paths {
+		id, kind := filepath.Base(filepath.Dir(filepath.Dir(p))), filepath.Base(filepath.Dir(p))
+		fsys := os.DirFS(filepath.Dir(p))
+		fs, sk := NewScanner(Options{}).Scan(t.Context(), fsys, []string{filepath.Base(p)})
+		if len(sk) > 0 {
+			t.Errorf("%s: skipped %v", p, sk)
+		}
+		hit := false
+		for _, f := range fs {
+			if f.CheckID == id {
+				hit = true
+				if f.Location.StartLine == 0 {
+					t.Errorf("%s: finding without a line: %v", p, f)
+				}
+			}
+		}
+		if hit != (kind == "fail") {
+			t.Errorf("%s: %s reported = %v", p, id, hit)
+		}
+	}
+}
