@@ -136,8 +136,9 @@ func stripComments(b []byte) {
 }
 
 // parseJSON decodes one JSON document into a jnode tree, iteratively (the
-// caller bounds its depth first).
-func parseJSON(data []byte) (*jnode, error) {
+// caller bounds its depth first). Every value costs a step of g, and a
+// document may hold as many values as one collection may.
+func parseJSON(g *guard, data []byte) (*jnode, error) {
 	starts := []int{0}
 	for i, c := range data {
 		if c == '\n' {
@@ -173,7 +174,13 @@ func parseJSON(data []byte) (*jnode, error) {
 		}
 		top.n.vals = append(top.n.vals, n)
 	}
-	for {
+	for count := int64(1); ; count++ {
+		if count > g.lim.CollectionElements {
+			return nil, g.fail(limits.Exceeded("JSON values in a template", g.lim.CollectionElements))
+		}
+		if err := g.step(1); err != nil {
+			return nil, err
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, jsonError(err, lineOf)
@@ -261,7 +268,8 @@ func loadARM(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skip
 	if jsonDepth(data) > lim.Depth {
 		return nil, skip("parsing ARM template: %v", limits.Exceeded("nesting depth", lim.Depth))
 	}
-	root, err := parseJSON(data)
+	g := newGuard(ctx)
+	root, err := parseJSON(g, data)
 	if err != nil {
 		return nil, skip("parsing ARM template: %v", err)
 	}
@@ -269,7 +277,7 @@ func loadARM(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skip
 	if root.kind != jObj || res == nil || (res.kind != jArr && res.kind != jObj) {
 		return nil, nil
 	}
-	t := newARMTemplate(newGuard(ctx), p, root)
+	t := newARMTemplate(g, p, root)
 	var list []armResource
 	t.collect(res, nil, &list)
 	if t.g.err != nil {

@@ -283,7 +283,7 @@ func mustParse(t *testing.T, src string) *jnode {
 	t.Helper()
 	b := []byte(src)
 	stripComments(b)
-	n, err := parseJSON(b)
+	n, err := parseJSON(newGuard(testLimits(t.Context())), b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +375,7 @@ func TestARMShapes(t *testing.T) {
 // TestARMFixtures scans every ARM template among the check fixtures on its
 // own: those under fail/ must report their check, those under pass/ not.
 func TestARMFixtures(t *testing.T) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "checks", "*", "*", "*.json"))
+	paths, err := filepath.Glob(filepath.Join("testdata", "checks", "*", "*", "azuredeploy.json"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no ARM fixtures: %v", err)
 	}
