@@ -351,6 +351,9 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 		v := t.object(r, skipKey)
 		if composed && v.Type().IsObjectType() {
 			attrs := v.AsValueMap()
+			if attrs == nil {
+				attrs = map[string]cty.Value{}
+			}
 			set := func(key string, val cty.Value) {
 				if i := r.index(key); i >= 0 {
 					attrs[r.keys[i]] = val
@@ -376,7 +379,41 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 		if kids := r.get("resources"); kids != nil && kids.kind == jArr {
 			t.collect(kids, &armParent{typ: typ, name: name, known: known}, out)
 		}
+		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {
+			t.nested(r.get("properties"), out)
+		}
 	}
+}
+
+// nested collects the resources of a nested deployment's inline
+// template. In the default "outer" scope its expressions read the
+// enclosing template's parameters and variables; in the "inner" scope its
+// own, with the parameter values the deployment passes (evaluated in the
+// enclosing template) in place of their defaults. Linked templates
+// (templateLink) are not fetched.
+func (t *armTemplate) nested(props *jnode, out *[]armResource) {
+	inner := props.get("template")
+	res := inner.get("resources")
+	if res == nil || (res.kind != jArr && res.kind != jObj) {
+		return
+	}
+	scope, _ := props.get("expressionEvaluationOptions").get("scope").str()
+	if !strings.EqualFold(scope, "inner") {
+		t.collect(res, nil, out)
+		return
+	}
+	nt := newARMTemplate(t.g, t.path, inner)
+	nt.depth = t.depth
+	if ps := props.get("parameters"); ps != nil && ps.kind == jObj {
+		for i, k := range ps.keys {
+			v := cty.DynamicVal
+			if val := ps.vals[i].get("value"); val != nil {
+				v = t.value(val)
+			}
+			nt.memo["p:"+strings.ToLower(k)] = v
+		}
+	}
+	nt.collect(res, nil, out)
 }
 
 // qualifiedType reports whether a resource type starts with its provider

@@ -400,3 +400,40 @@ func TestARMFixtures(t *testing.T) {
 		}
 	}
 }
+
+func TestARMNestedDeployments(t *testing.T) {
+	src := `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"tls": {"type": "string", "defaultValue": "TLS1_0"}},
+  "variables": {"name": "outerstore"},
+  "resources": [
+    {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "outerScope",
+     "properties": {"mode": "Incremental", "template": {
+       "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+       "contentVersion": "1.0.0.0",
+       "resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "[variables('name')]",
+         "properties": {"minimumTlsVersion": "[parameters('tls')]"}}]}}},
+    {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "innerScope",
+     "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
+       "parameters": {"tls": {"value": "[parameters('tls')]"}, "https": {"value": false}},
+       "template": {
+         "contentVersion": "1.0.0.0",
+         "parameters": {"tls": {"type": "string", "defaultValue": "TLS1_2"}, "https": {"type": "bool"}, "name": {"type": "string", "defaultValue": "innerstore"}},
+         "resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "[parameters('name')]",
+           "properties": {"minimumTlsVersion": "[parameters('tls')]", "supportsHttpsTrafficOnly": "[parameters('https')]"}}]}}}
+  ]
+}`
+	m := loadARMFile(t, "nested.json", src)
+	var got []string
+	for _, a := range m.Azure.StorageAccounts {
+		got = append(got, a.Address+" "+a.MinTLS.Val+" "+itoa(a.MinTLS.Range.StartLine)+" "+strings.ToLower(cty.BoolVal(a.HTTPSOnly.Val).GoString()))
+	}
+	want := []string{"outerstore TLS1_0 12 cty.true", "innerstore TLS1_0 20 cty.false"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("storage accounts (-want +got):\n%s", diff)
+	}
+	if len(m.Resources) != 4 {
+		t.Errorf("resources = %d, want the two deployments and their two accounts", len(m.Resources))
+	}
+}
