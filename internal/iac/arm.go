@@ -376,7 +376,7 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 		}
 		rng := Range{Path: t.path, StartLine: line, EndLine: r.end}
 		*out = append(*out, armResource{typ: typ, address: addr, rng: rng, node: &armNode{j: r, v: v, path: t.path, r: rng, depth: t.g.lim.Depth}})
-		if kids := r.get("resources"); kids != nil && kids.kind == jArr {
+		if kids := r.get("resources"); kids != nil && (kids.kind == jArr || kids.kind == jObj) {
 			t.collect(kids, &armParent{typ: typ, name: name, known: known}, out)
 		}
 		if strings.EqualFold(typ, "Microsoft.Resources/deployments") {

@@ -3,6 +3,7 @@ package iac
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -435,5 +436,48 @@ func TestARMNestedDeployments(t *testing.T) {
 	}
 	if len(m.Resources) != 4 {
 		t.Errorf("resources = %d, want the two deployments and their two accounts", len(m.Resources))
+	}
+}
+
+// TestARMUnknownDoesNotFire checks that values depending on the deployment
+// (parameters without defaults, references, unknown functions) fire no
+// check, while the same template with known values fires each.
+func TestARMUnknownDoesNotFire(t *testing.T) {
+	const src = `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"v": {"type": "string"%s}},
+  "resources": [
+    {"type": "Microsoft.Storage/storageAccounts", "name": "sa", "properties": {
+      "supportsHttpsTrafficOnly": "[bool(parameters('v'))]", "minimumTlsVersion": "[concat('TLS1_', if(bool(parameters('v')), '1', '0'))]",
+      "allowBlobPublicAccess": "[not(bool(parameters('v')))]"}},
+    {"type": "Microsoft.Storage/storageAccounts/blobServices/containers", "name": "sa/default/c", "properties": {"publicAccess": "[if(bool(parameters('v')), 'None', 'Blob')]"}},
+    {"type": "Microsoft.Network/networkSecurityGroups/securityRules", "name": "nsg/r", "properties": {
+      "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "[if(bool(parameters('v')), '10.0.0.0/8', '*')]", "destinationPortRange": "22"}},
+    {"type": "Microsoft.ContainerService/managedClusters", "name": "aks", "properties": {
+      "enableRBAC": "[bool(parameters('v'))]", "disableLocalAccounts": "[bool(parameters('v'))]",
+      "apiServerAccessProfile": {"authorizedIPRanges": "[if(bool(parameters('v')), createArray('10.0.0.0/8'), createArray())]"}}},
+    {"type": "Microsoft.Compute/disks", "name": "d", "properties": {"encryptionSettingsCollection": {"enabled": "[bool(parameters('v'))]"}}}
+  ]
+}`
+	scan := func(def string) []string {
+		fsys := fstest.MapFS{"t.json": {Data: []byte(strings.Replace(src, "%s", def, 1))}}
+		fs, sk := NewScanner(Options{}).Scan(t.Context(), fsys, []string{"t.json"})
+		if len(sk) > 0 {
+			t.Fatalf("skipped: %v", sk)
+		}
+		var ids []string
+		for _, f := range fs {
+			ids = append(ids, f.CheckID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	if got := scan(""); len(got) > 0 {
+		t.Errorf("unknown values fired %v", got)
+	}
+	want := []string{"FC-AZ-001", "FC-AZ-002", "FC-AZ-003", "FC-AZ-004", "FC-AZ-005", "FC-AZ-006", "FC-AZ-007", "FC-AZ-008", "FC-AZ-009"}
+	if diff := cmp.Diff(want, scan(`, "defaultValue": "false"`)); diff != "" {
+		t.Errorf("known values (-want +got):\n%s", diff)
 	}
 }
