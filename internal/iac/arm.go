@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"sort"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -139,17 +138,17 @@ func stripComments(b []byte) {
 // caller bounds its depth first). Every value costs a step of g, and a
 // document may hold as many values as one collection may.
 func parseJSON(g *guard, data []byte) (*jnode, error) {
-	starts := []int{0}
-	for i, c := range data {
-		if c == '\n' {
-			starts = append(starts, i+1)
-		}
-	}
 	// lineOf returns the line of the byte before offset off, the last of
-	// the token just read.
+	// the token just read, counting newlines from the previous offset.
+	counted, line := 0, 1
 	lineOf := func(off int64) int {
-		p := int(off) - 1
-		return sort.Search(len(starts), func(i int) bool { return starts[i] > p })
+		p := min(max(int(off)-1, 0), len(data))
+		if p < counted {
+			counted, line = 0, 1
+		}
+		line += bytes.Count(data[counted:p], []byte{'\n'})
+		counted = p
+		return line
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()

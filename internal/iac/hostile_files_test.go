@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -268,6 +269,7 @@ func TestHostileARM(t *testing.T) {
 		{"shared big variable", `{"contentVersion": "1.0.0.0", "variables": {"big": "[range(0, 10000)]"}, "resources": [` + strings.Join(many, ",") + `]}`, "budget: evaluation steps exceeded"},
 		{"recursive variables", armTemplateSrc(`"a": "[variables('b')]", "b": "[concat(variables('a'), variables('a'))]", "self": "[variables('self')]"`, `{"x": "[variables('a')]", "y": "[variables('self')]"}`), ""},
 		{"recursive parameters", `{"contentVersion": "1.0.0.0", "parameters": {"p": {"type": "string", "defaultValue": "[parameters('p')]"}}, "resources": [{"type": "T/t", "name": "[parameters('p')]"}]}`, ""},
+		{"long whitespace", armTemplateSrc("", `{"x":`+strings.Repeat("\n", 20<<20)+`1}`), ""},
 		{"malformed", `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [{"type": "x",` + "\n\n" + `"name": }]}`, "parsing ARM template: line 3: invalid character '}' looking for beginning of value"},
 		{"truncated", `{"contentVersion": "1.0.0.0", "resources": [`, "parsing ARM template: unexpected end of file"},
 		{"trailing data", `{"contentVersion": "1.0.0.0", "resources": []} {}`, "parsing ARM template: line 1: data after the template"},
@@ -276,10 +278,16 @@ func TestHostileARM(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			fsys := fstest.MapFS{"t.json": {Data: []byte(tc.src)}}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			start := time.Now()
 			findings, sk := NewScanner(Options{}).Scan(testLimits(t.Context()), fsys, []string{"t.json"})
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("scan took %v", d)
+			}
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 256<<20 {
+				t.Errorf("allocated %s in total, want at most 256 MiB", limits.Bytes(int64(got)))
 			}
 			for _, s := range sk {
 				if strings.Contains(s.Reason, "\n") {
