@@ -231,7 +231,7 @@ func (p *axParser) peek() byte {
 	return 0
 }
 
-func isIdent(c byte) bool {
+func armIdentByte(c byte) bool {
 	return c == '_' || c == '.' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
@@ -253,7 +253,7 @@ func (p *axParser) expr() *ax {
 			p.i++
 			p.space()
 			start := p.i
-			for p.i < len(p.src) && isIdent(p.src[p.i]) && p.src[p.i] != '.' {
+			for p.i < len(p.src) && armIdentByte(p.src[p.i]) && p.src[p.i] != '.' {
 				p.i++
 			}
 			if p.i == start {
@@ -303,9 +303,9 @@ func (p *axParser) primary() *ax {
 		for p.i++; p.i < len(p.src) && (p.src[p.i] >= '0' && p.src[p.i] <= '9' || p.src[p.i] == '.'); p.i++ {
 		}
 		return &ax{kind: axNum, s: p.src[start:p.i]}
-	case isIdent(c):
+	case armIdentByte(c):
 		start := p.i
-		for p.i < len(p.src) && isIdent(p.src[p.i]) {
+		for p.i < len(p.src) && armIdentByte(p.src[p.i]) {
 			p.i++
 		}
 		name := p.src[start:p.i]
@@ -454,7 +454,7 @@ func armBool(v cty.Value) (bool, bool) {
 }
 
 // strs converts every argument to a string, or fails.
-func strs(vs []cty.Value) ([]string, bool) {
+func armStrings(vs []cty.Value) ([]string, bool) {
 	out := make([]string, len(vs))
 	for i, v := range vs {
 		s, ok := armString(v)
@@ -528,7 +528,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 		if n < 1 {
 			return cty.DynamicVal
 		}
-		ss, ok := strs(vs)
+		ss, ok := armStrings(vs)
 		if !ok {
 			return cty.DynamicVal
 		}
@@ -579,11 +579,11 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 		}
 		return cty.BoolVal(!stop)
 	case "not":
-		if b, ok := armBool(one(vs)); ok {
+		if b, ok := armBool(armOne(vs)); ok {
 			return cty.BoolVal(!b)
 		}
 	case "bool":
-		v := one(vs)
+		v := armOne(vs)
 		if b, ok := armBool(v); ok {
 			return cty.BoolVal(b)
 		}
@@ -596,7 +596,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			}
 		}
 	case "int":
-		v := one(vs)
+		v := armOne(vs)
 		if i, ok := armInt(v); ok {
 			return cty.NumberIntVal(i)
 		}
@@ -606,7 +606,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			}
 		}
 	case "string":
-		v := one(vs)
+		v := armOne(vs)
 		if v.IsKnown() && v.IsNull() {
 			return cty.StringVal("")
 		}
@@ -614,14 +614,14 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			return cty.StringVal(s)
 		}
 	case "json":
-		if s, ok := armString(one(vs)); ok && one(vs).Type() == cty.String {
+		if s, ok := armString(armOne(vs)); ok && armOne(vs).Type() == cty.String {
 			if strings.TrimSpace(s) == "null" {
 				return cty.NullVal(cty.DynamicPseudoType)
 			}
 			return t.built(decodeDocument(cty.StringVal(s), t.g.lim.Depth))
 		}
 	case "tolower", "toupper", "trim", "base64", "base64tostring":
-		s, ok := armString(one(vs))
+		s, ok := armString(armOne(vs))
 		if !ok {
 			return cty.DynamicVal
 		}
@@ -642,7 +642,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			}
 		}
 	case "replace":
-		ss, ok := strs(vs)
+		ss, ok := armStrings(vs)
 		if !ok || n != 3 || ss[1] == "" {
 			return cty.DynamicVal
 		}
@@ -652,8 +652,8 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 	case "padleft":
 		return t.padLeft(vs)
 	case "startswith", "endswith", "indexof", "lastindexof":
-		ss, ok := strs(vs)
-		if !ok || n != 2 || !ascii(ss[0]) || !ascii(ss[1]) {
+		ss, ok := armStrings(vs)
+		if !ok || n != 2 || !armASCII(ss[0]) || !armASCII(ss[1]) {
 			return cty.DynamicVal
 		}
 		a, b := strings.ToLower(ss[0]), strings.ToLower(ss[1])
@@ -668,7 +668,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			return cty.NumberIntVal(int64(strings.LastIndex(a, b)))
 		}
 	case "substring":
-		return substring(vs)
+		return armSubstring(vs)
 	case "split":
 		return t.split(vs)
 	case "join":
@@ -686,9 +686,9 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 		}
 		return cty.BoolVal(armEqual(vs[0], vs[1]))
 	case "contains":
-		return contains(vs)
+		return armContains(vs)
 	case "empty":
-		v := one(vs)
+		v := armOne(vs)
 		if !v.IsKnown() {
 			return cty.DynamicVal
 		}
@@ -699,7 +699,7 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 			return cty.BoolVal(l == 0)
 		}
 	case "length":
-		if l, ok := armLength(one(vs)); ok {
+		if l, ok := armLength(armOne(vs)); ok {
 			return cty.NumberIntVal(int64(l))
 		}
 	case "first", "last", "take", "skip":
@@ -724,24 +724,24 @@ func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
 		}
 		return cty.TupleVal(els)
 	case "add", "sub", "mul", "div", "mod":
-		return arith(name, vs)
+		return armArith(name, vs)
 	case "min", "max":
-		return minMax(name, vs)
+		return armMinMax(name, vs)
 	case "less", "lessorequals", "greater", "greaterorequals":
-		return compare(name, vs)
+		return armCompare(name, vs)
 	}
 	return cty.DynamicVal
 }
 
 // one returns the only argument, or unknown.
-func one(vs []cty.Value) cty.Value {
+func armOne(vs []cty.Value) cty.Value {
 	if len(vs) != 1 {
 		return cty.DynamicVal
 	}
 	return vs[0]
 }
 
-func ascii(s string) bool {
+func armASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
@@ -781,7 +781,7 @@ func (t *armTemplate) concat(vs []cty.Value) cty.Value {
 		}
 		return t.built(cty.TupleVal(els))
 	}
-	ss, ok := strs(vs)
+	ss, ok := armStrings(vs)
 	if !ok {
 		return cty.DynamicVal
 	}
@@ -851,13 +851,13 @@ func (t *armTemplate) padLeft(vs []cty.Value) cty.Value {
 	return cty.StringVal(s)
 }
 
-func substring(vs []cty.Value) cty.Value {
+func armSubstring(vs []cty.Value) cty.Value {
 	if len(vs) < 2 || len(vs) > 3 {
 		return cty.DynamicVal
 	}
 	s, ok := armString(vs[0])
 	start, ok2 := armInt(vs[1])
-	if !ok || !ok2 || !ascii(s) || start < 0 || start > int64(len(s)) {
+	if !ok || !ok2 || !armASCII(s) || start < 0 || start > int64(len(s)) {
 		return cty.DynamicVal
 	}
 	end := int64(len(s))
@@ -964,7 +964,7 @@ func armEqual(a, b cty.Value) bool {
 	return a.Equals(b).True()
 }
 
-func contains(vs []cty.Value) cty.Value {
+func armContains(vs []cty.Value) cty.Value {
 	if len(vs) != 2 || !vs[0].IsKnown() || vs[0].IsNull() || !vs[1].IsWhollyKnown() {
 		return cty.DynamicVal
 	}
@@ -1013,7 +1013,7 @@ func (t *armTemplate) slice(name string, vs []cty.Value) cty.Value {
 	}
 	count := int64(1)
 	if name == "take" || name == "skip" {
-		c, ok := armInt(one(vs[1:]))
+		c, ok := armInt(armOne(vs[1:]))
 		if !ok {
 			return cty.DynamicVal
 		}
@@ -1023,7 +1023,7 @@ func (t *armTemplate) slice(name string, vs []cty.Value) cty.Value {
 	}
 	var els []cty.Value
 	switch ty := v.Type(); {
-	case ty == cty.String && ascii(v.AsString()):
+	case ty == cty.String && armASCII(v.AsString()):
 		s := v.AsString()
 		l := int64(len(s))
 		switch name {
@@ -1140,7 +1140,7 @@ func (t *armTemplate) merge(a, b cty.Value, depth int) cty.Value {
 		}
 		k, v := it.Element()
 		ks := k.AsString()
-		if old, ok := attrs[ks]; ok && isObject(old) && isObject(v) {
+		if old, ok := attrs[ks]; ok && armIsObject(old) && armIsObject(v) {
 			v = t.merge(old, v, depth+1)
 		}
 		attrs[ks] = v
@@ -1151,11 +1151,11 @@ func (t *armTemplate) merge(a, b cty.Value, depth int) cty.Value {
 	return cty.ObjectVal(attrs)
 }
 
-func isObject(v cty.Value) bool {
+func armIsObject(v cty.Value) bool {
 	return v.IsKnown() && !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType())
 }
 
-func ints(vs []cty.Value) ([]int64, bool) {
+func armInts(vs []cty.Value) ([]int64, bool) {
 	if len(vs) == 1 && vs[0].IsKnown() && !vs[0].IsNull() && (vs[0].Type().IsTupleType() || vs[0].Type().IsListType()) {
 		var out []int64
 		for it := vs[0].ElementIterator(); it.Next(); {
@@ -1179,8 +1179,8 @@ func ints(vs []cty.Value) ([]int64, bool) {
 	return out, len(out) > 0
 }
 
-func arith(name string, vs []cty.Value) cty.Value {
-	is, ok := ints(vs)
+func armArith(name string, vs []cty.Value) cty.Value {
+	is, ok := armInts(vs)
 	if !ok || len(vs) != 2 {
 		return cty.DynamicVal
 	}
@@ -1209,8 +1209,8 @@ func arith(name string, vs []cty.Value) cty.Value {
 	return cty.NumberIntVal(r.Int64())
 }
 
-func minMax(name string, vs []cty.Value) cty.Value {
-	is, ok := ints(vs)
+func armMinMax(name string, vs []cty.Value) cty.Value {
+	is, ok := armInts(vs)
 	if !ok {
 		return cty.DynamicVal
 	}
@@ -1225,7 +1225,7 @@ func minMax(name string, vs []cty.Value) cty.Value {
 	return cty.NumberIntVal(r)
 }
 
-func compare(name string, vs []cty.Value) cty.Value {
+func armCompare(name string, vs []cty.Value) cty.Value {
 	if len(vs) != 2 {
 		return cty.DynamicVal
 	}
