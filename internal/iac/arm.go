@@ -97,9 +97,9 @@ func (n *jnode) str() (string, bool) {
 	return n.text, true
 }
 
-// stripComments blanks the // and /* */ comments ARM accepts in
+// stripJSONComments blanks the // and /* */ comments ARM accepts in
 // templates, keeping every newline so that lines stay right.
-func stripComments(b []byte) {
+func stripJSONComments(b []byte) {
 	for i := 0; i < len(b); i++ {
 		switch b[i] {
 		case '"':
@@ -134,10 +134,10 @@ func stripComments(b []byte) {
 	}
 }
 
-// parseJSON decodes one JSON document into a jnode tree, iteratively (the
+// parseLinedJSON decodes one JSON document into a jnode tree, iteratively (the
 // caller bounds its depth first). Every value costs a step of g, and a
 // document may hold as many values as one collection may.
-func parseJSON(g *guard, data []byte) (*jnode, error) {
+func parseLinedJSON(g *guard, data []byte) (*jnode, error) {
 	// lineOf returns the line of the byte before offset off, the last of
 	// the token just read, counting newlines from the previous offset.
 	counted, line := 0, 1
@@ -182,7 +182,7 @@ func parseJSON(g *guard, data []byte) (*jnode, error) {
 		}
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, jsonError(err, lineOf)
+			return nil, linedJSONError(err, lineOf)
 		}
 		ln := lineOf(dec.InputOffset())
 		var n *jnode
@@ -228,7 +228,7 @@ func parseJSON(g *guard, data []byte) (*jnode, error) {
 	return root, nil
 }
 
-func jsonError(err error, lineOf func(int64) int) error {
+func linedJSONError(err error, lineOf func(int64) int) error {
 	if errors.Is(err, io.EOF) {
 		return errors.New("unexpected end of file")
 	}
@@ -263,12 +263,12 @@ func loadARM(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skip
 	if err != nil {
 		return nil, skip("reading ARM template: %v", err)
 	}
-	stripComments(data)
+	stripJSONComments(data)
 	if jsonDepth(data) > lim.Depth {
 		return nil, skip("parsing ARM template: %v", limits.Exceeded("nesting depth", lim.Depth))
 	}
 	g := newGuard(ctx)
-	root, err := parseJSON(g, data)
+	root, err := parseLinedJSON(g, data)
 	if err != nil {
 		return nil, skip("parsing ARM template: %v", err)
 	}
@@ -340,7 +340,7 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 			name = written
 		}
 		composed := false
-		if parent != nil && !qualifiedType(typ) {
+		if parent != nil && !armQualifiedType(typ) {
 			typ = parent.typ + "/" + typ
 			name = parent.name + "/" + name
 			known = known && parent.known
@@ -415,11 +415,11 @@ func (t *armTemplate) nested(props *jnode, out *[]armResource) {
 	nt.collect(res, nil, out)
 }
 
-// qualifiedType reports whether a resource type starts with its provider
+// armQualifiedType reports whether a resource type starts with its provider
 // namespace ("Microsoft.Sql/servers/firewallRules"), as a child resource
 // declared outside its parent's type does, rather than being one segment
 // ("firewallRules") to append to the parent's.
-func qualifiedType(typ string) bool {
+func armQualifiedType(typ string) bool {
 	ns, _, found := strings.Cut(typ, "/")
 	return found && strings.Contains(ns, ".")
 }

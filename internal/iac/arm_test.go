@@ -283,8 +283,8 @@ func TestARMExpressions(t *testing.T) {
 func mustParse(t *testing.T, src string) *jnode {
 	t.Helper()
 	b := []byte(src)
-	stripComments(b)
-	n, err := parseJSON(newGuard(testLimits(t.Context())), b)
+	stripJSONComments(b)
+	n, err := parseLinedJSON(newGuard(testLimits(t.Context())), b)
 	if err != nil {
 		t.Fatal(err)
 	}
