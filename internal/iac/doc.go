@@ -1,7 +1,8 @@
 // Package iac audits infrastructure as code for the Cloud layer: Terraform
 // modules (HCL and JSON syntax, with their local child modules), Terraform
 // plan JSON (`terraform show -json`) and, where present, CloudFormation
-// templates.
+// templates and Azure Resource Manager JSON templates (arm.go; Bicep is
+// not read).
 //
 // Sources are loaded into typed provider models ([S3Bucket],
 // [SecurityGroupRule], [ContainerCluster], [StorageAccount], …) whose every
@@ -29,8 +30,9 @@
 //
 //  1. Pick the model it inspects, or add one to model.go with an extractor
 //     in extract_aws.go, extract_gcp.go or extract_azure.go (and cfn.go
-//     for CloudFormation). Extractors read nodes only, so the same code
-//     serves HCL and plan JSON; set provider defaults for missing
+//     for CloudFormation, arm_extract.go for ARM templates). Extractors
+//     read nodes only, so the same code serves HCL, plan JSON and ARM
+//     templates; set provider defaults for missing
 //     attributes and leave values unknown when they cannot be known.
 //  2. Write check_<name>.go: a comment naming the fields and the allowed
 //     values, then a function returning check.Check[*Model] with a new,

@@ -27,24 +27,26 @@ func (b *builder) azStorageContainer(blk Block, n node) {
 // securityRule reads one NSG rule, whose sources and destination ports are
 // each given as a single value or as a list.
 func securityRule(blk Block, n node) *NetworkSecurityRule {
-	combine := func(single, plural string) List {
-		l := getList(n, plural)
-		if s := getString(n, single); s.Explicit {
-			l.Items = append([]Value[string]{s}, l.Items...)
-			l.Explicit = true
-			l.Range = s.Range
-		}
-		return l
-	}
 	return &NetworkSecurityRule{
 		Block:     blk,
 		Name:      getString(n, "name"),
 		Direction: getString(n, "direction"),
 		Access:    getString(n, "access"),
 		Protocol:  getString(n, "protocol"),
-		Sources:   combine("source_address_prefix", "source_address_prefixes"),
-		Ports:     combine("destination_port_range", "destination_port_ranges"),
+		Sources:   singleOrList(n, "source_address_prefix", "source_address_prefixes"),
+		Ports:     singleOrList(n, "destination_port_range", "destination_port_ranges"),
 	}
+}
+
+// singleOrList reads a list given as a single value, a list, or both.
+func singleOrList(n node, single, plural string) List {
+	l := getList(n, plural)
+	if s := getString(n, single); s.Explicit {
+		l.Items = append([]Value[string]{s}, l.Items...)
+		l.Explicit = true
+		l.Range = s.Range
+	}
+	return l
 }
 
 func (b *builder) azNSG(blk Block, n node) {

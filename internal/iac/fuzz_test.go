@@ -150,3 +150,32 @@ func FuzzTemplate(f *testing.F) {
 		NewScanner(Options{}).Scan(fuzzLimits(t), fsys, []string{"t.yaml"})
 	})
 }
+
+// FuzzARM reads arbitrary bytes as an ARM template, and reads every
+// property of every resource through its node.
+func FuzzARM(f *testing.F) {
+	addSeeds(f, filepath.Join("testdata", "golden", "arm"), ".json")
+	addSeeds(f, filepath.Join("testdata", "checks"), "azuredeploy.json")
+	f.Add([]byte(`{"contentVersion": "1", "variables": {"a": "[variables('b')]", "b": "[concat(variables('a'), createArray(1))]"},
+"resources": {"s": {"type": "A.B/c", "name": "[format('{0}{1}', variables('a'), 'x')]", "copy": {"name": "l", "count": 2},
+"properties": {"copy": [{"name": "p", "count": 1, "input": {}}], "q": "[union(json('{\"a\": {}}'), createObject('a', createObject('b', 1)))]"},
+"resources": [{"type": "d", "name": "[[e]", "properties": "[if(true(), createObject('x', range(0, 3)), null())]"}]}}}`))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fsys := fstest.MapFS{"azuredeploy.json": {Data: src}}
+		m, _ := loadARM(fuzzLimits(t), fsys, "azuredeploy.json")
+		if m == nil {
+			return
+		}
+		newCatalogue().run(m)
+		for _, r := range m.Resources {
+			for _, name := range []string{"type", "name", "properties", "sku", "kind", "location", "tags", "x"} {
+				r.node.attr(name)
+				r.node.document(name)
+				for _, b := range r.node.blocks(name) {
+					b.attr("name")
+					b.blocks("properties")
+				}
+			}
+		}
+	})
+}

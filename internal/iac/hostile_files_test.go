@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/fourc-dev/fourc/internal/limits"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -217,5 +219,104 @@ func TestExcludedCallers(t *testing.T) {
 		if got := len(findings) > 0; got != tc.want {
 			t.Errorf("exclude %q: findings in modules/db = %v, want %v", tc.exclude, got, tc.want)
 		}
+	}
+}
+
+// armTemplate returns an ARM template with the given variables (JSON
+// members) and one storage account whose properties are props.
+func armTemplateSrc(vars, props string) string {
+	return `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+"variables": {` + vars + `},
+"resources": [{"type": "Microsoft.Storage/storageAccounts", "name": "sa", "properties": ` + props + `}]}`
+}
+
+// chain returns variables v1..vn, each step applied to the one before.
+func chain(first, step string, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `"v0": %s`, first)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, `, "v%d": "[%s]"`, i, fmt.Sprintf(step, fmt.Sprintf("variables('v%d')", i-1)))
+	}
+	return b.String()
+}
+
+// TestHostileARM checks that ARM templates that nest deep, grow values or
+// refer to themselves are refused quickly, or evaluate to unknown values,
+// and that a malformed one is one skipped line naming the file.
+func TestHostileARM(t *testing.T) {
+	const deep = 500_000
+	many := make([]string, 1000)
+	for i := range many {
+		many[i] = fmt.Sprintf(`{"type": "Microsoft.Storage/storageAccounts", "name": "sa%d", "properties": {"x": "[variables('big')]"}}`, i)
+	}
+	cases := []struct{ name, src, want string }{
+		{"deep arrays", armTemplateSrc("", nested("[", "", "]", deep)), "budget: nesting depth exceeded 200"},
+		{"deep objects past the budget", armTemplateSrc("", nested(`{"a": `, "1", "}", 300)), "budget: nesting depth exceeded 200"},
+		{"huge array", armTemplateSrc("", "["+strings.TrimSuffix(strings.Repeat("1,", 200_000), ",")+"]"), "budget: JSON values in a template exceeded 100000"},
+		{"big array", armTemplateSrc("", "["+strings.TrimSuffix(strings.Repeat(`"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",`, 9_000), ",")+"]"), "budget: collection size exceeded"},
+		{"big array in a variable", armTemplateSrc(`"a": [`+strings.TrimSuffix(strings.Repeat(`"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",`, 9_000), ",")+`]`, `{"x": "[length(variables('a'))]"}`), "budget: collection size exceeded"},
+		{"string doubling", armTemplateSrc(chain(`"x"`, "concat(%[1]s, %[1]s)", 40), `{"x": "[variables('v40')]"}`), "budget: collection size exceeded"},
+		{"array doubling", armTemplateSrc(chain(`["x"]`, "concat(%[1]s, %[1]s)", 40), `{"x": "[variables('v40')]"}`), "budget: "},
+		{"nested array doubling", armTemplateSrc(chain(`["x"]`, "createArray(%[1]s, %[1]s)", 60), `{"x": "[variables('v60')]"}`), "budget: "},
+		{"object doubling", armTemplateSrc(chain(`{"a": 1}`, "createObject('l', %[1]s, 'r', %[1]s)", 60), `{"x": "[variables('v60')]"}`), "budget: "},
+		{"format bomb", armTemplateSrc(`"w": "[padLeft('x', 90000)]"`, `{"x": "[format('`+strings.Repeat("{0}", 30_000)+`', variables('w'))]"}`), "budget: collection size exceeded"},
+		{"huge padLeft", armTemplateSrc("", `{"x": "[padLeft('x', 1000000000000)]"}`), "budget: collection size exceeded"},
+		{"huge replace", armTemplateSrc(`"w": "[padLeft('a', 50000, 'a')]", "r": "[padLeft('b', 50000, 'b')]"`, `{"x": "[replace(variables('w'), 'a', variables('r'))]"}`), "budget: collection size exceeded"},
+		{"long variable chain", armTemplateSrc(chain(`"x"`, "%s", 1000), `{"x": "[variables('v1000')]"}`), "budget: expression depth exceeded 200"},
+		{"deep calls", armTemplateSrc("", `{"x": "[`+nested("concat(", "'a'", ")", deep)+`]"}`), "budget: expression depth exceeded 200"},
+		{"long property chain", armTemplateSrc("", `{"x": "[createObject('a', 1)`+strings.Repeat(".a", deep)+`]"}`), "budget: expression depth exceeded 200"},
+		{"long index chain", armTemplateSrc("", `{"x": "[createArray(1)`+strings.Repeat("[0]", deep)+`]"}`), "budget: expression depth exceeded 200"},
+		{"shared big variable", `{"contentVersion": "1.0.0.0", "variables": {"big": "[range(0, 10000)]"}, "resources": [` + strings.Join(many, ",") + `]}`, "budget: evaluation steps exceeded"},
+		{"recursive variables", armTemplateSrc(`"a": "[variables('b')]", "b": "[concat(variables('a'), variables('a'))]", "self": "[variables('self')]"`, `{"x": "[variables('a')]", "y": "[variables('self')]"}`), ""},
+		{"recursive parameters", `{"contentVersion": "1.0.0.0", "parameters": {"p": {"type": "string", "defaultValue": "[parameters('p')]"}}, "resources": [{"type": "T/t", "name": "[parameters('p')]"}]}`, ""},
+		{"long whitespace", armTemplateSrc("", `{"x":`+strings.Repeat("\n", 20<<20)+`1}`), ""},
+		{"malformed", `{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": [{"type": "x",` + "\n\n" + `"name": }]}`, "parsing ARM template: line 3: invalid character '}' looking for beginning of value"},
+		{"truncated", `{"contentVersion": "1.0.0.0", "resources": [`, "parsing ARM template: unexpected end of file"},
+		{"trailing data", `{"contentVersion": "1.0.0.0", "resources": []} {}`, "parsing ARM template: line 1: data after the template"},
+		{"unterminated comment", `{"contentVersion": "1.0.0.0", /* "resources": []}`, "parsing ARM template: unexpected end of file"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"t.json": {Data: []byte(tc.src)}}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			findings, sk := NewScanner(Options{}).Scan(testLimits(t.Context()), fsys, []string{"t.json"})
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("scan took %v", d)
+			}
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 256<<20 {
+				t.Errorf("allocated %s in total, want at most 256 MiB", limits.Bytes(int64(got)))
+			}
+			for _, s := range sk {
+				if strings.Contains(s.Reason, "\n") {
+					t.Errorf("skipped reason on several lines: %q", s.Reason)
+				}
+			}
+			if tc.want == "" {
+				if len(sk) > 0 {
+					t.Errorf("skipped = %v, want none", sk)
+				}
+				return
+			}
+			if len(sk) != 1 || !hasSkip(sk, "t.json", tc.want) {
+				t.Errorf("skipped = %v, want one entry for t.json with %q", sk, tc.want)
+			}
+			if len(findings) > 0 {
+				t.Errorf("findings of a refused template: %v", findings)
+			}
+		})
+	}
+}
+
+// TestARMDeadline checks that parsing and evaluating a template stop at
+// the per-input deadline.
+func TestARMDeadline(t *testing.T) {
+	src := armTemplateSrc(chain(`["x"]`, "union(%[1]s, createArray(length(%[1]s)))", 150), `{"x": "[variables('v150')]"}`)
+	ctx := limits.With(t.Context(), limits.Limits{PerInput: time.Nanosecond})
+	_, sk := NewScanner(Options{}).Scan(ctx, fstest.MapFS{"t.json": {Data: []byte(src)}}, []string{"t.json"})
+	if !hasSkip(sk, "t.json", "budget: evaluation time exceeded") {
+		t.Errorf("skipped = %v, want the deadline", sk)
 	}
 }

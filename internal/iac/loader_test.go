@@ -386,6 +386,8 @@ func TestWantsAndUnit(t *testing.T) {
 		{"infra/prod.auto.tfvars.json", true, "infra"},
 		{"infra/prod.tfvars", false, ""},
 		{"plans/prod.tfplan.json", true, "plans/prod.tfplan.json"},
+		{"azure/azuredeploy.json", true, "azure/azuredeploy.json"},
+		{"azure/main.bicep", false, ""},
 		{"README.md", false, ""},
 		{"main.go", false, ""},
 	}

@@ -26,8 +26,8 @@ type Options struct {
 	Rules *RuleSet
 }
 
-// Scanner audits Terraform modules, Terraform plan JSON and CloudFormation
-// templates. It implements engine.Scanner and engine.Grouper: the unit of
+// Scanner audits Terraform modules, Terraform plan JSON, CloudFormation
+// templates and Azure Resource Manager (ARM) JSON templates. It implements engine.Scanner and engine.Grouper: the unit of
 // a Terraform module is its directory; a plan or template is its own unit.
 type Scanner struct {
 	opts    Options
@@ -189,8 +189,9 @@ func notEvaluated(dir string, err error, skipped []finding.Skipped) (*Module, []
 	})
 }
 
-// loadDocument loads a JSON or YAML file that may be a Terraform plan or a
-// CloudFormation template; a file that is neither yields no module.
+// loadDocument loads a JSON or YAML file that may be a Terraform plan, an
+// ARM template or a CloudFormation template; a file that is none of them
+// yields no module.
 func loadDocument(ctx context.Context, fsys fs.FS, p string) (*Module, []finding.Skipped) {
 	head, err := readHead(fsys, p, 4096)
 	if err != nil {
@@ -199,6 +200,8 @@ func loadDocument(ctx context.Context, fsys fs.FS, p string) (*Module, []finding
 	switch {
 	case strings.HasSuffix(p, ".tfplan.json"), strings.HasSuffix(p, ".json") && isPlan(head):
 		return loadPlan(ctx, fsys, p)
+	case strings.HasSuffix(p, ".json") && isARM(head):
+		return loadARM(ctx, fsys, p)
 	case isTemplate(head):
 		return loadTemplate(ctx, fsys, p)
 	}
