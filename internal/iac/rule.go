@@ -130,7 +130,13 @@ type program struct {
 	prg  cel.Program
 }
 
-func typeKey(format, typ string) string { return format + "\x00" + typ }
+// typeKey indexes programs; ARM resource types are case-insensitive.
+func typeKey(format, typ string) string {
+	if format == FormatARM {
+		typ = strings.ToLower(typ)
+	}
+	return format + "\x00" + typ
+}
 
 //go:embed rules
 var ruleFiles embed.FS
