@@ -11,8 +11,9 @@ import (
 
 func checkEKSPublicEndpoint() check.Check[*EKSCluster] {
 	return check.Check[*EKSCluster]{
-		Meta: cloud("FC-AWS-040", "EKS API endpoint is open to the internet", finding.SeverityHigh,
-			"A public Kubernetes API endpoint without CIDR limits can be reached, probed and brute-forced from anywhere.",
+		Meta: cloud("FC-AWS-040", "EKS API endpoint is open to the internet", finding.SeverityCritical,
+			"A public Kubernetes API endpoint without CIDR limits can be reached, probed and brute-forced from anywhere. "+
+				"Critical, as Trivy rates it: exposure is the whole internet and the target is the cluster's control plane, one leaked token or API-server flaw away from every workload and secret.",
 			"Set vpc_config.endpoint_public_access = false, or limit public_access_cidrs to known networks.",
 			ref("CIS Amazon EKS 5.4.1", ""), ref("NSA/CISA Kubernetes Hardening Guide", ""),
 			avd("AVD-AWS-0040"), tfsec("aws", "eks", "no-public-cluster-access"),

@@ -14,8 +14,9 @@ import (
 
 func checkIAMAllActions() check.Check[*PolicyDocument] {
 	return check.Check[*PolicyDocument]{
-		Meta: cloud("FC-AWS-060", "IAM policy allows all actions", finding.SeverityHigh,
-			"A statement allowing Action \"*\" grants full administrative rights over the resources it names; a compromise of any principal holding it is a compromise of the account.",
+		Meta: cloud("FC-AWS-060", "IAM policy allows all actions", finding.SeverityCritical,
+			"A statement allowing Action \"*\" grants full administrative rights over the resources it names; a compromise of any principal holding it is a compromise of the account. "+
+				"Critical, one level above Trivy's rating for policy wildcards in general: this statement is administrator access itself, the largest impact IAM can grant.",
 			"List the specific actions the principal needs instead of \"*\".",
 			ref("CIS AWS Foundations 1.16", ""),
 			avd("AVD-AWS-0057"), tfsec("aws", "iam", "no-policy-wildcards"),

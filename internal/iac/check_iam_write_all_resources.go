@@ -35,8 +35,9 @@ func writeAction(a string) bool {
 
 func checkIAMWriteAllResources() check.Check[*PolicyDocument] {
 	return check.Check[*PolicyDocument]{
-		Meta: cloud("FC-AWS-061", "IAM policy allows write actions on all resources", finding.SeverityMedium,
-			"Write actions granted on Resource \"*\" reach every resource of those services in the account, far beyond what one workload needs.",
+		Meta: cloud("FC-AWS-061", "IAM policy allows write actions on all resources", finding.SeverityHigh,
+			"Write actions granted on Resource \"*\" reach every resource of those services in the account, far beyond what one workload needs. "+
+				"High, as Trivy rates wildcard policies: a compromise of any holder can change or destroy every resource of those services.",
 			"Scope the statement's Resource to the ARNs the principal must change.",
 			ref("AWS IAM best practices: grant least privilege", "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"),
 			avd("AVD-AWS-0057"), tfsec("aws", "iam", "no-policy-wildcards"),

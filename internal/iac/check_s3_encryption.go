@@ -11,8 +11,9 @@ import (
 
 func checkS3Encryption() check.Check[*S3Bucket] {
 	return check.Check[*S3Bucket]{
-		Meta: cloud("FC-AWS-001", "S3 bucket has no server-side encryption configuration", finding.SeverityHigh,
-			"Objects in a bucket without an explicit server-side encryption configuration rely on the account default and cannot be tied to a customer-managed KMS key.",
+		Meta: cloud("FC-AWS-001", "S3 bucket has no server-side encryption configuration", finding.SeverityLow,
+			"Since January 2023 AWS encrypts every new object with S3-managed keys (SSE-S3) whatever the bucket says, so a bucket without its own encryption configuration is still encrypted at rest; what it lacks is a key the account controls (SSE-KMS with a customer-managed key), whose policy and CloudTrail log decide and record who may decrypt. "+
+				"Low, where Trivy still rates it high from before the default: the data is not exposed, only the key's control and audit are missing. Raise it where policy requires customer-managed keys.",
 			"Add an aws_s3_bucket_server_side_encryption_configuration for the bucket (aws:kms with a customer-managed key where possible).",
 			ref("CIS AWS Foundations 2.1.1", ""),
 			avd("AVD-AWS-0088"), tfsec("aws", "s3", "enable-bucket-encryption"),
