@@ -132,3 +132,11 @@ resource "aws_cloudtrail" "main" {
   include_global_service_events = true
   kms_key_id                    = aws_kms_key.shop.arn
 }
+
+module "workload_role" {
+  source            = "./modules/workload-role"
+  name              = local.name
+  oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+  oidc_issuer       = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+  bucket_arn        = aws_s3_bucket.backups.arn
+}

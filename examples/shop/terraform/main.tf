@@ -60,3 +60,10 @@ resource "aws_eks_cluster" "shop" {
     endpoint_public_access = true
   }
 }
+
+module "workload_role" {
+  source            = "./modules/workload-role"
+  name              = local.name
+  oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE"
+  bucket_arn        = aws_s3_bucket.backups.arn
+}
