@@ -1,6 +1,9 @@
 package iac
 
 import (
+	"cel.dev/cel-go/common/types"
+	cref "cel.dev/cel-go/common/types/ref"
+
 	"context"
 	"io/fs"
 	"os"
@@ -57,7 +60,7 @@ module "child" {
 		// which Scan would rightly leave to its caller.
 		ctx := fuzzLimits(t)
 		m, _ := LoadModule(ctx, fsys, ".")
-		newCatalogue().run(m)
+		NewScanner(Options{}).evaluate(m)
 		jsonFS := fstest.MapFS{"main.tf.json": {Data: src}}
 		NewScanner(Options{}).Scan(ctx, jsonFS, []string{"main.tf.json"})
 	})
@@ -122,7 +125,7 @@ module "m" {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("evaluation took %v", d)
 		}
-		newCatalogue().run(m)
+		NewScanner(Options{}).evaluate(m)
 		for _, s := range sk {
 			if s.Path == "." && !strings.Contains(s.Reason, "budget: ") {
 				t.Errorf("module skipped for a reason that is not a budget: %v", s)
@@ -166,7 +169,7 @@ func FuzzARM(f *testing.F) {
 		if m == nil {
 			return
 		}
-		newCatalogue().run(m)
+		NewScanner(Options{}).evaluate(m)
 		for _, r := range m.Resources {
 			for _, name := range []string{"type", "name", "properties", "sku", "kind", "location", "tags", "x"} {
 				r.node.attr(name)
@@ -177,5 +180,27 @@ func FuzzARM(f *testing.F) {
 				}
 			}
 		}
+	})
+}
+
+// FuzzRuleHelpers gives the rule helpers arbitrary policy JSON, CIDRs and
+// port specs: they answer, unknown or not, and never panic.
+func FuzzRuleHelpers(f *testing.F) {
+	f.Add(`{"Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:*"],"NotAction":"iam:*","Condition":{}}]}`, "0.0.0.0/0", "20-30")
+	f.Add(`{"Statement":{"Effect":"Deny","Principal":{"AWS":["*",1]},"Action":[null,{}]}}`, "::/0", "*")
+	f.Add(`[1,"x",{"Statement":"y"}]`, "Internet", "a-b")
+	f.Fuzz(func(t *testing.T, doc, cidr, spec string) {
+		d := decode(types.String(doc))
+		for _, v := range []cref.Val{d, types.String(doc)} {
+			celStatements(v)
+			allows(v, types.String("iam:PassRole"))
+			public(v)
+			secretKeys(v)
+		}
+		secretText(types.String(doc))
+		internet(types.String(cidr))
+		internet(d)
+		portCovers(types.String(spec), types.Int(22))
+		portCovers(d, d)
 	})
 }

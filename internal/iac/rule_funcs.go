@@ -294,33 +294,6 @@ func isEmpty(v cref.Val) bool {
 	return false
 }
 
-// wildcard matches IAM patterns ("*" any run, "?" one character),
-// case-insensitively.
-func wildcard(pattern, s string) bool {
-	pattern, s = strings.ToLower(pattern), strings.ToLower(s)
-	for len(pattern) > 0 {
-		switch pattern[0] {
-		case '*':
-			for i := len(s); i >= 0; i-- {
-				if wildcard(pattern[1:], s[i:]) {
-					return true
-				}
-			}
-			return false
-		case '?':
-			if s == "" {
-				return false
-			}
-		default:
-			if s == "" || s[0] != pattern[0] {
-				return false
-			}
-		}
-		pattern, s = pattern[1:], s[1:]
-	}
-	return s == ""
-}
-
 // grants reports whether one normalised statement allows an action,
 // unconditionally.
 func grants(st cref.Val, action string) cref.Val {
@@ -336,7 +309,7 @@ func grants(st cref.Val, action string) cref.Val {
 		return types.False
 	}
 	if na := celItems(o.get("not_actions")); len(na) > 0 {
-		r := anyOf(na, func(p cref.Val) cref.Val { return types.Bool(wildcard(string(p.(types.String)), action)) })
+		r := anyOf(na, func(p cref.Val) cref.Val { return types.Bool(globMatch(string(p.(types.String)), action)) })
 		if types.IsUnknown(r) {
 			return r
 		}
@@ -344,7 +317,7 @@ func grants(st cref.Val, action string) cref.Val {
 	}
 	return anyOf(celItems(o.get("actions")), func(p cref.Val) cref.Val {
 		s, ok := p.(types.String)
-		return types.Bool(ok && wildcard(string(s), action))
+		return types.Bool(ok && globMatch(string(s), action))
 	})
 }
 
