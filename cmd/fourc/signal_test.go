@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -58,7 +60,7 @@ func TestInterruptTerraform(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	waitBusy(t, cmd.Process.Pid)
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -102,7 +104,7 @@ func TestInterrupt(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(700 * time.Millisecond)
+			waitBusy(t, cmd.Process.Pid)
 			sent := time.Now()
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
@@ -135,7 +137,7 @@ func TestSecondSignal(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	waitBusy(t, cmd.Process.Pid)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	start := time.Now()
@@ -150,4 +152,30 @@ func TestSecondSignal(t *testing.T) {
 	if strings.Contains(stderr.String(), "panic") {
 		t.Errorf("stderr: %s", stderr.String())
 	}
+}
+
+// waitBusy waits until a process has used half a second of CPU: past its
+// start-up (package initialisation, flag parsing, the signal handler) and
+// into its scan, however loaded the machine is. A fixed sleep is not
+// enough on a busy machine, where start-up alone can take longer.
+func waitBusy(t *testing.T, pid int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatalf("reading the process's CPU time: %v", err)
+		}
+		// fields after the command name: state is 3, utime 14, stime 15
+		f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.Atoi(f[11])
+			s, _ := strconv.Atoi(f[12])
+			if u+s >= 50 { // clock ticks of 10 ms
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the process did not get busy within 30 s")
 }
