@@ -1,6 +1,7 @@
-// Command iacbench compares fourc's IaC scanner with tfsec on the same
-// input: a Terraform tree generated from the check fixtures (every pass and
-// fail module of internal/iac/testdata/checks, copied -copies times). It
+// Command iacbench compares fourc's IaC scanner with tfsec and Trivy on the
+// same input: a tree generated from the check fixtures (every pass and
+// fail module of internal/iac/testdata/checks and every fixture of the
+// rule packs, copied -copies times). It
 // prints both wall and CPU times of the fastest run, peak RSS (fourc: this
 // process, which also generated the input; tfsec: the child), the result
 // counts and the ratios.
@@ -40,15 +41,16 @@ func main() {
 	copies := flag.Int("copies", 20, "how many copies of the fixture tree to scan")
 	runs := flag.Int("runs", 3, "runs per tool; the fastest counts")
 	tfsec := flag.String("tfsec", filepath.Join(home, ".cache", "fourc-bench", "bin", "tfsec"), "path to the tfsec binary")
+	trivy := flag.String("trivy", filepath.Join(home, ".cache", "fourc-bench", "bin", "trivy"), "path to the trivy binary (bench/iac/install.sh); empty to skip")
 	src := flag.String("fixtures", filepath.Join("internal", "iac", "testdata"), "the iac package's testdata directory")
 	flag.Parse()
-	if err := run(*src, *tfsec, *copies, *runs); err != nil {
+	if err := run(*src, *tfsec, *trivy, *copies, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "iacbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(src, tfsec string, copies, runs int) error {
+func run(src, tfsec, trivy string, copies, runs int) error {
 	dir, err := os.MkdirTemp("", "iacbench-")
 	if err != nil {
 		return err
@@ -58,7 +60,7 @@ func run(src, tfsec string, copies, runs int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("input: %d Terraform files in %d copies of the fixture tree\n", files, copies)
+	fmt.Printf("input: %d files (Go check fixtures and rule fixtures) in %d copies\n", files, copies)
 
 	var res *engine.Result
 	fourc, err := best(runs, func() (time.Duration, int64, error) {
@@ -106,6 +108,49 @@ func run(src, tfsec string, copies, runs int) error {
 		ts.wall.Seconds(), ts.cpu.Seconds(), ts.rssKB>>10, len(report.Results))
 	fmt.Printf("ratio:     tfsec takes %.1fx fourc's wall time, %.1fx its CPU time\n",
 		ts.wall.Seconds()/fourc.wall.Seconds(), ts.cpu.Seconds()/fourc.cpu.Seconds())
+	if trivy == "" {
+		return nil
+	}
+	cache, err := os.MkdirTemp("", "iacbench-trivy-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(cache)
+	tv, err := best(runs, func() (time.Duration, int64, error) {
+		cmd := exec.Command(trivy, "config", dir, "--format", "json", "--cache-dir", cache,
+			"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		var err error
+		out, err = cmd.Output()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%w: %s", err, stderr.String())
+		}
+		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if ru == nil {
+			return 0, 0, nil
+		}
+		return cpu(*ru), ru.Maxrss, nil
+	})
+	if err != nil {
+		return fmt.Errorf("running trivy: %w", err)
+	}
+	var tr struct {
+		Results []struct {
+			Misconfigurations []json.RawMessage `json:"Misconfigurations"`
+		} `json:"Results"`
+	}
+	if err := json.Unmarshal(out, &tr); err != nil {
+		return fmt.Errorf("decoding trivy output: %w", err)
+	}
+	n := 0
+	for _, r := range tr.Results {
+		n += len(r.Misconfigurations)
+	}
+	fmt.Printf("trivy:     %8.3fs wall %8.3fs cpu %5d MB peak RSS  %d misconfigurations\n",
+		tv.wall.Seconds(), tv.cpu.Seconds(), tv.rssKB>>10, n)
+	fmt.Printf("ratio:     trivy takes %.1fx fourc's wall time, %.1fx its CPU time\n",
+		tv.wall.Seconds()/fourc.wall.Seconds(), tv.cpu.Seconds()/fourc.cpu.Seconds())
 	return nil
 }
 
@@ -157,8 +202,24 @@ func generate(src, dst string, copies int) (int, error) {
 	if len(modules) == 0 {
 		return 0, fmt.Errorf("no fixture modules under %q", src)
 	}
+	rules, err := iac.RuleFixtures()
+	if err != nil {
+		return 0, err
+	}
 	files := 0
 	for i := range copies {
+		for _, r := range rules {
+			for name, body := range r.Files {
+				out := filepath.Join(dst, fmt.Sprintf("copy%03d", i), "rules", filepath.FromSlash(r.Name), name)
+				if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+					return 0, err
+				}
+				files++
+				if err := os.WriteFile(out, []byte(body), 0o644); err != nil {
+					return 0, err
+				}
+			}
+		}
 		for _, m := range modules {
 			rel, err := filepath.Rel(src, m)
 			if err != nil {

@@ -445,3 +445,29 @@ func RuleIDs() []string {
 	slices.Sort(ids)
 	return ids
 }
+
+// RuleFixture is one fixture tree of one of fourc's rules.
+type RuleFixture struct {
+	// Name is unique: the rule's ID, "fail" or "pass", and the case number.
+	Name  string
+	Files map[string]string
+}
+
+// RuleFixtures lists the fixture trees of fourc's rules, for benchmarks
+// that scan a realistic mix of modules.
+func RuleFixtures() ([]RuleFixture, error) {
+	rules, err := readRulePacks(ruleFiles)
+	if err != nil {
+		return nil, err
+	}
+	var out []RuleFixture
+	for _, r := range rules {
+		for kind, cases := range map[string]Cases{"fail": r.Fail, "pass": r.Pass} {
+			for i, c := range cases {
+				out = append(out, RuleFixture{Name: fmt.Sprintf("%s/%s%d", r.ID, kind, i+1), Files: c})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b RuleFixture) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
