@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -27,6 +28,8 @@ type Anchor struct {
 	TFSec    string   // tfsec's long ID, e.g. "aws-s3-block-public-acls"; empty when tfsec has none
 	CIS      []string // CIS items, e.g. "CIS AWS 1.4 2.1.3"
 	Title    string
+	// Severity is the severity Trivy gives the check, upper case.
+	Severity string
 }
 
 var (
@@ -47,10 +50,10 @@ func parseAnchors(data string) ([]Anchor, error) {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) != 6 {
-			return nil, fmt.Errorf("anchors.tsv:%d: want 6 tab-separated columns, have %d", i+1, len(f))
+		if len(f) != 7 {
+			return nil, fmt.Errorf("anchors.tsv:%d: want 7 tab-separated columns, have %d", i+1, len(f))
 		}
-		a := Anchor{Provider: f[0], Service: f[1], AVD: f[2], TFSec: f[3], Title: f[5]}
+		a := Anchor{Provider: f[0], Service: f[1], AVD: f[2], TFSec: f[3], Title: f[5], Severity: f[6]}
 		if f[4] != "" {
 			a.CIS = strings.Split(f[4], "; ")
 		}
@@ -61,6 +64,8 @@ func parseAnchors(data string) ([]Anchor, error) {
 			return nil, fmt.Errorf("anchors.tsv:%d: %s does not belong to provider %q", i+1, a.AVD, a.Provider)
 		case a.TFSec != "" && !tfsecRe.MatchString(a.TFSec):
 			return nil, fmt.Errorf("anchors.tsv:%d: malformed tfsec ID %q", i+1, a.TFSec)
+		case !slices.Contains([]string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}, a.Severity):
+			return nil, fmt.Errorf("anchors.tsv:%d: severity %q: want CRITICAL, HIGH, MEDIUM or LOW", i+1, a.Severity)
 		case a.Service == "" || a.Title == "":
 			return nil, fmt.Errorf("anchors.tsv:%d: empty service or title", i+1)
 		case avds[a.AVD]:

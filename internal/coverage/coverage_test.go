@@ -42,22 +42,23 @@ func TestAnchors(t *testing.T) {
 func TestParseAnchorsRejects(t *testing.T) {
 	for name, line := range map[string]string{
 		"columns":        "AWS\ts3\tAVD-AWS-0086\taws-s3-block-public-acls\tS3 block",
-		"avd":            "AWS\ts3\tAVD-AWS-86\t\t\tS3 block",
-		"provider":       "Azure\ts3\tAVD-AWS-0086\t\t\tS3 block",
-		"tfsec":          "AWS\ts3\tAVD-AWS-0086\tAWS S3\t\tS3 block",
-		"title":          "AWS\ts3\tAVD-AWS-0086\t\t\t",
-		"duplicate avd":  "AWS\ts3\tAVD-AWS-0086\t\t\tS3 block\nAWS\ts3\tAVD-AWS-0086\t\t\tS3 block again",
-		"duplicate tfse": "AWS\ts3\tAVD-AWS-0086\taws-s3-x\t\tS3 block\nAWS\ts3\tAVD-AWS-0087\taws-s3-x\t\tS3 block again",
+		"avd":            "AWS\ts3\tAVD-AWS-86\t\t\tS3 block\tHIGH",
+		"provider":       "Azure\ts3\tAVD-AWS-0086\t\t\tS3 block\tHIGH",
+		"tfsec":          "AWS\ts3\tAVD-AWS-0086\tAWS S3\t\tS3 block\tHIGH",
+		"severity":       "AWS\ts3\tAVD-AWS-0086\t\t\tS3 block\tURGENT",
+		"title":          "AWS\ts3\tAVD-AWS-0086\t\t\t\tHIGH",
+		"duplicate avd":  "AWS\ts3\tAVD-AWS-0086\t\t\tS3 block\tHIGH\nAWS\ts3\tAVD-AWS-0086\t\t\tS3 block again\tHIGH",
+		"duplicate tfse": "AWS\ts3\tAVD-AWS-0086\taws-s3-x\t\tS3 block\tHIGH\nAWS\ts3\tAVD-AWS-0087\taws-s3-x\t\tS3 block again\tHIGH",
 	} {
 		if _, err := parseAnchors("# comment\n" + line + "\n"); err == nil {
 			t.Errorf("%s: parsed %q without error", name, line)
 		}
 	}
-	got, err := parseAnchors("# c\nAWS\ts3\tAVD-AWS-0086\taws-s3-block-public-acls\tCIS AWS 1.4 2.1.5; CIS AWS 1.2 2.1\tS3 block\n")
+	got, err := parseAnchors("# c\nAWS\ts3\tAVD-AWS-0086\taws-s3-block-public-acls\tCIS AWS 1.4 2.1.5; CIS AWS 1.2 2.1\tS3 block\tHIGH\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Anchor{{Provider: "AWS", Service: "s3", AVD: "AVD-AWS-0086", TFSec: "aws-s3-block-public-acls", CIS: []string{"CIS AWS 1.4 2.1.5", "CIS AWS 1.2 2.1"}, Title: "S3 block"}}
+	want := []Anchor{{Provider: "AWS", Service: "s3", AVD: "AVD-AWS-0086", TFSec: "aws-s3-block-public-acls", CIS: []string{"CIS AWS 1.4 2.1.5", "CIS AWS 1.2 2.1"}, Title: "S3 block", Severity: "HIGH"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Error(diff)
 	}

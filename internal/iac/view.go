@@ -22,7 +22,8 @@ import (
 //     object); JSON text and jsonencode(...) documents are decoded;
 //   - nested blocks are a [blockList]: iterate it (`r.ingress.exists(i, …)`)
 //     or read a field straight through it, which reads the first block
-//     (`r.versioning.enabled`);
+//     (`r.versioning.enabled`); a list of objects reads the same way, and
+//     an empty list is missing (plan JSON writes absent blocks as []);
 //   - anything not set is [missing]: not equal to any value, empty when
 //     iterated, missing again when selected; `has(r.x)` is false;
 //   - a value that cannot be known offline is CEL's unknown, which no
@@ -308,10 +309,24 @@ func toCEL(v cty.Value, depth int) cref.Val {
 		d, _ := f.Float64()
 		return types.Double(d)
 	case t.IsListType() || t.IsSetType() || t.IsTupleType():
+		// An empty list is how plan JSON writes a block that is not
+		// there; a list of objects is how it writes blocks, and how HCL's
+		// attribute syntax does: both read like blocks.
 		var items []cref.Val
+		var objs []*object
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			items = append(items, toCEL(e, depth+1))
+			c := toCEL(e, depth+1)
+			items = append(items, c)
+			if o, ok := c.(*object); ok {
+				objs = append(objs, o)
+			}
+		}
+		switch {
+		case len(items) == 0:
+			return missing{}
+		case len(objs) == len(items):
+			return &blockList{items: objs}
 		}
 		return types.NewRefValList(types.DefaultTypeAdapter, items)
 	case t.IsMapType() || t.IsObjectType():
