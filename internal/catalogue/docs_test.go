@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -84,6 +86,38 @@ func TestCoverageReferences(t *testing.T) {
 					t.Errorf("%s (%s) references %v, which internal/coverage/anchors.tsv does not list for %s", r.Check.ID, p.Name, r.Unknown, p.Name)
 				}
 			}
+		}
+	}
+}
+
+// TestSeverityAgainstTrivy: a cloud check rated differently from every
+// Trivy check it references says why in its description (issue 16: each
+// severity is reasoned, and a difference from the anchor is explained).
+func TestSeverityAgainstTrivy(t *testing.T) {
+	reg, err := Registry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors, err := coverage.Anchors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sev := map[string]string{}
+	for _, a := range anchors {
+		sev[a.AVD] = a.Severity
+	}
+	for _, m := range reg.All() {
+		var theirs []string
+		for _, r := range m.References {
+			if s := sev[r.Source]; s != "" {
+				theirs = append(theirs, s)
+			}
+		}
+		if len(theirs) == 0 || slices.Contains(theirs, strings.ToUpper(m.Severity.String())) {
+			continue
+		}
+		if !strings.Contains(m.Description, "Trivy") {
+			t.Errorf("%s is %s where Trivy rates %v: its description must say why", m.ID, m.Severity, theirs)
 		}
 	}
 }

@@ -73,7 +73,9 @@ func (o *object) resolve(name string) resolved {
 		return f
 	}
 	var f resolved
-	if bs := o.n.blocks(name); len(bs) > 0 {
+	if v, r, ok := o.objectAttr(name); ok {
+		f = resolved{v: toCEL(v, 0), r: r}
+	} else if bs := o.n.blocks(name); len(bs) > 0 {
 		items := make([]*object, len(bs))
 		for i, b := range bs {
 			items[i] = &object{n: b, cache: map[string]resolved{}, track: o.track}
@@ -92,6 +94,25 @@ func (o *object) resolve(name string) resolved {
 	o.cache[name] = f
 	o.track.saw(f.r)
 	return f
+}
+
+// objectAttr returns an attribute whose value is a map or an object. Plan
+// JSON cannot tell such an attribute (tags, environment variables) from a
+// nested block, and its nodes offer both; the map wins. (ARM nodes read nested
+// objects as blocks on purpose: their names are case-insensitive.)
+func (o *object) objectAttr(name string) (cty.Value, Range, bool) {
+	if _, plan := o.n.(*valueNode); !plan {
+		return cty.NilVal, Range{}, false
+	}
+	v, r, ok := o.n.attr(name)
+	if !ok {
+		return v, r, false
+	}
+	u, _ := unmark(v)
+	if !u.IsKnown() || u.IsNull() || !(u.Type().IsObjectType() || u.Type().IsMapType()) {
+		return cty.NilVal, Range{}, false
+	}
+	return v, r, true
 }
 
 // looksJSON reports whether a known string holds a JSON object or array.
