@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"regexp"
 	"strings"
 
 	"cel.dev/cel-go/cel"
@@ -12,10 +13,13 @@ import (
 // whose names and values sit in separate fields (name/value blocks):
 //
 //	secretName(s)          s is a string that names a credential (password,
-//	                       secret, token, api key, private key, …)
-//	secretPair(name, v)    name names a credential and v is a literal,
-//	                       non-empty string that is not a reference (an ARN,
-//	                       {{resolve:…}}, ssm:…); unknown when either is
+//	                       secret, token, api key, private key, …), not a
+//	                       reference to one (SECRET_ID, PASSWORD_ARN, …)
+//	secretPair(name, v)    v is a literal, non-empty string that is not a
+//	                       reference (an ARN, {{resolve:…}}, ssm:…) and holds a
+//	                       secret: name names a credential, or v itself is one
+//	                       (a URL with a password, an access key ID, a private
+//	                       key, a password=… assignment); unknown when v is
 type secretLib struct{}
 
 func (secretLib) CompileOptions() []cel.EnvOption {
@@ -32,16 +36,26 @@ func celSecretName(v cref.Val) cref.Val {
 		return v
 	}
 	s, ok := v.(types.String)
-	return types.Bool(ok && secretName.MatchString(string(s)))
+	return types.Bool(ok && secretName.MatchString(string(s)) && !referenceName.MatchString(string(s)))
 }
 
+// referenceName matches names that point at a secret rather than hold one
+// (SECRET_ID, DB_PASSWORD_ARN, TOKEN_PATH, API_KEY_NAME).
+var referenceName = regexp.MustCompile(`(?i)[_.-](id|arn|name|path|file|ref|version|length|ttl)$`)
+
+// credentialURL matches a URL that carries a password: scheme://user:pass@host.
+var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`)
+
 func secretPair(name, value cref.Val) cref.Val {
-	if n := celSecretName(name); n != types.True {
-		return n
-	}
 	if types.IsUnknown(value) {
 		return value
 	}
 	s, ok := value.(types.String)
-	return types.Bool(ok && strings.TrimSpace(string(s)) != "" && !placeholder(string(s)))
+	if !ok || strings.TrimSpace(string(s)) == "" || placeholder(string(s)) {
+		return types.False
+	}
+	if credentialURL.MatchString(string(s)) || secretText(s) == types.True {
+		return types.True
+	}
+	return celSecretName(name)
 }
