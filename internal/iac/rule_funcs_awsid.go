@@ -39,9 +39,10 @@ func celSecretName(v cref.Val) cref.Val {
 	return types.Bool(ok && secretName.MatchString(string(s)) && !referenceName.MatchString(string(s)))
 }
 
-// referenceName matches names that point at a secret rather than hold one
-// (SECRET_ID, DB_PASSWORD_ARN, TOKEN_PATH, API_KEY_NAME).
-var referenceName = regexp.MustCompile(`(?i)[_.-](id|arn|name|path|file|ref|version|length|ttl)$`)
+// referenceName matches names that point at a secret or configure its
+// handling rather than hold one (SECRET_ID, DB_PASSWORD_ARN, TOKEN_PATH,
+// secrets.backend, PASSWORD_ROTATION_DAYS).
+var referenceName = regexp.MustCompile(`(?i)[_.-](id|arn|name|path|file|ref|version|length|ttl|backend|backend_kwargs|enabled|type|mode|days|rotation|policy|prefix)$`)
 
 // credentialURL matches a URL that carries a password: scheme://user:pass@host.
 var credentialURL = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]+:[^/\s@]+@`)

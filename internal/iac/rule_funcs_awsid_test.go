@@ -20,6 +20,7 @@ func TestSecretHelpers(t *testing.T) {
 		{`secretName("SECRET_ID")`, false},
 		{`secretName("DB_PASSWORD_ARN")`, false},
 		{`secretName("LOG_LEVEL")`, false},
+		{`secretName("secrets.backend")`, false},
 		{`secretName(3)`, false},
 		{`secretPair("NPM_TOKEN", "npm_abcdef")`, true},
 		{`secretPair("NPM_TOKEN", "")`, false},
