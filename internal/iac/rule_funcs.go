@@ -37,6 +37,7 @@ import (
 //	secretText(s)         s holds a credential: an AWS access key ID, a private key
 //	                      block, or a password/secret/token assignment to a literal
 //	decode(s)             JSON text as a value (unknown when it is not JSON)
+//	secretName, secretPair  see secretLib (rule_funcs_awsid.go)
 //
 // CEL's string extensions (lowerAscii, split, …) and sets (sets.contains,
 // sets.intersects) are available too.
@@ -52,6 +53,7 @@ func ruleFunctions() []cel.EnvOption {
 		unary("secretKeys", secretKeys),
 		unary("secretText", secretText),
 		unary("decode", decode),
+		cel.Lib(secretLib{}),
 	}
 }
 
