@@ -45,6 +45,7 @@ func ruleFunctions() []cel.EnvOption {
 	return []cel.EnvOption{
 		ext.Strings(),
 		ext.Sets(),
+		ext.Encoders(), // base64.decode(s) → bytes, string(…) to read it (VM custom_data)
 		unary("internet", internet),
 		binary("covers", portCovers),
 		unary("statements", celStatements),
