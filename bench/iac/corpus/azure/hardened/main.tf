@@ -21,6 +21,16 @@ resource "azurerm_storage_account" "http_allowed" {
       days = 14
     }
   }
+
+  queue_properties {
+    logging {
+      delete                = true
+      read                  = true
+      write                 = true
+      version               = "1.0"
+      retention_policy_days = 30
+    }
+  }
 }
 
 resource "azurerm_storage_account" "old_tls" {
@@ -42,6 +52,16 @@ resource "azurerm_storage_account" "old_tls" {
   blob_properties {
     delete_retention_policy {
       days = 14
+    }
+  }
+
+  queue_properties {
+    logging {
+      delete                = true
+      read                  = true
+      write                 = true
+      version               = "1.0"
+      retention_policy_days = 30
     }
   }
 }
@@ -67,6 +87,16 @@ resource "azurerm_storage_account" "public_blobs" {
       days = 14
     }
   }
+
+  queue_properties {
+    logging {
+      delete                = true
+      read                  = true
+      write                 = true
+      version               = "1.0"
+      retention_policy_days = 30
+    }
+  }
 }
 
 resource "azurerm_storage_account" "network_allow" {
@@ -90,6 +120,16 @@ resource "azurerm_storage_account" "network_allow" {
       days = 14
     }
   }
+
+  queue_properties {
+    logging {
+      delete                = true
+      read                  = true
+      write                 = true
+      version               = "1.0"
+      retention_policy_days = 30
+    }
+  }
 }
 
 resource "azurerm_storage_account" "public_network" {
@@ -111,6 +151,16 @@ resource "azurerm_storage_account" "public_network" {
   blob_properties {
     delete_retention_policy {
       days = 14
+    }
+  }
+
+  queue_properties {
+    logging {
+      delete                = true
+      read                  = true
+      write                 = true
+      version               = "1.0"
+      retention_policy_days = 30
     }
   }
 }

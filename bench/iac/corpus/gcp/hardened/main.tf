@@ -13,6 +13,7 @@ resource "google_sql_database_instance" "public_ip" {
     ip_configuration {
       ipv4_enabled    = false
       private_network = "projects/acme-prod/global/networks/private"
+      require_ssl     = true
       ssl_mode        = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     }
 
@@ -61,6 +62,7 @@ resource "google_sql_database_instance" "no_ssl" {
     ip_configuration {
       ipv4_enabled    = false
       private_network = "projects/acme-prod/global/networks/private"
+      require_ssl     = true
       ssl_mode        = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     }
 
@@ -109,6 +111,7 @@ resource "google_sql_database_instance" "authorized_world" {
     ip_configuration {
       ipv4_enabled    = false
       private_network = "projects/acme-prod/global/networks/private"
+      require_ssl     = true
       ssl_mode        = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     }
 
@@ -157,6 +160,7 @@ resource "google_sql_database_instance" "no_backups" {
     ip_configuration {
       ipv4_enabled    = false
       private_network = "projects/acme-prod/global/networks/private"
+      require_ssl     = true
       ssl_mode        = "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
     }
 
@@ -220,13 +224,13 @@ resource "google_storage_bucket_iam_binding" "authenticated" {
 resource "google_project_iam_member" "owner" {
   project = "acme-prod"
   role    = "roles/viewer"
-  member  = "user:alice@acme.example"
+  member  = "group:platform@acme.example"
 }
 
 resource "google_project_iam_member" "sa_user" {
   project = "acme-prod"
   role    = "roles/logging.viewer"
-  member  = "user:bob@acme.example"
+  member  = "group:support@acme.example"
 }
 
 resource "google_container_cluster" "legacy_abac" {
@@ -266,6 +270,15 @@ resource "google_container_cluster" "legacy_abac" {
 
   release_channel {
     channel = "REGULAR"
+  }
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/acme-prod/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+  }
+
+  resource_labels = {
+    team = "platform"
   }
 }
 
@@ -307,6 +320,15 @@ resource "google_container_cluster" "no_shielded" {
   release_channel {
     channel = "REGULAR"
   }
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/acme-prod/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+  }
+
+  resource_labels = {
+    team = "platform"
+  }
 }
 
 resource "google_container_cluster" "public_nodes" {
@@ -346,6 +368,15 @@ resource "google_container_cluster" "public_nodes" {
 
   release_channel {
     channel = "REGULAR"
+  }
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/acme-prod/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+  }
+
+  resource_labels = {
+    team = "platform"
   }
 }
 
@@ -387,6 +418,15 @@ resource "google_container_cluster" "no_netpol" {
   release_channel {
     channel = "REGULAR"
   }
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/acme-prod/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+  }
+
+  resource_labels = {
+    team = "platform"
+  }
 }
 
 resource "google_container_cluster" "no_wi" {
@@ -426,6 +466,15 @@ resource "google_container_cluster" "no_wi" {
 
   release_channel {
     channel = "REGULAR"
+  }
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/acme-prod/locations/europe-west1/keyRings/gke/cryptoKeys/secrets"
+  }
+
+  resource_labels = {
+    team = "platform"
   }
 }
 

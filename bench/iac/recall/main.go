@@ -1,0 +1,646 @@
+// Command recall measures how many of the weaknesses planted in the
+// labelled Terraform corpus (bench/iac/corpus) fourc, tfsec and Trivy
+// report, and how many findings each raises on the hardened twins.
+//
+// Run from the repository root, after bash bench/iac/install.sh:
+//
+//	go run ./bench/iac/recall -out /tmp/recall.tsv
+//
+// Each tool scans the whole corpus once, as a user would run it:
+//
+//	fourc scan CORPUS --scanners iac --format json --offline
+//	tfsec CORPUS --format json --no-colour
+//	trivy config CORPUS --format json --skip-check-update --skip-version-check --disable-telemetry
+//
+// # When a tool catches a label
+//
+// Every label names one resource block (file and address) of an insecure/
+// project; its hardened/ twin has a block with the same address where the
+// weakness is fixed, or no such block. The corpus plants one weakness per
+// block, so a finding on the block is a finding about that weakness.
+//
+// A finding lands on a block when it is in the same file and its first line
+// lies inside the block's line range (read from the HCL), or, for a finding
+// without lines, when it names the block's address in the same project.
+// A tool catches a label when one of its findings lands on the insecure
+// block and the same tool raises no finding with the same rule and message
+// on the hardened twin's block: a complaint the fix does not silence is not
+// about the planted weakness.
+//
+// Every finding under a hardened/ directory is a false alarm; the table
+// counts them per tool, and how many labelled hardened blocks drew one.
+//
+// -check exits 1 when fourc's recall on some theme is below the better of
+// tfsec's and Trivy's, or when fourc raises a false alarm.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"go.yaml.in/yaml/v3"
+)
+
+// tools in the order of the table's columns.
+var tools = []string{"fourc", "tfsec", "trivy"}
+
+type options struct {
+	corpus, fourc, tfsec, trivy, out string
+	check                            bool
+}
+
+func main() {
+	home, _ := os.UserHomeDir()
+	bin := filepath.Join(home, ".cache", "fourc-bench", "bin")
+	var o options
+	flag.StringVar(&o.corpus, "corpus", filepath.Join("bench", "iac", "corpus"), "the labelled corpus")
+	flag.StringVar(&o.fourc, "fourc", "", "fourc binary (default: built from ./cmd/fourc into a temporary directory)")
+	flag.StringVar(&o.tfsec, "tfsec", filepath.Join(bin, "tfsec"), "tfsec binary (bench/iac/install.sh)")
+	flag.StringVar(&o.trivy, "trivy", filepath.Join(bin, "trivy"), "trivy binary (bench/iac/install.sh)")
+	flag.StringVar(&o.out, "out", "", "write which tool caught which label to this TSV file")
+	flag.BoolVar(&o.check, "check", false, "exit 1 if fourc's recall is below the better reference tool's on any theme, or fourc raises a false alarm")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ok, err := run(ctx, o, os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "recall:", err)
+		os.Exit(2)
+	}
+	if !ok {
+		os.Exit(1)
+	}
+}
+
+// label is one planted weakness, as labels.yaml lists it.
+type label struct {
+	ID          string `yaml:"id"`
+	Theme       string `yaml:"theme"`
+	File        string `yaml:"file"`
+	Resource    string `yaml:"resource"`
+	Description string `yaml:"description"`
+}
+
+// block is a top-level resource or data block of the corpus.
+type block struct {
+	file       string // slash path relative to the corpus
+	addr       string
+	start, end int
+}
+
+// finding is one tool's result, reduced to what the matcher reads.
+type finding struct {
+	file       string // slash path relative to the corpus
+	start, end int
+	addr       string
+	rule, msg  string
+}
+
+// usage is what one tool run cost.
+type usage struct {
+	wall, cpu time.Duration
+	rssKB     int64
+	n         int
+}
+
+func run(ctx context.Context, o options, w io.Writer) (bool, error) {
+	corpus, err := filepath.Abs(o.corpus)
+	if err != nil {
+		return false, err
+	}
+	labels, err := readLabels(filepath.Join(corpus, "labels.yaml"))
+	if err != nil {
+		return false, err
+	}
+	blocks, err := readBlocks(corpus)
+	if err != nil {
+		return false, err
+	}
+	for _, l := range labels {
+		if blocks.find(l.File, l.Resource) == nil {
+			return false, fmt.Errorf("label %s: no block %s in %s", l.ID, l.Resource, l.File)
+		}
+	}
+	if o.fourc == "" {
+		tmp, err := os.MkdirTemp("", "recall-")
+		if err != nil {
+			return false, err
+		}
+		defer os.RemoveAll(tmp)
+		o.fourc = filepath.Join(tmp, "fourc")
+		fmt.Fprintln(os.Stderr, "recall: building fourc")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", o.fourc, "./cmd/fourc")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return false, fmt.Errorf("building fourc (run from the repository root): %w", err)
+		}
+	}
+	cache, err := os.MkdirTemp("", "recall-trivy-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(cache)
+
+	runs := map[string]func() ([]finding, usage, error){
+		"fourc": func() ([]finding, usage, error) {
+			return runTool(ctx, corpus, parseFourc, o.fourc, "scan", corpus, "--scanners", "iac", "--format", "json", "--offline")
+		},
+		"tfsec": func() ([]finding, usage, error) {
+			return runTool(ctx, corpus, parseTfsec, o.tfsec, corpus, "--format", "json", "--no-colour")
+		},
+		"trivy": func() ([]finding, usage, error) {
+			return runTool(ctx, corpus, parseTrivy, o.trivy, "config", corpus, "--format", "json", "--cache-dir", cache,
+				"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet")
+		},
+	}
+	found := map[string][]finding{}
+	cost := map[string]usage{}
+	for _, t := range tools {
+		fmt.Fprintf(os.Stderr, "recall: running %s\n", t)
+		fs, u, err := runs[t]()
+		if err != nil {
+			return false, fmt.Errorf("%s: %w", t, err)
+		}
+		found[t], cost[t] = fs, u
+	}
+	res := evaluate(labels, blocks, found)
+	ok := report(w, labels, res, cost, o.check)
+	if o.out != "" {
+		if err := writeTSV(o.out, labels, res); err != nil {
+			return false, err
+		}
+	}
+	return ok, nil
+}
+
+func readLabels(path string) ([]label, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Labels []label `yaml:"labels"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	seen := map[string]bool{}
+	for _, l := range doc.Labels {
+		if l.ID == "" || l.Theme == "" || l.File == "" || l.Resource == "" {
+			return nil, fmt.Errorf("%s: label %q lacks a field", path, l.ID)
+		}
+		if seen[l.ID] {
+			return nil, fmt.Errorf("%s: label %q twice", path, l.ID)
+		}
+		seen[l.ID] = true
+	}
+	return doc.Labels, nil
+}
+
+// blockSet indexes the corpus's blocks by file and by project directory.
+type blockSet struct {
+	byFile map[string][]block
+}
+
+func (s blockSet) find(file, addr string) *block {
+	for i, b := range s.byFile[file] {
+		if b.addr == addr {
+			return &s.byFile[file][i]
+		}
+	}
+	return nil
+}
+
+// at is the block a finding lands on, or nil.
+func (s blockSet) at(f finding) *block {
+	if f.start > 0 {
+		for i, b := range s.byFile[f.file] {
+			if f.start >= b.start && f.start <= b.end {
+				return &s.byFile[f.file][i]
+			}
+		}
+		return nil
+	}
+	if f.addr == "" {
+		return nil
+	}
+	dir := f.file
+	if !strings.HasSuffix(dir, "/insecure") && !strings.HasSuffix(dir, "/hardened") {
+		dir = pathDir(dir)
+	}
+	for file, bs := range s.byFile {
+		if pathDir(file) != dir {
+			continue
+		}
+		for i, b := range bs {
+			if b.addr == f.addr {
+				return &s.byFile[file][i]
+			}
+		}
+	}
+	return nil
+}
+
+func pathDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
+}
+
+func readBlocks(root string) (blockSet, error) {
+	s := blockSet{byFile: map[string][]block{}}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		if diags.HasErrors() {
+			return diags
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+			var addr string
+			switch {
+			case b.Type == "resource" && len(b.Labels) == 2:
+				addr = b.Labels[0] + "." + b.Labels[1]
+			case b.Type == "data" && len(b.Labels) == 2:
+				addr = "data." + b.Labels[0] + "." + b.Labels[1]
+			default:
+				continue
+			}
+			r := b.Range()
+			s.byFile[rel] = append(s.byFile[rel], block{file: rel, addr: addr, start: r.Start.Line, end: r.End.Line})
+		}
+		return nil
+	})
+	return s, err
+}
+
+// runTool runs one scanner and measures it through the child's rusage.
+// tfsec exits 1 when it finds something: any exit is accepted when the
+// output parses.
+func runTool(ctx context.Context, root string, parse func([]byte, string) ([]finding, error), name string, args ...string) ([]finding, usage, error) {
+	if _, err := os.Stat(name); err != nil {
+		return nil, usage{}, fmt.Errorf("%w (install it with: bash bench/iac/install.sh)", err)
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	t0 := time.Now()
+	err := cmd.Run()
+	var u usage
+	u.wall = time.Since(t0)
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		return nil, u, err
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		u.rssKB = ru.Maxrss // kilobytes on Linux
+	}
+	fs, perr := parse(out.Bytes(), root)
+	if perr != nil {
+		return nil, u, fmt.Errorf("reading its output (%v): %w\n%s", err, perr, tail(errb.String(), 2000))
+	}
+	u.n = len(fs)
+	return fs, u, nil
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// rel turns a tool's file name into a slash path relative to the corpus.
+func rel(root, name string) string {
+	if filepath.IsAbs(name) {
+		if r, err := filepath.Rel(root, name); err == nil {
+			name = r
+		}
+	}
+	return strings.TrimPrefix(filepath.ToSlash(name), "./")
+}
+
+func parseFourc(b []byte, root string) ([]finding, error) {
+	var doc struct {
+		Findings []struct {
+			CheckID  string `json:"check_id"`
+			Message  string `json:"message"`
+			Resource struct {
+				Name string `json:"name"`
+			} `json:"resource"`
+			Location struct {
+				Path      string `json:"path"`
+				StartLine int    `json:"start_line"`
+				EndLine   int    `json:"end_line"`
+			} `json:"location"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	var fs []finding
+	for _, f := range doc.Findings {
+		fs = append(fs, finding{file: rel(root, f.Location.Path), start: f.Location.StartLine, end: f.Location.EndLine,
+			addr: f.Resource.Name, rule: f.CheckID, msg: f.Message})
+	}
+	return fs, nil
+}
+
+func parseTfsec(b []byte, root string) ([]finding, error) {
+	var doc struct {
+		Results []struct {
+			LongID      string `json:"long_id"`
+			RuleID      string `json:"rule_id"`
+			Description string `json:"description"`
+			Resource    string `json:"resource"`
+			Location    struct {
+				Filename  string `json:"filename"`
+				StartLine int    `json:"start_line"`
+				EndLine   int    `json:"end_line"`
+			} `json:"location"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	var fs []finding
+	for _, r := range doc.Results {
+		fs = append(fs, finding{file: rel(root, r.Location.Filename), start: r.Location.StartLine, end: r.Location.EndLine,
+			addr: r.Resource, rule: r.LongID, msg: r.Description})
+	}
+	return fs, nil
+}
+
+func parseTrivy(b []byte, root string) ([]finding, error) {
+	var doc struct {
+		Results []struct {
+			Target            string `json:"Target"`
+			Misconfigurations []struct {
+				ID            string `json:"ID"`
+				AVDID         string `json:"AVDID"`
+				Message       string `json:"Message"`
+				Status        string `json:"Status"`
+				CauseMetadata struct {
+					Resource  string `json:"Resource"`
+					StartLine int    `json:"StartLine"`
+					EndLine   int    `json:"EndLine"`
+				} `json:"CauseMetadata"`
+			} `json:"Misconfigurations"`
+		} `json:"Results"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	var fs []finding
+	for _, r := range doc.Results {
+		for _, m := range r.Misconfigurations {
+			if m.Status != "" && m.Status != "FAIL" {
+				continue
+			}
+			fs = append(fs, finding{file: rel(root, r.Target), start: m.CauseMetadata.StartLine, end: m.CauseMetadata.EndLine,
+				addr: m.CauseMetadata.Resource, rule: m.AVDID, msg: m.Message})
+		}
+	}
+	return fs, nil
+}
+
+// result is what the matcher decided.
+type result struct {
+	caught map[string]map[string][]string // label -> tool -> rules that caught it
+	// falseAlarms counts findings under hardened/ per tool and theme;
+	// falseLabels counts labelled hardened blocks that drew one.
+	falseAlarms, falseLabels map[string]map[string]int
+	falseRules               map[string]map[string][]string // label -> tool -> rules on its hardened twin
+	unplaced                 map[string]int                 // findings in insecure/ on no labelled block
+}
+
+func evaluate(labels []label, blocks blockSet, found map[string][]finding) result {
+	res := result{caught: map[string]map[string][]string{}, falseAlarms: map[string]map[string]int{},
+		falseLabels: map[string]map[string]int{}, falseRules: map[string]map[string][]string{}, unplaced: map[string]int{}}
+	type key struct{ file, addr string }
+	labelled := map[key]bool{}
+	for _, l := range labels {
+		labelled[key{l.File, l.Resource}] = true
+	}
+	for _, t := range tools {
+		res.falseAlarms[t] = map[string]int{}
+		res.falseLabels[t] = map[string]int{}
+		on := map[key][]finding{}
+		for _, f := range found[t] {
+			theme, twin := themeOf(f.file)
+			if twin == "hardened" {
+				res.falseAlarms[t][theme]++
+			}
+			b := blocks.at(f)
+			if b == nil {
+				if twin == "insecure" {
+					res.unplaced[t]++
+				}
+				continue
+			}
+			on[key{b.file, b.addr}] = append(on[key{b.file, b.addr}], f)
+			if twin == "insecure" && !labelled[key{b.file, b.addr}] {
+				res.unplaced[t]++
+			}
+		}
+		for _, l := range labels {
+			hard := key{strings.Replace(l.File, "/insecure/", "/hardened/", 1), l.Resource}
+			silenced := map[string]bool{}
+			for _, f := range on[hard] {
+				silenced[f.rule+"\x00"+f.msg] = true
+			}
+			if len(on[hard]) > 0 {
+				res.falseLabels[t][l.Theme]++
+				set(res.falseRules, l.ID, t, rulesOf(on[hard]))
+			}
+			var rules []string
+			for _, f := range on[key{l.File, l.Resource}] {
+				if !silenced[f.rule+"\x00"+f.msg] {
+					rules = append(rules, f.rule)
+				}
+			}
+			if len(rules) > 0 {
+				set(res.caught, l.ID, t, uniq(rules))
+			}
+		}
+	}
+	return res
+}
+
+func set(m map[string]map[string][]string, a, b string, v []string) {
+	if m[a] == nil {
+		m[a] = map[string][]string{}
+	}
+	m[a][b] = v
+}
+
+func rulesOf(fs []finding) []string {
+	var r []string
+	for _, f := range fs {
+		r = append(r, f.rule)
+	}
+	return uniq(r)
+}
+
+func uniq(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// themeOf splits "theme/insecure/main.tf" into the theme and the twin.
+func themeOf(file string) (string, string) {
+	parts := strings.SplitN(file, "/", 3)
+	if len(parts) < 3 {
+		return "", ""
+	}
+	return parts[0], parts[1]
+}
+
+func report(w io.Writer, labels []label, res result, cost map[string]usage, check bool) bool {
+	var themes []string
+	total := map[string]int{}
+	caught := map[string]map[string]int{}
+	for _, l := range labels {
+		if total[l.Theme] == 0 {
+			themes = append(themes, l.Theme)
+			caught[l.Theme] = map[string]int{}
+		}
+		total[l.Theme]++
+		for _, t := range tools {
+			if len(res.caught[l.ID][t]) > 0 {
+				caught[l.Theme][t]++
+			}
+		}
+	}
+	ok := true
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "theme\tlabels\tfourc\ttfsec\ttrivy\tfalse alarms fourc/tfsec/trivy\t")
+	all := map[string]int{}
+	allFA := map[string]int{}
+	n := 0
+	for _, th := range themes {
+		row := []string{th, fmt.Sprint(total[th])}
+		for _, t := range tools {
+			row = append(row, pct(caught[th][t], total[th]))
+			all[t] += caught[th][t]
+			allFA[t] += res.falseAlarms[t][th]
+		}
+		n += total[th]
+		row = append(row, fmt.Sprintf("%d/%d/%d", res.falseAlarms["fourc"][th], res.falseAlarms["tfsec"][th], res.falseAlarms["trivy"][th]))
+		if caught[th]["fourc"] < max(caught[th]["tfsec"], caught[th]["trivy"]) {
+			row[0] += " *"
+			ok = false
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	fmt.Fprintf(tw, "total\t%d\t%s\t%s\t%s\t%d/%d/%d\t\n", n, pct(all["fourc"], n), pct(all["tfsec"], n), pct(all["trivy"], n),
+		allFA["fourc"], allFA["tfsec"], allFA["trivy"])
+	tw.Flush()
+	fmt.Fprintln(w, "(* fourc below the better reference tool; false alarms: findings on hardened/ twins)")
+	var missed, union int
+	for _, l := range labels {
+		ref := len(res.caught[l.ID]["tfsec"]) > 0 || len(res.caught[l.ID]["trivy"]) > 0
+		if ref || len(res.caught[l.ID]["fourc"]) > 0 {
+			union++
+		}
+		if ref && len(res.caught[l.ID]["fourc"]) == 0 {
+			missed++
+		}
+	}
+	fmt.Fprintf(w, "caught by at least one tool: %d of %d; caught by tfsec or trivy but not fourc: %d\n", union, n, missed)
+	fmt.Fprintf(w, "labelled hardened blocks with a finding: fourc %d, tfsec %d, trivy %d\n",
+		sum(res.falseLabels["fourc"]), sum(res.falseLabels["tfsec"]), sum(res.falseLabels["trivy"]))
+	fmt.Fprintf(w, "findings in insecure/ on no labelled block: fourc %d, tfsec %d, trivy %d\n\n",
+		res.unplaced["fourc"], res.unplaced["tfsec"], res.unplaced["trivy"])
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "tool\twall\tCPU\tpeak RSS\tfindings\t")
+	for _, t := range tools {
+		u := cost[t]
+		fmt.Fprintf(tw, "%s\t%.2fs\t%.2fs\t%d MB\t%d\t\n", t, u.wall.Seconds(), u.cpu.Seconds(), u.rssKB>>10, u.n)
+	}
+	tw.Flush()
+	if allFA["fourc"] > 0 {
+		ok = false
+	}
+	if check && !ok {
+		fmt.Fprintln(w, "\ncheck failed: fourc's recall is below a reference tool's on a theme marked *, or fourc raised a false alarm")
+		return false
+	}
+	return true
+}
+
+func sum(m map[string]int) int {
+	s := 0
+	for _, v := range m {
+		s += v
+	}
+	return s
+}
+
+func pct(a, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d (%d%%)", a, a*100/n)
+}
+
+// writeTSV writes one line per label: for each tool the rules that caught
+// it, or "-"; the last column lists false alarms on its hardened twin.
+func writeTSV(path string, labels []label, res result) error {
+	var b strings.Builder
+	b.WriteString("label\ttheme\tresource\tfourc\ttfsec\ttrivy\thardened_false_alarms\n")
+	sorted := slices.Clone(labels)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Theme < sorted[j].Theme })
+	for _, l := range sorted {
+		cells := []string{l.ID, l.Theme, l.Resource}
+		for _, t := range tools {
+			cells = append(cells, cell(res.caught[l.ID][t]))
+		}
+		var fa []string
+		for _, t := range tools {
+			if r := res.falseRules[l.ID][t]; len(r) > 0 {
+				fa = append(fa, t+":"+strings.Join(r, ","))
+			}
+		}
+		cells = append(cells, cell(fa))
+		b.WriteString(strings.Join(cells, "\t") + "\n")
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func cell(s []string) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, ",")
+}
