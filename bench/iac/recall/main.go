@@ -63,8 +63,9 @@ import (
 var tools = []string{"fourc", "tfsec", "trivy"}
 
 type options struct {
-	corpus, fourc, tfsec, trivy, out string
-	check                            bool
+	corpus, fourc, tfsec, trivy, out, markdown string
+	check                                      bool
+	runs                                       int
 }
 
 func main() {
@@ -76,6 +77,8 @@ func main() {
 	flag.StringVar(&o.tfsec, "tfsec", filepath.Join(bin, "tfsec"), "tfsec binary (bench/iac/install.sh)")
 	flag.StringVar(&o.trivy, "trivy", filepath.Join(bin, "trivy"), "trivy binary (bench/iac/install.sh)")
 	flag.StringVar(&o.out, "out", "", "write which tool caught which label to this TSV file")
+	flag.StringVar(&o.markdown, "markdown", "", "write the table and the labels fourc misses as Markdown to this file")
+	flag.IntVar(&o.runs, "runs", 3, "runs per tool; the one with the median wall time is reported")
 	flag.BoolVar(&o.check, "check", false, "exit 1 if fourc's recall is below the better reference tool's on any theme, or fourc raises a false alarm")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -175,20 +178,37 @@ func run(ctx context.Context, o options, w io.Writer) (bool, error) {
 	cost := map[string]usage{}
 	for _, t := range tools {
 		fmt.Fprintf(os.Stderr, "recall: running %s\n", t)
-		fs, u, err := runs[t]()
-		if err != nil {
-			return false, fmt.Errorf("%s: %w", t, err)
+		var us []usage
+		for range max(o.runs, 1) {
+			fs, u, err := runs[t]()
+			if err != nil {
+				return false, fmt.Errorf("%s: %w", t, err)
+			}
+			found[t] = fs
+			us = append(us, u)
 		}
-		found[t], cost[t] = fs, u
+		// the run with the median wall time stands for the tool
+		sort.Slice(us, func(i, j int) bool { return us[i].wall < us[j].wall })
+		cost[t] = us[len(us)/2]
 	}
 	res := evaluate(labels, blocks, found)
-	ok := report(w, labels, res, cost, o.check)
+	sum := summarize(labels, res)
+	report(w, sum, res, cost)
 	if o.out != "" {
 		if err := writeTSV(o.out, labels, res); err != nil {
 			return false, err
 		}
 	}
-	return ok, nil
+	if o.markdown != "" {
+		if err := writeMarkdown(o.markdown, labels, sum, res, cost); err != nil {
+			return false, err
+		}
+	}
+	if o.check && !sum.ok() {
+		fmt.Fprintln(w, "\ncheck failed: fourc's recall is below a reference tool's on a theme marked *, or fourc raised a false alarm")
+		return false, nil
+	}
+	return true, nil
 }
 
 func readLabels(path string) ([]label, error) {
@@ -526,62 +546,85 @@ func themeOf(file string) (string, string) {
 	return parts[0], parts[1]
 }
 
-func report(w io.Writer, labels []label, res result, cost map[string]usage, check bool) bool {
-	var themes []string
-	total := map[string]int{}
-	caught := map[string]map[string]int{}
+// summary is the table the report prints, in both forms.
+type summary struct {
+	themes                []string
+	total                 map[string]int            // theme -> labels
+	caught                map[string]map[string]int // theme -> tool -> labels caught
+	below                 map[string]bool           // theme -> fourc below the better reference tool
+	union, gaps           int
+	falseLabels, unplaced map[string]int // tool -> count
+	allCaught, allFA      map[string]int // tool -> count
+	n                     int
+}
+
+func summarize(labels []label, res result) summary {
+	s := summary{total: map[string]int{}, caught: map[string]map[string]int{}, below: map[string]bool{},
+		falseLabels: map[string]int{}, unplaced: res.unplaced, allCaught: map[string]int{}, allFA: map[string]int{}}
 	for _, l := range labels {
-		if total[l.Theme] == 0 {
-			themes = append(themes, l.Theme)
-			caught[l.Theme] = map[string]int{}
+		if s.total[l.Theme] == 0 {
+			s.themes = append(s.themes, l.Theme)
+			s.caught[l.Theme] = map[string]int{}
 		}
-		total[l.Theme]++
+		s.total[l.Theme]++
+		s.n++
 		for _, t := range tools {
 			if len(res.caught[l.ID][t]) > 0 {
-				caught[l.Theme][t]++
+				s.caught[l.Theme][t]++
+				s.allCaught[t]++
 			}
 		}
-	}
-	ok := true
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "theme\tlabels\tfourc\ttfsec\ttrivy\tfalse alarms fourc/tfsec/trivy\t")
-	all := map[string]int{}
-	allFA := map[string]int{}
-	n := 0
-	for _, th := range themes {
-		row := []string{th, fmt.Sprint(total[th])}
-		for _, t := range tools {
-			row = append(row, pct(caught[th][t], total[th]))
-			all[t] += caught[th][t]
-			allFA[t] += res.falseAlarms[t][th]
-		}
-		n += total[th]
-		row = append(row, fmt.Sprintf("%d/%d/%d", res.falseAlarms["fourc"][th], res.falseAlarms["tfsec"][th], res.falseAlarms["trivy"][th]))
-		if caught[th]["fourc"] < max(caught[th]["tfsec"], caught[th]["trivy"]) {
-			row[0] += " *"
-			ok = false
-		}
-		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
-	}
-	fmt.Fprintf(tw, "total\t%d\t%s\t%s\t%s\t%d/%d/%d\t\n", n, pct(all["fourc"], n), pct(all["tfsec"], n), pct(all["trivy"], n),
-		allFA["fourc"], allFA["tfsec"], allFA["trivy"])
-	tw.Flush()
-	fmt.Fprintln(w, "(* fourc below the better reference tool; false alarms: findings on hardened/ twins)")
-	var missed, union int
-	for _, l := range labels {
 		ref := len(res.caught[l.ID]["tfsec"]) > 0 || len(res.caught[l.ID]["trivy"]) > 0
 		if ref || len(res.caught[l.ID]["fourc"]) > 0 {
-			union++
+			s.union++
 		}
 		if ref && len(res.caught[l.ID]["fourc"]) == 0 {
-			missed++
+			s.gaps++
 		}
 	}
-	fmt.Fprintf(w, "caught by at least one tool: %d of %d; caught by tfsec or trivy but not fourc: %d\n", union, n, missed)
+	for _, th := range s.themes {
+		c := s.caught[th]
+		s.below[th] = c["fourc"] < max(c["tfsec"], c["trivy"])
+	}
+	for _, t := range tools {
+		s.falseLabels[t] = sum(res.falseLabels[t])
+		s.allFA[t] = sum(res.falseAlarms[t])
+	}
+	return s
+}
+
+// ok is false when fourc's recall is below a reference tool's on some
+// theme or fourc raised a false alarm.
+func (s summary) ok() bool {
+	for _, b := range s.below {
+		if b {
+			return false
+		}
+	}
+	return s.allFA["fourc"] == 0
+}
+
+func report(w io.Writer, s summary, res result, cost map[string]usage) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "theme\tlabels\tfourc\ttfsec\ttrivy\tfalse alarms fourc/tfsec/trivy\t")
+	for _, th := range s.themes {
+		name := th
+		if s.below[th] {
+			name += " *"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d/%d/%d\t\n", name, s.total[th], pct(s.caught[th]["fourc"], s.total[th]),
+			pct(s.caught[th]["tfsec"], s.total[th]), pct(s.caught[th]["trivy"], s.total[th]),
+			res.falseAlarms["fourc"][th], res.falseAlarms["tfsec"][th], res.falseAlarms["trivy"][th])
+	}
+	fmt.Fprintf(tw, "total\t%d\t%s\t%s\t%s\t%d/%d/%d\t\n", s.n, pct(s.allCaught["fourc"], s.n), pct(s.allCaught["tfsec"], s.n),
+		pct(s.allCaught["trivy"], s.n), s.allFA["fourc"], s.allFA["tfsec"], s.allFA["trivy"])
+	tw.Flush()
+	fmt.Fprintln(w, "(* fourc below the better reference tool; false alarms: findings on hardened/ twins)")
+	fmt.Fprintf(w, "caught by at least one tool: %d of %d; caught by tfsec or trivy but not fourc: %d\n", s.union, s.n, s.gaps)
 	fmt.Fprintf(w, "labelled hardened blocks with a finding: fourc %d, tfsec %d, trivy %d\n",
-		sum(res.falseLabels["fourc"]), sum(res.falseLabels["tfsec"]), sum(res.falseLabels["trivy"]))
+		s.falseLabels["fourc"], s.falseLabels["tfsec"], s.falseLabels["trivy"])
 	fmt.Fprintf(w, "findings in insecure/ on no labelled block: fourc %d, tfsec %d, trivy %d\n\n",
-		res.unplaced["fourc"], res.unplaced["tfsec"], res.unplaced["trivy"])
+		s.unplaced["fourc"], s.unplaced["tfsec"], s.unplaced["trivy"])
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "tool\twall\tCPU\tpeak RSS\tfindings\t")
 	for _, t := range tools {
@@ -589,14 +632,51 @@ func report(w io.Writer, labels []label, res result, cost map[string]usage, chec
 		fmt.Fprintf(tw, "%s\t%.2fs\t%.2fs\t%d MB\t%d\t\n", t, u.wall.Seconds(), u.cpu.Seconds(), u.rssKB>>10, u.n)
 	}
 	tw.Flush()
-	if allFA["fourc"] > 0 {
-		ok = false
+}
+
+// writeMarkdown writes the table, the costs and the labels a reference
+// tool catches and fourc does not, for bench/iac/recall/README.md.
+func writeMarkdown(path string, labels []label, s summary, res result, cost map[string]usage) error {
+	var b strings.Builder
+	b.WriteString("| theme | labels | fourc | tfsec | trivy | false alarms fourc / tfsec / trivy |\n|---|--:|--:|--:|--:|--:|\n")
+	for _, th := range s.themes {
+		name := th
+		if s.below[th] {
+			name += " \\*"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %d / %d / %d |\n", name, s.total[th], pct(s.caught[th]["fourc"], s.total[th]),
+			pct(s.caught[th]["tfsec"], s.total[th]), pct(s.caught[th]["trivy"], s.total[th]),
+			res.falseAlarms["fourc"][th], res.falseAlarms["tfsec"][th], res.falseAlarms["trivy"][th])
 	}
-	if check && !ok {
-		fmt.Fprintln(w, "\ncheck failed: fourc's recall is below a reference tool's on a theme marked *, or fourc raised a false alarm")
-		return false
+	fmt.Fprintf(&b, "| **total** | %d | %s | %s | %s | %d / %d / %d |\n\n", s.n, pct(s.allCaught["fourc"], s.n), pct(s.allCaught["tfsec"], s.n),
+		pct(s.allCaught["trivy"], s.n), s.allFA["fourc"], s.allFA["tfsec"], s.allFA["trivy"])
+	fmt.Fprintf(&b, "\\* fourc below the better reference tool. Caught by at least one tool: %d of %d; by tfsec or trivy but not fourc: %d. "+
+		"Labelled hardened blocks with a finding: fourc %d, tfsec %d, trivy %d. Findings in insecure/ on no labelled block: fourc %d, tfsec %d, trivy %d.\n\n",
+		s.union, s.n, s.gaps, s.falseLabels["fourc"], s.falseLabels["tfsec"], s.falseLabels["trivy"],
+		s.unplaced["fourc"], s.unplaced["tfsec"], s.unplaced["trivy"])
+	b.WriteString("| tool | wall | CPU | peak RSS | findings |\n|---|--:|--:|--:|--:|\n")
+	for _, t := range tools {
+		u := cost[t]
+		fmt.Fprintf(&b, "| %s | %.2f s | %.2f s | %d MB | %d |\n", t, u.wall.Seconds(), u.cpu.Seconds(), u.rssKB>>10, u.n)
 	}
-	return true
+	b.WriteString("\n### Caught by tfsec or trivy, missed by fourc\n\n| label | resource | tfsec | trivy |\n|---|---|---|---|\n")
+	for _, l := range labels {
+		c := res.caught[l.ID]
+		if len(c["fourc"]) > 0 || (len(c["tfsec"]) == 0 && len(c["trivy"]) == 0) {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", l.ID, l.Resource, cell(c["tfsec"]), cell(c["trivy"]))
+	}
+	b.WriteString("\n### Caught by no tool\n\n")
+	var none []string
+	for _, l := range labels {
+		c := res.caught[l.ID]
+		if len(c["fourc"]) == 0 && len(c["tfsec"]) == 0 && len(c["trivy"]) == 0 {
+			none = append(none, l.ID)
+		}
+	}
+	b.WriteString(strings.Join(none, ", ") + "\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func sum(m map[string]int) int {
