@@ -117,6 +117,14 @@ type finding struct {
 	rule, msg  string
 }
 
+// costs are what the tools spent: one process over the whole corpus
+// (median of -runs), and one process per project, summed (peak RSS: the
+// largest).
+type costs struct {
+	whole, each map[string]usage
+	projects    int
+}
+
 // usage is what one tool run cost.
 type usage struct {
 	wall, cpu time.Duration
@@ -162,35 +170,47 @@ func run(ctx context.Context, o options, w io.Writer) (bool, error) {
 	}
 	defer os.RemoveAll(cache)
 
-	runs := map[string]func() ([]finding, usage, error){
-		"fourc": func() ([]finding, usage, error) {
-			return runTool(ctx, corpus, parseFourc, o.fourc, "scan", corpus, "--scanners", "iac", "--format", "json", "--offline")
+	args := map[string]func(dir string) (string, []string, func([]byte, string) ([]finding, error)){
+		"fourc": func(dir string) (string, []string, func([]byte, string) ([]finding, error)) {
+			return o.fourc, []string{"scan", dir, "--scanners", "iac", "--format", "json", "--offline"}, parseFourc
 		},
-		"tfsec": func() ([]finding, usage, error) {
-			return runTool(ctx, corpus, parseTfsec, o.tfsec, corpus, "--format", "json", "--no-colour")
+		"tfsec": func(dir string) (string, []string, func([]byte, string) ([]finding, error)) {
+			return o.tfsec, []string{dir, "--format", "json", "--no-colour"}, parseTfsec
 		},
-		"trivy": func() ([]finding, usage, error) {
-			return runTool(ctx, corpus, parseTrivy, o.trivy, "config", corpus, "--format", "json", "--cache-dir", cache,
-				"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet")
+		"trivy": func(dir string) (string, []string, func([]byte, string) ([]finding, error)) {
+			return o.trivy, []string{"config", dir, "--format", "json", "--cache-dir", cache,
+				"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet"}, parseTrivy
 		},
 	}
 	found := map[string][]finding{}
-	cost := map[string]usage{}
+	whole := map[string]usage{}
+	each := map[string]usage{}
 	for _, t := range tools {
-		fmt.Fprintf(os.Stderr, "recall: running %s\n", t)
+		fmt.Fprintf(os.Stderr, "recall: running %s on the %d projects\n", t, len(blocks.projects))
+		for _, p := range blocks.projects {
+			bin, a, parse := args[t](filepath.Join(corpus, filepath.FromSlash(p)))
+			fs, u, err := runTool(ctx, corpus, filepath.Join(corpus, filepath.FromSlash(p)), parse, bin, a...)
+			if err != nil {
+				return false, fmt.Errorf("%s on %s: %w", t, p, err)
+			}
+			found[t] = append(found[t], fs...)
+			each[t] = usage{wall: each[t].wall + u.wall, cpu: each[t].cpu + u.cpu, rssKB: max(each[t].rssKB, u.rssKB), n: each[t].n + u.n}
+		}
+		fmt.Fprintf(os.Stderr, "recall: running %s on the whole corpus, %d times\n", t, max(o.runs, 1))
 		var us []usage
 		for range max(o.runs, 1) {
-			fs, u, err := runs[t]()
+			bin, a, parse := args[t](corpus)
+			_, u, err := runTool(ctx, corpus, corpus, parse, bin, a...)
 			if err != nil {
 				return false, fmt.Errorf("%s: %w", t, err)
 			}
-			found[t] = fs
 			us = append(us, u)
 		}
 		// the run with the median wall time stands for the tool
 		sort.Slice(us, func(i, j int) bool { return us[i].wall < us[j].wall })
-		cost[t] = us[len(us)/2]
+		whole[t] = us[len(us)/2]
 	}
+	cost := costs{whole: whole, each: each, projects: len(blocks.projects)}
 	res := evaluate(labels, blocks, found)
 	sum := summarize(labels, res)
 	report(w, sum, res, cost)
@@ -238,6 +258,9 @@ func readLabels(path string) ([]label, error) {
 // blockSet indexes the corpus's blocks by file and by project directory.
 type blockSet struct {
 	byFile map[string][]block
+	// projects are the directories that hold .tf files: the root
+	// modules, each scanned on its own.
+	projects []string
 }
 
 func (s blockSet) find(file, addr string) *block {
@@ -305,6 +328,9 @@ func readBlocks(root string) (blockSet, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
+		if p := pathDir(rel); !slices.Contains(s.projects, p) {
+			s.projects = append(s.projects, p)
+		}
 		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
 			var addr string
 			switch {
@@ -326,7 +352,7 @@ func readBlocks(root string) (blockSet, error) {
 // runTool runs one scanner and measures it through the child's rusage.
 // tfsec exits 1 when it finds something: any exit is accepted when the
 // output parses.
-func runTool(ctx context.Context, root string, parse func([]byte, string) ([]finding, error), name string, args ...string) ([]finding, usage, error) {
+func runTool(ctx context.Context, corpus, dir string, parse func([]byte, string) ([]finding, error), name string, args ...string) ([]finding, usage, error) {
 	if _, err := os.Stat(name); err != nil {
 		return nil, usage{}, fmt.Errorf("%w (install it with: bash bench/iac/install.sh)", err)
 	}
@@ -345,9 +371,15 @@ func runTool(ctx context.Context, root string, parse func([]byte, string) ([]fin
 		u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		u.rssKB = ru.Maxrss // kilobytes on Linux
 	}
-	fs, perr := parse(out.Bytes(), root)
+	fs, perr := parse(out.Bytes(), dir)
 	if perr != nil {
 		return nil, u, fmt.Errorf("reading its output (%v): %w\n%s", err, perr, tail(errb.String(), 2000))
+	}
+	for i := range fs {
+		// relative to the scanned directory, then to the corpus
+		if r, err := filepath.Rel(corpus, filepath.Join(dir, filepath.FromSlash(fs[i].file))); err == nil {
+			fs[i].file = filepath.ToSlash(r)
+		}
 	}
 	u.n = len(fs)
 	return fs, u, nil
@@ -604,7 +636,7 @@ func (s summary) ok() bool {
 	return s.allFA["fourc"] == 0
 }
 
-func report(w io.Writer, s summary, res result, cost map[string]usage) {
+func report(w io.Writer, s summary, res result, cost costs) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "theme\tlabels\tfourc\ttfsec\ttrivy\tfalse alarms fourc/tfsec/trivy\t")
 	for _, th := range s.themes {
@@ -626,17 +658,18 @@ func report(w io.Writer, s summary, res result, cost map[string]usage) {
 	fmt.Fprintf(w, "findings in insecure/ on no labelled block: fourc %d, tfsec %d, trivy %d\n\n",
 		s.unplaced["fourc"], s.unplaced["tfsec"], s.unplaced["trivy"])
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "tool\twall\tCPU\tpeak RSS\tfindings\t")
+	fmt.Fprintf(tw, "tool\twhole corpus: wall\tCPU\tpeak RSS\tfindings\t%d projects one by one: wall\tCPU\tpeak RSS\tfindings\t\n", cost.projects)
 	for _, t := range tools {
-		u := cost[t]
-		fmt.Fprintf(tw, "%s\t%.2fs\t%.2fs\t%d MB\t%d\t\n", t, u.wall.Seconds(), u.cpu.Seconds(), u.rssKB>>10, u.n)
+		a, e := cost.whole[t], cost.each[t]
+		fmt.Fprintf(tw, "%s\t%.2fs\t%.2fs\t%d MB\t%d\t%.2fs\t%.2fs\t%d MB\t%d\t\n", t, a.wall.Seconds(), a.cpu.Seconds(), a.rssKB>>10, a.n,
+			e.wall.Seconds(), e.cpu.Seconds(), e.rssKB>>10, e.n)
 	}
 	tw.Flush()
 }
 
 // writeMarkdown writes the table, the costs and the labels a reference
 // tool catches and fourc does not, for bench/iac/recall/README.md.
-func writeMarkdown(path string, labels []label, s summary, res result, cost map[string]usage) error {
+func writeMarkdown(path string, labels []label, s summary, res result, cost costs) error {
 	var b strings.Builder
 	b.WriteString("| theme | labels | fourc | tfsec | trivy | false alarms fourc / tfsec / trivy |\n|---|--:|--:|--:|--:|--:|\n")
 	for _, th := range s.themes {
@@ -654,10 +687,11 @@ func writeMarkdown(path string, labels []label, s summary, res result, cost map[
 		"Labelled hardened blocks with a finding: fourc %d, tfsec %d, trivy %d. Findings in insecure/ on no labelled block: fourc %d, tfsec %d, trivy %d.\n\n",
 		s.union, s.n, s.gaps, s.falseLabels["fourc"], s.falseLabels["tfsec"], s.falseLabels["trivy"],
 		s.unplaced["fourc"], s.unplaced["tfsec"], s.unplaced["trivy"])
-	b.WriteString("| tool | wall | CPU | peak RSS | findings |\n|---|--:|--:|--:|--:|\n")
+	fmt.Fprintf(&b, "| tool | whole corpus: wall | CPU | peak RSS | findings | %d projects one by one: wall | CPU | peak RSS | findings |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n", cost.projects)
 	for _, t := range tools {
-		u := cost[t]
-		fmt.Fprintf(&b, "| %s | %.2f s | %.2f s | %d MB | %d |\n", t, u.wall.Seconds(), u.cpu.Seconds(), u.rssKB>>10, u.n)
+		a, e := cost.whole[t], cost.each[t]
+		fmt.Fprintf(&b, "| %s | %.2f s | %.2f s | %d MB | %d | %.2f s | %.2f s | %d MB | %d |\n", t, a.wall.Seconds(), a.cpu.Seconds(), a.rssKB>>10, a.n,
+			e.wall.Seconds(), e.cpu.Seconds(), e.rssKB>>10, e.n)
 	}
 	b.WriteString("\n### Caught by tfsec or trivy, missed by fourc\n\n| label | resource | tfsec | trivy |\n|---|---|---|---|\n")
 	for _, l := range labels {
