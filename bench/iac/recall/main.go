@@ -36,6 +36,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -66,6 +67,7 @@ type options struct {
 	corpus, fourc, tfsec, trivy, out, markdown string
 	check                                      bool
 	runs                                       int
+	trivyDeprecated                            bool
 }
 
 func main() {
@@ -79,6 +81,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "write which tool caught which label to this TSV file")
 	flag.StringVar(&o.markdown, "markdown", "", "write the table and the labels fourc misses as Markdown to this file")
 	flag.IntVar(&o.runs, "runs", 3, "runs per tool; the one with the median wall time is reported")
+	flag.BoolVar(&o.trivyDeprecated, "trivy-deprecated", false, "also run the checks trivy marks deprecated (e.g. AWS-0057, IAM wildcards), which it skips by default")
 	flag.BoolVar(&o.check, "check", false, "exit 1 if fourc's recall is below the better reference tool's on any theme, or fourc raises a false alarm")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -178,8 +181,12 @@ func run(ctx context.Context, o options, w io.Writer) (bool, error) {
 			return o.tfsec, []string{dir, "--format", "json", "--no-colour"}, parseTfsec
 		},
 		"trivy": func(dir string) (string, []string, func([]byte, string) ([]finding, error)) {
-			return o.trivy, []string{"config", dir, "--format", "json", "--cache-dir", cache,
-				"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet"}, parseTrivy
+			a := []string{"config", dir, "--format", "json", "--cache-dir", cache,
+				"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet"}
+			if o.trivyDeprecated {
+				a = append(a, "--include-deprecated-checks")
+			}
+			return o.trivy, a, parseTrivy
 		},
 	}
 	found := map[string][]finding{}
@@ -480,7 +487,7 @@ func parseTrivy(b []byte, root string) ([]finding, error) {
 				continue
 			}
 			fs = append(fs, finding{file: rel(root, r.Target), start: m.CauseMetadata.StartLine, end: m.CauseMetadata.EndLine,
-				addr: m.CauseMetadata.Resource, rule: m.AVDID, msg: m.Message})
+				addr: m.CauseMetadata.Resource, rule: cmp.Or(m.AVDID, m.ID), msg: m.Message})
 		}
 	}
 	return fs, nil

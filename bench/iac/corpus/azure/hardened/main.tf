@@ -6,6 +6,7 @@ resource "azurerm_storage_account" "http_allowed" {
   location                        = "westeurope"
   account_tier                    = "Standard"
   account_replication_type        = "GRS"
+  infrastructure_encryption_enabled = true
   enable_https_traffic_only       = true
   min_tls_version                 = "TLS1_2"
   allow_nested_items_to_be_public = false
@@ -39,6 +40,7 @@ resource "azurerm_storage_account" "old_tls" {
   location                        = "westeurope"
   account_tier                    = "Standard"
   account_replication_type        = "GRS"
+  infrastructure_encryption_enabled = true
   enable_https_traffic_only       = true
   min_tls_version                 = "TLS1_2"
   allow_nested_items_to_be_public = false
@@ -72,6 +74,7 @@ resource "azurerm_storage_account" "public_blobs" {
   location                        = "westeurope"
   account_tier                    = "Standard"
   account_replication_type        = "GRS"
+  infrastructure_encryption_enabled = true
   enable_https_traffic_only       = true
   min_tls_version                 = "TLS1_2"
   allow_nested_items_to_be_public = false
@@ -105,6 +108,7 @@ resource "azurerm_storage_account" "network_allow" {
   location                        = "westeurope"
   account_tier                    = "Standard"
   account_replication_type        = "GRS"
+  infrastructure_encryption_enabled = true
   enable_https_traffic_only       = true
   min_tls_version                 = "TLS1_2"
   allow_nested_items_to_be_public = false
@@ -138,6 +142,7 @@ resource "azurerm_storage_account" "public_network" {
   location                        = "westeurope"
   account_tier                    = "Standard"
   account_replication_type        = "GRS"
+  infrastructure_encryption_enabled = true
   enable_https_traffic_only       = true
   min_tls_version                 = "TLS1_2"
   allow_nested_items_to_be_public = false
@@ -321,6 +326,8 @@ resource "azurerm_kubernetes_cluster" "no_rbac" {
   dns_prefix          = "aks-prod"
   kubernetes_version  = "1.30"
   local_account_disabled = true
+  azure_policy_enabled   = true
+  disk_encryption_set_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks/providers/Microsoft.Compute/diskEncryptionSets/aks"
   api_server_access_profile {
     authorized_ip_ranges = ["10.99.0.0/24"]
   }
@@ -359,6 +366,8 @@ resource "azurerm_kubernetes_cluster" "no_netpol" {
   dns_prefix          = "aks-prod"
   kubernetes_version  = "1.30"
   local_account_disabled = true
+  azure_policy_enabled   = true
+  disk_encryption_set_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks/providers/Microsoft.Compute/diskEncryptionSets/aks"
   api_server_access_profile {
     authorized_ip_ranges = ["10.99.0.0/24"]
   }
@@ -397,6 +406,8 @@ resource "azurerm_kubernetes_cluster" "public_api" {
   dns_prefix          = "aks-prod"
   kubernetes_version  = "1.30"
   local_account_disabled = true
+  azure_policy_enabled   = true
+  disk_encryption_set_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aks/providers/Microsoft.Compute/diskEncryptionSets/aks"
   api_server_access_profile {
     authorized_ip_ranges = ["10.99.0.0/24"]
   }
@@ -520,6 +531,10 @@ resource "azurerm_linux_web_app" "portal" {
   location            = "westeurope"
   service_plan_id     = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-web/providers/Microsoft.Web/serverFarms/web"
   https_only          = true
+  client_certificate_enabled = true
+  auth_settings {
+    enabled = true
+  }
   site_config {
     minimum_tls_version = "1.2"
     ftps_state          = "Disabled"

@@ -210,6 +210,9 @@ resource "google_storage_bucket" "reports" {
   logging {
     log_bucket = "acme-prod-access-logs"
   }
+  encryption {
+    default_kms_key_name = "projects/acme-prod/locations/eu/keyRings/storage/cryptoKeys/reports"
+  }
 }
 
 resource "google_storage_bucket_iam_member" "public" {

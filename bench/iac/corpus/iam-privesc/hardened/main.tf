@@ -255,6 +255,11 @@ data "aws_iam_policy_document" "ecs_runner" {
     sid       = "PassTaskRoles"
     actions   = ["iam:PassRole"]
     resources = ["arn:aws:iam::${local.account}:role/jobs-task"]
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
   }
 }
 
