@@ -276,6 +276,21 @@ resource "azurerm_mssql_server" "old_tls" {
   }
 }
 
+# The server the auditing, encryption and alert settings below belong to.
+resource "azurerm_mssql_server" "main" {
+  name                          = "sql-data-03"
+  resource_group_name           = "rg-data"
+  location                      = "westeurope"
+  version                       = "12.0"
+  public_network_access_enabled = false
+  minimum_tls_version           = "1.2"
+  azuread_administrator {
+    login_username              = "sql-admins"
+    object_id                   = "22222222-2222-2222-2222-222222222222"
+    azuread_authentication_only = true
+  }
+}
+
 resource "azurerm_mssql_firewall_rule" "all" {
   name             = "everyone"
   server_id        = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-data-01"
@@ -284,20 +299,20 @@ resource "azurerm_mssql_firewall_rule" "all" {
 }
 
 resource "azurerm_mssql_server_extended_auditing_policy" "data01" {
-  server_id              = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-data-01"
+  server_id              = azurerm_mssql_server.main.id
   storage_endpoint       = "https://acmeaudit01.blob.core.windows.net/"
   log_monitoring_enabled = true
   retention_in_days      = 120
 }
 
 resource "azurerm_mssql_server_transparent_data_encryption" "data01" {
-  server_id        = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/Microsoft.Sql/servers/sql-data-01"
+  server_id        = azurerm_mssql_server.main.id
   key_vault_key_id = "https://kv-data-01.vault.azure.net/keys/sql-tde/0123456789abcdef0123456789abcdef"
 }
 
 resource "azurerm_mssql_server_security_alert_policy" "data01" {
   resource_group_name = "rg-data"
-  server_name         = "sql-data-01"
+  server_name         = azurerm_mssql_server.main.name
   state               = "Enabled"
   email_account_admins = true
 }

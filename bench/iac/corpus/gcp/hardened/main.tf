@@ -656,15 +656,20 @@ resource "google_compute_project_metadata_item" "oslogin" {
   value = "TRUE"
 }
 
+resource "google_kms_key_ring" "app" {
+  name     = "app"
+  location = "europe-west1"
+}
+
 resource "google_kms_crypto_key" "app" {
   name            = "app"
-  key_ring        = "projects/acme-prod/locations/europe-west1/keyRings/app"
+  key_ring        = google_kms_key_ring.app.id
   rotation_period = "7776000s"
 }
 
 resource "google_kms_crypto_key" "archive" {
   name            = "archive"
-  key_ring        = "projects/acme-prod/locations/europe-west1/keyRings/app"
+  key_ring        = google_kms_key_ring.app.id
   rotation_period = "7776000s"
 }
 

@@ -651,14 +651,19 @@ resource "google_compute_project_metadata_item" "oslogin" {
   value = "FALSE"
 }
 
+resource "google_kms_key_ring" "app" {
+  name     = "app"
+  location = "europe-west1"
+}
+
 resource "google_kms_crypto_key" "app" {
   name            = "app"
-  key_ring        = "projects/acme-prod/locations/europe-west1/keyRings/app"
+  key_ring        = google_kms_key_ring.app.id
 }
 
 resource "google_kms_crypto_key" "archive" {
   name            = "archive"
-  key_ring        = "projects/acme-prod/locations/europe-west1/keyRings/app"
+  key_ring        = google_kms_key_ring.app.id
   rotation_period = "31536000s"
 }
 

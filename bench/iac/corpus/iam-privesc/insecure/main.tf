@@ -49,7 +49,7 @@ resource "aws_iam_policy" "passrole_ec2" {
 
 resource "aws_iam_role_policy" "passrole_cfn" {
   name = "stack-deployer"
-  role = "ci-runner"
+  role = aws_iam_role.ci_runner.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -107,7 +107,7 @@ resource "aws_iam_policy" "set_default_version" {
 
 resource "aws_iam_user_policy" "attach_user_policy" {
   name = "self-service-access"
-  user = "jdoe"
+  user = aws_iam_user.jdoe.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -120,7 +120,7 @@ resource "aws_iam_user_policy" "attach_user_policy" {
 
 resource "aws_iam_role_policy" "attach_role_policy" {
   name = "role-curator"
-  role = "platform-automation"
+  role = aws_iam_role.platform_automation.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -133,7 +133,7 @@ resource "aws_iam_role_policy" "attach_role_policy" {
 
 resource "aws_iam_group_policy" "attach_group_policy" {
   name  = "group-curator"
-  group = "developers"
+  group = aws_iam_group.developers.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -158,7 +158,7 @@ resource "aws_iam_policy" "put_user_policy" {
 
 resource "aws_iam_role_policy" "put_role_policy" {
   name = "inline-role-policies"
-  role = "deploy-pipeline"
+  role = aws_iam_role.deploy_pipeline.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -183,7 +183,7 @@ resource "aws_iam_policy" "update_assume_role" {
 
 resource "aws_iam_user_policy" "create_access_key" {
   name = "key-rotation"
-  user = "svc-rotator"
+  user = aws_iam_user.svc_rotator.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -208,7 +208,7 @@ resource "aws_iam_policy" "create_login_profile" {
 
 resource "aws_iam_group_policy" "update_login_profile" {
   name  = "helpdesk-passwords"
-  group = "helpdesk"
+  group = aws_iam_group.helpdesk.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -233,7 +233,7 @@ resource "aws_iam_policy" "add_user_to_group" {
 
 resource "aws_iam_role_policy" "update_function_code" {
   name = "hotfix"
-  role = "support-engineer"
+  role = aws_iam_role.support_engineer.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -272,4 +272,69 @@ data "aws_iam_policy_document" "ecs_runner" {
 resource "aws_iam_policy" "ecs_runner" {
   name   = "job-runner"
   policy = data.aws_iam_policy_document.ecs_runner.json
+}
+
+# The principals the policies above are given to.
+resource "aws_iam_role" "ci_runner" {
+  name = "ci-runner"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_user" "jdoe" {
+  name = "jdoe"
+}
+
+resource "aws_iam_role" "platform_automation" {
+  name = "platform-automation"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_group" "developers" {
+  name = "developers"
+}
+
+resource "aws_iam_role" "deploy_pipeline" {
+  name = "deploy-pipeline"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_user" "svc_rotator" {
+  name = "svc-rotator"
+}
+
+resource "aws_iam_group" "helpdesk" {
+  name = "helpdesk"
+}
+
+resource "aws_iam_role" "support_engineer" {
+  name = "support-engineer"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
 }

@@ -26,7 +26,7 @@ resource "aws_iam_policy" "all_resources" {
 
 resource "aws_iam_role_policy" "admin_inline" {
   name = "bootstrap"
-  role = "terraform-bootstrap"
+  role = aws_iam_role.terraform_bootstrap.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -39,7 +39,7 @@ resource "aws_iam_role_policy" "admin_inline" {
 
 resource "aws_iam_user_policy" "service_star" {
   name = "state-access"
-  user = "ci"
+  user = aws_iam_user.ci.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -51,12 +51,12 @@ resource "aws_iam_user_policy" "service_star" {
 }
 
 resource "aws_iam_user_policy_attachment" "admin_user" {
-  user       = "alice"
+  user       = aws_iam_user.alice.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 }
 
 resource "aws_iam_role_policy_attachment" "admin_role" {
-  role       = "app-backend"
+  role       = aws_iam_role.app_backend.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 }
 
@@ -74,7 +74,7 @@ resource "aws_iam_policy" "not_action" {
 
 resource "aws_iam_group_policy" "not_resource" {
   name  = "ops-buckets"
-  group = "ops"
+  group = aws_iam_group.ops.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -87,7 +87,7 @@ resource "aws_iam_group_policy" "not_resource" {
 
 resource "aws_iam_user_policy" "inline_admin" {
   name = "legacy-ops"
-  user = "bob"
+  user = aws_iam_user.bob.name
   policy = <<-POLICY
     {
       "Version": "2012-10-17",
@@ -103,19 +103,76 @@ resource "aws_iam_user_policy" "inline_admin" {
 }
 
 resource "aws_iam_group_policy_attachment" "admin_group" {
-  group      = "developers"
+  group      = aws_iam_group.developers.name
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 }
 
 resource "aws_iam_role_policy" "assume_any" {
   name = "hop"
-  role = "jump"
+  role = aws_iam_role.jump.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
       Action   = "sts:AssumeRole"
       Resource = "*"
+    }]
+  })
+}
+
+# The principals the policies above are given to.
+resource "aws_iam_role" "terraform_bootstrap" {
+  name = "terraform-bootstrap"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_user" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_user" "alice" {
+  name = "alice"
+}
+
+resource "aws_iam_role" "app_backend" {
+  name = "app-backend"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_group" "ops" {
+  name = "ops"
+}
+
+resource "aws_iam_user" "bob" {
+  name = "bob"
+}
+
+resource "aws_iam_group" "developers" {
+  name = "developers"
+}
+
+resource "aws_iam_role" "jump" {
+  name = "jump"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
     }]
   })
 }

@@ -11,7 +11,7 @@ resource "aws_iam_virtual_mfa_device" "dave" {
 }
 
 resource "aws_iam_group_policy_attachment" "readers" {
-  group      = "readers"
+  group      = aws_iam_group.readers.name
   policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 }
 
@@ -112,4 +112,17 @@ variable "jump_password" {
   type      = string
   sensitive = true
   default   = null
+}
+
+# The principals the policies above are given to.
+resource "aws_iam_user" "carol" {
+  name = "carol"
+}
+
+resource "aws_iam_user" "erin" {
+  name = "erin"
+}
+
+resource "aws_iam_group" "readers" {
+  name = "readers"
 }

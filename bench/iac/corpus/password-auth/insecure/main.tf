@@ -1,7 +1,7 @@
 # Human and machine logins by password.
 
 resource "aws_iam_user_login_profile" "carol" {
-  user                    = "carol"
+  user                    = aws_iam_user.carol.name
   password_reset_required = true
 }
 
@@ -15,7 +15,7 @@ resource "aws_iam_user_login_profile" "dave" {
 }
 
 resource "aws_iam_user_policy_attachment" "erin_readonly" {
-  user       = "erin"
+  user       = aws_iam_user.erin.name
   policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 }
 
@@ -107,4 +107,17 @@ variable "jump_password" {
   type      = string
   sensitive = true
   default   = null
+}
+
+# The principals the policies above are given to.
+resource "aws_iam_user" "carol" {
+  name = "carol"
+}
+
+resource "aws_iam_user" "erin" {
+  name = "erin"
+}
+
+resource "aws_iam_group" "readers" {
+  name = "readers"
 }
