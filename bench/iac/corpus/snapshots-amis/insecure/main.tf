@@ -1,0 +1,59 @@
+# Images and backups of the build fleet.
+
+resource "aws_ebs_volume" "build_cache" {
+  availability_zone = "eu-west-1a"
+  size              = 100
+  encrypted         = false
+}
+
+resource "aws_ebs_snapshot" "build_cache" {
+  volume_id = aws_ebs_volume.build_cache.id
+}
+
+resource "aws_ebs_snapshot_copy" "dr" {
+  source_snapshot_id = "snap-0a1b2c3d4e5f60718"
+  source_region      = "eu-west-1"
+  encrypted          = false
+}
+
+resource "aws_ami" "golden" {
+  name                = "golden-2024-10"
+  virtualization_type = "hvm"
+  root_device_name    = "/dev/xvda"
+  ena_support         = true
+  imds_support        = "v2.0"
+
+  ebs_block_device {
+    device_name = "/dev/xvda"
+    snapshot_id = "snap-0a1b2c3d4e5f60718"
+    volume_size = 16
+    encrypted   = false
+  }
+}
+
+resource "aws_ami_copy" "golden_dr" {
+  name              = "golden-dr"
+  source_ami_id     = "ami-0a1b2c3d4e5f60718"
+  source_ami_region = "eu-west-1"
+  encrypted         = false
+}
+
+resource "aws_ami_launch_permission" "public" {
+  image_id = "ami-0a1b2c3d4e5f60718"
+  group    = "all"
+}
+
+resource "aws_ebs_volume" "scratch" {
+  availability_zone = "eu-west-1b"
+  size              = 50
+  encrypted         = false
+}
+
+resource "aws_ebs_encryption_by_default" "account" {
+  enabled = false
+}
+
+resource "aws_snapshot_create_volume_permission" "share" {
+  snapshot_id = "snap-0a1b2c3d4e5f60718"
+  account_id  = "999999999999"
+}
