@@ -74,7 +74,7 @@ func TestEmittedIDsRegistered(t *testing.T) {
 	e := &emitted{where: map[string]string{}}
 	trees := fileTrees(t)
 	db := goVulnDB(t)
-	for _, dir := range trees {
+	for _, dir := range append(trees, ruleFixtures(t)) {
 		scanTree(t, e, dir, db)
 	}
 	scanNodes(t, e)
@@ -117,6 +117,28 @@ func fileTrees(t *testing.T) []string {
 		t.Fatalf("found only %v", out)
 	}
 	return out
+}
+
+// ruleFixtures writes the fixtures of the cloud rules (which live inside
+// the rule packs, not in testdata) into one tree.
+func ruleFixtures(t *testing.T) string {
+	fx, err := iac.RuleFixtures()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range fx {
+		for name, body := range f.Files {
+			p := filepath.Join(dir, filepath.FromSlash(f.Name), filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return dir
 }
 
 // goVulnDB imports the real Go advisories of golang.org/x/vulndb.
