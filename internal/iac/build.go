@@ -16,6 +16,7 @@ type builder struct {
 	flowLogs                           []Value[string]
 	users                              []iamUser
 	trails                             int
+	baseline                           int
 	registryScanning                   bool
 }
 
@@ -96,6 +97,16 @@ func extractors() map[string]extractor {
 	}
 }
 
+// accountBaseline are the resource types that set up an AWS account's
+// security baseline: a configuration declaring one is where a trail is
+// expected too.
+var accountBaseline = map[string]bool{
+	"aws_iam_account_password_policy": true, "aws_config_configuration_recorder": true,
+	"aws_guardduty_detector": true, "aws_securityhub_account": true, "aws_s3_account_public_access_block": true,
+	"aws_ebs_encryption_by_default": true, "aws_accessanalyzer_analyzer": true, "aws_macie2_account": true,
+	"aws_organizations_organization": true, "aws_organizations_account": true, "aws_iam_account_alias": true,
+}
+
 // build extracts the models of every instance and links them.
 func build(m *Module, insts []instance) {
 	b := &builder{m: m}
@@ -106,6 +117,9 @@ func build(m *Module, insts []instance) {
 			key = "data." + in.typ
 		}
 		blk := Block{Type: in.typ, Address: in.address, Range: in.node.rng()}
+		if accountBaseline[key] {
+			b.baseline++
+		}
 		if f := ex[key]; f != nil {
 			f(b, blk, in.node)
 		}
@@ -249,5 +263,6 @@ func (b *builder) link() {
 	}
 	for _, p := range b.m.AWS.Providers {
 		p.Trails = b.trails
+		p.Baseline = b.baseline
 	}
 }

@@ -97,10 +97,13 @@ type EBSDefaultKMSKey struct {
 }
 
 // AWSProvider is a `provider "aws"` block of the root module; Trails counts
-// the CloudTrail trails declared anywhere in the configuration.
+// the CloudTrail trails declared anywhere in the configuration, Baseline
+// the account-level security settings (password policy, Config, GuardDuty,
+// Security Hub, account public access block, …).
 type AWSProvider struct {
 	Block
-	Trails int
+	Trails   int
+	Baseline int
 }
 
 // S3Bucket is an aws_s3_bucket with the settings that the separate

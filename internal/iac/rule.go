@@ -329,12 +329,19 @@ func (r Rule) user() bool { return !strings.HasPrefix(r.ID, "FC-") }
 
 // tfsecURL is the documentation page of a tfsec check ID
 // ("aws-s3-enable-versioning" → …/checks/aws/s3/enable-versioning/).
+// A few of tfsec's service names hold a dash themselves.
 func tfsecURL(id string) string {
-	parts := strings.SplitN(id, "-", 3)
-	if len(parts) < 3 {
+	prov, rest, _ := strings.Cut(id, "-")
+	svc, code, ok := strings.Cut(rest, "-")
+	for _, dashed := range []string{"api-gateway", "elastic-search", "security-center"} {
+		if c, found := strings.CutPrefix(rest, dashed+"-"); found {
+			svc, code, ok = dashed, c, true
+		}
+	}
+	if !ok {
 		return "https://aquasecurity.github.io/tfsec/latest/checks/"
 	}
-	return fmt.Sprintf("https://aquasecurity.github.io/tfsec/latest/checks/%s/%s/%s/", parts[0], parts[1], parts[2])
+	return fmt.Sprintf("https://aquasecurity.github.io/tfsec/latest/checks/%s/%s/%s/", prov, svc, code)
 }
 
 func cisURL(item string) string {
