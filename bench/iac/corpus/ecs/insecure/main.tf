@@ -9,6 +9,10 @@ resource "aws_ecs_task_definition" "privileged" {
     name      = "agent"
     image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:3.1.0"
     essential = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     memory    = 256
     privileged             = true
     readonlyRootFilesystem = true
@@ -25,6 +29,10 @@ resource "aws_ecs_task_definition" "writable_rootfs" {
     name      = "agent"
     image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:3.1.0"
     essential = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     memory    = 256
     privileged             = false
     readonlyRootFilesystem = false
@@ -41,6 +49,10 @@ resource "aws_ecs_task_definition" "host_network" {
     name      = "agent"
     image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:3.1.0"
     essential = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     memory    = 256
     privileged             = false
     readonlyRootFilesystem = true
@@ -57,6 +69,10 @@ resource "aws_ecs_task_definition" "root_user" {
     name      = "agent"
     image     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/agent:3.1.0"
     essential = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     memory    = 256
     privileged             = false
     readonlyRootFilesystem = true
@@ -77,6 +93,10 @@ resource "aws_ecs_task_definition" "docker_sock" {
     name                   = "ci-agent"
     image                  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ci-agent:5.0.2"
     essential              = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     memory                 = 512
     privileged             = false
     readonlyRootFilesystem = true
@@ -105,6 +125,10 @@ resource "aws_ecs_task_definition" "efs" {
     name                   = "media"
     image                  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/media:1.0.0"
     essential              = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     readonlyRootFilesystem = true
     user                   = "1000"
     mountPoints            = [{ sourceVolume = "media", containerPath = "/media" }]

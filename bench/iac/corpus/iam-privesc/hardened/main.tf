@@ -94,9 +94,9 @@ resource "aws_iam_policy" "set_default_version" {
   })
 }
 
-resource "aws_iam_user_policy" "attach_user_policy" {
+resource "aws_iam_group_policy" "attach_user_policy" {
   name = "self-service-access"
-  user = aws_iam_user.jdoe.name
+  group = aws_iam_group.jdoe_attach_user_policy.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -170,9 +170,9 @@ resource "aws_iam_policy" "update_assume_role" {
   })
 }
 
-resource "aws_iam_user_policy" "create_access_key" {
+resource "aws_iam_group_policy" "create_access_key" {
   name = "key-rotation"
-  user = aws_iam_user.svc_rotator.name
+  group = aws_iam_group.svc_rotator_create_access_key.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -331,4 +331,24 @@ resource "aws_iam_role" "support_engineer" {
       Action    = "sts:AssumeRole"
     }]
   })
+}
+
+# Permissions reach users through groups.
+resource "aws_iam_group" "jdoe_attach_user_policy" {
+  name = "jdoe-attach-user-policy"
+}
+
+resource "aws_iam_user_group_membership" "jdoe_attach_user_policy" {
+  user   = aws_iam_user.jdoe.name
+  groups = [aws_iam_group.jdoe_attach_user_policy.name]
+}
+
+# Permissions reach users through groups.
+resource "aws_iam_group" "svc_rotator_create_access_key" {
+  name = "svc-rotator-create-access-key"
+}
+
+resource "aws_iam_user_group_membership" "svc_rotator_create_access_key" {
+  user   = aws_iam_user.svc_rotator.name
+  groups = [aws_iam_group.svc_rotator_create_access_key.name]
 }

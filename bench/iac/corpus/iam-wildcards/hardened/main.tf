@@ -37,9 +37,9 @@ resource "aws_iam_role_policy" "admin_inline" {
   })
 }
 
-resource "aws_iam_user_policy" "service_star" {
+resource "aws_iam_group_policy" "service_star" {
   name = "state-access"
-  user = aws_iam_user.ci.name
+  group = aws_iam_group.ci_service_star.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -50,8 +50,8 @@ resource "aws_iam_user_policy" "service_star" {
   })
 }
 
-resource "aws_iam_user_policy_attachment" "admin_user" {
-  user       = aws_iam_user.alice.name
+resource "aws_iam_group_policy_attachment" "admin_user" {
+  group      = aws_iam_group.readers.name
   policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 }
 
@@ -85,9 +85,9 @@ resource "aws_iam_group_policy" "not_resource" {
   })
 }
 
-resource "aws_iam_user_policy" "inline_admin" {
+resource "aws_iam_group_policy" "inline_admin" {
   name = "legacy-ops"
-  user = aws_iam_user.bob.name
+  group = aws_iam_group.bob_inline_admin.name
   policy = <<-POLICY
     {
       "Version": "2012-10-17",
@@ -175,4 +175,33 @@ resource "aws_iam_role" "jump" {
       Action    = "sts:AssumeRole"
     }]
   })
+}
+
+# Permissions reach users through groups.
+resource "aws_iam_group" "ci_service_star" {
+  name = "ci-service-star"
+}
+
+resource "aws_iam_user_group_membership" "ci_service_star" {
+  user   = aws_iam_user.ci.name
+  groups = [aws_iam_group.ci_service_star.name]
+}
+
+# Permissions reach users through groups.
+resource "aws_iam_group" "bob_inline_admin" {
+  name = "bob-inline-admin"
+}
+
+resource "aws_iam_user_group_membership" "bob_inline_admin" {
+  user   = aws_iam_user.bob.name
+  groups = [aws_iam_group.bob_inline_admin.name]
+}
+
+resource "aws_iam_group" "readers" {
+  name = "readers"
+}
+
+resource "aws_iam_user_group_membership" "alice" {
+  user   = aws_iam_user.alice.name
+  groups = [aws_iam_group.readers.name]
 }

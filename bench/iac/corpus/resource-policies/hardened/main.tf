@@ -6,6 +6,13 @@ resource "aws_s3_bucket_policy" "public_read" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      Sid       = "TLSOnly"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-public-assets", "arn:aws:s3:::acme-public-assets/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }, {
       Sid       = "Read"
       Effect    = "Allow"
       Principal = { AWS = "arn:aws:iam::123456789012:role/cdn-origin" }
@@ -20,6 +27,13 @@ resource "aws_s3_bucket_policy" "any_account_write" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
+      Sid       = "TLSOnly"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-partner-drop", "arn:aws:s3:::acme-partner-drop/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }, {
       Effect    = "Allow"
       Principal = { AWS = "arn:aws:iam::210987654321:root" }
       Action    = ["s3:PutObject"]

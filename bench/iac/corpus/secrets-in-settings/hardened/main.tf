@@ -13,6 +13,10 @@ resource "aws_lambda_function" "billing" {
   filename      = "billing.zip"
   kms_key_arn   = "arn:aws:kms:eu-west-1:123456789012:key/1d2c3b4a-0000-4000-8000-000000000001"
 
+  dead_letter_config {
+    target_arn = "arn:aws:sqs:eu-west-1:123456789012:lambda-dlq"
+  }
+
   tracing_config {
     mode = "Active"
   }
@@ -29,9 +33,13 @@ resource "aws_lambda_function" "uploader" {
   function_name = "partner-uploader"
   role          = "arn:aws:iam::123456789012:role/partner-uploader"
   handler       = "index.handler"
-  runtime       = "nodejs20.x"
+  runtime       = "nodejs22.x"
   filename      = "uploader.zip"
   kms_key_arn   = "arn:aws:kms:eu-west-1:123456789012:key/1d2c3b4a-0000-4000-8000-000000000001"
+
+  dead_letter_config {
+    target_arn = "arn:aws:sqs:eu-west-1:123456789012:lambda-dlq"
+  }
 
   tracing_config {
     mode = "Active"
@@ -95,6 +103,12 @@ resource "aws_elastic_beanstalk_environment" "web" {
     name      = "ManagedActionsEnabled"
     value     = "true"
   }
+
+  setting {
+    namespace = "aws:elasticbeanstalk:healthreporting:system"
+    name      = "SystemType"
+    value     = "enhanced"
+  }
 }
 
 resource "aws_ecs_task_definition" "worker" {
@@ -108,6 +122,10 @@ resource "aws_ecs_task_definition" "worker" {
     name                   = "worker"
     image                  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/worker:1.4.2"
     essential              = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     readonlyRootFilesystem = true
     environment = [
       { name = "QUEUE", value = "jobs" },
@@ -145,6 +163,10 @@ resource "aws_launch_template" "app" {
   name_prefix   = "app-"
   image_id      = "ami-0a1b2c3d4e5f60718"
   instance_type = "t3.small"
+
+  monitoring {
+    enabled = true
+  }
 
   metadata_options {
     http_tokens   = "required"
@@ -185,6 +207,7 @@ resource "aws_db_instance" "ledger" {
   performance_insights_enabled        = true
   performance_insights_kms_key_id     = "arn:aws:kms:eu-west-1:123456789012:key/1d2c3b4a-0000-4000-8000-000000000001"
   multi_az                            = true
+  copy_tags_to_snapshot               = true
   enabled_cloudwatch_logs_exports     = ["postgresql"]
 }
 
@@ -198,6 +221,10 @@ resource "aws_ecs_task_definition" "reports" {
     name                   = "reports"
     image                  = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/reports:2.0.1"
     essential              = true
+    logConfiguration = {
+      logDriver = "awslogs"
+      options   = { "awslogs-group" = "/ecs/apps", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
     readonlyRootFilesystem = true
     environment = [
       { name = "DB_PASSWORD_FILE", value = "/run/secrets/db" },
