@@ -330,15 +330,7 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 				continue // not deployed, nor are its children
 			}
 		}
-		nameNode := r.get("name")
-		written, _ := nameNode.str()
-		name, known := "", false
-		if nameNode != nil {
-			name, known = toString(t.value(nameNode))
-		}
-		if !known {
-			name = written
-		}
+		name, known := t.resourceName(r)
 		composed := false
 		if parent != nil && !armQualifiedType(typ) {
 			typ = parent.typ + "/" + typ
@@ -346,25 +338,9 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 			known = known && parent.known
 			composed = true
 		}
-		skipKey := func(k string) bool { return strings.EqualFold(k, "resources") }
-		v := t.object(r, skipKey)
-		if composed && v.Type().IsObjectType() {
-			attrs := v.AsValueMap()
-			if attrs == nil {
-				attrs = map[string]cty.Value{}
-			}
-			set := func(key string, val cty.Value) {
-				if i := r.index(key); i >= 0 {
-					attrs[r.keys[i]] = val
-				}
-			}
-			set("type", cty.StringVal(typ))
-			if known {
-				set("name", cty.StringVal(name))
-			} else {
-				set("name", cty.DynamicVal)
-			}
-			v = cty.ObjectVal(attrs)
+		v := t.object(r, func(k string) bool { return strings.EqualFold(k, "resources") })
+		if composed {
+			v = withComposedName(r, v, typ, name, known)
 		}
 		if t.g.measure(v) != nil {
 			return
@@ -382,6 +358,45 @@ func (t *armTemplate) collect(list *jnode, parent *armParent, out *[]armResource
 			t.nested(r.get("properties"), out)
 		}
 	}
+}
+
+// resourceName is a resource's name as far as it evaluates, else as
+// written.
+func (t *armTemplate) resourceName(r *jnode) (string, bool) {
+	nameNode := r.get("name")
+	written, _ := nameNode.str()
+	name, known := "", false
+	if nameNode != nil {
+		name, known = toString(t.value(nameNode))
+	}
+	if !known {
+		name = written
+	}
+	return name, known
+}
+
+// withComposedName gives a child resource's value the full type and name
+// composed from its parent's.
+func withComposedName(r *jnode, v cty.Value, typ, name string, known bool) cty.Value {
+	if !v.Type().IsObjectType() {
+		return v
+	}
+	attrs := v.AsValueMap()
+	if attrs == nil {
+		attrs = map[string]cty.Value{}
+	}
+	set := func(key string, val cty.Value) {
+		if i := r.index(key); i >= 0 {
+			attrs[r.keys[i]] = val
+		}
+	}
+	set("type", cty.StringVal(typ))
+	if known {
+		set("name", cty.StringVal(name))
+	} else {
+		set("name", cty.DynamicVal)
+	}
+	return cty.ObjectVal(attrs)
 }
 
 // nested collects the resources of a nested deployment's inline

@@ -516,221 +516,293 @@ func (t *armTemplate) call(name string, args []*ax) cty.Value {
 
 // apply applies a function whose arguments are evaluated.
 func (t *armTemplate) apply(name string, vs []cty.Value) cty.Value {
+	for _, f := range []func(*armTemplate, string, []cty.Value) (cty.Value, bool){
+		(*armTemplate).applyArm1, (*armTemplate).applyArm2, (*armTemplate).applyArm3, (*armTemplate).applyArm4, (*armTemplate).applyArm5, (*armTemplate).applyArm6, (*armTemplate).applyArm7, (*armTemplate).applyArm8,
+	} {
+		if v, ok := f(t, name, vs); ok {
+			return v
+		}
+	}
+	return cty.DynamicVal
+}
+
+// The applyArm functions each apply a group of template functions; a name
+// outside the group is not handled (false).
+func (t *armTemplate) applyArm1(name string, vs []cty.Value) (cty.Value, bool) {
 	n := len(vs)
 	switch name {
 	case "true", "false":
-		return cty.BoolVal(name == "true")
+		return cty.BoolVal(name == "true"), true
 	case "null":
-		return cty.NullVal(cty.DynamicPseudoType)
+		return cty.NullVal(cty.DynamicPseudoType), true
 	case "concat":
-		return t.concat(vs)
+		return t.concat(vs), true
 	case "format":
 		if n < 1 {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		ss, ok := armStrings(vs)
 		if !ok {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
-		return t.format(ss[0], ss[1:])
+		return t.format(ss[0], ss[1:]), true
 	case "createarray":
 		if n == 0 {
-			return cty.EmptyTupleVal
+			return cty.EmptyTupleVal, true
 		}
-		return t.built(cty.TupleVal(vs))
+		return t.built(cty.TupleVal(vs)), true
 	case "createobject":
 		if n%2 != 0 {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		attrs := map[string]cty.Value{}
 		for i := 0; i < n; i += 2 {
 			k, ok := armString(vs[i])
 			if !ok || vs[i].Type() != cty.String {
-				return cty.DynamicVal
+				return cty.DynamicVal, true
 			}
 			attrs[k] = vs[i+1]
 		}
-		return t.built(cty.ObjectVal(attrs))
+		return t.built(cty.ObjectVal(attrs)), true
 	case "coalesce":
 		for _, v := range vs {
 			if !v.IsKnown() {
-				return cty.DynamicVal
+				return cty.DynamicVal, true
 			}
 			if !v.IsNull() {
-				return v
+				return v, true
 			}
 		}
-		return cty.NullVal(cty.DynamicPseudoType)
+		return cty.NullVal(cty.DynamicPseudoType), true
+	default:
+		return cty.NilVal, false
+	}
+}
+
+func (t *armTemplate) applyArm2(name string, vs []cty.Value) (cty.Value, bool) {
+	n := len(vs)
+	switch name {
 	case "and", "or":
 		if n == 0 {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		stop := name == "or" // the value that decides
 		all := true
 		for _, v := range vs {
 			b, ok := armBool(v)
 			if ok && b == stop {
-				return cty.BoolVal(stop)
+				return cty.BoolVal(stop), true
 			}
 			all = all && ok
 		}
 		if !all {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
-		return cty.BoolVal(!stop)
+		return cty.BoolVal(!stop), true
 	case "not":
 		if b, ok := armBool(armOne(vs)); ok {
-			return cty.BoolVal(!b)
+			return cty.BoolVal(!b), true
 		}
 	case "bool":
 		v := armOne(vs)
 		if b, ok := armBool(v); ok {
-			return cty.BoolVal(b)
+			return cty.BoolVal(b), true
 		}
 		if s, ok := armString(v); ok {
 			switch strings.ToLower(s) {
 			case "true", "1":
-				return cty.True
+				return cty.True, true
 			case "false", "0":
-				return cty.False
+				return cty.False, true
 			}
 		}
 	case "int":
 		v := armOne(vs)
 		if i, ok := armInt(v); ok {
-			return cty.NumberIntVal(i)
+			return cty.NumberIntVal(i), true
 		}
 		if s, ok := armString(v); ok && v.Type() == cty.String {
 			if i, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
-				return cty.NumberIntVal(i)
+				return cty.NumberIntVal(i), true
 			}
 		}
+	default:
+		return cty.NilVal, false
+	}
+	return cty.DynamicVal, true
+}
+
+func (t *armTemplate) applyArm3(name string, vs []cty.Value) (cty.Value, bool) {
+	switch name {
 	case "string":
 		v := armOne(vs)
 		if v.IsKnown() && v.IsNull() {
-			return cty.StringVal("")
+			return cty.StringVal(""), true
 		}
 		if s, ok := armString(v); ok {
-			return cty.StringVal(s)
+			return cty.StringVal(s), true
 		}
 	case "json":
 		if s, ok := armString(armOne(vs)); ok && armOne(vs).Type() == cty.String {
 			if strings.TrimSpace(s) == "null" {
-				return cty.NullVal(cty.DynamicPseudoType)
+				return cty.NullVal(cty.DynamicPseudoType), true
 			}
-			return t.built(decodeDocument(cty.StringVal(s), t.g.lim.Depth))
+			return t.built(decodeDocument(cty.StringVal(s), t.g.lim.Depth)), true
 		}
+	default:
+		return cty.NilVal, false
+	}
+	return cty.DynamicVal, true
+}
+
+func (t *armTemplate) applyArm4(name string, vs []cty.Value) (cty.Value, bool) {
+	n := len(vs)
+	switch name {
 	case "tolower", "toupper", "trim", "base64", "base64tostring":
 		s, ok := armString(armOne(vs))
 		if !ok {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		switch name {
 		case "tolower":
-			return cty.StringVal(strings.ToLower(s))
+			return cty.StringVal(strings.ToLower(s)), true
 		case "toupper":
-			return cty.StringVal(strings.ToUpper(s))
+			return cty.StringVal(strings.ToUpper(s)), true
 		case "trim":
-			return cty.StringVal(strings.TrimSpace(s))
+			return cty.StringVal(strings.TrimSpace(s)), true
 		case "base64":
 			if t.admit(len(s) * 4 / 3) {
-				return cty.StringVal(base64.StdEncoding.EncodeToString([]byte(s)))
+				return cty.StringVal(base64.StdEncoding.EncodeToString([]byte(s))), true
 			}
 		case "base64tostring":
 			if b, err := base64.StdEncoding.DecodeString(s); err == nil && utf8.Valid(b) {
-				return cty.StringVal(string(b))
+				return cty.StringVal(string(b)), true
 			}
 		}
 	case "replace":
 		ss, ok := armStrings(vs)
 		if !ok || n != 3 || ss[1] == "" {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		if grow := strings.Count(ss[0], ss[1]) * (len(ss[2]) - len(ss[1])); t.admit(len(ss[0]) + max(grow, 0)) {
-			return cty.StringVal(strings.ReplaceAll(ss[0], ss[1], ss[2]))
+			return cty.StringVal(strings.ReplaceAll(ss[0], ss[1], ss[2])), true
 		}
 	case "padleft":
-		return t.padLeft(vs)
+		return t.padLeft(vs), true
+	default:
+		return cty.NilVal, false
+	}
+	return cty.DynamicVal, true
+}
+
+func (t *armTemplate) applyArm5(name string, vs []cty.Value) (cty.Value, bool) {
+	n := len(vs)
+	switch name {
 	case "startswith", "endswith", "indexof", "lastindexof":
 		ss, ok := armStrings(vs)
 		if !ok || n != 2 || !armASCII(ss[0]) || !armASCII(ss[1]) {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		a, b := strings.ToLower(ss[0]), strings.ToLower(ss[1])
 		switch name {
 		case "startswith":
-			return cty.BoolVal(strings.HasPrefix(a, b))
+			return cty.BoolVal(strings.HasPrefix(a, b)), true
 		case "endswith":
-			return cty.BoolVal(strings.HasSuffix(a, b))
+			return cty.BoolVal(strings.HasSuffix(a, b)), true
 		case "indexof":
-			return cty.NumberIntVal(int64(strings.Index(a, b)))
+			return cty.NumberIntVal(int64(strings.Index(a, b))), true
 		default:
-			return cty.NumberIntVal(int64(strings.LastIndex(a, b)))
+			return cty.NumberIntVal(int64(strings.LastIndex(a, b))), true
 		}
 	case "substring":
-		return armSubstring(vs)
+		return armSubstring(vs), true
 	case "split":
-		return t.split(vs)
+		return t.split(vs), true
 	case "join":
-		return t.join(vs)
+		return t.join(vs), true
+	default:
+		return cty.NilVal, false
+	}
+}
+
+func (t *armTemplate) applyArm6(name string, vs []cty.Value) (cty.Value, bool) {
+	n := len(vs)
+	switch name {
 	case "equals":
 		if n != 2 || !vs[0].IsWhollyKnown() || !vs[1].IsWhollyKnown() {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		if a, ok := armString(vs[0]); ok && vs[0].Type() == cty.String && vs[1].Type() == cty.String {
 			b := vs[1].AsString()
 			if a != b && strings.EqualFold(a, b) {
-				return cty.DynamicVal // whether ARM compares these with case is not known here
+				return cty.DynamicVal, true // whether ARM compares these with case is not known here
 			}
-			return cty.BoolVal(a == b)
+			return cty.BoolVal(a == b), true
 		}
-		return cty.BoolVal(armEqual(vs[0], vs[1]))
+		return cty.BoolVal(armEqual(vs[0], vs[1])), true
 	case "contains":
-		return armContains(vs)
+		return armContains(vs), true
 	case "empty":
 		v := armOne(vs)
 		if !v.IsKnown() {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		if v.IsNull() {
-			return cty.True
+			return cty.True, true
 		}
 		if l, ok := armLength(v); ok {
-			return cty.BoolVal(l == 0)
+			return cty.BoolVal(l == 0), true
 		}
 	case "length":
 		if l, ok := armLength(armOne(vs)); ok {
-			return cty.NumberIntVal(int64(l))
+			return cty.NumberIntVal(int64(l)), true
 		}
+	default:
+		return cty.NilVal, false
+	}
+	return cty.DynamicVal, true
+}
+
+func (t *armTemplate) applyArm7(name string, vs []cty.Value) (cty.Value, bool) {
+	n := len(vs)
+	switch name {
 	case "first", "last", "take", "skip":
-		return t.slice(name, vs)
+		return t.slice(name, vs), true
 	case "union":
-		return t.union(vs)
+		return t.union(vs), true
 	case "range":
 		if n != 2 {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		start, ok1 := armInt(vs[0])
 		count, ok2 := armInt(vs[1])
 		if !ok1 || !ok2 || count < 0 || count > 10000 || !t.admit(int(count)) {
-			return cty.DynamicVal
+			return cty.DynamicVal, true
 		}
 		if count == 0 {
-			return cty.EmptyTupleVal
+			return cty.EmptyTupleVal, true
 		}
 		els := make([]cty.Value, count)
 		for i := range els {
 			els[i] = cty.NumberIntVal(start + int64(i))
 		}
-		return cty.TupleVal(els)
+		return cty.TupleVal(els), true
 	case "add", "sub", "mul", "div", "mod":
-		return armArith(name, vs)
-	case "min", "max":
-		return armMinMax(name, vs)
-	case "less", "lessorequals", "greater", "greaterorequals":
-		return armCompare(name, vs)
+		return armArith(name, vs), true
+	default:
+		return cty.NilVal, false
 	}
-	return cty.DynamicVal
+}
+
+func (t *armTemplate) applyArm8(name string, vs []cty.Value) (cty.Value, bool) {
+	switch name {
+	case "min", "max":
+		return armMinMax(name, vs), true
+	case "less", "lessorequals", "greater", "greaterorequals":
+		return armCompare(name, vs), true
+	default:
+		return cty.NilVal, false
+	}
 }
 
 // one returns the only argument, or unknown.

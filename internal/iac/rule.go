@@ -439,20 +439,6 @@ func fieldRange(o *object, track *reads, at string) Range {
 	return track.last
 }
 
-// RuleIDs lists the IDs of fourc's own rules, sorted.
-func RuleIDs() []string {
-	set, err := builtinRules()
-	if err != nil {
-		return nil
-	}
-	ids := make([]string, len(set.rules))
-	for i, r := range set.rules {
-		ids[i] = r.rule.ID
-	}
-	slices.Sort(ids)
-	return ids
-}
-
 // RuleFixture is one fixture tree of one of fourc's rules.
 type RuleFixture struct {
 	// Name is unique: the rule's ID, "fail" or "pass", and the case number.
