@@ -12,8 +12,9 @@ import (
 
 func checkAKSAuthorizedIPs() check.Check[*KubernetesCluster] {
 	return check.Check[*KubernetesCluster]{
-		Meta: cloud("FC-AZ-007", "AKS API server has no authorized IP ranges", finding.SeverityMedium,
-			"A public API server without authorized IP ranges accepts connections from any address.",
+		Meta: cloud("FC-AZ-007", "AKS API server has no authorized IP ranges", finding.SeverityCritical,
+			"A public API server without authorized IP ranges accepts connections from any address. "+
+				"Critical, as for EKS (FC-AWS-040): the cluster's control plane is open to the whole internet, one leaked credential or API-server flaw away from every workload and secret.",
 			"Set api_server_access_profile { authorized_ip_ranges = [...] } or private_cluster_enabled = true.",
 			ref("CIS Azure Kubernetes Service 5.4.1", ""),
 			avd("AVD-AZU-0041"), tfsec("azure", "container", "limit-authorized-ips"),

@@ -11,7 +11,8 @@ import (
 func checkAzureTLS() check.Check[*StorageAccount] {
 	return check.Check[*StorageAccount]{
 		Meta: cloud("FC-AZ-002", "Storage account allows TLS older than 1.2", finding.SeverityMedium,
-			"TLS 1.0 and 1.1 have known weaknesses and are deprecated.",
+			"TLS 1.0 and 1.1 have known weaknesses and are deprecated. "+
+				"Medium where Trivy rates it critical: exploiting the old versions needs an active attacker on the network path and a client that still offers them, which current Azure SDKs do not.",
 			"Set min_tls_version = \"TLS1_2\".",
 			ref("CIS Microsoft Azure Foundations 3.15", ""),
 			avd("AVD-AZU-0011"), tfsec("azure", "storage", "use-secure-tls-policy"),

@@ -13,7 +13,8 @@ import (
 func checkECRTagMutability() check.Check[*ECRRepository] {
 	return check.Check[*ECRRepository]{
 		Meta: cloud("FC-AWS-091", "ECR image tags are mutable", finding.SeverityMedium,
-			"With mutable tags, whoever can push can silently replace the image behind a tag that deployments already reference.",
+			"With mutable tags, whoever can push can silently replace the image behind a tag that deployments already reference. "+
+				"Medium where Trivy rates it high: only principals already allowed to push to the repository can swap an image, so it widens what a compromised pipeline can do rather than who has access.",
 			"Set image_tag_mutability = \"IMMUTABLE\" and deploy by digest.",
 			ref("AWS Foundational Security Best Practices ECR.2", ""),
 			avd("AVD-AWS-0031"), tfsec("aws", "ecr", "enforce-immutable-repository"),

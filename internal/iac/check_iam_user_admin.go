@@ -13,7 +13,8 @@ import (
 func checkIAMUserAdmin() check.Check[*PolicyAttachment] {
 	return check.Check[*PolicyAttachment]{
 		Meta: cloud("FC-AWS-062", "AdministratorAccess is attached to an IAM user", finding.SeverityHigh,
-			"IAM users hold long-lived credentials; giving one full administrator rights makes any leak of its password or access keys an account takeover.",
+			"IAM users hold long-lived credentials; giving one full administrator rights makes any leak of its password or access keys an account takeover. "+
+				"High where Trivy rates a policy attached directly to a user low: that is hygiene in general, but with AdministratorAccess one leaked password or access key is a takeover of the account.",
 			"Grant administrator rights through a role assumed with MFA (or IAM Identity Center), never directly to a user.",
 			ref("CIS AWS Foundations 1.15", ""),
 			avd("AVD-AWS-0143"),

@@ -12,7 +12,8 @@ import (
 func checkPublicIP() check.Check[*Instance] {
 	return check.Check[*Instance]{
 		Meta: cloud("FC-AWS-051", "Instance gets a public IP address", finding.SeverityMedium,
-			"An instance with a public address is reachable from the internet whenever a security group rule allows it; private instances behind a load balancer or NAT are not.",
+			"An instance with a public address is reachable from the internet whenever a security group rule allows it; private instances behind a load balancer or NAT are not. "+
+				"Medium where Trivy rates it high: the address exposes only what the instance's security groups admit, and an open security group is reported separately at its own severity.",
 			"Set associate_public_ip_address = false and expose services through a load balancer.",
 			ref("AWS Foundational Security Best Practices EC2.9", ""),
 			avd("AVD-AWS-0009"), tfsec("aws", "autoscaling", "no-public-ip"),

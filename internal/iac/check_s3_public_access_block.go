@@ -15,7 +15,8 @@ import (
 func checkS3PublicAccessBlock() check.Check[*S3Bucket] {
 	return check.Check[*S3Bucket]{
 		Meta: cloud("FC-AWS-004", "S3 bucket public access is not blocked", finding.SeverityMedium,
-			"Without all four public access block settings, a later ACL or bucket policy change can expose the bucket to the internet.",
+			"Without all four public access block settings, a later ACL or bucket policy change can expose the bucket to the internet. "+
+				"Medium where Trivy rates the individual block settings high (and the missing block itself low): the gap exposes nothing until an ACL or bucket policy actually grants public access, and those grants are reported on their own.",
 			"Add an aws_s3_bucket_public_access_block for the bucket (or an account-level one) with all four settings true.",
 			ref("CIS AWS Foundations 2.1.5", ""),
 			avd("AVD-AWS-0094"), tfsec("aws", "s3", "specify-public-access-block"),
