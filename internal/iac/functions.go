@@ -1,10 +1,12 @@
 package iac
 
 import (
+	"encoding/base64"
 	"errors"
 	"math"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/zclconf/go-cty/cty"
@@ -85,14 +87,16 @@ func functions(g *guard) map[string]function.Function {
 		f    function.Function
 		cost func(g *guard, args []cty.Value) int64
 	}{
-		"format":     {boundedFormat(stdlib.FormatFunc), formatCost},
-		"formatlist": {boundedFormat(stdlib.FormatListFunc), formatListCost},
-		"indent":     {stdlib.IndentFunc, indentCost},
-		"join":       {stdlib.JoinFunc, joinCost},
-		"jsondecode": {stdlib.JSONDecodeFunc, jsonDecodeCost},
-		"range":      {stdlib.RangeFunc, rangeCost},
-		"regexall":   {stdlib.RegexAllFunc, regexAllCost},
-		"replace":    {stdlib.ReplaceFunc, replaceCost},
+		"base64encode": {base64Func(true), base64Cost},
+		"base64decode": {base64Func(false), base64Cost},
+		"format":       {boundedFormat(stdlib.FormatFunc), formatCost},
+		"formatlist":   {boundedFormat(stdlib.FormatListFunc), formatListCost},
+		"indent":       {stdlib.IndentFunc, indentCost},
+		"join":         {stdlib.JoinFunc, joinCost},
+		"jsondecode":   {stdlib.JSONDecodeFunc, jsonDecodeCost},
+		"range":        {stdlib.RangeFunc, rangeCost},
+		"regexall":     {stdlib.RegexAllFunc, regexAllCost},
+		"replace":      {stdlib.ReplaceFunc, replaceCost},
 	}
 	out := map[string]function.Function{
 		"can":     g.canFunc(),
@@ -503,3 +507,27 @@ func boundedFormat(f function.Function) function.Function {
 		},
 	})
 }
+
+// base64Func is Terraform's base64encode (encode) or base64decode: UTF-8
+// text to standard base64 and back. Decoding text that is not base64, or
+// not UTF-8 once decoded, is an error, as in Terraform.
+func base64Func(encode bool) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s := args[0].AsString()
+			if encode {
+				return cty.StringVal(base64.StdEncoding.EncodeToString([]byte(s))), nil
+			}
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil || !utf8.Valid(b) {
+				return cty.UnknownVal(cty.String), errors.New("base64decode: the string is not base64-encoded UTF-8")
+			}
+			return cty.StringVal(string(b)), nil
+		},
+	})
+}
+
+// base64Cost is the length of the result.
+func base64Cost(_ *guard, args []cty.Value) int64 { return int64(len(argString(args[0])))*4/3 + 4 }

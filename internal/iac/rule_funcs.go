@@ -25,8 +25,11 @@ import (
 //	statements(doc)       an IAM-style policy document (JSON text, an object, or
 //	                      the statement blocks of data aws_iam_policy_document) as
 //	                      a list of {effect, actions, not_actions, resources,
-//	                      not_resources, principals, conditional, sid}; actions are
+//	                      not_resources, principals, conditional, condition_keys,
+//	                      sid}; actions and condition keys are
 //	                      lower case, principals are flattened ("*" for everyone)
+//	hasAction(stmt, action) a statement's actions cover the action, whatever its
+//	                      effect and conditions
 //	allows(doc, action)   some unconditional Allow statement grants the action
 //	                      (IAM wildcards: "s3:*", "*", "iam:Pass*"; NotAction)
 //	public(doc)           some Allow statement without a condition names the
@@ -50,6 +53,7 @@ func ruleFunctions() []cel.EnvOption {
 		binary("covers", portCovers),
 		unary("statements", celStatements),
 		binary("allows", allows),
+		binary("hasAction", stmtMatches),
 		unary("public", public),
 		unary("secretKeys", secretKeys),
 		unary("secretText", secretText),
@@ -274,17 +278,79 @@ func celStatements(doc cref.Val) cref.Val {
 		}
 		cond := pick(o, "Condition", "condition")
 		out = append(out, &object{fields: map[string]cref.Val{
-			"effect":        effect,
-			"actions":       strs(pick(o, "Action", "actions"), true),
-			"not_actions":   strs(pick(o, "NotAction", "not_actions"), true),
-			"resources":     strs(pick(o, "Resource", "resources"), false),
-			"not_resources": strs(pick(o, "NotResource", "not_resources"), false),
-			"principals":    principals(pick(o, "Principal", "principals")),
-			"conditional":   types.Bool(!isMissing(cond) && !isEmpty(cond)),
-			"sid":           pick(o, "Sid", "sid"),
+			"effect":         effect,
+			"actions":        strs(pick(o, "Action", "actions"), true),
+			"not_actions":    strs(pick(o, "NotAction", "not_actions"), true),
+			"resources":      strs(pick(o, "Resource", "resources"), false),
+			"not_resources":  strs(pick(o, "NotResource", "not_resources"), false),
+			"principals":     principals(pick(o, "Principal", "principals")),
+			"conditional":    types.Bool(!isMissing(cond) && !isEmpty(cond)),
+			"condition_keys": conditionKeys(cond),
+			"sid":            pick(o, "Sid", "sid"),
 		}})
 	}
 	return types.NewRefValList(types.DefaultTypeAdapter, out)
+}
+
+// conditionKeys lists a statement's condition keys, lower case: the keys
+// under each operator of a JSON Condition, or the variables of a policy
+// document data source's condition blocks.
+func conditionKeys(cond cref.Val) cref.Val {
+	if types.IsUnknown(cond) {
+		return cond
+	}
+	var out []cref.Val
+	add := func(k string) { out = append(out, types.String(strings.ToLower(k))) }
+	switch c := cond.(type) {
+	case *blockList:
+		for _, b := range c.items {
+			if v, ok := b.get("variable").(types.String); ok {
+				add(string(v))
+			}
+		}
+	case *object:
+		if c.n != nil {
+			if v, ok := c.get("variable").(types.String); ok {
+				add(string(v))
+			}
+			break
+		}
+		for _, op := range c.fields {
+			if inner, ok := op.(*object); ok && inner.n == nil {
+				for k := range inner.fields {
+					add(k)
+				}
+			}
+		}
+	}
+	return types.NewRefValList(types.DefaultTypeAdapter, out)
+}
+
+// stmtMatches reports whether a normalised statement's actions (or
+// NotAction) cover an action, whatever its effect and conditions.
+func stmtMatches(st, action cref.Val) cref.Val {
+	a, ok := action.(types.String)
+	if !ok {
+		return types.NewErr("matches: the action must be a string")
+	}
+	o, ok := st.(*object)
+	if !ok {
+		return types.False
+	}
+	if na := celItems(o.get("not_actions")); len(na) > 0 {
+		r := anyOf(na, func(p cref.Val) cref.Val {
+			s, ok := p.(types.String)
+			return types.Bool(ok && globMatch(string(s), string(a)))
+		})
+		if types.IsUnknown(r) {
+			return r
+		}
+		return types.Bool(r == types.False)
+	}
+	return anyOf(celItems(o.get("actions")), func(p cref.Val) cref.Val {
+		s, ok := p.(types.String)
+		return types.Bool(ok && globMatch(string(s), string(a)))
+	})
 }
 
 func isEmpty(v cref.Val) bool {
@@ -388,12 +454,12 @@ func placeholder(v string) bool {
 var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`),
 	regexp.MustCompile(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`),
-	regexp.MustCompile(`(?i)\b(passw(or)?d|secret|token|api[_-]?key)\s*[:=]\s*["']?[^\s"'$]{6,}`),
+	regexp.MustCompile(`(?i)(passw(or)?d|secret|token|api[_-]?key)\s*[:=]\s*["']?[^\s"'$]{6,}`),
 }
 
 func secretText(v cref.Val) cref.Val {
 	s, ok := v.(types.String)
-	if !ok {
+	if !ok || placeholder(strings.TrimSpace(string(s))) {
 		return types.False
 	}
 	for _, re := range secretPatterns {
