@@ -125,9 +125,14 @@ type RuleSet struct {
 	byType map[string][]program
 }
 
+// program is one condition of a rule. fourc's own rules compile on first
+// use, so that a scan pays only for the resource types it meets (their
+// tests compile them all); a user's compile when they are read, so that a
+// mistake stops the run before any scan.
 type program struct {
 	rule *compiledRule
-	prg  cel.Program
+	cond string
+	prg  func() (cel.Program, error)
 }
 
 // typeKey indexes programs; ARM resource types are case-insensitive.
@@ -147,7 +152,7 @@ var builtinRules = sync.OnceValues(func() (*RuleSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return compileRules(rules, false)
+	return compileRules(rules, false, false)
 })
 
 // readRulePacks reads every rules/<provider>/*.yaml file.
@@ -212,13 +217,10 @@ const ruleCostLimit = 100_000
 
 // CompileRules checks and compiles the user's rules: an ID outside fourc's
 // FC- namespace, a title, a severity, types and a condition that compiles.
-func CompileRules(rules []Rule) (*RuleSet, error) { return compileRules(rules, true) }
+func CompileRules(rules []Rule) (*RuleSet, error) { return compileRules(rules, true, true) }
 
-func compileRules(rules []Rule, user bool) (*RuleSet, error) {
-	env, err := ruleEnv()
-	if err != nil {
-		return nil, err
-	}
+// compileRules indexes rules; eager compiles every condition now.
+func compileRules(rules []Rule, user, eager bool) (*RuleSet, error) {
 	set := &RuleSet{byType: map[string][]program{}}
 	seen := map[string]bool{}
 	for i := range rules {
@@ -256,12 +258,21 @@ func compileRules(rules []Rule, user bool) (*RuleSet, error) {
 			if len(v.types) == 0 {
 				continue
 			}
-			prg, err := compileCondition(env, v.cond)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s condition: %w", name, v.format, err)
+			cond := v.cond
+			prg := sync.OnceValues(func() (cel.Program, error) {
+				env, err := ruleEnv()
+				if err != nil {
+					return nil, err
+				}
+				return compileCondition(env, cond)
+			})
+			if eager {
+				if _, err := prg(); err != nil {
+					return nil, fmt.Errorf("%s: %s condition: %w", name, v.format, err)
+				}
 			}
 			for _, t := range v.types {
-				set.byType[typeKey(v.format, t)] = append(set.byType[typeKey(v.format, t)], program{rule: c, prg: prg})
+				set.byType[typeKey(v.format, t)] = append(set.byType[typeKey(v.format, t)], program{rule: c, cond: cond, prg: prg})
 			}
 		}
 	}
@@ -393,7 +404,12 @@ func (s *RuleSet) run(m *Module) ([]finding.Finding, []finding.Skipped) {
 		view := newResourceView(res.node, track)
 		for _, p := range progs {
 			track.last = Range{}
-			v, _, err := p.prg.Eval(map[string]any{"r": view})
+			prg, err := p.prg()
+			if err != nil {
+				failed[p.rule] = err
+				continue
+			}
+			v, _, err := prg.Eval(map[string]any{"r": view})
 			if b, ok := v.(types.Bool); err != nil || !ok || !bool(b) {
 				if err != nil && p.rule.user && failed[p.rule] == nil {
 					failed[p.rule] = err

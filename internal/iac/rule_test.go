@@ -19,7 +19,7 @@ func TestRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := compileRules(rules, false); err != nil {
+	if _, err := compileRules(rules, false, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := check.NewRegistry(Checks()); err != nil {
