@@ -18,14 +18,17 @@ import (
 //go:embed html.tmpl
 var htmlSource string
 
-// WriteHTML writes r as one self-contained HTML page for a person: the
-// four layers with their scores, the attack paths drawn as chains, the
-// defence-in-depth rows, and every finding with its remediation and
-// references, filterable by layer, severity, priority and resource and
-// searchable. Everything is inline (CSS, a small script, SVG); a Content
-// Security Policy forbids the page any request. The overview and the
-// findings read without JavaScript, and the page prints. Every value from
-// the scan is escaped by html/template.
+// WriteHTML writes r as one self-contained HTML page for a person: a
+// navigation bar that stays at the top, the four layers with their scores,
+// the attack paths drawn as chains, the defence-in-depth rows, and every
+// finding, grouped by layer, with its remediation, references and the
+// source lines around it (read from r.Files only, bounded, secrets
+// redacted), filterable by layer, severity, priority and resource and
+// searchable. A vulnerability's row names the advisory and the
+// package@version. Everything is inline (CSS, a small script, SVG); a
+// Content Security Policy forbids the page any request. The page reads
+// without JavaScript, down to 400 pixels wide, and prints. Every value
+// from the scan is escaped by html/template.
 func WriteHTML(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -19,6 +20,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
 )
 
 // chromium returns the path of a Chromium binary, installing Debian's
@@ -244,6 +248,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	resource := rowsAfter("typing a resource", setFilter("#f-search", ""),
 		chromedp.SendKeys(chromedp.CSS("#f-resource"), "shop/api"))
 	both := rowsAfter("resource and layer", setFilter("#f-layer", "cluster"))
+	groupsShown := get(t, ctx, "counting layer groups", chromedp.Evaluate[int](`document.querySelectorAll("#finding-list .group:not(.hidden)").length`))
 	reset := rowsAfter("clearing the filters", setFilter("#f-layer", ""), setFilter("#f-resource", ""))
 	shot := get(t, ctx, "taking a screenshot", chromedp.FullScreenshot(90))
 
@@ -266,6 +271,9 @@ func TestHTMLInBrowser(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s: %d rows, want %d", c.what, c.got, c.want)
 		}
+	}
+	if groupsShown != 1 {
+		t.Errorf("filtered to one layer, %d layer groups are shown, want 1", groupsShown)
 	}
 	if steps < len(r.Posture.Paths)*2 {
 		t.Errorf("%d chain steps drawn for %d paths", steps, len(r.Posture.Paths))
@@ -342,6 +350,8 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 	paths := get(t, ctx, "counting paths", chromedp.Evaluate[int](`document.querySelectorAll("#paths article.path").length`))
 	rows := get(t, ctx, "counting rows", visibleRows())
 	overview := get(t, ctx, "reading the overview", chromedp.Text(chromedp.CSS("#overview")))
+	navLinks := get(t, ctx, "counting navigation links", chromedp.Evaluate[int](`Array.prototype.filter.call(document.querySelectorAll("#toc a"), function (a) { return a.getBoundingClientRect().width > 0 && document.querySelector(a.getAttribute("href")); }).length`))
+	snippets := get(t, ctx, "counting snippets", chromedp.Evaluate[int](`document.querySelectorAll("#finding-list .snippet").length`))
 	shot := get(t, ctx, "taking a screenshot", chromedp.CaptureScreenshot())
 
 	if bodyClass != "nojs" || filtersDisplay != "none" {
@@ -350,6 +360,13 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 	if cards != 5 || paths != len(r.Posture.Paths) || rows != len(r.Findings) {
 		t.Errorf("without JavaScript: %d score cards (want 5), %d paths (want %d), %d findings (want %d)",
 			cards, paths, len(r.Posture.Paths), rows, len(r.Findings))
+	}
+	// Every link of the bar but the tool's name leads to a section.
+	if want := 6 + len(htmlModel(r).Groups); navLinks < want {
+		t.Errorf("without JavaScript: %d navigation links lead somewhere, want at least %d", navLinks, want)
+	}
+	if snippets == 0 {
+		t.Errorf("without JavaScript: no source snippet in the findings")
 	}
 	for _, l := range []string{"Overall", "Code", "Container", "Cluster", "Cloud"} {
 		if !strings.Contains(overview, l) {
@@ -430,6 +447,12 @@ func viewport(width, height int64) chromedp.Action[chromedp.Void] {
 // below the bar.
 func TestHTMLLayout(t *testing.T) {
 	r := testPostureReport()
+	// Long unbroken values: a module address, a message, a source line.
+	long := "module.payments_workload_identity_role.aws_iam_role_policy.allow_everything_on_every_bucket_of_the_account"
+	files := r.Files.(fstest.MapFS)
+	files["infra/modules/role/main.tf"] = &fstest.MapFile{Data: []byte("resource \"aws_iam_role_policy\" \"this\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = [\"s3:*\",\"iam:PassRole\",\"ec2:RunInstances\"], Resource = [\"arn:aws:s3:::*\",\"arn:aws:iam::123456789012:role/*\"]}]})\n}\n")}
+	r.Findings = append(r.Findings, metaS3Logging.Finding(finding.Resource{Kind: "aws_iam_role_policy", Name: long},
+		finding.Location{Path: "infra/modules/role/main.tf", StartLine: 2}, check.Violation{Message: "policy " + long + " allows s3:* on arn:aws:s3:::*"}))
 	file := filepath.Join(t.TempDir(), "report.html")
 	if err := os.WriteFile(file, render(t, "html", Options{}, r), 0o644); err != nil {
 		t.Fatal(err)
