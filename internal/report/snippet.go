@@ -32,6 +32,10 @@ const (
 	snippetBudgetText = 512 << 10
 )
 
+// maxFlaggedLines bounds the lines one credential finding's range masks
+// (a private key block is some 30 lines).
+const maxFlaggedLines = 200
+
 // redactedValue replaces a value that a credential finding flags on a line
 // when no secret rule locates the value itself.
 const redactedValue = "‹redacted›"
@@ -93,7 +97,7 @@ func newSnippets(r *Report) *snippets {
 			s.flags[f.Location.Path] = lines
 		}
 		end := max(f.Location.EndLine, f.Location.StartLine)
-		end = min(end, f.Location.StartLine+snippetMaxLines)
+		end = min(end, f.Location.StartLine+maxFlaggedLines)
 		for n := f.Location.StartLine; n <= end; n++ {
 			lines[n] = true
 		}
