@@ -1,7 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -239,5 +241,33 @@ func TestHTMLRowsAndPills(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, refs); diff != "" {
 		t.Errorf("pills (-want +got):\n%s", diff)
+	}
+}
+
+// TestHTMLSnippetPrivateKey: a private key spanning lines is redacted as a
+// whole and the lines after it keep their numbers.
+func TestHTMLSnippetPrivateKey(t *testing.T) {
+	body := []string{
+		"MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun",
+		"VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK",
+		"LxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW/VDL5AaWTg0nLVkjRo",
+		"9z+40RQzuVaE8AkAFmxZzow3x+VJYKdjykkJ0iT9wCS0DRTXu269V264Vf/3jvre",
+	}
+	key := "-----BEGIN RSA " + "PRIVATE KEY-----\n" + strings.Join(body, "\n") + "\n-----END RSA " + "PRIVATE KEY-----\n"
+	files := fstest.MapFS{"deploy/key.yaml": {Data: []byte("kind: Secret\nstringData:\n  tls.key: |\n" + key + "type: Opaque\nmetadata:\n  name: tls\n")}}
+	f := metaRoot.Finding(finding.Resource{Kind: "Secret", Name: "tls"}, finding.Location{Path: "deploy/key.yaml", StartLine: 7}, check.Violation{Message: "m"})
+	m := htmlModel(&Report{Findings: []finding.Finding{f}, Files: files})
+	var got []string
+	for _, l := range m.Findings[0].Snippet {
+		got = append(got, fmt.Sprintf("%d %s", l.N, l.Text))
+		for _, b := range body {
+			if strings.Contains(l.Text, b[:16]) {
+				t.Errorf("line %d shows the key: %s", l.N, l.Text)
+			}
+		}
+	}
+	want := "10 type: Opaque"
+	if len(got) == 0 || got[len(got)-1] != want || !slices.Contains(got, "9 -----END RSA "+"PRIVATE KEY-----") {
+		t.Errorf("snippet lines:\n%s", strings.Join(got, "\n"))
 	}
 }
