@@ -25,8 +25,8 @@ type Input struct {
 	Suppressed []finding.Suppressed
 	Skipped    []finding.Skipped
 	Notices    []string
-	// FS is where inline suppression comments are read; nil for targets
-	// that are not file trees.
+	// FS is where inline suppression comments and the HTML report's
+	// source snippets are read; nil for targets that are not file trees.
 	FS fs.FS
 	// Checks is the catalogue, for report formats with rule metadata.
 	Checks []check.Meta
@@ -69,6 +69,7 @@ func (p *Plan) Publish(ctx context.Context, in Input, env Env) error {
 		Checks:      in.Checks,
 		IgnoreUses:  applied.Uses,
 		Environment: in.Environment,
+		Files:       in.FS,
 	}
 	// The analysis sees every finding that is not suppressed: --severity
 	// chooses what the report lists, never the scores, priorities or

@@ -18,14 +18,17 @@ import (
 //go:embed html.tmpl
 var htmlSource string
 
-// WriteHTML writes r as one self-contained HTML page for a person: the
-// four layers with their scores, the attack paths drawn as chains, the
-// defence-in-depth rows, and every finding with its remediation and
-// references, filterable by layer, severity, priority and resource and
-// searchable. Everything is inline (CSS, a small script, SVG); a Content
-// Security Policy forbids the page any request. The overview and the
-// findings read without JavaScript, and the page prints. Every value from
-// the scan is escaped by html/template.
+// WriteHTML writes r as one self-contained HTML page for a person: a
+// navigation bar that stays at the top, the four layers with their scores,
+// the attack paths drawn as chains, the defence-in-depth rows, and every
+// finding, grouped by layer, with its remediation, references and the
+// source lines around it (read from r.Files only, bounded, secrets
+// redacted), filterable by layer, severity, priority and resource and
+// searchable. A vulnerability's row names the advisory and the
+// package@version. Everything is inline (CSS, a small script, SVG); a
+// Content Security Policy forbids the page any request. The page reads
+// without JavaScript, down to 400 pixels wide, and prints. Every value
+// from the scan is escaped by html/template.
 func WriteHTML(w io.Writer, r *Report) error {
 	if r == nil {
 		return errNilReport
@@ -53,6 +56,7 @@ type htmlData struct {
 	Workloads                        []htmlWorkload
 	Baseline                         *htmlBaseline
 	Findings                         []htmlFinding
+	Groups                           []htmlGroup
 	SkippedInputs                    []finding.Skipped
 	SuppressedFindings               []htmlSuppressed
 	Notices                          []string
@@ -94,8 +98,11 @@ type htmlStep struct {
 	Findings                            []htmlRef
 }
 
+// htmlRef is a pill on an attack-path step: the findings of one check on
+// the step, Count of them, linked to the first.
 type htmlRef struct {
 	CheckID, Severity, SevClass, Anchor, Message string
+	Count                                        int
 }
 
 type htmlWorkload struct {
@@ -124,6 +131,25 @@ type htmlFinding struct {
 	Fingerprint                              string
 	References                               []finding.Reference
 	Search                                   string
+	// Ident, Aliases, Headline and Subject are what the collapsed row
+	// shows: for a vulnerability the advisory ID, its CVE, its summary and
+	// the package@version; otherwise the check ID, the title and the
+	// resource.
+	Ident, Aliases, Headline, Subject string
+	// Vuln is the advisory's detail for a vulnerability finding.
+	Vuln *htmlVuln
+	// Snippet is the source around the finding's line, redacted.
+	Snippet []snippetLine
+}
+
+type htmlVuln struct {
+	Package, Installed, Fixed, Reachability, BaseSeverity, SeverityReason string
+}
+
+// htmlGroup is the findings of one layer, under their own heading.
+type htmlGroup struct {
+	ID, Name, Class string
+	Findings        []htmlFinding
 }
 
 type htmlSuppressed struct {
@@ -172,9 +198,28 @@ func findingModel(r *Report, f finding.Finding) htmlFinding {
 	if h.Message == h.Title {
 		h.Message = ""
 	}
+	h.Ident, h.Headline, h.Subject = f.CheckID, f.Title, h.Resource
+	if f.Resource.Kind == "file" && f.Resource.Name == f.Location.Path {
+		h.Subject = "" // the location names the file
+	}
+	if v := f.Vulnerability; v != nil && v.ID != "" {
+		h.Ident = v.ID
+		h.Aliases = strings.Join(v.Aliases, ", ")
+		h.Headline = cmp.Or(v.Summary, f.Title)
+		h.Subject = cmp.Or(v.Package+"@"+v.InstalledVersion, h.Resource)
+		if v.Package == "" || v.InstalledVersion == "" {
+			h.Subject = h.Resource
+		}
+		hv := &htmlVuln{Package: v.Package, Installed: v.InstalledVersion, Reachability: v.Reachability.Level,
+			BaseSeverity: v.BaseSeverity.String(), SeverityReason: v.SeverityReason}
+		if len(v.FixedVersions) > 0 {
+			hv.Fixed = v.FixedVersions[0]
+		}
+		h.Vuln = hv
+	}
 	h.Priority, h.PriorityReason = priorityOf(r, f)
 	h.Baseline = baselineOf(r, f)
-	h.Search = strings.ToLower(strings.Join([]string{f.CheckID, f.Title, f.Message, h.Resource, h.Location, h.Layer, h.Severity, h.Priority}, " "))
+	h.Search = strings.ToLower(strings.Join([]string{f.CheckID, f.Title, f.Message, h.Resource, h.Location, h.Layer, h.Severity, h.Priority, h.Ident, h.Aliases, h.Headline}, " "))
 	return h
 }
 
@@ -216,13 +261,32 @@ func htmlModel(r *Report) htmlData {
 	}
 
 	anchors := map[string]string{}
+	snips := newSnippets(r)
+	groups := map[string]*htmlGroup{}
+	var order []string
 	for i, f := range r.Findings {
 		h := findingModel(r, f)
 		if _, taken := anchors[f.Fingerprint]; !taken {
 			h.Anchor = "f" + strconv.Itoa(i+1)
 			anchors[f.Fingerprint] = h.Anchor
 		}
+		h.Snippet = snips.of(f)
 		d.Findings = append(d.Findings, h)
+		name := cmp.Or(h.Layer, "Other")
+		g, ok := groups[name]
+		if !ok {
+			g = &htmlGroup{ID: "findings-" + strings.ToLower(name), Name: name, Class: h.LayerClass}
+			groups[name] = g
+			order = append(order, name)
+		}
+		g.Findings = append(g.Findings, h)
+	}
+	// Layers inside out, as the overview shows them; findings keep the
+	// report's order (priority) inside each.
+	for _, l := range []string{"Code", "Container", "Cluster", "Cloud", "Other"} {
+		if g, ok := groups[l]; ok {
+			d.Groups = append(d.Groups, *g)
+		}
 	}
 	for _, s := range r.Suppressed {
 		d.SuppressedFindings = append(d.SuppressedFindings, htmlSuppressed{htmlFinding: findingModel(r, s.Finding), By: s.By, Reason: s.Reason})
@@ -237,10 +301,7 @@ func htmlModel(r *Report) htmlData {
 			}
 			for _, s := range p.Steps {
 				hs := htmlStep{Kind: s.Kind, Name: s.Name, Layer: layerName(s.Layer), LayerClass: layerClass(s.Layer), Text: s.Text}
-				for _, f := range s.Findings {
-					hs.Findings = append(hs.Findings, htmlRef{CheckID: f.CheckID, Severity: f.Severity.String(), SevClass: sevClass(f.Severity),
-						Anchor: anchors[f.Fingerprint], Message: f.Message})
-				}
+				hs.Findings = stepRefs(s.Findings, anchors)
 				hp.Steps = append(hp.Steps, hs)
 			}
 			d.Paths = append(d.Paths, hp)
@@ -270,4 +331,37 @@ func htmlModel(r *Report) htmlData {
 		d.Baseline = b
 	}
 	return d
+}
+
+// stepRefs folds the findings on an attack-path step into one pill per
+// check: the worst severity, the count, a link to the first finding the
+// report lists and its message (with how many more there are).
+func stepRefs(fs []posture.FindingRef, anchors map[string]string) []htmlRef {
+	var refs []htmlRef
+	at := map[string]int{}
+	worst := map[string]finding.Severity{}
+	for _, f := range fs {
+		i, ok := at[f.CheckID]
+		if !ok {
+			at[f.CheckID] = len(refs)
+			worst[f.CheckID] = f.Severity
+			refs = append(refs, htmlRef{CheckID: f.CheckID, Anchor: anchors[f.Fingerprint], Message: f.Message, Count: 1})
+			continue
+		}
+		r := &refs[i]
+		r.Count++
+		worst[f.CheckID] = max(worst[f.CheckID], f.Severity)
+		if r.Anchor == "" {
+			r.Anchor, r.Message = anchors[f.Fingerprint], f.Message
+		}
+	}
+	for i := range refs {
+		r := &refs[i]
+		s := worst[r.CheckID]
+		r.Severity, r.SevClass = s.String(), sevClass(s)
+		if r.Count > 1 {
+			r.Message = fmt.Sprintf("%s (and %d more)", r.Message, r.Count-1)
+		}
+	}
+	return refs
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -18,6 +20,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/fourc-dev/fourc/internal/check"
+	"github.com/fourc-dev/fourc/internal/finding"
 )
 
 // chromium returns the path of a Chromium binary, installing Debian's
@@ -243,6 +248,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	resource := rowsAfter("typing a resource", setFilter("#f-search", ""),
 		chromedp.SendKeys(chromedp.CSS("#f-resource"), "shop/api"))
 	both := rowsAfter("resource and layer", setFilter("#f-layer", "cluster"))
+	groupsShown := get(t, ctx, "counting layer groups", chromedp.Evaluate[int](`document.querySelectorAll("#finding-list .group:not(.hidden)").length`))
 	reset := rowsAfter("clearing the filters", setFilter("#f-layer", ""), setFilter("#f-resource", ""))
 	shot := get(t, ctx, "taking a screenshot", chromedp.FullScreenshot(90))
 
@@ -265,6 +271,9 @@ func TestHTMLInBrowser(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s: %d rows, want %d", c.what, c.got, c.want)
 		}
+	}
+	if groupsShown != 1 {
+		t.Errorf("filtered to one layer, %d layer groups are shown, want 1", groupsShown)
 	}
 	if steps < len(r.Posture.Paths)*2 {
 		t.Errorf("%d chain steps drawn for %d paths", steps, len(r.Posture.Paths))
@@ -341,6 +350,8 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 	paths := get(t, ctx, "counting paths", chromedp.Evaluate[int](`document.querySelectorAll("#paths article.path").length`))
 	rows := get(t, ctx, "counting rows", visibleRows())
 	overview := get(t, ctx, "reading the overview", chromedp.Text(chromedp.CSS("#overview")))
+	navLinks := get(t, ctx, "counting navigation links", chromedp.Evaluate[int](`Array.prototype.filter.call(document.querySelectorAll("#toc a"), function (a) { return a.getBoundingClientRect().width > 0 && document.querySelector(a.getAttribute("href")); }).length`))
+	snippets := get(t, ctx, "counting snippets", chromedp.Evaluate[int](`document.querySelectorAll("#finding-list .snippet").length`))
 	shot := get(t, ctx, "taking a screenshot", chromedp.CaptureScreenshot())
 
 	if bodyClass != "nojs" || filtersDisplay != "none" {
@@ -349,6 +360,13 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 	if cards != 5 || paths != len(r.Posture.Paths) || rows != len(r.Findings) {
 		t.Errorf("without JavaScript: %d score cards (want 5), %d paths (want %d), %d findings (want %d)",
 			cards, paths, len(r.Posture.Paths), rows, len(r.Findings))
+	}
+	// Every link of the bar but the tool's name leads to a section.
+	if want := 6 + len(htmlModel(r).Groups); navLinks < want {
+		t.Errorf("without JavaScript: %d navigation links lead somewhere, want at least %d", navLinks, want)
+	}
+	if snippets == 0 {
+		t.Errorf("without JavaScript: no source snippet in the findings")
 	}
 	for _, l := range []string{"Overall", "Code", "Container", "Cluster", "Cloud"} {
 		if !strings.Contains(overview, l) {
@@ -360,5 +378,155 @@ func TestHTMLWithoutJavaScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot without JavaScript: %s", png)
+	ev.check(t)
+}
+
+// layoutProbe measures the page as laid out: widths, the navigation bar,
+// text that does not fit its box and card headers whose parts overlap.
+// It returns a JSON object (see layout).
+const layoutProbe = `(function () {
+  function name(el) {
+    var s = el.tagName.toLowerCase();
+    if (el.id) { s += "#" + el.id; }
+    if (el.className && typeof el.className === "string") { s += "." + el.className.trim().split(/\s+/).join("."); }
+    var t = (el.textContent || "").trim().slice(0, 40);
+    return s + (t ? " \"" + t + "\"" : "");
+  }
+  var vw = window.innerWidth;
+  var wide = [];
+  document.querySelectorAll("body *").forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > vw + 0.5 || r.left < -0.5)) { wide.push(name(el) + " spans " + Math.round(r.left) + ".." + Math.round(r.right)); }
+  });
+  var clipped = [];
+  var text = ".card h3 .name, .card h3 .meta, .finding summary > *, .step .name, .step p, .path h3, .toc a, .group h3, .snippet .src, .finding .body dd, header .meta, td";
+  document.querySelectorAll(text).forEach(function (el) {
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) { clipped.push(name(el) + " " + el.scrollWidth + ">" + el.clientWidth); }
+  });
+  var collide = [];
+  document.querySelectorAll(".card h3").forEach(function (h) {
+    var parts = h.querySelectorAll(".name, .meta");
+    if (parts.length !== 2) { return; }
+    var a = parts[0].getBoundingClientRect(), b = parts[1].getBoundingClientRect();
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) { collide.push(name(h)); }
+  });
+  var nav = document.getElementById("toc");
+  var list = document.getElementById("finding-list");
+  return JSON.stringify({
+    innerWidth: vw, scrollWidth: document.documentElement.scrollWidth,
+    pageHeight: document.documentElement.scrollHeight,
+    listTop: list ? Math.round(list.getBoundingClientRect().top + window.scrollY) : -1,
+    navPosition: nav ? getComputedStyle(nav).position : "",
+    navHeight: nav ? Math.round(nav.getBoundingClientRect().height) : 0,
+    navVisible: !!nav && nav.getBoundingClientRect().height > 0 && getComputedStyle(nav).visibility === "visible",
+    wide: wide.slice(0, 10), clipped: clipped.slice(0, 10), collide: collide
+  });
+})()`
+
+// layout is what layoutProbe returns.
+type layout struct {
+	InnerWidth, ScrollWidth, PageHeight, ListTop, NavHeight int
+	NavPosition                                             string
+	NavVisible                                              bool
+	Wide, Clipped, Collide                                  []string
+}
+
+// viewport sets the tab's layout viewport.
+func viewport(width, height int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: width, Height: height, DeviceScaleFactor: 1})
+		return err
+	})
+}
+
+// TestHTMLLayout lays the report out at 1400 and 400 pixels wide: nothing
+// may be wider than the viewport, no text may overflow its box in the
+// cards, rows, steps and navigation, card headers may not overlap, the
+// navigation stays at the top while the page scrolls, and a click on the
+// navigation's first layer brings that layer's first finding into view,
+// below the bar.
+func TestHTMLLayout(t *testing.T) {
+	r := testPostureReport()
+	// Long unbroken values: a module address, a message, a source line.
+	long := "module.payments_workload_identity_role.aws_iam_role_policy.allow_everything_on_every_bucket_of_the_account"
+	files := r.Files.(fstest.MapFS)
+	files["infra/modules/role/main.tf"] = &fstest.MapFile{Data: []byte("resource \"aws_iam_role_policy\" \"this\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = [\"s3:*\",\"iam:PassRole\",\"ec2:RunInstances\"], Resource = [\"arn:aws:s3:::*\",\"arn:aws:iam::123456789012:role/*\"]}]})\n}\n")}
+	r.Findings = append(r.Findings, metaS3Logging.Finding(finding.Resource{Kind: "aws_iam_role_policy", Name: long},
+		finding.Location{Path: "infra/modules/role/main.tf", StartLine: 2}, check.Violation{Message: "policy " + long + " allows s3:* on arn:aws:s3:::*"}))
+	file := filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(file, render(t, "html", Options{}, r), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u := (&url.URL{Scheme: "file", Path: file}).String()
+	m := htmlModel(r)
+	first := m.Groups[0]
+	var ev pageEvents
+	ctx := browser(t, chromedp.WithListener(ev.record))
+	for _, width := range []int64{1400, 400} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			do(t, ctx, "loading the report", viewport(width, 900), chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("#findings")))
+			// Open every finding: the bodies (snippets, references) must
+			// fit as well as the rows.
+			do(t, ctx, "opening the findings", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(function (d) { d.open = true; })`))
+			var l layout
+			if err := json.Unmarshal([]byte(get(t, ctx, "measuring", chromedp.Evaluate[string](layoutProbe))), &l); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d px: page height %d, finding list at %d, navigation %d px high", width, l.PageHeight, l.ListTop, l.NavHeight)
+			if l.InnerWidth != int(width) {
+				t.Fatalf("viewport is %d px wide, want %d", l.InnerWidth, width)
+			}
+			if l.ScrollWidth > l.InnerWidth {
+				t.Errorf("document is %d px wide in a %d px viewport", l.ScrollWidth, l.InnerWidth)
+			}
+			for _, w := range l.Wide {
+				t.Errorf("wider than the viewport: %s", w)
+			}
+			for _, c := range l.Clipped {
+				t.Errorf("text overflows its box: %s", c)
+			}
+			for _, c := range l.Collide {
+				t.Errorf("card header parts overlap: %s", c)
+			}
+			if !l.NavVisible || l.NavPosition != "sticky" {
+				t.Errorf("navigation: visible %v, position %q; want a visible sticky bar", l.NavVisible, l.NavPosition)
+			}
+			if l.NavHeight > 120 {
+				t.Errorf("navigation is %d px high; it hides too much of a 900 px page", l.NavHeight)
+			}
+
+			// Scrolled half way, the bar is still at the top.
+			navTop := get(t, ctx, "scrolling", chromedp.Evaluate[float64](`window.scrollTo(0, document.documentElement.scrollHeight / 2); document.getElementById("toc").getBoundingClientRect().top`))
+			if navTop != 0 {
+				t.Errorf("after scrolling, the navigation's top is at %v px, want 0", navTop)
+			}
+
+			// One click on the first layer's link shows its first finding.
+			do(t, ctx, "closing the findings", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(function (d) { d.open = false; }); window.scrollTo(0, 0)`))
+			do(t, ctx, "clicking the navigation", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#toc a[href="#%s"]`, first.ID))))
+			pos := get(t, ctx, "locating the first finding", chromedp.Evaluate[string](fmt.Sprintf(`(function () {
+  var f = document.querySelector("#%s .finding"), nav = document.getElementById("toc").getBoundingClientRect();
+  var r = f.getBoundingClientRect();
+  return [f.id, Math.round(r.top), Math.round(r.bottom), Math.round(nav.bottom), window.innerHeight, location.hash].join(" ");
+})()`, first.ID)))
+			var id, hash string
+			var top, bottom, navBottom, height int
+			if _, err := fmt.Sscan(pos, &id, &top, &bottom, &navBottom, &height, &hash); err != nil {
+				t.Fatalf("reading %q: %v", pos, err)
+			}
+			if id != first.Findings[0].Anchor || hash != "#"+first.ID {
+				t.Errorf("after the click: first finding %q, hash %q; want %q and #%s", id, hash, first.Findings[0].Anchor, first.ID)
+			}
+			if top < navBottom || bottom > height {
+				t.Errorf("after the click, the first finding spans %d..%d px, the navigation ends at %d px, the viewport at %d px: it is not in view", top, bottom, navBottom, height)
+			}
+			shot := get(t, ctx, "taking a screenshot", chromedp.CaptureScreenshot())
+			png := filepath.Join(artifactDir(t), fmt.Sprintf("fourc-report-%d.png", width))
+			if err := os.WriteFile(png, shot, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot: %s", png)
+		})
+	}
 	ev.check(t)
 }

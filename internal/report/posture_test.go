@@ -48,6 +48,7 @@ func testAssets() []finding.Asset {
 func testPostureReport() *Report {
 	r := testReport()
 	r.Environment = testEnvironment
+	r.Files = testFiles()
 	r.Posture = posture.Analyze(posture.Input{Findings: r.Findings, Assets: testAssets(), RootName: "shop"}, posture.Options{})
 	var prev []finding.Finding
 	for _, f := range r.Findings {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -62,6 +63,11 @@ type Report struct {
 	// 3 findings at or above HIGH (--fail-on high)"); empty when it
 	// succeeds. The table writer ends with it.
 	ExitReason string
+	// Files is the scanned file tree that findings' paths are relative
+	// to, confined to the scan root; nil for targets that are not file
+	// trees. The HTML writer reads its source snippets from it and from
+	// nothing else.
+	Files fs.FS
 }
 
 // Suppressed is a finding that was silenced, and by what.
