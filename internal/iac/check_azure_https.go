@@ -14,7 +14,7 @@ func checkAzureHTTPS() check.Check[*StorageAccount] {
 			"Allowing HTTP lets data and shared access signatures travel unencrypted.",
 			"Set https_traffic_only_enabled = true.",
 			ref("CIS Microsoft Azure Foundations 3.1", ""),
-			avd("AVD-AZU-0008"), tfsec("azure", "storage", "enforce-https"),
+			avd("AVD-AZU-0008"), avd("AVD-AZU-0059"), tfsec("azure", "storage", "enforce-https"),
 			cwe(319)),
 		Eval: func(a *StorageAccount) []check.Violation {
 			if !a.HTTPSOnly.Is(false) {

@@ -15,7 +15,7 @@ func checkAzureTLS() check.Check[*StorageAccount] {
 				"Medium where Trivy rates it critical: exploiting the old versions needs an active attacker on the network path and a client that still offers them, which current Azure SDKs do not.",
 			"Set min_tls_version = \"TLS1_2\".",
 			ref("CIS Microsoft Azure Foundations 3.15", ""),
-			avd("AVD-AZU-0011"), tfsec("azure", "storage", "use-secure-tls-policy"),
+			avd("AVD-AZU-0011"), avd("AVD-AZU-0059"), tfsec("azure", "storage", "use-secure-tls-policy"),
 			cwe(327)),
 		Eval: func(a *StorageAccount) []check.Violation {
 			if !a.MinTLS.Is("TLS1_0") && !a.MinTLS.Is("TLS1_1") {
