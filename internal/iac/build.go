@@ -11,6 +11,8 @@ type builder struct {
 	m *Module
 
 	s3Enc, s3Ver, s3ACL, s3PAB, s3Lock []s3Setting
+	s3Log                              []s3Setting
+	logTargets                         []Value[string]
 	accountPAB                         *PublicAccessBlock
 	ebsDefault                         *Block
 	flowLogs                           []Value[string]
@@ -48,6 +50,7 @@ func extractors() map[string]extractor {
 		"aws_s3_bucket_public_access_block":                  (*builder).s3PublicAccessBlock,
 		"aws_s3_account_public_access_block":                 (*builder).s3AccountPublicAccessBlock,
 		"aws_s3_bucket_object_lock_configuration":            (*builder).s3ObjectLock,
+		"aws_s3_bucket_logging":                              (*builder).s3Logging,
 		"aws_security_group":                                 (*builder).securityGroup,
 		"aws_security_group_rule":                            (*builder).securityGroupRule,
 		"aws_vpc_security_group_ingress_rule":                (*builder).vpcIngressRule,

@@ -28,6 +28,13 @@ func (t *cfnTemplate) s3Bucket(b *builder, blk Block, p *yaml.Node) {
 		s.Versioning = Value[bool]{Val: v.Val == "Enabled", Known: v.Known, Explicit: true, Range: v.Range}
 	}
 	s.ObjectLock = t.boolean(mapGet(p, "ObjectLockEnabled"), d, false)
+	s.Logging = Default(false, d)
+	if lc := mapGet(p, "LoggingConfiguration"); lc != nil {
+		s.Logging = Value[bool]{Val: true, Known: true, Explicit: true, Range: t.rng(lc, d)}
+		if dst := mapGet(lc, "DestinationBucketName"); dst != nil {
+			b.logTargets = append(b.logTargets, t.str(dst, d))
+		}
+	}
 	acl := t.str(mapGet(p, "AccessControl"), d, "Private")
 	acl.Val = map[string]string{"PublicRead": "public-read", "PublicReadWrite": "public-read-write", "AuthenticatedRead": "authenticated-read"}[acl.Val]
 	s.ACL = acl
@@ -203,6 +210,7 @@ func (t *cfnTemplate) trail(b *builder, blk Block, p *yaml.Node) {
 		Block:         blk,
 		MultiRegion:   t.boolean(mapGet(p, "IsMultiRegionTrail"), d, false),
 		LogValidation: t.boolean(mapGet(p, "EnableLogFileValidation"), d, false),
+		Bucket:        t.str(mapGet(p, "S3BucketName"), d),
 	})
 }
 

@@ -43,7 +43,7 @@ type catalogue struct {
 func newCatalogue() *catalogue {
 	return &catalogue{
 		providers:   []check.Check[*AWSProvider]{checkCloudTrailMissing()},
-		s3:          []check.Check[*S3Bucket]{checkS3Encryption(), checkS3Versioning(), checkS3PublicACL(), checkS3PublicAccessBlock(), checkS3BackupObjectLock()},
+		s3:          []check.Check[*S3Bucket]{checkS3Encryption(), checkS3Versioning(), checkS3PublicACL(), checkS3PublicAccessBlock(), checkS3BackupObjectLock(), checkS3Logging(), checkCloudTrailBucketPublic()},
 		sgRules:     []check.Check[*SecurityGroupRule]{checkSGControlPlane(), checkSGAdmin(), checkSGDatabase()},
 		ebs:         []check.Check[*EBSVolume]{checkEBSEncryption()},
 		instances:   []check.Check[*Instance]{checkBlockDeviceEncryption(), checkIMDSv2(), checkPublicIP()},

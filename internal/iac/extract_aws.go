@@ -24,7 +24,17 @@ func (b *builder) s3Bucket(blk Block, n node) {
 		st := getString(ol, "object_lock_enabled", "Enabled")
 		s.ObjectLock = Value[bool]{Val: st.Val == "Enabled", Known: st.Known, Explicit: true, Range: st.Range}
 	}
+	s.Logging = Default(false, blk.Range)
+	if l, ok := first(n, "logging"); ok {
+		s.Logging = Value[bool]{Val: true, Known: true, Explicit: true, Range: l.rng()}
+		b.logTargets = append(b.logTargets, getString(l, "target_bucket"))
+	}
 	b.m.AWS.S3Buckets = append(b.m.AWS.S3Buckets, s)
+}
+
+func (b *builder) s3Logging(blk Block, n node) {
+	b.s3Log = append(b.s3Log, s3Setting{blk: blk, bucket: getString(n, "bucket"), enabled: Value[bool]{Val: true, Known: true, Explicit: true, Range: blk.Range}})
+	b.logTargets = append(b.logTargets, getString(n, "target_bucket"))
 }
 
 func (b *builder) s3Encryption(blk Block, n node) {
@@ -124,6 +134,19 @@ func (b *builder) linkS3() {
 		}
 		if s.PublicAccessBlock == nil && b.accountPAB != nil {
 			s.PublicAccessBlock = b.accountPAB
+		}
+		if !s.Logging.Is(true) {
+			s.Logging = apply(s, b.s3Log, s.Logging, enabled)
+		}
+		for _, t := range b.logTargets {
+			if matchTarget(t, s.Address, s.Name) != noMatch {
+				s.LogTarget = true
+			}
+		}
+		for _, t := range b.m.AWS.CloudTrails {
+			if s.Trail == "" && matchTarget(t.Bucket, s.Address, s.Name) == matches {
+				s.Trail = t.Address
+			}
 		}
 	}
 }
@@ -535,6 +558,7 @@ func (b *builder) cloudTrail(blk Block, n node) {
 		Block:         blk,
 		MultiRegion:   getBool(n, "is_multi_region_trail", false),
 		LogValidation: getBool(n, "enable_log_file_validation", false),
+		Bucket:        getString(n, "s3_bucket_name"),
 	})
 }
 

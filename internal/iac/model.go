@@ -126,6 +126,15 @@ type S3Bucket struct {
 	// PublicAccessBlockUnknown is true when a public access block exists
 	// whose bucket cannot be known (it may be this one).
 	PublicAccessBlockUnknown bool
+	// Logging is true when server access logging is configured: inline,
+	// through aws_s3_bucket_logging, or CloudFormation LoggingConfiguration.
+	Logging Value[bool]
+	// LogTarget is true when some bucket's access logs are (or may be)
+	// delivered to this one.
+	LogTarget bool
+	// Trail is the address of a CloudTrail trail that delivers its logs to
+	// this bucket, "" when none does.
+	Trail string
 }
 
 // PublicAccessBlock is an aws_s3_bucket_public_access_block or
@@ -250,6 +259,8 @@ type CloudTrail struct {
 	Block
 	MultiRegion   Value[bool]
 	LogValidation Value[bool]
+	// Bucket is the S3 bucket the trail delivers its logs to.
+	Bucket Value[string]
 }
 
 // VPC is an aws_vpc; FlowLogs is true when an aws_flow_log refers to it.

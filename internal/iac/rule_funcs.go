@@ -58,6 +58,7 @@ func ruleFunctions() []cel.EnvOption {
 		unary("secretKeys", secretKeys),
 		unary("secretText", secretText),
 		unary("decode", decode),
+		unary("certExpired", certExpired), // a PEM certificate past its NotAfter (rule_funcs_gapaws.go)
 		cel.Lib(secretLib{}),
 	}
 }
