@@ -45,10 +45,19 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "backups" {
   }
 }
 
+# Deleting a version or suspending versioning needs the root account's MFA
+# device: "SERIAL CODE", given at apply time.
+variable "root_mfa" {
+  type      = string
+  sensitive = true
+}
+
 resource "aws_s3_bucket_versioning" "backups" {
   bucket = aws_s3_bucket.backups.id
+  mfa    = var.root_mfa
   versioning_configuration {
-    status = "Enabled"
+    status     = "Enabled"
+    mfa_delete = "Enabled"
   }
 }
 
@@ -71,7 +80,8 @@ resource "aws_s3_bucket_object_lock_configuration" "backups" {
 }
 
 resource "aws_security_group" "cluster" {
-  name = "${local.name}-cluster"
+  name        = "${local.name}-cluster"
+  description = "Kubernetes API, reachable from the admin network only"
 
   ingress {
     description = "Kubernetes API from the admin network"
@@ -93,7 +103,9 @@ resource "aws_instance" "bastion" {
   ami                         = "ami-0abcdef1234567890"
   instance_type               = "t3.micro"
   associate_public_ip_address = false
+  subnet_id                   = "subnet-0a1b2c3d"
   vpc_security_group_ids      = [aws_security_group.cluster.id]
+  monitoring                  = true
 
   metadata_options {
     http_endpoint = "enabled"
@@ -131,6 +143,21 @@ resource "aws_cloudtrail" "main" {
   enable_log_file_validation    = true
   include_global_service_events = true
   kms_key_id                    = aws_kms_key.shop.arn
+  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
+  cloud_watch_logs_role_arn     = "arn:aws:iam::123456789012:role/cloudtrail-logs"
+}
+
+resource "aws_cloudwatch_log_group" "trail" {
+  name              = "${local.name}-trail"
+  retention_in_days = 365
+  kms_key_id        = aws_kms_key.shop.arn
+}
+
+# Access logs of the backups bucket go to a bucket of their own.
+resource "aws_s3_bucket_logging" "backups" {
+  bucket        = aws_s3_bucket.backups.id
+  target_bucket = "${local.name}-access-logs"
+  target_prefix = "backups/"
 }
 
 module "workload_role" {
