@@ -43,6 +43,9 @@ type imageSource struct {
 	remote []remote.Option
 	// opens, when set, replace the layers' own readers (docker archives).
 	opens []func() (io.ReadCloser, error)
+	// names are the references the source calls the image by: a docker
+	// archive's RepoTags.
+	names []string
 }
 
 // open detects what ref names and opens it. An explicit prefix
@@ -74,11 +77,11 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		}
 		return &imageSource{kind: kind, img: img}, nil
 	case KindDockerArchive:
-		img, opens, err := fromDockerArchive(ctx, p)
+		img, opens, tags, err := fromDockerArchive(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}
-		return &imageSource{kind: kind, img: img, opens: opens}, nil
+		return &imageSource{kind: kind, img: img, opens: opens, names: tags}, nil
 	case KindOCIArchive:
 		img, err := fromOCIArchive(ctx, p, plat)
 		if err != nil {
@@ -87,6 +90,36 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		return &imageSource{kind: kind, img: img}, nil
 	}
 	return fromRegistry(ctx, p, plat, opts)
+}
+
+// CheckRef tells, without reading an image or touching the network,
+// whether Scan can open ref: an existing docker archive, OCI tarball or
+// layout, or a well-formed registry reference. It returns the kind of
+// source ref names, so that a caller can refuse a registry when offline.
+func CheckRef(ref string) (Kind, error) {
+	kind, p := Kind(""), ref
+	for prefix, k := range map[string]Kind{"docker-archive:": KindDockerArchive, "oci-archive:": KindOCIArchive, "oci:": KindOCILayout, "registry:": KindRegistry} {
+		if rest, ok := strings.CutPrefix(ref, prefix); ok {
+			kind, p = k, rest
+		}
+	}
+	if kind == "" {
+		k, err := detect(p)
+		if err != nil {
+			return "", err
+		}
+		kind = k
+	}
+	if kind == KindRegistry {
+		if _, err := name.ParseReference(p); err != nil {
+			return "", fmt.Errorf("parsing reference %q: %w", p, err)
+		}
+		return kind, nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("reading %q: %w", p, err)
+	}
+	return kind, nil
 }
 
 func platform(s string) (v1.Platform, error) {
