@@ -58,9 +58,6 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return err
 	}
-	if err := checkImageRef(ref, o.offline); err != nil {
-		return err
-	}
 	reg, err := registry()
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
@@ -71,6 +68,11 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	}
 	if db != nil {
 		defer db.Close()
+	}
+	// After the database, as before: a damaged database is reported
+	// whatever the image.
+	if err := checkImageRef(ref, o.offline); err != nil {
+		return err
 	}
 	opts := image.Options{
 		Insecure:         o.insecure,
