@@ -196,7 +196,9 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	}
 	for _, ref := range o.images {
 		if err := checkImageRef(ref, o.vuln.offline); err != nil {
-			return fmt.Errorf("--image: %w", err)
+			// One line, exit 2: the reference is named, the usage is not
+			// at fault.
+			return errors.New("--image: " + err.Error())
 		}
 	}
 	reg, err := registry()
