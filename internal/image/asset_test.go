@@ -1,12 +1,19 @@
 package image
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
 )
 
 func TestCheckRef(t *testing.T) {
@@ -64,6 +71,44 @@ func TestResultAsset(t *testing.T) {
 	for i, f := range res.Findings {
 		if a.Findings[i] != f.Fingerprint {
 			t.Errorf("asset finding %d = %s, want %s", i, a.Findings[i], f.Fingerprint)
+		}
+	}
+}
+
+// An OCI layout names its image by the index's annotations: a full
+// reference counts, a bare tag does not.
+func TestLayoutNames(t *testing.T) {
+	data := makeTar(t, reg("etc/os-release", "ID=alpine\n"))
+	l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := mutate.AppendLayers(empty.Image, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		annotations map[string]string
+		want        []string
+	}{
+		{map[string]string{"org.opencontainers.image.ref.name": "registry.example.com/shop/api:1.4"}, []string{"registry.example.com/shop/api:1.4"}},
+		{map[string]string{"org.opencontainers.image.ref.name": "1.4", "io.containerd.image.name": "docker.io/library/api:1.4"}, []string{"docker.io/library/api:1.4"}},
+		{nil, nil},
+	} {
+		dir := t.TempDir()
+		p, err := layout.Write(dir, empty.Index)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.AppendImage(img, layout.WithAnnotations(tc.annotations)); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Scan(context.Background(), dir, Options{NoSecrets: true, Now: testNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(res.Names, tc.want) {
+			t.Errorf("annotations %v: Names = %v, want %v", tc.annotations, res.Names, tc.want)
 		}
 	}
 }

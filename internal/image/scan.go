@@ -78,7 +78,8 @@ type Result struct {
 	// or digest for registry images, otherwise the file's path.
 	Name string `json:"name"`
 	// Names are the references the image is known by: the registry
-	// reference, or a docker archive's RepoTags.
+	// reference, a docker archive's RepoTags, or the reference an OCI
+	// index's annotations give it.
 	Names []string `json:"names,omitempty"`
 	// Digest is the manifest digest, ConfigDigest the image ID.
 	Digest       string `json:"digest"`
