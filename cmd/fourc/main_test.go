@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/fourc-dev/fourc/internal/cli"
+	"github.com/fourc-dev/fourc/internal/image/imagetest"
 	"github.com/fourc-dev/fourc/internal/reach"
 )
 
@@ -59,8 +60,12 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := starter(t)
+	rootfs := imagetest.DebianRootfs(t)
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"debian-image": debianImageCmd(rootfs),
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
 			env.Setenv("FOURC_DB", db)

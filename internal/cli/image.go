@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/vulndb"
@@ -65,6 +66,14 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err != nil {
 		return err
 	}
+	if db != nil {
+		defer db.Close()
+	}
+	// After the database, as before: a damaged database is reported
+	// whatever the image.
+	if err := checkImageRef(ref, o.offline); err != nil {
+		return err
+	}
 	opts := image.Options{
 		Insecure:         o.insecure,
 		Platform:         o.platform,
@@ -73,30 +82,63 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 		NoSecrets:        o.noSecrets,
 		Now:              g.now(),
 	}
-	if db != nil {
-		defer db.Close()
-		opts.DB = db
+	sc, err := g.scanImage(cmd.Context(), ref, opts, db)
+	if err != nil {
+		return err
 	}
+	return g.publish(cmd.Context(), plan, pipeline.Input{
+		Target:   ref,
+		Findings: sc.res.Findings,
+		Skipped:  sc.skipped,
+		Notices:  append([]string{dbNotice}, sc.notices...),
+		Checks:   reg.All(),
+	})
+}
+
+// checkImageRef refuses, before anything is scanned, an image reference
+// that can name nothing: a missing archive, a malformed reference, or a
+// registry reference under --offline. Whether a registry answers is found
+// out only by the scan.
+func checkImageRef(ref string, offline bool) error {
 	if err := missingPath(ref); err != nil {
 		return err
 	}
-	if _, err := os.Stat(ref); err != nil && o.offline {
+	kind, err := image.CheckRef(ref)
+	if err != nil {
+		return usageError{Err: err}
+	}
+	if offline && kind == image.KindRegistry {
 		return usageError{Err: fmt.Errorf("--offline reads no registry, and %q is not a local image archive or layout", ref)}
 	}
+	return nil
+}
+
+// imageScan is what scanning one image gives a report.
+type imageScan struct {
+	res     *image.Result
+	notices []string
+	skipped []finding.Skipped
+}
+
+// scanImage scans one image, for `fourc image` and `fourc scan --image`
+// alike: its packages are matched against db when there is one, and the
+// packages db cannot check are reported as skipped.
+func (g *globals) scanImage(ctx context.Context, ref string, opts image.Options, db *vulndb.DB) (*imageScan, error) {
+	if db != nil {
+		opts.DB = db
+	}
 	prog := g.progress("scanning image " + ref)
-	res, err := image.Scan(cmd.Context(), ref, opts)
+	res, err := image.Scan(ctx, ref, opts)
 	prog.finish()
 	if err != nil {
-		return fmt.Errorf("scanning image %q: %w", ref, err)
+		return nil, fmt.Errorf("scanning image %q: %w", ref, err)
 	}
 	unNotices, unSkipped := pipeline.UncheckedPackages(db, res.Packages)
-	return g.publish(cmd.Context(), plan, pipeline.Input{
-		Target:   ref,
-		Findings: res.Findings,
-		Skipped:  append(res.Skipped, unSkipped...),
-		Notices:  append([]string{dbNotice, imageNotice(res)}, unNotices...),
-		Checks:   reg.All(),
-	})
+	return &imageScan{
+		res:     res,
+		notices: append([]string{imageNotice(res)}, unNotices...),
+		skipped: append(res.Skipped, unSkipped...),
+	}, nil
 }
 
 func imageNotice(res *image.Result) string {

@@ -6,16 +6,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/ignore"
+	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/source"
+	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
 // outputOptions are the flags shared by every command that writes a report.
@@ -108,6 +112,8 @@ type scanOptions struct {
 	helm         helmOptions
 	// runtimeHandlers are the handlers the nodes offer (--runtime-handlers).
 	runtimeHandlers []string
+	// images are container images scanned into the same report (--image).
+	images []string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -123,7 +129,8 @@ hook passes them) are scanned as one tree rooted at the current directory.`,
   fourc scan . --scanners secret,vuln
   fourc scan . --format sarif --output fourc.sarif
   fourc scan . --severity high --fail-on critical
-  fourc scan charts/api --values prod-values.yaml --set image.tag=1.2`,
+  fourc scan charts/api --values prod-values.yaml --set image.tag=1.2
+  fourc scan . --image registry.example.com/shop/api:1.4 --image build/api.tar`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "."
 			if len(args) == 1 {
@@ -140,6 +147,7 @@ hook passes them) are scanned as one tree rooted at the current directory.`,
 	o.vuln.addFlags(cmd)
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
+	cmd.Flags().StringArrayVar(&o.images, "image", nil, "also scan this container image (registry reference, docker-archive, OCI archive or layout; repeatable) into the report and the posture graph, linked to the workloads that run it; an image that cannot be read is reported as skipped")
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
 	addRuntimeHandlersFlag(cmd, &o.runtimeHandlers)
@@ -186,6 +194,13 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	if err != nil {
 		return err
 	}
+	for _, ref := range o.images {
+		if err := checkImageRef(ref, o.vuln.offline); err != nil {
+			// One line, exit 2: the reference is named, the usage is not
+			// at fault.
+			return errors.New("--image: " + err.Error())
+		}
+	}
 	reg, err := registry()
 	if err != nil {
 		return fmt.Errorf("check catalogue: %w", err)
@@ -228,6 +243,12 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	in, err := pipeline.ScanTree(cmd.Context(), tree)
 	if err != nil {
 		return err
+	}
+	for _, ref := range o.images {
+		if err := cmd.Context().Err(); err != nil {
+			return err
+		}
+		set.scanImage(cmd.Context(), g, ref, on, &in)
 	}
 	in.Notices = append(set.notices, in.Notices...)
 	in.Checks = checks
@@ -287,4 +308,55 @@ func rootName(root string) string {
 		root = abs
 	}
 	return filepath.Base(root)
+}
+
+// scanImage scans one --image as `fourc image` does, with the scan's
+// secret rules and vulnerability database, into in: its findings (located
+// in the image, not in the tree), its asset for the posture graph, its
+// notices and skipped inputs. An image that cannot be read (a registry
+// that does not answer, a corrupt archive) is a skipped input and the
+// scan goes on; --fail-on-skipped makes that fail the run.
+func (s *scanSet) scanImage(ctx context.Context, g *globals, ref string, on map[string]bool, in *pipeline.Input) {
+	opts := image.Options{Now: g.now(), NoSecrets: !on["secret"]}
+	if s.secret != nil && on["secret"] {
+		opts.Secrets = s.secret.Detector()
+	}
+	var db *vulndb.DB
+	if s.vuln != nil {
+		db = s.vuln.DB()
+	}
+	sc, err := g.scanImage(ctx, ref, opts, db)
+	if err != nil {
+		in.Skipped = append(in.Skipped, finding.Skipped{Path: ref, Scanner: "image", Reason: err.Error()})
+		return
+	}
+	for _, f := range sc.res.Findings {
+		in.Findings = append(in.Findings, inImage(ref, f))
+	}
+	finding.Sort(in.Findings)
+	in.Assets = append(in.Assets, sc.res.Asset())
+	in.Notices = append(in.Notices, sc.notices...)
+	in.Skipped = append(in.Skipped, sc.skipped...)
+}
+
+// inImage moves an image finding's location out of the scanned tree: the
+// path inside the image goes into the object, after the image reference
+// ("api.tar /app/.env:3, layer 2 …"), so that no tree file of the same
+// path is taken for it (inline suppressions, SARIF artefacts). The
+// fingerprint, computed by the image scan, stays the one `fourc image`
+// gives.
+func inImage(ref string, f finding.Finding) finding.Finding {
+	l := f.Location
+	obj := ref
+	if l.Path != "" {
+		obj += " /" + strings.TrimPrefix(l.Path, "/")
+		if l.StartLine > 0 {
+			obj += ":" + strconv.Itoa(l.StartLine)
+		}
+	}
+	if l.Object != "" {
+		obj += ", " + l.Object
+	}
+	f.Location = finding.Location{Object: obj}
+	return f
 }

@@ -24,6 +24,10 @@ type Asset struct {
 	Attrs map[string]string `json:"attrs,omitempty"`
 	// Edges point to other assets by ID.
 	Edges []Edge `json:"edges,omitempty"`
+	// Findings are the fingerprints of findings about this asset whatever
+	// resource they name: an image scan's packages and files belong to
+	// the image.
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Edge is a directed relation between two assets.

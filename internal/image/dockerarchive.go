@@ -20,35 +20,37 @@ import (
 // and each distinct layer blob is hashed once for the manifest digest (the
 // digest go-containerregistry gives the same archive). The returned
 // openers read the layers in manifest order, decompressing by magic bytes.
-// Nothing here grows with the square of the layer count.
-func fromDockerArchive(ctx context.Context, p string) (v1.Image, []func() (io.ReadCloser, error), error) {
+// Nothing here grows with the square of the layer count. It also returns
+// the archive's RepoTags, the names `docker save` was given.
+func fromDockerArchive(ctx context.Context, p string) (v1.Image, []func() (io.ReadCloser, error), []string, error) {
 	a, err := indexArchive(ctx, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	raw, err := a.read("manifest.json")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var descs []struct {
-		Config string
-		Layers []string
+		Config   string
+		RepoTags []string
+		Layers   []string
 	}
 	if err := json.Unmarshal(raw, &descs); err != nil {
-		return nil, nil, fmt.Errorf("parsing manifest.json: %w", err)
+		return nil, nil, nil, fmt.Errorf("parsing manifest.json: %w", err)
 	}
 	if len(descs) != 1 {
-		return nil, nil, fmt.Errorf("manifest.json lists %d images, want exactly one", len(descs))
+		return nil, nil, nil, fmt.Errorf("manifest.json lists %d images, want exactly one", len(descs))
 	}
 	d := descs[0]
 	cfg, err := a.read(d.Config)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading config: %w", err)
+		return nil, nil, nil, fmt.Errorf("reading config: %w", err)
 	}
 	a.blobs = map[v1.Hash]string{}
 	cfgHash, cfgSize, err := v1.SHA256(bytes.NewReader(cfg))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	a.blobs[cfgHash] = d.Config
 	m := v1.Manifest{
@@ -63,7 +65,7 @@ func fromDockerArchive(ctx context.Context, p string) (v1.Image, []func() (io.Re
 		if !ok {
 			desc, err = a.describe(ctx, lp)
 			if err != nil {
-				return nil, nil, fmt.Errorf("layer %q: %w", lp, err)
+				return nil, nil, nil, fmt.Errorf("layer %q: %w", lp, err)
 			}
 			hashed[lp] = desc
 			a.blobs[desc.Digest] = lp
@@ -79,13 +81,13 @@ func fromDockerArchive(ctx context.Context, p string) (v1.Image, []func() (io.Re
 	}
 	rawManifest, err := json.Marshal(m)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	img, err := partial.CompressedToImage(&archiveImage{a: a, raw: rawManifest, mt: m.MediaType})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return img, opens, nil
+	return img, opens, d.RepoTags, nil
 }
 
 // describe hashes a layer blob as stored and tells a compressed blob from

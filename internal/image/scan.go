@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -76,6 +77,10 @@ type Result struct {
 	// Name is the image's name for findings: the reference without tag
 	// or digest for registry images, otherwise the file's path.
 	Name string `json:"name"`
+	// Names are the references the image is known by: the registry
+	// reference, a docker archive's RepoTags, or the reference an OCI
+	// index's annotations give it.
+	Names []string `json:"names,omitempty"`
 	// Digest is the manifest digest, ConfigDigest the image ID.
 	Digest       string `json:"digest"`
 	ConfigDigest string `json:"config_digest"`
@@ -153,6 +158,39 @@ func Scan(ctx context.Context, ref string, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// Asset is the image as a node of the cross-layer graph: an "image" asset
+// whose "scanned" attribute is the reference the scan was given, with the
+// names and digest posture matches against the images manifests run
+// ("names", "digest"), and the fingerprints of every finding of the scan,
+// whatever resource each names (a package, a file in a layer).
+func (r *Result) Asset() finding.Asset {
+	a := finding.Asset{
+		ID:       "image:" + r.Ref,
+		Kind:     "image",
+		Name:     r.Ref,
+		Layer:    finding.LayerContainer,
+		Resource: r.resource(),
+		Location: finding.Location{Object: r.Ref},
+		Attrs: map[string]string{
+			"scanned":      r.Ref,
+			"source":       string(r.Kind),
+			"digest":       r.Digest,
+			"configDigest": r.ConfigDigest,
+			"packages":     strconv.Itoa(len(r.Packages)),
+		},
+	}
+	if len(r.Names) > 0 {
+		a.Attrs["names"] = strings.Join(r.Names, ",")
+	}
+	if r.OS.ID != "" {
+		a.Attrs["os"] = strings.TrimSpace(r.OS.ID + " " + r.OS.VersionID)
+	}
+	for _, f := range r.Findings {
+		a.Findings = append(a.Findings, f.Fingerprint)
+	}
+	return a
+}
+
 func (r *Result) resource() finding.Resource {
 	return finding.Resource{Kind: "image", Name: r.Name}
 }
@@ -183,7 +221,9 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	res := &Result{Ref: ref, Kind: src.kind, Name: ref}
 	if src.ref != nil {
 		res.Name = src.ref.Context().Name()
+		res.Names = []string{src.ref.Name()}
 	}
+	res.Names = append(res.Names, src.names...)
 	cfg, err := readIdentity(img, ref, res)
 	if err != nil {
 		return nil, err

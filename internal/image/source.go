@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -43,6 +44,9 @@ type imageSource struct {
 	remote []remote.Option
 	// opens, when set, replace the layers' own readers (docker archives).
 	opens []func() (io.ReadCloser, error)
+	// names are the references the source calls the image by: a docker
+	// archive's RepoTags, an OCI index's reference annotations.
+	names []string
 }
 
 // open detects what ref names and opens it. An explicit prefix
@@ -68,25 +72,55 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 	}
 	switch kind {
 	case KindOCILayout:
-		img, err := fromLayout(p, plat)
+		img, names, err := fromLayout(p, plat)
 		if err != nil {
 			return nil, fmt.Errorf("reading OCI layout %q: %w", p, err)
 		}
-		return &imageSource{kind: kind, img: img}, nil
+		return &imageSource{kind: kind, img: img, names: names}, nil
 	case KindDockerArchive:
-		img, opens, err := fromDockerArchive(ctx, p)
+		img, opens, tags, err := fromDockerArchive(ctx, p)
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}
-		return &imageSource{kind: kind, img: img, opens: opens}, nil
+		return &imageSource{kind: kind, img: img, opens: opens, names: tags}, nil
 	case KindOCIArchive:
-		img, err := fromOCIArchive(ctx, p, plat)
+		img, names, err := fromOCIArchive(ctx, p, plat)
 		if err != nil {
 			return nil, fmt.Errorf("reading OCI archive %q: %w", p, err)
 		}
-		return &imageSource{kind: kind, img: img}, nil
+		return &imageSource{kind: kind, img: img, names: names}, nil
 	}
 	return fromRegistry(ctx, p, plat, opts)
+}
+
+// CheckRef tells, without reading an image or touching the network,
+// whether Scan can open ref: an existing docker archive, OCI tarball or
+// layout, or a well-formed registry reference. It returns the kind of
+// source ref names, so that a caller can refuse a registry when offline.
+func CheckRef(ref string) (Kind, error) {
+	kind, p := Kind(""), ref
+	for prefix, k := range map[string]Kind{"docker-archive:": KindDockerArchive, "oci-archive:": KindOCIArchive, "oci:": KindOCILayout, "registry:": KindRegistry} {
+		if rest, ok := strings.CutPrefix(ref, prefix); ok {
+			kind, p = k, rest
+		}
+	}
+	if kind == "" {
+		k, err := detect(p)
+		if err != nil {
+			return "", err
+		}
+		kind = k
+	}
+	if kind == KindRegistry {
+		if _, err := name.ParseReference(p); err != nil {
+			return "", fmt.Errorf("parsing reference %q: %w", p, err)
+		}
+		return kind, nil
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("reading %q: %w", p, err)
+	}
+	return kind, nil
 }
 
 func platform(s string) (v1.Platform, error) {
@@ -188,12 +222,43 @@ func fromRegistry(ctx context.Context, s string, plat v1.Platform, opts Options)
 	return &imageSource{kind: KindRegistry, img: img, ref: ref, remote: ropts}, nil
 }
 
-func fromLayout(dir string, plat v1.Platform) (v1.Image, error) {
+func fromLayout(dir string, plat v1.Platform) (v1.Image, []string, error) {
 	idx, err := layout.ImageIndexFromPath(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return pick(idx, plat)
+	img, err := pick(idx, plat)
+	if err != nil {
+		return nil, nil, err
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, indexNames(im, img), nil
+}
+
+// indexNames returns the full references an OCI index's annotations give
+// the image it chose: io.containerd.image.name, and
+// org.opencontainers.image.ref.name when it is a reference rather than a
+// bare tag. The descriptor is the image's own, or the index's only one.
+func indexNames(im *v1.IndexManifest, img v1.Image) []string {
+	d, err := img.Digest()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, m := range im.Manifests {
+		if m.Digest != d && len(im.Manifests) != 1 {
+			continue
+		}
+		for _, k := range []string{"io.containerd.image.name", "org.opencontainers.image.ref.name"} {
+			if n := m.Annotations[k]; strings.ContainsAny(n, "/:") && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // pick chooses the image of an index: the only one, or the one for plat,
@@ -300,20 +365,24 @@ func (a *ociArchive) span(name string) (tarSpan, bool) {
 	return tarSpan{}, false
 }
 
-func fromOCIArchive(ctx context.Context, p string, plat v1.Platform) (v1.Image, error) {
+func fromOCIArchive(ctx context.Context, p string, plat v1.Platform) (v1.Image, []string, error) {
 	a, err := indexArchive(ctx, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	raw, err := a.read("index.json")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var im v1.IndexManifest
 	if err := json.Unmarshal(raw, &im); err != nil {
-		return nil, fmt.Errorf("parsing index.json: %w", err)
+		return nil, nil, fmt.Errorf("parsing index.json: %w", err)
 	}
-	return a.pick(&im, plat)
+	img, err := a.pick(&im, plat)
+	if err != nil {
+		return nil, nil, err
+	}
+	return img, indexNames(&im, img), nil
 }
 
 // countReader knows its offset in the file; it seeks, so that indexing

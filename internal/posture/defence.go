@@ -118,7 +118,11 @@ func containerState(v *view, w *Node) LayerState {
 	known := false
 	for _, b := range v.builds(w) {
 		if fs := pick(b.image.Findings, serious); len(fs) > 0 {
-			s.Reasons = append(s.Reasons, fmt.Sprintf("image %s: %s", b.image.Name, summarize(fs)))
+			name := b.image.Name
+			if sc := b.image.Attrs["scanned"]; sc != "" && sc != name {
+				name += " (scanned from " + sc + ")"
+			}
+			s.Reasons = append(s.Reasons, fmt.Sprintf("image %s: %s", name, summarize(fs)))
 		}
 		if len(b.image.Findings) > 0 {
 			known = true

@@ -119,10 +119,16 @@ type builder struct {
 	edges map[string]*Edge // by from\x00rel\x00to
 	res   map[string]string
 	root  string
+	// owner maps the fingerprints assets claim (an image scan's
+	// findings) to the asset's node.
+	owner map[string]string
 }
 
-// Build joins assets and findings into one graph. Findings attach to the
-// node whose resource they name; a finding with no such node gets a node
+// Build joins assets and findings into one graph. An image the scan read
+// itself (`fourc scan --image`) merges into the image node the manifests
+// and Dockerfiles name it by (see mergeScanned). Findings attach to the
+// asset that claims them by fingerprint, else to the node whose resource
+// they name; a finding with no such node gets a node
 // derived from its resource and location (packages and source
 // directories for vulnerabilities, files for secrets, cloud resources by
 // Terraform directory and address). Then posture derives the edges no
@@ -130,12 +136,13 @@ type builder struct {
 // runs, which code and files a Dockerfile copies, which cluster hosts the
 // namespaces. docs/posture.md states each rule.
 func Build(in Input) *Graph {
-	b := &builder{nodes: map[string]*Node{}, edges: map[string]*Edge{}, res: map[string]string{}, root: in.RootName}
+	b := &builder{nodes: map[string]*Node{}, edges: map[string]*Edge{}, res: map[string]string{}, root: in.RootName, owner: map[string]string{}}
 	assets := slices.Clone(in.Assets)
 	slices.SortStableFunc(assets, func(x, y finding.Asset) int { return cmp.Compare(x.ID, y.ID) })
 	for _, a := range assets {
 		b.asset(a)
 	}
+	b.mergeScanned()
 	ids := slices.Sorted(maps.Keys(b.nodes))
 	for _, id := range ids {
 		n := b.nodes[id]
@@ -197,6 +204,11 @@ func (b *builder) asset(a finding.Asset) {
 	for _, e := range a.Edges {
 		b.edge(a.ID, e.Rel, e.To, "")
 	}
+	for _, fp := range a.Findings {
+		if _, taken := b.owner[fp]; !taken {
+			b.owner[fp] = a.ID
+		}
+	}
 }
 
 // edge adds an edge once; the first reason given wins.
@@ -235,6 +247,10 @@ func isPackageFinding(f finding.Finding) bool {
 // attach puts a finding on the node its resource names, deriving the node
 // when no scanner reported it.
 func (b *builder) attach(f finding.Finding) {
+	if id := b.owner[f.Fingerprint]; id != "" && b.nodes[id] != nil {
+		b.nodes[id].Findings = append(b.nodes[id].Findings, f)
+		return
+	}
 	if id := b.lookup(f); id != "" {
 		b.nodes[id].Findings = append(b.nodes[id].Findings, f)
 		return

@@ -1,11 +1,14 @@
 package posture
 
 import (
+	"cmp"
 	"maps"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fourc-dev/fourc/internal/finding"
 )
 
 // imageRef is an image reference split into its parts.
@@ -93,7 +96,7 @@ func (b *builder) hints(d *Node) []nameHint {
 }
 
 // linkImages adds "builds" edges from Dockerfiles to the images workloads
-// run. Rules, strongest first (only the strongest match of an image is
+// run and the images the scan read itself. Rules, strongest first (only the strongest match of an image is
 // kept; equal matches are all kept):
 //
 //  1. a workload running the image carries an org.opencontainers.image.source
@@ -124,10 +127,14 @@ func (b *builder) linkImages() {
 	}
 	for _, id := range ids {
 		img := b.nodes[id]
-		if img.Kind != "image" || len(runs[id]) == 0 {
+		if img.Kind != "image" || (len(runs[id]) == 0 && img.Attrs["scanned"] == "") {
 			continue
 		}
-		ref := parseImage(img.Name)
+		refName := img.Name
+		if n := img.Attrs["names"]; n != "" && img.Attrs["scanned"] == img.Name {
+			refName, _, _ = strings.Cut(n, ",") // a scanned archive: the name it was tagged with
+		}
+		ref := parseImage(refName)
 		segs := strings.Split(ref.Repository, "/")
 		sources := b.sourceAnnotations(runs[id])
 		best, links := 0, map[string]string{}
@@ -187,4 +194,120 @@ func (b *builder) buildScore(d *Node, repo string, segs, sources []string) (int,
 		}
 	}
 	return score, why
+}
+
+// mergeScanned merges each image the scan read itself (an image asset
+// with a "scanned" attribute, from `fourc scan --image`) into the image
+// node that manifests and Dockerfiles name it by, so that the workloads
+// running that reference, and the Dockerfile building it, meet the
+// image's own findings. An image node matches when (see sameImage) its
+// reference pins the scanned image's digest, or names one of the scanned
+// image's references (registry, repository and tag, "latest" when none
+// is written) without pinning another digest. The first match by ID keeps
+// its ID and name and takes the scanned image's attributes and findings;
+// further matches (the same image written twice, by tag and by digest)
+// merge into it with their edges. A scanned image nothing matches stays a
+// node of its own.
+func (b *builder) mergeScanned() {
+	ids := slices.Sorted(maps.Keys(b.nodes))
+	alias := map[string]string{}
+	for _, sid := range ids {
+		s := b.nodes[sid]
+		if s.Kind != "image" || s.Attrs["scanned"] == "" || alias[sid] != "" {
+			continue
+		}
+		into := ""
+		for _, tid := range ids {
+			t := b.nodes[tid]
+			if tid == sid || t.Kind != "image" || t.Attrs["scanned"] != "" || alias[tid] != "" {
+				continue
+			}
+			why := sameImage(s, t)
+			if why == "" {
+				continue
+			}
+			if into == "" {
+				into = tid
+				alias[sid] = tid
+				mergeAttrs(t, s)
+				t.Attrs["scannedMatch"] = why
+				if t.Location == (finding.Location{}) {
+					t.Location = s.Location
+				}
+				continue
+			}
+			alias[tid] = into
+			mergeAttrs(b.nodes[into], t)
+		}
+	}
+	if len(alias) == 0 {
+		return
+	}
+	for id := range alias {
+		delete(b.nodes, id)
+	}
+	edges := b.edges
+	b.edges = map[string]*Edge{}
+	for _, k := range slices.Sorted(maps.Keys(edges)) {
+		e := edges[k]
+		from, to := cmp.Or(alias[e.From], e.From), cmp.Or(alias[e.To], e.To)
+		if from != to {
+			b.edge(from, e.Rel, to, e.Why)
+		}
+	}
+	for fp, id := range b.owner {
+		if a := alias[id]; a != "" {
+			b.owner[fp] = a
+		}
+	}
+}
+
+// mergeAttrs copies the attributes of from that into lacks.
+func mergeAttrs(into, from *Node) {
+	for k, v := range from.Attrs {
+		if old, had := into.Attrs[k]; !had || old == "" {
+			into.Attrs[k] = v
+		}
+	}
+}
+
+// sameImage says why image node t, a reference a manifest or Dockerfile
+// writes, is the scanned image s, or returns "" when it is not.
+func sameImage(s, t *Node) string {
+	ref := parseImage(t.Name)
+	digest := s.Attrs["digest"]
+	if digest != "" && (ref.Digest == digest || (ref.Digest == "" && t.Attrs["digest"] == digest)) {
+		return "digest " + digest + " of the scanned image " + s.Attrs["scanned"]
+	}
+	if ref.Digest != "" {
+		return "" // pinned to another image
+	}
+	var names []string
+	if n := s.Attrs["names"]; n != "" {
+		names = strings.Split(n, ",")
+	}
+	for _, n := range names {
+		r := parseImage(n)
+		if r.Digest != "" && r.Tag == "" {
+			continue
+		}
+		if r.Registry == ref.Registry && r.Repository == ref.Repository && cmp.Or(r.Tag, "latest") == cmp.Or(ref.Tag, "latest") {
+			if n == s.Attrs["scanned"] {
+				return "the scanned image " + strconv.Quote(n) + " is the reference " + strconv.Quote(t.Name)
+			}
+			return "the scanned image " + s.Attrs["scanned"] + " is tagged " + strconv.Quote(n)
+		}
+	}
+	return ""
+}
+
+// imageText names an image node for a person, with the reference the
+// image was scanned from when that differs: `"registry.example.com/shop/api:latest"
+// (scanned from shop-api.tar)`.
+func imageText(n *Node) string {
+	text := strconv.Quote(n.Name)
+	if s := n.Attrs["scanned"]; s != "" && s != n.Name {
+		text += " (scanned from " + s + ")"
+	}
+	return text
 }

@@ -400,15 +400,24 @@ func bakedSecret(v *view, m BuiltinRule) []Path {
 			if d == nil && len(steps) > 0 && len(b.dockerfiles) > 0 {
 				d = b.dockerfiles[0]
 			}
-			if d == nil {
+			// Secrets the scan of the image itself found in its layers
+			// and configuration (`fourc scan --image`).
+			ifs := pick(b.image.Findings, isSecret)
+			if d == nil && len(ifs) == 0 {
 				continue
 			}
-			text := buildText(v, d, b.image)
-			if len(dfs) > 0 {
-				text += "; the Dockerfile itself bakes in " + plural(len(dfs), "secret")
+			if d != nil {
+				text := buildText(v, d, b.image)
+				if len(dfs) > 0 {
+					text += "; the Dockerfile itself bakes in " + plural(len(dfs), "secret")
+				}
+				steps = append(steps, step(d, text, dfs))
 			}
-			steps = append(steps, step(d, text, dfs))
-			steps = append(steps, step(b.image, fmt.Sprintf("image %q carries them in its layers", b.image.Name), nil))
+			itext := fmt.Sprintf("image %s carries them in its layers", imageText(b.image))
+			if len(ifs) > 0 {
+				itext = fmt.Sprintf("the scan of image %s found %s in its layers and configuration", imageText(b.image), plural(len(ifs), "secret"))
+			}
+			steps = append(steps, step(b.image, itext, ifs))
 			wtext := fmt.Sprintf("%s runs the image", w.Label())
 			if v.exposed(w) {
 				wtext += " and is reachable from the internet"
@@ -425,7 +434,10 @@ func bakedSecret(v *view, m BuiltinRule) []Path {
 			if len(dfs) > 0 {
 				from = append(from, plural(len(dfs), "secret")+" written in "+d.Name)
 			}
-			summary := fmt.Sprintf("Image %q, which %s runs, carries %s.", b.image.Name, w.Label(), joinAnd(from))
+			if len(ifs) > 0 {
+				from = append(from, plural(len(ifs), "secret")+" its own scan found")
+			}
+			summary := fmt.Sprintf("Image %s, which %s runs, carries %s.", imageText(b.image), w.Label(), joinAnd(from))
 			out = append(out, newPath(m.ID, w.ID+"|"+b.image.ID, m.Title, sev, summary, m.Remediation, steps))
 		}
 	}
