@@ -83,9 +83,9 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if _, err := os.Stat(ref); err != nil && o.offline {
 		return usageError{Err: fmt.Errorf("--offline reads no registry, and %q is not a local image archive or layout", ref)}
 	}
-	prog := g.progress("scanning image " + ref)
-	res, err := image.Scan(cmd.Context(), ref, opts)
-	prog.finish()
+	ctx, done := g.status(cmd.Context())
+	res, err := image.Scan(ctx, ref, opts)
+	done()
 	if err != nil {
 		return fmt.Errorf("scanning image %q: %w", ref, err)
 	}

@@ -74,7 +74,7 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		}
 		return &imageSource{kind: kind, img: img}, nil
 	case KindDockerArchive:
-		img, opens, err := fromDockerArchive(ctx, p)
+		img, opens, err := fromDockerArchive(ctx, p, "image "+ref)
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}
