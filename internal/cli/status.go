@@ -11,8 +11,9 @@ import (
 	"github.com/fourc-dev/fourc/internal/progress"
 )
 
-// statusEvery is how often the status line is redrawn at most.
-const statusEvery = 100 * time.Millisecond
+// statusEvery is how often the status line is redrawn at most (a
+// variable for tests).
+var statusEvery = 100 * time.Millisecond
 
 // statusLine shows the latest progress event of a run on one line of
 // stderr, redrawn at most every statusEvery and only when it changed, and
