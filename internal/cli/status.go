@@ -49,8 +49,34 @@ func (g *globals) status(ctx context.Context) (context.Context, func()) {
 		return ctx, func() {}
 	}
 	s := newStatusLine(g.stderr, terminalWidth(g.stderr))
+	g.shown.Store(s)
 	go s.run(ctx, statusEvery)
-	return progress.WithReporter(ctx, s), s.close
+	return progress.WithReporter(ctx, s), func() {
+		g.shown.CompareAndSwap(s, nil)
+		s.close()
+	}
+}
+
+// logWriter is stderr for the logger: a log line erases the progress line
+// first, which is drawn again at the next tick.
+type logWriter struct{ g *globals }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	if s := w.g.shown.Load(); s != nil {
+		return s.writeAbove(p)
+	}
+	return w.g.stderr.Write(p)
+}
+
+// writeAbove erases the line, writes p and has the line redrawn.
+func (s *statusLine) writeAbove(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.drawn {
+		_, _ = io.WriteString(s.w, "\r\x1b[K")
+		s.drawn, s.fresh = false, true
+	}
+	return s.w.Write(p)
 }
 
 func newStatusLine(w io.Writer, width int) *statusLine {
