@@ -32,24 +32,24 @@ func (s *syncBuffer) String() string {
 func TestStatusLineThrottlesAndErases(t *testing.T) {
 	var out syncBuffer
 	s := newStatusLine(&out, 60)
-	go s.run(context.Background(), 20*time.Millisecond)
-	start := time.Now()
+	const every = 20 * time.Millisecond
+	begin := time.Now()
+	go s.run(context.Background(), every)
 	for i := range 100_000 {
 		s.Report(progress.Event{Step: "scan shop", Done: i, Total: 100_000, Unit: "units"})
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("100,000 reports took %v", d)
 	}
 	time.Sleep(60 * time.Millisecond)
 	s.Report(progress.Event{Step: "scan shop", Done: 1, Total: 2, Unit: "units", Now: "rendering Helm chart charts/api\x1b[2J with a very long name that does not fit"})
 	time.Sleep(60 * time.Millisecond)
 	s.close()
+	ticks := int(time.Since(begin) / every)
 	s.Report(progress.Event{Step: "after close"})
 	time.Sleep(30 * time.Millisecond)
 	got := out.String()
+	// At most one draw per tick, and only when the event changed.
 	draws := strings.Count(got, "\x1b[K") - 1
-	if draws < 1 || draws > 3 {
-		t.Errorf("%d draws, want one per changed tick:\n%q", draws, got)
+	if draws < 2 || draws > ticks {
+		t.Errorf("%d draws in %d ticks:\n%q", draws, ticks, got)
 	}
 	if !strings.Contains(got, "\rscan shop: 99999/100000 units\x1b[K") {
 		t.Errorf("latest event not drawn: %q", got)
