@@ -17,6 +17,7 @@ const module = "github.com/fourc-dev/fourc"
 var rank = map[string]int{
 	"internal/finding":    0,
 	"internal/limits":     0,
+	"internal/progress":   0, // progress events: standard library only
 	"internal/check":      1,
 	"internal/source":     1,
 	"internal/transport":  1,

@@ -127,9 +127,9 @@ func (g *globals) scanImage(ctx context.Context, ref string, opts image.Options,
 	if db != nil {
 		opts.DB = db
 	}
-	prog := g.progress("scanning image " + ref)
+	ctx, done := g.status(ctx)
 	res, err := image.Scan(ctx, ref, opts)
-	prog.finish()
+	done()
 	if err != nil {
 		return nil, fmt.Errorf("scanning image %q: %w", ref, err)
 	}

@@ -223,7 +223,9 @@ Nothing is executed on the node.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.runLive(cmd, o, func() (live, error) {
-				n, sk0, done, err := openHostRoot(cmd.Context(), args[0], insecure)
+				ctx, stop := g.status(cmd.Context())
+				n, sk0, done, err := openHostRoot(ctx, args[0], insecure)
+				stop()
 				if err != nil {
 					return live{}, err
 				}

@@ -6,21 +6,19 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/fourc-dev/fourc/internal/pipeline"
 )
 
-// progress draws a bar on stderr when it is a terminal and --quiet is off;
+// progressBar draws a bar on stderr when it is a terminal and --quiet is off;
 // otherwise it does nothing.
-type progress struct {
+type progressBar struct {
 	bar *progressbar.ProgressBar
 }
 
-func (g *globals) progress(what string) *progress {
+func (g *globals) progress(what string) *progressBar {
 	if g.quiet || !isTerminal(g.stderr) {
-		return &progress{}
+		return &progressBar{}
 	}
-	return &progress{bar: progressbar.NewOptions(-1,
+	return &progressBar{bar: progressbar.NewOptions(-1,
 		progressbar.OptionSetWriter(g.stderr),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
@@ -29,24 +27,7 @@ func (g *globals) progress(what string) *progress {
 	)}
 }
 
-func (p *progress) update(done, total int) {
-	if p.bar == nil {
-		return
-	}
-	if p.bar.GetMax() != total {
-		p.bar.ChangeMax(total)
-	}
-	_ = p.bar.Set(done)
-}
-
-// describe changes the label of the bar.
-func (p *progress) describe(what string) {
-	if p.bar != nil {
-		p.bar.Describe(what)
-	}
-}
-
-func (p *progress) finish() {
+func (p *progressBar) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
@@ -90,13 +71,3 @@ func (b *byteBar) finish() {
 		_ = b.bar.Finish()
 	}
 }
-
-// step starts a progress step for the pipeline.
-func (g *globals) step(what string) pipeline.Progress { return stepProgress{g.progress(what)} }
-
-// stepProgress is a progress line as the pipeline drives it.
-type stepProgress struct{ p *progress }
-
-func (s stepProgress) Update(done, total int) { s.p.update(done, total) }
-func (s stepProgress) Describe(what string)   { s.p.describe(what) }
-func (s stepProgress) Finish()                { s.p.finish() }

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,6 +48,8 @@ type globals struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// shown is the progress line on stderr while one is shown.
+	shown atomic.Pointer[statusLine]
 	now    func() time.Time
 	logger *slog.Logger
 	// cfg is fourc.yaml, read once before a command that uses it runs.
@@ -134,7 +137,7 @@ func (g *globals) setup() error {
 	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
 		return usageError{Err: fmt.Errorf("invalid --log-level %q (want debug, info, warn or error)", g.logLevel)}
 	}
-	g.logger = newLogger(g.stderr, lvl, g.quiet)
+	g.logger = newLogger(logWriter{g}, lvl, g.quiet)
 	inventory.RouteLibraryLogs(g.logger)
 	return nil
 }

@@ -235,12 +235,14 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	defer scanRoot.Close()
 	tree := pipeline.Tree{
 		Target: target, Root: root, FS: scanRoot.FS(), Only: only, Exclude: o.exclude,
-		Scanners: set.scanners, Vuln: set.vuln, Logger: g.logger, Step: g.step,
+		Scanners: set.scanners, Vuln: set.vuln, Logger: g.logger,
 	}
 	if o.history {
 		tree.History = set.secret.Detector()
 	}
-	in, err := pipeline.ScanTree(cmd.Context(), tree)
+	ctx, done := g.status(cmd.Context())
+	in, err := pipeline.ScanTree(ctx, tree)
+	done()
 	if err != nil {
 		return err
 	}

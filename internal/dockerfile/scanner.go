@@ -69,6 +69,9 @@ func (s *Scanner) Wants(p string) bool {
 	return false
 }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string { return "checking Dockerfile " + unit }
+
 // Scan implements engine.Scanner. A file that cannot be read or parsed,
 // or exceeds a budget (see [ParseContext]), is skipped with a one-line
 // reason; the others are checked. Each file gets limits.PerInput for

@@ -78,6 +78,11 @@ type Options struct {
 	// Progress, when set, is called after each unit with the number done
 	// and the total. It is called from one goroutine at a time.
 	Progress func(done, total int)
+	// Step names the run in the progress events sent to the context's
+	// reporter (package progress): "scan examples/shop"; empty means
+	// "scan". The events count the files the walk finds, then the units
+	// done, with the label of the oldest unit still running.
+	Step string
 	// Logger receives debug information; nil discards it.
 	Logger *slog.Logger
 	// Grace is how long past its deadline (the run's limits.PerInput) a
@@ -94,6 +99,7 @@ const DefaultGrace = 2 * time.Second
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true}
 
 type job struct {
+	index   int
 	scanner Scanner
 	unit    string
 	paths   []string
@@ -107,11 +113,16 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		log = slog.New(slog.DiscardHandler)
 	}
 	res := &Result{}
-	jobs, err := plan(fsys, scanners, opts, res)
+	track := newTracker(ctx, opts.Step)
+	jobs, err := plan(ctx, fsys, scanners, opts, res, track.walked)
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, fmt.Errorf("scan interrupted: %w", cerr)
+	}
 	if err != nil {
 		return nil, err
 	}
 	res.Units = len(jobs)
+	track.planned(len(jobs))
 	log.Debug("scan planned", "files", res.Files, "units", len(jobs))
 
 	budget := unitBudget{perInput: limits.From(ctx).PerInput, grace: opts.Grace}
@@ -135,7 +146,8 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				f, a, s := budget.run(ctx, fsys, j, log)
+				f, a, s := budget.run(track.unitContext(ctx, j.index, j), fsys, j, log)
+				track.finished(j.index)
 				results <- out{f, a, s}
 			}
 		}()
@@ -180,7 +192,9 @@ func Run(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options) (*Re
 }
 
 // plan walks the tree and groups wanted files into jobs, in a stable order.
-func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, error) {
+// walked, when set, is told the number of files found every
+// walkReportEvery files and at the end; the walk stops when ctx ends.
+func plan(ctx context.Context, fsys fs.FS, scanners []Scanner, opts Options, res *Result, walked func(files int)) ([]job, error) {
 	exclude := opts.Exclude
 	type key struct {
 		scanner int
@@ -217,6 +231,14 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 			return nil
 		}
 		res.Files++
+		if res.Files%walkReportEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if walked != nil {
+				walked(res.Files)
+			}
+		}
 		for i, s := range scanners {
 			if !s.Wants(p) {
 				continue
@@ -233,6 +255,9 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 	if err != nil {
 		return nil, fmt.Errorf("walking scan root: %w", err)
 	}
+	if walked != nil {
+		walked(res.Files)
+	}
 	keys := make([]key, 0, len(units))
 	for k := range units {
 		keys = append(keys, k)
@@ -245,7 +270,7 @@ func plan(fsys fs.FS, scanners []Scanner, opts Options, res *Result) ([]job, err
 	})
 	jobs := make([]job, len(keys))
 	for i, k := range keys {
-		jobs[i] = job{scanner: scanners[k.scanner], unit: k.unit, paths: units[k]}
+		jobs[i] = job{index: i, scanner: scanners[k.scanner], unit: k.unit, paths: units[k]}
 	}
 	return jobs, nil
 }

@@ -100,6 +100,15 @@ func (s *Scanner) Unit(p string) string {
 	return p
 }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string {
+	switch path.Ext(unit) {
+	case ".json", ".yaml", ".yml", ".template":
+		return "checking " + unit
+	}
+	return "evaluating Terraform module " + unit
+}
+
 // Scan implements engine.Scanner. A directory that another directory of
 // the tree calls as a local module is not scanned on its own: its findings
 // come from its callers' scans, with the inputs they give it.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -33,9 +34,11 @@ func isCompressed(magic []byte) bool {
 }
 
 // decompress returns the tar stream inside a layer blob, recognising gzip
-// and zstd by their magic bytes; anything else is read as a plain tar.
+// and zstd by their magic bytes; anything else is read as a plain tar. The
+// stream counts the blob's bytes read as stored (see [storedCounter]).
 func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
-	br := bufio.NewReaderSize(rc, 256<<10)
+	cr := &storedReader{r: rc}
+	br := bufio.NewReaderSize(cr, 256<<10)
 	magic, err := br.Peek(4)
 	if err != nil && !errors.Is(err, io.EOF) {
 		rc.Close()
@@ -48,22 +51,46 @@ func decompress(rc io.ReadCloser) (io.ReadCloser, error) {
 			rc.Close()
 			return nil, fmt.Errorf("corrupt gzip: %w", err)
 		}
-		return &stack{Reader: zr, close: []func() error{zr.Close, rc.Close}}, nil
+		return &stack{Reader: zr, stored: cr, close: []func() error{zr.Close, rc.Close}}, nil
 	case bytes.HasPrefix(magic, zstdMagic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(128<<20))
 		if err != nil {
 			rc.Close()
 			return nil, fmt.Errorf("corrupt zstd: %w", err)
 		}
-		return &stack{Reader: zr, close: []func() error{func() error { zr.Close(); return nil }, rc.Close}}, nil
+		return &stack{Reader: zr, stored: cr, close: []func() error{func() error { zr.Close(); return nil }, rc.Close}}, nil
 	}
-	return &stack{Reader: br, close: []func() error{rc.Close}}, nil
+	return &stack{Reader: br, stored: cr, close: []func() error{rc.Close}}, nil
+}
+
+// storedCounter is implemented by layer streams that know how many bytes
+// of the blob, as stored (compressed), they have read: the progress of a
+// layer in the units of its size in the manifest.
+type storedCounter interface {
+	StoredBytes() int64
+}
+
+// storedReader counts the bytes read through it; the decompressor may read
+// ahead in a goroutine of its own.
+type storedReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (s *storedReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	s.n.Add(int64(n))
+	return n, err
 }
 
 type stack struct {
 	io.Reader
-	close []func() error
+	stored *storedReader
+	close  []func() error
 }
+
+// StoredBytes implements storedCounter.
+func (s *stack) StoredBytes() int64 { return s.stored.n.Load() }
 
 func (s *stack) Close() error {
 	var errs []error

@@ -121,6 +121,7 @@ func Scan(ctx context.Context, ref string, opts Options) (*Result, error) {
 	}
 	o := opts
 	o.Transport = rec
+	stage(ctx, "image "+ref, "reading the manifest")
 	src, err := open(ctx, ref, o)
 	if err != nil {
 		return nil, err
@@ -137,6 +138,7 @@ func Scan(ctx context.Context, ref string, opts Options) (*Result, error) {
 			}
 		}
 		if opts.VerifyKey != "" || opts.RequireSignature {
+			stage(ctx, "image "+ref, "verifying signatures")
 			digest, err := v1.NewHash(res.Digest)
 			if err != nil {
 				return nil, err
@@ -252,7 +254,8 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 	det := b.det
 	var hits []secretHit
-	wopts := WalkOptions{Limits: wlim, Keep: pf.keep, Image: ref}
+	step := "image " + ref
+	wopts := WalkOptions{Limits: wlim, Keep: pf.keep, Image: ref, Step: step}
 	if det != nil {
 		wopts.InspectWants, wopts.Inspect = secretCandidate, secretInspector(det, &hits)
 	}
@@ -290,6 +293,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	}
 
 	// Files of the merged view.
+	stage(ctx, step, "checking files")
 	fchecks := fileChecks()
 	_ = view.Walk(func(fi FileInfo) error {
 		res.Files++
@@ -303,11 +307,13 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 
 	// Secrets.
 	if det != nil {
+		stage(ctx, step, "searching for secrets")
 		res.Findings = append(res.Findings, secretFindings(det, res, view, hits)...)
 		res.Findings = append(res.Findings, configSecrets(det, res, cfg)...)
 	}
 
 	// Packages and their vulnerabilities.
+	stage(ctx, step, "finding packages")
 	founds, sk := pf.find(ctx, view)
 	res.Skipped = append(res.Skipped, sk...)
 	slices.SortStableFunc(founds, func(a, b found) int {
@@ -319,6 +325,7 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		res.PackageLayers = append(res.PackageLayers, layerOf(view, fd))
 	}
 	if opts.DB != nil {
+		stage(ctx, step, fmt.Sprintf("matching %d packages against the vulnerability database", len(founds)))
 		vf, err := vulnFindings(ctx, opts.DB, res, founds)
 		if err != nil {
 			return nil, err

@@ -78,7 +78,7 @@ func open(ctx context.Context, ref string, opts Options) (*imageSource, error) {
 		}
 		return &imageSource{kind: kind, img: img, names: names}, nil
 	case KindDockerArchive:
-		img, opens, tags, err := fromDockerArchive(ctx, p)
+		img, opens, tags, err := fromDockerArchive(ctx, p, "image "+ref)
 		if err != nil {
 			return nil, fmt.Errorf("reading docker archive %q: %w", p, err)
 		}

@@ -165,6 +165,10 @@ type WalkOptions struct {
 	InspectMax   int64
 	// Image names the image in skipped entries about whole layers.
 	Image string
+	// Step names the walk in progress events (package progress); empty
+	// means "image " + Image. The events count the layers read and the
+	// bytes of their blobs as stored, over the sizes the layers declare.
+	Step string
 }
 
 // BuildView reads the layers in order and returns their merged view. A
@@ -182,7 +186,9 @@ func BuildView(ctx context.Context, layers []Layer, opts WalkOptions) (*View, []
 	}
 	w := &walker{v: &View{root: newDir("", 0), layers: layers, limits: opts.Limits}, opts: opts}
 	w.v.spool = &w.spool
+	w.prog = newLayerProgress(ctx, opts, layers)
 	for i := range layers {
+		w.prog.layer(i)
 		if err := ctx.Err(); err != nil {
 			w.spool.close()
 			return nil, nil, err
@@ -207,6 +213,7 @@ func BuildView(ctx context.Context, layers []Layer, opts WalkOptions) (*View, []
 			}
 			w.skipLayer(i, reason)
 		}
+		w.prog.layerDone(i)
 	}
 	slices.SortStableFunc(w.v.removed, func(a, b Removed) int {
 		return cmp.Or(cmp.Compare(a.RemovedIn, b.RemovedIn), cmp.Compare(a.Path, b.Path))
@@ -223,6 +230,7 @@ type walker struct {
 	spool   spool
 	// expanded counts the uncompressed bytes of all layers read so far.
 	expanded int64
+	prog     *layerProgress
 }
 
 func (w *walker) skip(p, reason string) {
@@ -267,7 +275,14 @@ type budgetReader struct {
 	limit int64
 	// over is the budget error once the limit is passed.
 	over func() error
+	// tick, when set, is called every tickBytes bytes, for progress.
+	tick   func()
+	ticked int64
 }
+
+// tickBytes is how many expanded bytes a layer streams between two
+// progress events.
+const tickBytes = 1 << 20
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	if b.n > b.limit {
@@ -281,6 +296,10 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	}
 	n, err := b.r.Read(p)
 	b.n += int64(n)
+	if b.tick != nil && b.n-b.ticked >= tickBytes {
+		b.ticked = b.n
+		b.tick()
+	}
 	if b.n > b.limit {
 		return n, b.over()
 	}
@@ -299,6 +318,10 @@ func (w *walker) layer(ctx context.Context, li int) error {
 	defer rc.Close()
 	lim := w.opts.Limits
 	br := &budgetReader{ctx: ctx, r: rc, limit: min(lim.MaxLayerBytes, lim.MaxImageBytes-w.expanded)}
+	if w.prog.on() {
+		stored, _ := rc.(storedCounter)
+		br.tick = func() { w.prog.reading(li, stored, br.n) }
+	}
 	br.over = func() error {
 		if br.limit < lim.MaxLayerBytes {
 			return limits.Exceeded("image decompressed size", limits.Bytes(lim.MaxImageBytes))

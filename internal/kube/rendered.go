@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/progress"
 	"github.com/fourc-dev/fourc/internal/render"
 	"github.com/fourc-dev/fourc/internal/source"
 )
@@ -87,6 +88,7 @@ func (s *Scanner) renderCharts(ctx context.Context, u *unitRender, charts []stri
 		}
 		opts := s.render
 		opts.Values = append(append([]render.Value(nil), opts.Values...), s.values.For(dir)...)
+		progress.Label(ctx, "rendering Helm chart "+dir)
 		res, err := render.Helm(ctx, u.fsys, dir, opts)
 		if err != nil {
 			u.skip(dir, err)
@@ -156,6 +158,7 @@ func (s *Scanner) buildKustomizations(ctx context.Context, fsys fs.FS, k kustomi
 		if k.used[dir] {
 			continue
 		}
+		progress.Label(ctx, "building kustomization "+dir)
 		res, err := render.Kustomize(ctx, fsys, dir, s.render)
 		all = append(all, builtKustomization{dir, k.files[dir], res, err})
 	}

@@ -127,6 +127,14 @@ func (s *Scanner) Unit(p string) string {
 	return "."
 }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string {
+	if unit == "." {
+		return "reading Kubernetes manifests"
+	}
+	return "reading Kubernetes manifests in " + unit
+}
+
 // Scan implements engine.Scanner. It renders the unit's Helm charts and
 // kustomizations, loads every other wanted file (see loadObjects), builds
 // one Set of the unit's objects and evaluates it.

@@ -9,16 +9,10 @@ import (
 	"github.com/fourc-dev/fourc/internal/engine"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/history"
+	"github.com/fourc-dev/fourc/internal/progress"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/vuln"
 )
-
-// Progress shows one labelled step of a run.
-type Progress interface {
-	Update(done, total int)
-	Describe(what string)
-	Finish()
-}
 
 // Tree is the scan of a file tree (`fourc scan`, `fourc k8s --manifests`).
 type Tree struct {
@@ -41,32 +35,26 @@ type Tree struct {
 	// the git repository that holds Root, limited to Root (and to Only).
 	History *secret.Detector
 	Logger  *slog.Logger
-	// Step starts a labelled progress step; nil shows none.
-	Step func(what string) Progress
 }
 
 // ScanTree runs the tree's scanners, the Go call-path analysis and the
 // history scan, and returns what they found for Publish (Checks left to
-// the caller).
+// the caller). Each step reports its progress to the reporter of ctx
+// (package progress): "scan shop: 20/21 units · rendering Helm chart
+// charts/api", "reachability: 2/4 modules · Go call paths of api/go.mod".
 func ScanTree(ctx context.Context, t Tree) (Input, error) {
-	step := t.Step
-	if step == nil {
-		step = func(string) Progress { return noProgress{} }
-	}
-	prog := step("scanning " + t.Target)
 	res, err := engine.Run(ctx, t.FS, t.Scanners, engine.Options{
-		Exclude:  t.Exclude,
-		Only:     t.Only,
-		Progress: prog.Update,
-		Logger:   t.Logger,
+		Exclude: t.Exclude,
+		Only:    t.Only,
+		Logger:  t.Logger,
+		Step:    "scan " + t.Target,
 	})
-	prog.Finish()
 	if err != nil {
 		return Input{}, fmt.Errorf("scanning %q: %w", t.Target, err)
 	}
 	in := Input{Target: t.Target, Findings: res.Findings, Skipped: res.Skipped, FS: t.FS, Assets: res.Assets}
 	if t.Vuln != nil {
-		in.Findings = analyseReachability(ctx, step, t.Vuln, in.Findings)
+		in.Findings = analyseReachability(ctx, t.Vuln, in.Findings)
 		notices, skipped := UncheckedPackages(t.Vuln.DB(), t.Vuln.Uncovered())
 		in.Notices = append(in.Notices, notices...)
 		in.Skipped = append(in.Skipped, skipped...)
@@ -76,9 +64,8 @@ func ScanTree(ctx context.Context, t Tree) (Input, error) {
 		}
 	}
 	if t.History != nil {
-		hprog := step("scanning git history of " + t.Target)
+		progress.Report(ctx, progress.Event{Step: "git history of " + t.Target, Now: "searching every commit for secrets"})
 		hf, hs, err := history.Scan(ctx, t.Root, t.History, t.Only...)
-		hprog.Finish()
 		if err != nil {
 			return Input{}, fmt.Errorf("--history: %w", err)
 		}
@@ -90,20 +77,14 @@ func ScanTree(ctx context.Context, t Tree) (Input, error) {
 }
 
 // analyseReachability runs the Go call-path analysis after the scan, as a
-// labelled step of its own ("analysing Go call paths: 2/4 modules").
-func analyseReachability(ctx context.Context, step func(string) Progress, vs *vuln.Scanner, fs []finding.Finding) []finding.Finding {
-	prog := step("analysing Go call paths")
-	defer prog.Finish()
+// step of its own ("reachability: 2/4 modules · Go call paths of api/go.mod").
+func analyseReachability(ctx context.Context, vs *vuln.Scanner, fs []finding.Finding) []finding.Finding {
+	r := progress.From(ctx)
 	return vs.AnalyseReachability(ctx, fs, func(modFile string, done, total int) {
-		if done < total {
-			prog.Describe(fmt.Sprintf("analysing Go call paths: %d/%d modules (%s)", done+1, total, modFile))
+		e := progress.Event{Step: "reachability", Done: done, Total: total, Unit: "modules"}
+		if modFile != "" {
+			e.Now = "Go call paths of " + modFile
 		}
-		prog.Update(done, total)
+		r.Report(e)
 	})
 }
-
-type noProgress struct{}
-
-func (noProgress) Update(int, int) {}
-func (noProgress) Describe(string) {}
-func (noProgress) Finish()         {}

@@ -17,6 +17,7 @@ import (
 	"github.com/securego/gosec/v2/rules"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/progress"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -37,6 +38,7 @@ type gosecIssue struct {
 func (s *Scanner) scanGo(ctx context.Context, fsys fs.FS, files []string) ([]finding.Finding, []finding.Skipped) {
 	var out []finding.Finding
 	all, skipped := s.loadGo(ctx, fsys, files)
+	progress.Label(ctx, "running the Go security rules")
 	for _, l := range all {
 		f, sk := s.checkGo(fsys, l)
 		out = append(out, f...)

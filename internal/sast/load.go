@@ -18,6 +18,7 @@ import (
 	"golang.org/x/tools/go/packages"
 
 	"github.com/fourc-dev/fourc/internal/finding"
+	"github.com/fourc-dev/fourc/internal/progress"
 	"github.com/fourc-dev/fourc/internal/source"
 )
 
@@ -92,6 +93,7 @@ func (s *Scanner) loadGo(ctx context.Context, fsys fs.FS, files []string) ([]*lo
 			rest = append(rest, m.files...)
 			continue
 		}
+		progress.Label(ctx, "type-checking Go module "+m.dir)
 		l, left := s.loadTyped(ctx, m)
 		if len(l.pkgs) > 0 {
 			out = append(out, l)
@@ -101,6 +103,7 @@ func (s *Scanner) loadGo(ctx context.Context, fsys fs.FS, files []string) ([]*lo
 	if len(rest) == 0 || ctx.Err() != nil {
 		return out, nil
 	}
+	progress.Label(ctx, "parsing Go sources")
 	l, skipped := s.loadFiles(ctx, fsys, rest)
 	return append(out, l), skipped
 }

@@ -87,6 +87,14 @@ func (s *Scanner) Unit(p string) string {
 	return p
 }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string {
+	if unit == goUnit {
+		return "analysing Go sources"
+	}
+	return "analysing " + unit
+}
+
 // Scan implements engine.Scanner.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	var goFiles, others []string

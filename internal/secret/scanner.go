@@ -133,6 +133,9 @@ func (s *Scanner) Wants(p string) bool {
 	return true
 }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string { return "searching " + unit + " for secrets" }
+
 // Scan reads each file in overlapping windows and reports every secret as
 // a finding on the file, up to limits.FindingsPerFile per file: the rest are
 // counted and reported as one skipped entry ("N more in this file"), so a

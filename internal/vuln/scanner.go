@@ -150,6 +150,9 @@ func (s *Scanner) Wants(p string) bool { return s.inv.Wants(p) }
 // directory (one module root) are scanned together.
 func (s *Scanner) Unit(p string) string { return path.Dir(p) }
 
+// Describe implements engine.Describer.
+func (s *Scanner) Describe(unit string) string { return "matching the packages of " + unit }
+
 // Scan implements engine.Scanner.
 func (s *Scanner) Scan(ctx context.Context, fsys fs.FS, paths []string) ([]finding.Finding, []finding.Skipped) {
 	pkgs, skipped := s.inv.Extract(ctx, fsys, paths)
