@@ -49,7 +49,7 @@ type globals struct {
 	stdout io.Writer
 	stderr io.Writer
 	// shown is the progress line on stderr while one is shown.
-	shown atomic.Pointer[statusLine]
+	shown  atomic.Pointer[statusLine]
 	now    func() time.Time
 	logger *slog.Logger
 	// cfg is fourc.yaml, read once before a command that uses it runs.
