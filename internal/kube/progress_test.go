@@ -24,7 +24,7 @@ func TestProgressNamesTheChart(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var lines []string
-	ctx := progress.WithReporter(context.Background(), progress.Func(func(e progress.Event) {
+	ctx := progress.WithReporter(context.Background(), reporterFunc(func(e progress.Event) {
 		mu.Lock()
 		lines = append(lines, e.String())
 		mu.Unlock()
@@ -44,3 +44,8 @@ func TestProgressNamesTheChart(t *testing.T) {
 		}
 	}
 }
+
+// reporterFunc is a function as a progress.Reporter.
+type reporterFunc func(progress.Event)
+
+func (f reporterFunc) Report(e progress.Event) { f(e) }

@@ -104,12 +104,6 @@ type Reporter interface {
 	Report(Event)
 }
 
-// Func is a function as a Reporter.
-type Func func(Event)
-
-// Report implements Reporter.
-func (f Func) Report(e Event) { f(e) }
-
 type reporterKey struct{}
 type labelKey struct{}
 

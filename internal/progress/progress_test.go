@@ -41,7 +41,7 @@ func TestContext(t *testing.T) {
 	Report(ctx, Event{Step: "nobody"}) // must not panic
 	Label(ctx, "nobody")
 	var got []string
-	ctx = WithReporter(ctx, Func(func(e Event) { got = append(got, e.Step) }))
+	ctx = WithReporter(ctx, reporterFunc(func(e Event) { got = append(got, e.Step) }))
 	Report(ctx, Event{Step: "a"})
 	if !Enabled(ctx) || len(got) != 1 {
 		t.Errorf("reporter not reached: %v", got)
@@ -55,3 +55,8 @@ func TestContext(t *testing.T) {
 		t.Errorf("label %q", label)
 	}
 }
+
+// reporterFunc is a function as a Reporter.
+type reporterFunc func(Event)
+
+func (f reporterFunc) Report(e Event) { f(e) }

@@ -223,6 +223,33 @@ func findingModel(r *Report, f finding.Finding) htmlFinding {
 	return h
 }
 
+// layerSummaries are the overview's cards: per layer, the counts by
+// severity and the score.
+func layerSummaries(r *Report) (names []string, layers []htmlLayer) {
+	for _, g := range groupByLayer(r.Findings) {
+		if !g.layer.Valid() {
+			continue
+		}
+		l := htmlLayer{Name: g.layer.String(), Class: layerClass(g.layer), Total: len(g.findings)}
+		names = append(names, l.Name)
+		counts := map[finding.Severity]int{}
+		for _, f := range g.findings {
+			counts[f.Severity]++
+		}
+		for _, s := range worstFirst() {
+			if counts[s] > 0 {
+				l.Counts = append(l.Counts, htmlCount{Severity: s.String(), Class: sevClass(s), N: counts[s]})
+			}
+		}
+		if r.Posture != nil {
+			l.Score = scoreModel(r.Posture.LayerScore(g.layer), true)
+		}
+		layers = append(layers, l)
+	}
+
+	return names, layers
+}
+
 func htmlModel(r *Report) htmlData {
 	d := htmlData{
 		Tool: cmp.Or(r.Tool, "fourc"), Version: r.Version, Target: r.Target, Environment: r.Environment.String(),
@@ -239,31 +266,11 @@ func htmlModel(r *Report) htmlData {
 	if r.Posture != nil {
 		d.Overall = scoreModel(r.Posture.Overall(), true)
 	}
-	for _, g := range groupByLayer(r.Findings) {
-		if !g.layer.Valid() {
-			continue
-		}
-		l := htmlLayer{Name: g.layer.String(), Class: layerClass(g.layer), Total: len(g.findings)}
-		d.LayerNames = append(d.LayerNames, l.Name)
-		counts := map[finding.Severity]int{}
-		for _, f := range g.findings {
-			counts[f.Severity]++
-		}
-		for _, s := range worstFirst() {
-			if counts[s] > 0 {
-				l.Counts = append(l.Counts, htmlCount{Severity: s.String(), Class: sevClass(s), N: counts[s]})
-			}
-		}
-		if r.Posture != nil {
-			l.Score = scoreModel(r.Posture.LayerScore(g.layer), true)
-		}
-		d.Layers = append(d.Layers, l)
-	}
+	d.LayerNames, d.Layers = layerSummaries(r)
 
 	anchors := map[string]string{}
 	snips := newSnippets(r)
 	groups := map[string]*htmlGroup{}
-	var order []string
 	for i, f := range r.Findings {
 		h := findingModel(r, f)
 		if _, taken := anchors[f.Fingerprint]; !taken {
@@ -277,7 +284,6 @@ func htmlModel(r *Report) htmlData {
 		if !ok {
 			g = &htmlGroup{ID: "findings-" + strings.ToLower(name), Name: name, Class: h.LayerClass}
 			groups[name] = g
-			order = append(order, name)
 		}
 		g.Findings = append(g.Findings, h)
 	}
