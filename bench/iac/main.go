@@ -189,6 +189,11 @@ func cpu(ru syscall.Rusage) time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// tfsecPanics are the rule fixtures tfsec v1.26.0 cannot read: it panics
+// ("not a string") on a Cloud SQL database flag whose value is a number,
+// which Terraform accepts and converts. Left out so that tfsec finishes.
+var tfsecPanics = map[string]bool{"FC-GCP-110/pass1": true}
+
 // generate copies every fixture module into dst, copies times, each under its own directory.
 func generate(src, dst string, copies int) (int, error) {
 	var modules []string
@@ -209,6 +214,9 @@ func generate(src, dst string, copies int) (int, error) {
 	files := 0
 	for i := range copies {
 		for _, r := range rules {
+			if tfsecPanics[r.Name] {
+				continue
+			}
 			for name, body := range r.Files {
 				out := filepath.Join(dst, fmt.Sprintf("copy%03d", i), "rules", filepath.FromSlash(r.Name), name)
 				if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
