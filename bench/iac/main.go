@@ -79,22 +79,7 @@ func run(src, tfsec, trivy string, copies, runs int) error {
 	if _, err := os.Stat(tfsec); err != nil {
 		return fmt.Errorf("tfsec not found at %q (see the command's doc for the install line): %w", tfsec, err)
 	}
-	var out []byte
-	ts, err := best(runs, func() (time.Duration, int64, error) {
-		cmd := exec.Command(tfsec, dir, "--format", "json", "--soft-fail", "--no-color", "--no-module-downloads")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		var err error
-		out, err = cmd.Output()
-		if err != nil {
-			return 0, 0, fmt.Errorf("%w: %s", err, stderr.String())
-		}
-		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		if ru == nil {
-			return 0, 0, nil
-		}
-		return cpu(*ru), ru.Maxrss, nil
-	})
+	ts, out, err := child(runs, tfsec, dir, "--format", "json", "--soft-fail", "--no-color", "--no-module-downloads")
 	if err != nil {
 		return fmt.Errorf("running tfsec: %w", err)
 	}
@@ -116,22 +101,8 @@ func run(src, tfsec, trivy string, copies, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(cache)
-	tv, err := best(runs, func() (time.Duration, int64, error) {
-		cmd := exec.Command(trivy, "config", dir, "--format", "json", "--cache-dir", cache,
-			"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		var err error
-		out, err = cmd.Output()
-		if err != nil {
-			return 0, 0, fmt.Errorf("%w: %s", err, stderr.String())
-		}
-		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-		if ru == nil {
-			return 0, 0, nil
-		}
-		return cpu(*ru), ru.Maxrss, nil
-	})
+	tv, out, err := child(runs, trivy, "config", dir, "--format", "json", "--cache-dir", cache,
+		"--skip-check-update", "--skip-version-check", "--disable-telemetry", "--quiet")
 	if err != nil {
 		return fmt.Errorf("running trivy: %w", err)
 	}
@@ -152,6 +123,28 @@ func run(src, tfsec, trivy string, copies, runs int) error {
 	fmt.Printf("ratio:     trivy takes %.1fx fourc's wall time, %.1fx its CPU time\n",
 		tv.wall.Seconds()/fourc.wall.Seconds(), tv.cpu.Seconds()/fourc.cpu.Seconds())
 	return nil
+}
+
+// child runs a reference tool runs times and returns the fastest run, with
+// the child's CPU time and peak RSS, and its standard output.
+func child(runs int, bin string, args ...string) (measurement, []byte, error) {
+	var out []byte
+	m, err := best(runs, func() (time.Duration, int64, error) {
+		cmd := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		var err error
+		out, err = cmd.Output()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%w: %s", err, stderr.String())
+		}
+		ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if ru == nil {
+			return 0, 0, nil
+		}
+		return cpu(*ru), ru.Maxrss, nil
+	})
+	return m, out, err
 }
 
 // measurement is one run's wall and CPU time and peak RSS in KiB.
