@@ -3,6 +3,7 @@ package iac
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -70,8 +71,11 @@ func (n *hclNode) statementRanges(name string) []Range {
 	}
 	r := toRange(lit.Range())
 	var out []Range
+	line, last := r.StartLine, 0
 	for _, off := range jsonStatementOffsets([]byte(s)) {
-		line := r.StartLine + bytes.Count([]byte(s[:off]), []byte("\n"))
+		// offsets rise: count the newlines since the previous one only
+		line += strings.Count(s[last:off], "\n")
+		last = off
 		out = append(out, Range{Path: r.Path, StartLine: line, EndLine: line})
 	}
 	return out
