@@ -60,7 +60,7 @@ module "child" {
 		// which Scan would rightly leave to its caller.
 		ctx := fuzzLimits(t)
 		m, _ := LoadModule(ctx, fsys, ".")
-		NewScanner(Options{}).evaluate(m)
+		NewScanner(Options{}).evaluate(context.Background(), m)
 		jsonFS := fstest.MapFS{"main.tf.json": {Data: src}}
 		NewScanner(Options{}).Scan(ctx, jsonFS, []string{"main.tf.json"})
 	})
@@ -125,7 +125,7 @@ module "m" {
 		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("evaluation took %v", d)
 		}
-		NewScanner(Options{}).evaluate(m)
+		NewScanner(Options{}).evaluate(context.Background(), m)
 		for _, s := range sk {
 			if s.Path == "." && !strings.Contains(s.Reason, "budget: ") {
 				t.Errorf("module skipped for a reason that is not a budget: %v", s)
@@ -169,7 +169,7 @@ func FuzzARM(f *testing.F) {
 		if m == nil {
 			return
 		}
-		NewScanner(Options{}).evaluate(m)
+		NewScanner(Options{}).evaluate(context.Background(), m)
 		for _, r := range m.Resources {
 			for _, name := range []string{"type", "name", "properties", "sku", "kind", "location", "tags", "x"} {
 				r.node.attr(name)

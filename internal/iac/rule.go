@@ -1,6 +1,7 @@
 package iac
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -387,15 +388,19 @@ func (s *RuleSet) Checks() []check.Meta {
 	return out
 }
 
-// run evaluates the rules over every resource of a module. A user rule
-// that fails to evaluate is reported once as a skipped entry.
-func (s *RuleSet) run(m *Module) ([]finding.Finding, []finding.Skipped) {
+// run evaluates the rules over every resource of a module, until ctx is
+// done. A user rule that fails to evaluate is reported once as a skipped
+// entry.
+func (s *RuleSet) run(ctx context.Context, m *Module) ([]finding.Finding, []finding.Skipped) {
 	if s == nil || len(s.byType) == 0 {
 		return nil, nil
 	}
 	var out []finding.Finding
 	failed := map[*compiledRule]error{}
 	for _, res := range m.Resources {
+		if ctx.Err() != nil {
+			return nil, nil
+		}
 		progs := s.byType[typeKey(res.Format, res.Type)]
 		if len(progs) == 0 {
 			continue

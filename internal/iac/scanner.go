@@ -56,11 +56,11 @@ func mustBuiltinRules() *RuleSet {
 }
 
 // evaluate runs every check and rule over a module.
-func (s *Scanner) evaluate(m *Module) ([]finding.Finding, []finding.Skipped) {
+func (s *Scanner) evaluate(ctx context.Context, m *Module) ([]finding.Finding, []finding.Skipped) {
 	out := s.checks.run(m)
 	var skipped []finding.Skipped
 	for _, rs := range s.rules {
-		f, sk := rs.run(m)
+		f, sk := rs.run(ctx, m)
 		out = append(out, f...)
 		skipped = append(skipped, sk...)
 	}
@@ -135,7 +135,7 @@ func (s *Scanner) scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 		m, sk := loadDocument(ctx, fsys, p)
 		skipped = append(skipped, sk...)
 		if m != nil {
-			f, sk := s.evaluate(m)
+			f, sk := s.evaluate(ctx, m)
 			findings = append(findings, f...)
 			skipped = append(skipped, sk...)
 		}
@@ -144,7 +144,7 @@ func (s *Scanner) scan(ctx context.Context, fsys fs.FS, paths []string) ([]findi
 	if len(tf) > 0 && !s.callers.isCalled(ctx, fsys, path.Dir(tf[0])) {
 		m, sk := loadModule(ctx, fsys, path.Dir(tf[0]), tf)
 		skipped = append(skipped, sk...)
-		f, sk := s.evaluate(m)
+		f, sk := s.evaluate(ctx, m)
 		findings = append(findings, f...)
 		skipped = append(skipped, sk...)
 		mod = m
