@@ -5,7 +5,8 @@
 #   - Debian packages: docker-registry (a real OCI registry), debootstrap (a
 #     real Debian root filesystem for image and host tests), chromium (the
 #     HTML report's browser test), libxml2-utils (xmllint validates the JUnit
-#     report against its XSD)
+#     report against its XSD), yara (the reference YARA engine the rule engine
+#     is checked against, match for match)
 #   - etcd, kube-apiserver, kubectl, kube-controller-manager built from the Go
 #     module proxy (scripts/k8s-testenv.sh; ~10 minutes cold, seconds warm)
 #   - MinIO built from the Go module proxy (scripts/minio-testenv.sh; ~9 minutes cold)
@@ -28,6 +29,7 @@ command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need+=
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v yara >/dev/null 2>&1 || need+=(yara)
 if [ ${#need[@]} -gt 0 ]; then
   echo "== apt-get install ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
