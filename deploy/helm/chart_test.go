@@ -713,3 +713,20 @@ func TestCRDsIncluded(t *testing.T) {
 		}
 	}
 }
+
+// TestInProcessNeedsNoJobs checks that the operator's Role grants nothing on
+// Jobs and pods when scans run in the operator and nodes are not scanned.
+func TestInProcessNeedsNoJobs(t *testing.T) {
+	objs := objects(t, render(t, map[string]any{"operator": map[string]any{"scanMode": "inprocess"}}, namespace))
+	for _, o := range byKind(objs, "Role") {
+		var r rbacv1.Role
+		decode(t, o, &r)
+		for _, rule := range r.Rules {
+			for _, res := range rule.Resources {
+				if res == "jobs" || res == "pods" || res == "pods/log" {
+					t.Errorf("Role %s grants %v on %s in inprocess mode", r.Name, rule.Verbs, res)
+				}
+			}
+		}
+	}
+}
