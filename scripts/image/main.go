@@ -6,6 +6,11 @@
 //
 //	go run ./scripts/image -push localhost:5000/fourc:dev
 //	go run ./scripts/image -db ~/.cache/fourc/fourc.db -tarball fourc.tar
+//
+// A tarball's image is named ghcr.io/fourc-dev/fourc:VERSION, the image the
+// Helm chart (deploy/helm/fourc) installs when VERSION is its appVersion:
+// `-version v0.1.0 -tarball fourc.tar`, then load it into the cluster's
+// nodes (docs/in-cluster.md).
 package main
 
 import (
@@ -39,6 +44,9 @@ const (
 	nonroot  = 65532
 	srcRepo  = "https://github.com/fourc-dev/fourc"
 	imageEnv = "PATH=/usr/local/bin:/usr/bin:/bin"
+	// defaultRepo names the image when -push does not: the Helm chart's
+	// image.repository.
+	defaultRepo = "ghcr.io/fourc-dev/fourc"
 )
 
 // options are the inputs of one image.
@@ -108,7 +116,7 @@ func run(ctx context.Context, args []string) error {
 	if insecure {
 		nopts = append(nopts, name.Insecure)
 	}
-	ref, err := name.ParseReference(firstNonEmpty(push, "fourc:"+o.Version), nopts...)
+	ref, err := name.ParseReference(firstNonEmpty(push, defaultRepo+":"+o.Version), nopts...)
 	if err != nil {
 		return fmt.Errorf("parsing reference %q: %w", push, err)
 	}

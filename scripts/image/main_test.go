@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image/imagetest"
@@ -187,5 +190,53 @@ func checkImage(t *testing.T, ref string, img v1.Image, hasDB bool) {
 	env := strings.Join(cf.Config.Env, " ")
 	if hasDB != strings.Contains(env, "FOURC_DB="+dbPath) {
 		t.Errorf("%s: env %q (database layer %v)", ref, env, hasDB)
+	}
+}
+
+// TestChartImage checks that the image a tarball names is the one the Helm
+// chart installs by default: the chart's image.repository, tagged with the
+// version the image is built for (the chart's appVersion by default).
+func TestChartImage(t *testing.T) {
+	var values struct {
+		Image struct {
+			Repository, Tag, Digest string
+		}
+	}
+	var chart struct {
+		AppVersion string `yaml:"appVersion"`
+	}
+	for file, v := range map[string]any{"values.yaml": &values, "Chart.yaml": &chart} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "deploy", "helm", "fourc", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.Unmarshal(data, v); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+	}
+	if values.Image.Repository != defaultRepo {
+		t.Errorf("chart image.repository %q, scripts/image names its image %q", values.Image.Repository, defaultRepo)
+	}
+	if values.Image.Tag != "" || values.Image.Digest != "" {
+		t.Errorf("chart image tag %q digest %q: the default must be the appVersion", values.Image.Tag, values.Image.Digest)
+	}
+	if !strings.HasPrefix(chart.AppVersion, "v") {
+		t.Errorf("appVersion %q: fourc versions (-version, git tags) start with v", chart.AppVersion)
+	}
+	tar := filepath.Join(t.TempDir(), "fourc.tar")
+	bin := filepath.Join(t.TempDir(), "fourc")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"-binary", bin, "-ca", "", "-version", chart.AppVersion, "-tarball", tar}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := tarball.LoadManifest(func() (io.ReadCloser, error) { return os.Open(tar) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaultRepo + ":" + chart.AppVersion
+	if len(m) != 1 || !slices.Equal(m[0].RepoTags, []string{want}) {
+		t.Errorf("tarball names %+v, want %s", m, want)
 	}
 }
