@@ -590,7 +590,7 @@ func TestWebhookArgs(t *testing.T) {
 	image := repo + "@sha256:" + strings.Repeat("ab", 32)
 	want := map[string][]string{
 		"fourc-admission": {"k8s", "admission", "serve", "--listen=:8443", "--tls-dir=/etc/fourc/tls",
-			"--policy=/etc/fourc/policy.yaml", "--metrics-addr=:9090", "--failure-policy=closed", "--timeout=2s"},
+			"--policy=/etc/fourc/policy/policy.yaml", "--metrics-addr=:9090", "--failure-policy=closed", "--timeout=2s"},
 		"fourc-operator": {"k8s", "operator", "--metrics-addr=:9091", "--health-addr=:8081", "--leader-elect=true",
 			"--scan-mode=job", "--scan-image=" + image, "--max-concurrent-scans=2", "--namespaces=shop,payments", "--node-scans"},
 	}
@@ -609,7 +609,8 @@ func TestPolicyConfigMap(t *testing.T) {
 		if err := yaml.UnmarshalStrict([]byte(cm.Data["policy.yaml"]), &policy); err != nil {
 			t.Fatalf("policy.yaml: %v", err)
 		}
-		if policy["fail-on"] != "high" || policy["default-mode"] != "warn" {
+		mode := policy["admission"].(map[string]any)["mode"]
+		if policy["fail-on"] != "high" || mode != "warn" {
 			t.Errorf("policy.yaml = %v", policy)
 		}
 		return
@@ -727,6 +728,33 @@ func TestInProcessNeedsNoJobs(t *testing.T) {
 					t.Errorf("Role %s grants %v on %s in inprocess mode", r.Name, rule.Verbs, res)
 				}
 			}
+		}
+	}
+}
+
+// TestSecretMetadata checks the one opt-in grant on Secrets: list and watch,
+// never get, and only with operator.secretMetadata.
+func TestSecretMetadata(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		objs := objects(t, render(t, map[string]any{"operator": map[string]any{"secretMetadata": on}}, namespace))
+		var verbs []string
+		for _, kind := range []string{"ClusterRole", "Role"} {
+			for _, o := range byKind(objs, kind) {
+				var r rbacv1.ClusterRole
+				decode(t, o, &r)
+				for _, rule := range r.Rules {
+					if slices.Contains(rule.Resources, "secrets") {
+						verbs = append(verbs, rule.Verbs...)
+					}
+				}
+			}
+		}
+		want := []string(nil)
+		if on {
+			want = []string{"list", "watch"}
+		}
+		if !slices.Equal(verbs, want) {
+			t.Errorf("secretMetadata=%v: verbs on secrets %v, want %v", on, verbs, want)
 		}
 	}
 }
