@@ -618,13 +618,16 @@ func TestPolicyConfigMap(t *testing.T) {
 	t.Fatal("no policy ConfigMap")
 }
 
-// TestInvalidValues checks that values the chart cannot honour fail the
-// render with a message instead of producing a broken webhook.
+// TestInvalidValues checks that values the chart cannot honour, and keys it
+// does not know (values.schema.json), fail the render with a message naming
+// them instead of producing a broken webhook.
 func TestInvalidValues(t *testing.T) {
 	for name, vals := range map[string]map[string]any{
 		"failurePolicy": {"admission": map[string]any{"failurePolicy": "Maybe"}},
 		"timeout":       {"admission": map[string]any{"timeoutSeconds": 60}},
 		"scanMode":      {"operator": map[string]any{"scanMode": "cron"}},
+		"admision":      {"admision": map[string]any{"enabled": false}}, // a misspelt key
+		"digest":        {"image": map[string]any{"digest": "latest"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := renderErr(vals, namespace); err == nil || !strings.Contains(err.Error(), name) {
