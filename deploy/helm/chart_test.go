@@ -9,6 +9,7 @@ package helm
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"flag"
@@ -18,8 +19,10 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admissionregistration/v1"
@@ -28,6 +31,11 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"sigs.k8s.io/yaml"
 
 	"helm.sh/helm/v3/pkg/chart"
@@ -87,6 +95,12 @@ func render(t *testing.T, vals map[string]any, ns string) string {
 }
 
 func renderErr(vals map[string]any, ns string) (string, error) {
+	return renderWith(vals, ns, nil)
+}
+
+// renderWith renders with lookup answered by cluster (nil: nothing found,
+// as in helm template).
+func renderWith(vals map[string]any, ns string, cluster engine.ClientProvider) (string, error) {
 	c, err := loader.Load(chartDir)
 	if err != nil {
 		return "", err
@@ -98,7 +112,12 @@ func renderErr(vals map[string]any, ns string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	files, err := engine.Render(c, rv)
+	var files map[string]string
+	if cluster == nil {
+		files, err = engine.Render(c, rv)
+	} else {
+		files, err = engine.RenderWithClientProvider(c, rv, cluster)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -758,6 +777,119 @@ func TestSecretMetadata(t *testing.T) {
 		}
 		if !slices.Equal(verbs, want) {
 			t.Errorf("secretMetadata=%v: verbs on secrets %v, want %v", on, verbs, want)
+		}
+	}
+}
+
+// secrets answers Helm's lookup of Secrets from a map, as an installed
+// release's cluster would; other methods are not used by lookup.
+type secrets struct {
+	dynamic.NamespaceableResourceInterface
+	byName map[string]*unstructured.Unstructured
+}
+
+func (s secrets) GetClientFor(apiVersion, kind string) (dynamic.NamespaceableResourceInterface, bool, error) {
+	if apiVersion != "v1" || kind != "Secret" {
+		return nil, false, fmt.Errorf("unexpected lookup of %s %s", apiVersion, kind)
+	}
+	return s, true, nil
+}
+
+func (s secrets) Namespace(string) dynamic.ResourceInterface { return s }
+
+func (s secrets) Get(_ context.Context, name string, _ metav1.GetOptions, _ ...string) (*unstructured.Unstructured, error) {
+	if u, ok := s.byName[name]; ok {
+		return u, nil
+	}
+	return nil, apierrors.NewNotFound(schema.GroupResource{Resource: "secrets"}, name)
+}
+
+// tlsState is the generated Secret and the webhook's caBundle of a render.
+func tlsState(t *testing.T, cluster engine.ClientProvider) (corev1.Secret, []byte) {
+	t.Helper()
+	out, err := renderWith(map[string]any{}, namespace, cluster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := objects(t, out)
+	var secret corev1.Secret
+	for _, o := range byKind(objs, "Secret") {
+		decode(t, o, &secret)
+	}
+	var vwc admissionv1.ValidatingWebhookConfiguration
+	decode(t, byKind(objs, "ValidatingWebhookConfiguration")[0], &vwc)
+	return secret, vwc.Webhooks[0].ClientConfig.CABundle
+}
+
+func asUnstructured(t *testing.T, s corev1.Secret) *unstructured.Unstructured {
+	t.Helper()
+	data, err := yaml.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return &unstructured.Unstructured{Object: m}
+}
+
+func certsIn(t *testing.T, bundle []byte) []string {
+	t.Helper()
+	var subjects []string
+	for {
+		var b *pem.Block
+		b, bundle = pem.Decode(bundle)
+		if b == nil {
+			return subjects
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subjects = append(subjects, c.SerialNumber.String())
+	}
+}
+
+// TestCertificateKeptAndRenewed checks the Helm-generated certificate over
+// upgrades: kept while far from expiry, and replaced when within
+// renewBeforeDays, the old CA then staying in the caBundle beside the new.
+func TestCertificateKeptAndRenewed(t *testing.T) {
+	first, bundle := tlsState(t, nil)
+	if !bytes.Equal(bundle, first.Data["ca.crt"]) {
+		t.Fatal("on install the caBundle is not the Secret's CA")
+	}
+	notAfter, err := strconv.ParseInt(first.Annotations["fourc.dev/not-after"], 10, 64)
+	if err != nil || time.Until(time.Unix(notAfter, 0)) < 364*24*time.Hour {
+		t.Fatalf("not-after %q, want a year from now", first.Annotations["fourc.dev/not-after"])
+	}
+
+	kept, bundle := tlsState(t, secrets{byName: map[string]*unstructured.Unstructured{first.Name: asUnstructured(t, first)}})
+	if !bytes.Equal(kept.Data["tls.crt"], first.Data["tls.crt"]) || !bytes.Equal(kept.Data["tls.key"], first.Data["tls.key"]) ||
+		!bytes.Equal(bundle, first.Data["ca.crt"]) || kept.Annotations["fourc.dev/not-after"] != first.Annotations["fourc.dev/not-after"] {
+		t.Error("an upgrade far from expiry replaced the certificate")
+	}
+
+	expiring := first.DeepCopy()
+	expiring.Annotations["fourc.dev/not-after"] = strconv.FormatInt(time.Now().Add(10*24*time.Hour).Unix(), 10)
+	renewed, bundle := tlsState(t, secrets{byName: map[string]*unstructured.Unstructured{first.Name: asUnstructured(t, *expiring)}})
+	if bytes.Equal(renewed.Data["tls.crt"], first.Data["tls.crt"]) {
+		t.Fatal("an upgrade 10 days before expiry kept the certificate")
+	}
+	got, want := certsIn(t, bundle), append(certsIn(t, renewed.Data["ca.crt"]), certsIn(t, first.Data["ca.crt"])...)
+	if !slices.Equal(got, want) {
+		t.Errorf("caBundle during renewal holds %v, want the new CA then the old %v", got, want)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(bundle)
+	for name, s := range map[string]corev1.Secret{"old": first, "new": renewed} {
+		b, _ := pem.Decode(s.Data["tls.crt"])
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Verify(x509.VerifyOptions{DNSName: "fourc-admission.fourc.svc", Roots: pool}); err != nil {
+			t.Errorf("the %s serving certificate does not verify against the renewal caBundle: %v", name, err)
 		}
 	}
 }
