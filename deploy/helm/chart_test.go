@@ -60,11 +60,17 @@ const (
 // allEnabled turns on every optional part of the chart.
 func allEnabled() map[string]any {
 	return map[string]any{
-		"admission":      map[string]any{"enabled": true, "failurePolicy": "Fail", "replicas": 3},
-		"operator":       map[string]any{"enabled": true, "replicas": 2, "namespaces": []any{"shop", "payments"}},
-		"nodeScans":      map[string]any{"enabled": true},
-		"image":          map[string]any{"digest": "sha256:" + strings.Repeat("ab", 32)},
-		"serviceMonitor": map[string]any{"enabled": true},
+		"admission": map[string]any{"enabled": true, "failurePolicy": "Fail", "replicas": 3, "requireLabel": true,
+			"excludeNamespaces": []any{"cert-manager"}, "priorityClassName": "system-cluster-critical",
+			"nodeSelector": map[string]any{"kubernetes.io/os": "linux"}, "podAnnotations": map[string]any{"a": "b"},
+			"tolerations": []any{map[string]any{"key": "dedicated", "operator": "Exists", "effect": "NoSchedule"}}},
+		"operator": map[string]any{"enabled": true, "replicas": 2, "namespaces": []any{"shop", "payments"},
+			"affinity": map[string]any{"nodeAffinity": map[string]any{}}, "podAnnotations": map[string]any{"a": "b"}},
+		"nodeScans":        map[string]any{"enabled": true},
+		"image":            map[string]any{"digest": "sha256:" + strings.Repeat("ab", 32)},
+		"serviceMonitor":   map[string]any{"enabled": true},
+		"imagePullSecrets": []any{map[string]any{"name": "regcred"}},
+		"commonLabels":     map[string]any{"team": "security"},
 	}
 }
 
@@ -463,7 +469,7 @@ func checkWebhook(t *testing.T, objs []object, vals map[string]any) {
 	}
 	w := vwc.Webhooks[0]
 	wantPolicy := admissionv1.Ignore
-	if a, _ := vals["admission"].(map[string]any); a != nil && a["failurePolicy"] == "Fail" {
+	if a, _ := vals["admission"].(map[string]any); a["failurePolicy"] == "Fail" {
 		wantPolicy = admissionv1.Fail
 	}
 	if w.FailurePolicy == nil || *w.FailurePolicy != wantPolicy {
@@ -499,10 +505,24 @@ func checkWebhook(t *testing.T, objs []object, vals map[string]any) {
 			excluded = e.Values
 		}
 	}
-	for _, ns := range []string{namespace, "kube-system"} {
+	a, _ := vals["admission"].(map[string]any)
+	mustExclude := []string{namespace, "kube-system"}
+	if extra, ok := a["excludeNamespaces"].([]any); ok {
+		for _, ns := range extra {
+			mustExclude = append(mustExclude, ns.(string))
+		}
+	}
+	for _, ns := range mustExclude {
 		if !slices.Contains(excluded, ns) {
 			t.Errorf("namespaceSelector does not exclude %s: %+v", ns, w.NamespaceSelector)
 		}
+	}
+	wantMode := metav1.LabelSelectorRequirement{Key: "fourc.dev/admission", Operator: metav1.LabelSelectorOpNotIn, Values: []string{"off"}}
+	if a["requireLabel"] == true {
+		wantMode = metav1.LabelSelectorRequirement{Key: "fourc.dev/admission", Operator: metav1.LabelSelectorOpIn, Values: []string{"enforce", "warn", "audit"}}
+	}
+	if !slices.ContainsFunc(w.NamespaceSelector.MatchExpressions, func(e metav1.LabelSelectorRequirement) bool { return cmp.Equal(e, wantMode) }) {
+		t.Errorf("namespaceSelector %+v lacks %+v", w.NamespaceSelector.MatchExpressions, wantMode)
 	}
 	if vwc.Annotations["cert-manager.io/inject-ca-from"] != "" {
 		if len(w.ClientConfig.CABundle) != 0 {
