@@ -640,21 +640,20 @@ func TestWebhookArgs(t *testing.T) {
 
 // TestPolicyConfigMap checks the policy file the webhook reads.
 func TestPolicyConfigMap(t *testing.T) {
-	objs := objects(t, render(t, map[string]any{}, namespace))
-	for _, o := range byKind(objs, "ConfigMap") {
-		var cm corev1.ConfigMap
-		decode(t, o, &cm)
-		var policy map[string]any
-		if err := yaml.UnmarshalStrict([]byte(cm.Data["policy.yaml"]), &policy); err != nil {
-			t.Fatalf("policy.yaml: %v", err)
-		}
-		mode := policy["admission"].(map[string]any)["mode"]
-		if policy["fail-on"] != "high" || mode != "warn" {
-			t.Errorf("policy.yaml = %v", policy)
-		}
-		return
+	cms := byKind(objects(t, render(t, map[string]any{}, namespace)), "ConfigMap")
+	if len(cms) != 1 {
+		t.Fatalf("%d ConfigMaps, want the policy's", len(cms))
 	}
-	t.Fatal("no policy ConfigMap")
+	var cm corev1.ConfigMap
+	decode(t, cms[0], &cm)
+	var policy map[string]any
+	if err := yaml.UnmarshalStrict([]byte(cm.Data["policy.yaml"]), &policy); err != nil {
+		t.Fatalf("policy.yaml: %v", err)
+	}
+	mode := policy["admission"].(map[string]any)["mode"]
+	if policy["fail-on"] != "high" || mode != "warn" {
+		t.Errorf("policy.yaml = %v", policy)
+	}
 }
 
 // TestInvalidValues checks that values the chart cannot honour, and keys it
