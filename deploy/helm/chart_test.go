@@ -666,6 +666,7 @@ func TestInvalidValues(t *testing.T) {
 		"scanMode":      {"operator": map[string]any{"scanMode": "cron"}},
 		"admision":      {"admision": map[string]any{"enabled": false}}, // a misspelt key
 		"digest":        {"image": map[string]any{"digest": "latest"}},
+		"leaderElect":   {"operator": map[string]any{"replicas": 2, "leaderElect": false}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := renderErr(vals, namespace); err == nil || !strings.Contains(err.Error(), name) {
