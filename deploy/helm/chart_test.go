@@ -598,6 +598,21 @@ func checkNetworkPolicies(t *testing.T, objs []object) {
 	if got := ports("fourc-operator"); !slices.Equal(got, []int32{9091}) {
 		t.Errorf("operator ingress ports %v, want metrics (9091)", got)
 	}
+	// Scan Jobs: nothing connects to them; node scans connect to nothing.
+	for name, np := range policies {
+		if !strings.HasSuffix(name, "-scans") {
+			continue
+		}
+		if len(np.Spec.Ingress) != 0 || len(np.Spec.PolicyTypes) != 2 || np.Spec.PodSelector.MatchLabels["fourc.dev/scan"] == "" {
+			t.Errorf("%s: %+v, want no ingress for scan Jobs", name, np.Spec)
+		}
+		if name == "fourc-node-scans" && len(np.Spec.Egress) != 0 {
+			t.Errorf("%s: node scans may connect to %+v", name, np.Spec.Egress)
+		}
+	}
+	if _, ok := policies["fourc-image-scans"]; !ok {
+		t.Error("no policy for the image-scan Jobs")
+	}
 }
 
 func checkPDBs(t *testing.T, objs []object, operatorHA bool) {
