@@ -44,7 +44,7 @@ const capabilityRank = 3
 var capabilityDeps = map[string][]string{
 	"internal/vuln":         {"internal/inventory", "internal/vulndb", "internal/vex", "internal/reach"},
 	"internal/sbom":         {"internal/inventory"},
-	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/dockerfile", "internal/signature", "internal/sbom"},
+	"internal/image":        {"internal/inventory", "internal/vuln", "internal/vulndb", "internal/secret", "internal/malware", "internal/dockerfile", "internal/signature", "internal/sbom"},
 	"internal/dockerfile":   {"internal/secret"},
 	"internal/kube":         {"internal/secret", "internal/render"},
 	"internal/cluster":      {"internal/kube", "internal/controlplane"},

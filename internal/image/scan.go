@@ -4,8 +4,8 @@
 // remembers which layer added each file and which files later layers
 // deleted. Over that view it reports OS and language packages and their
 // vulnerabilities (attributed to the layer and build step that added
-// them), the OS and its end of support, secrets in any layer (also those
-// "hidden" by a later delete) and in the image configuration, risky
+// them), the OS and its end of support, secrets and malware in any layer
+// (also those "hidden" by a later delete) and in the image configuration, risky
 // configuration, setuid and world-writable files, registry hygiene and,
 // when asked, Cosign signatures.
 package image
@@ -29,6 +29,7 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/inventory"
 	"github.com/fourc-dev/fourc/internal/limits"
+	"github.com/fourc-dev/fourc/internal/malware"
 	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/signature"
 	"github.com/fourc-dev/fourc/internal/source"
@@ -56,6 +57,11 @@ type Options struct {
 	Secrets *secret.Detector
 	// NoSecrets turns secret scanning off.
 	NoSecrets bool
+	// Malware is the malware detector; nil builds one with the built-in
+	// heuristics and hash list.
+	Malware *malware.Detector
+	// NoMalware turns the malware scan off.
+	NoMalware bool
 	// Limits bound what a hostile image can cost.
 	Limits Limits
 	// Now is the scan's clock (for end-of-support dates); zero means
@@ -259,6 +265,13 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 	if det != nil {
 		wopts.InspectWants, wopts.Inspect = secretCandidate, secretInspector(det, &hits)
 	}
+	var malHits []malwareHit
+	mal := malwareDetector(opts)
+	if mal != nil {
+		wopts.Sink = malwareSink(ctx, mal, &malHits, func(e Entry, reason string) {
+			res.Skipped = append(res.Skipped, finding.Skipped{Path: "/" + e.Path, Scanner: "malware", Reason: "in " + layers[e.Layer].Name() + ": " + reason})
+		})
+	}
 	view, skipped, err := BuildView(ctx, layers, wopts)
 	if err != nil {
 		return nil, err
@@ -305,12 +318,13 @@ func scanImage(ctx context.Context, src *imageSource, ref string, opts Options) 
 		return nil
 	})
 
-	// Secrets.
+	// Secrets and malware.
 	if det != nil {
 		stage(ctx, step, "searching for secrets")
 		res.Findings = append(res.Findings, secretFindings(det, res, view, hits)...)
 		res.Findings = append(res.Findings, configSecrets(det, res, cfg)...)
 	}
+	res.Findings = append(res.Findings, malwareFindings(mal, res, view, cfg, malHits)...)
 
 	// Packages and their vulnerabilities.
 	stage(ctx, step, "finding packages")

@@ -40,30 +40,41 @@ type secretHit struct {
 // later layer deleted or replaced is "hidden in layers": invisible in the
 // running container but still in the image for anyone who pulls it.
 func secretFindings(det *secret.Detector, res *Result, v *View, hits []secretHit) []finding.Finding {
+	where := entryWhere(res, v)
+	var out []finding.Finding
+	for _, h := range hits {
+		e := h.entry
+		loc := layerLocation(e.Path, res.Layers, e.Layer)
+		loc.StartLine = h.match.Line
+		out = append(out, inContainer(det.Finding(h.match, res.resource(), loc, where(e))))
+	}
+	return out
+}
+
+// entryWhere returns a function naming where a layer's file is: its path
+// and layer and, for a file that a later layer deleted or replaced, that
+// it is "hidden in layers": invisible in the running container but still
+// in the image for anyone who pulls it.
+func entryWhere(res *Result, v *View) func(Entry) string {
 	removedBy := map[string]int{}
 	for _, r := range v.Removed() {
 		removedBy[fmt.Sprint(r.AddedIn, "\x00", r.Path)] = r.RemovedIn
 	}
-	var out []finding.Finding
-	for _, h := range hits {
-		e := h.entry
-		layer := res.Layers[e.Layer]
-		where := fmt.Sprintf("/%s in %s", e.Path, layer.Name())
-		if fi, ok := v.Info(e.Path); !ok || fi.Layer != e.Layer {
-			switch by, deleted := removedBy[fmt.Sprint(e.Layer, "\x00", e.Path)]; {
-			case deleted:
-				where += fmt.Sprintf(", deleted in %s but still in the image (hidden in layers)", res.Layers[by].Name())
-			case ok:
-				where += fmt.Sprintf(", replaced in %s but still in the image (hidden in layers)", res.Layers[fi.Layer].Name())
-			default:
-				where += ", deleted by a later layer but still in the image (hidden in layers)"
-			}
+	return func(e Entry) string {
+		where := fmt.Sprintf("/%s in %s", e.Path, res.Layers[e.Layer].Name())
+		fi, ok := v.Info(e.Path)
+		if ok && fi.Layer == e.Layer {
+			return where
 		}
-		loc := layerLocation(e.Path, res.Layers, e.Layer)
-		loc.StartLine = h.match.Line
-		out = append(out, inContainer(det.Finding(h.match, res.resource(), loc, where)))
+		switch by, deleted := removedBy[fmt.Sprint(e.Layer, "\x00", e.Path)]; {
+		case deleted:
+			return where + fmt.Sprintf(", deleted in %s but still in the image (hidden in layers)", res.Layers[by].Name())
+		case ok:
+			return where + fmt.Sprintf(", replaced in %s but still in the image (hidden in layers)", res.Layers[fi.Layer].Name())
+		default:
+			return where + ", deleted by a later layer but still in the image (hidden in layers)"
+		}
 	}
-	return out
 }
 
 // inContainer moves a secret finding to the Container layer: a secret

@@ -163,6 +163,11 @@ type WalkOptions struct {
 	Inspect      func(e Entry, data []byte)
 	InspectWants func(p string, fi fs.FileInfo) bool
 	InspectMax   int64
+	// Sink, when set, is asked for a writer for each regular file of
+	// every layer, including files a later layer deletes: the writer gets
+	// the file's whole content, in order, then Close. Nil means the file
+	// is not wanted. Content streams through it; nothing more is held.
+	Sink func(e Entry) io.WriteCloser
 	// Image names the image in skipped entries about whole layers.
 	Image string
 	// Step names the walk in progress events (package progress); empty
@@ -426,11 +431,21 @@ func (w *walker) entry(li, seq int, hdr *tar.Header, r io.Reader) error {
 }
 
 // content reads a regular file's bytes when a scanner wants them: the
-// first InspectMax bytes for Inspect, the whole file when kept. Small kept
+// first InspectMax bytes for Inspect, the whole file when kept or when a
+// Sink wants it. Small kept
 // files stay in memory; larger ones stream to the spool, so no file is
 // ever held whole in memory past MaxInMemory.
 func (w *walker) content(li int, p string, fi fs.FileInfo, n *node, r io.Reader) error {
 	lim := w.opts.Limits
+	if w.opts.Sink != nil {
+		if sink := w.opts.Sink(Entry{Layer: li, Path: p, Mode: n.mode, Size: n.size}); sink != nil {
+			// Deferred in this order: what the scanners below left
+			// unread is streamed to the sink, then it is closed.
+			defer sink.Close()
+			r = io.TeeReader(r, sink)
+			defer func() { _, _ = io.Copy(io.Discard, r) }()
+		}
+	}
 	var keep bool
 	var check func(io.ReaderAt, int64) bool
 	if w.opts.Keep != nil {
