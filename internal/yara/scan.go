@@ -1,0 +1,246 @@
+package yara
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+)
+
+// Scan bounds.
+const (
+	maxHitsPerString = 1_000_000 // matches counted per string; the rest are not
+	maxHitsTotal     = 10_000_000
+	maxReported      = 1000 // string matches reported per string in a Match
+	maxMatchData     = 64   // bytes of matched data reported
+	baseSteps        = 1 << 28
+	stepsPerByte     = 64
+	chunkSize        = 1 << 20
+)
+
+// Match is one rule that matched.
+type Match struct {
+	Rule, Namespace string
+	Tags            []string
+	Meta            []Meta
+	Strings         []StringMatch
+}
+
+// StringMatch is one match of a string: at most maxReported per string,
+// with at most maxMatchData bytes of data.
+type StringMatch struct {
+	ID     string
+	Offset int64
+	Data   []byte
+}
+
+// scanState is the working state of one Scan.
+type scanState struct {
+	ctx    context.Context
+	hits   [][]hit
+	total  int
+	steps  int64
+	budget int64
+	limit  error // the first bound hit
+}
+
+func (st *scanState) exhausted() bool {
+	if st.steps > st.budget && st.limit == nil {
+		st.limit = fmt.Errorf("%w: step budget of %d exhausted", ErrLimit, st.budget)
+	}
+	return st.steps > st.budget
+}
+
+var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); return &b }}
+
+// Scan matches every rule against data (a whole file's bytes, bounded by
+// the caller). It stops when ctx is done, returning ctx's error. When a
+// bound is hit (the step budget, or more than 1,000,000 matches of one
+// string) it returns the rules that matched on what was found, with an
+// error wrapping [ErrLimit].
+func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
+	st := &scanState{ctx: ctx, hits: make([][]hit, len(r.strs)),
+		budget: baseSteps + stepsPerByte*int64(len(data))}
+	if err := r.prefilter(st, data); err != nil {
+		return nil, err
+	}
+	if err := r.fullScans(st, data); err != nil {
+		return nil, err
+	}
+	for i, hs := range st.hits {
+		st.hits[i] = sortHits(hs)
+	}
+	c := &evalCtx{data: data, rs: r, hits: st.hits, results: make([]int8, len(r.rules)),
+		vars: make([]value, maxLoopVars+1), mods: map[string]*modData{}, st: st}
+	var out []Match
+	for i, cr := range r.rules {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if cr.private || !c.ruleResult(i) {
+			continue
+		}
+		out = append(out, r.report(cr, st.hits, data))
+	}
+	return out, st.limit
+}
+
+// prefilter walks the atom trie over the lower-cased data, in chunks (so
+// that ctx is honoured), and verifies every candidate.
+func (r *Rules) prefilter(st *scanState, data []byte) error {
+	if r.trie == nil {
+		return nil
+	}
+	bp := lowerPool.Get().(*[]byte)
+	defer lowerPool.Put(bp)
+	overlap := r.maxAtom - 1
+	for start := 0; start < len(data); start += chunkSize {
+		if err := st.ctx.Err(); err != nil {
+			return err
+		}
+		from := max(0, start-overlap)
+		end := min(len(data), start+chunkSize)
+		low := (*bp)[:end-from]
+		for i, c := range data[from:end] {
+			low[i] = lower(c)
+		}
+		st.steps += int64(end-start) / 8
+		r.trie.Walk(low, func(e, n, pattern int64) bool {
+			hitEnd := from + int(e) + 1
+			if hitEnd <= start { // seen by the previous chunk
+				return true
+			}
+			s0 := hitEnd - int(n)
+			for _, ref := range r.byAtom[pattern] {
+				r.verify(st, data, ref, s0-ref.at)
+			}
+			return !st.exhausted()
+		})
+		if st.exhausted() {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (r *Rules) verify(st *scanState, data []byte, ref atomRef, s int) {
+	st.steps++
+	if s < 0 {
+		return
+	}
+	if n := r.strs[ref.str].variants[ref.variant].m.matchAt(data, s, st); n >= 0 {
+		st.add(r.strs[ref.str], ref.str, s, n)
+	}
+}
+
+// fullScans tries every offset for the variants without an atom.
+func (r *Rules) fullScans(st *scanState, data []byte) error {
+	for _, ref := range r.scanAll {
+		for s := 0; s < len(data); s++ {
+			if s%4096 == 0 {
+				if err := st.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if st.exhausted() {
+				return nil
+			}
+			r.verify(st, data, ref, s)
+		}
+	}
+	return nil
+}
+
+func (st *scanState) add(s *cstring, i, off, n int) {
+	if len(st.hits[i]) >= maxHitsPerString || st.total >= maxHitsTotal {
+		if st.limit == nil {
+			st.limit = fmt.Errorf("%w: string $%s has more than %d matches; stopped counting", ErrLimit, s.id, len(st.hits[i]))
+		}
+		return
+	}
+	st.total++
+	st.hits[i] = append(st.hits[i], hit{off: int64(off), n: int32(n)})
+}
+
+// sortHits orders hits by offset and keeps one per offset.
+func sortHits(hs []hit) []hit {
+	if !slices.IsSortedFunc(hs, cmpHit) {
+		slices.SortFunc(hs, cmpHit)
+	}
+	return slices.CompactFunc(hs, func(a, b hit) bool { return a.off == b.off })
+}
+
+func cmpHit(a, b hit) int { return compareInt(a.off, b.off) }
+
+func (r *Rules) report(cr *crule, hits [][]hit, data []byte) Match {
+	m := Match{Rule: cr.name, Namespace: cr.ns, Tags: cr.tags, Meta: cr.meta}
+	for _, si := range cr.strs {
+		s := r.strs[si]
+		if s.private {
+			continue
+		}
+		for k, h := range hits[si] {
+			if k == maxReported {
+				break
+			}
+			end := h.off + int64(min(int(h.n), maxMatchData))
+			m.Strings = append(m.Strings, StringMatch{ID: "$" + s.id, Offset: h.off,
+				Data: slices.Clone(data[h.off:end])})
+		}
+	}
+	return m
+}
+
+// evalCtx is the state of evaluating conditions over one scan.
+type evalCtx struct {
+	data    []byte
+	rs      *Rules
+	hits    [][]hit
+	results []int8 // per rule: 0 not yet, 1 true, 2 false, 3 being evaluated
+	vars    []value
+	anon    int
+	mods    map[string]*modData
+	st      *scanState
+}
+
+// step charges n steps of loop work; false when the budget is spent.
+func (c *evalCtx) step(n int64) bool {
+	c.st.steps += n
+	return !c.st.exhausted()
+}
+
+func (c *evalCtx) module(name string) *modData {
+	m, ok := c.mods[name]
+	if !ok {
+		m = loadModule(name, c.data)
+		c.mods[name] = m
+	}
+	return m
+}
+
+// ruleResult evaluates rule i once: its condition, and the global rules
+// of its namespace.
+func (c *evalCtx) ruleResult(i int) bool {
+	switch c.results[i] {
+	case 1:
+		return true
+	case 2, 3:
+		return false
+	}
+	c.results[i] = 3
+	r := c.rs.rules[i]
+	ok := r.cond.eval(c).truth()
+	if ok && !r.global {
+		for _, g := range c.rs.globals[r.ns] {
+			if !c.ruleResult(g) {
+				ok = false
+				break
+			}
+		}
+	}
+	c.results[i] = 2
+	if ok {
+		c.results[i] = 1
+	}
+	return ok
+}
