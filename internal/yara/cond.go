@@ -316,7 +316,11 @@ func (p *parser) matchIDs(t token) []int {
 // or `at` offset (refused).
 func (p *parser) parseOf(q quant) node {
 	strs := p.parseStringSet()
-	if p.is("in") || p.is("at") {
+	switch {
+	case p.is("in"):
+		p.unsupported(p.next(), "\"of\" with \"in\" or \"at\" is not supported")
+		p.parseRange()
+	case p.is("at"):
 		p.unsupported(p.next(), "\"of\" with \"in\" or \"at\" is not supported")
 		p.parseUnary()
 	}

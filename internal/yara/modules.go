@@ -30,6 +30,8 @@ type imported struct{ dll, fn string }
 // and call arguments in order.
 type modField struct {
 	fn func(m *modData, args []value) value
+	// always is set for a field defined on data of any format (pe.is_pe).
+	always bool
 }
 
 func intField(key string) *modField {
@@ -67,7 +69,7 @@ func segmentField(get func(s segment) value) *modField {
 // index and () for a call: "sections[].name", "imports()".
 var modules = map[string]map[string]*modField{
 	"pe": {
-		"is_pe":                      {fn: func(m *modData, _ []value) value { return boolVal(m.ints["is_pe"] == 1) }},
+		"is_pe":                      {fn: func(m *modData, _ []value) value { return boolVal(m.ok) }, always: true},
 		"machine":                    intField("machine"),
 		"number_of_sections":         intField("number_of_sections"),
 		"entry_point":                intField("entry_point"),
@@ -236,7 +238,6 @@ func loadPE(m *modData, data []byte) {
 	}
 	defer f.Close()
 	m.ok = true
-	m.ints["is_pe"] = 1
 	m.ints["machine"] = int64(f.Machine)
 	m.ints["number_of_sections"] = int64(f.NumberOfSections)
 	m.ints["timestamp"] = int64(f.TimeDateStamp)

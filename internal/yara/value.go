@@ -303,7 +303,7 @@ func (n modNode) eval(c *evalCtx) value {
 		}
 	}
 	m := c.module(n.module)
-	if m == nil || !m.ok {
+	if !m.ok && !n.field.always {
 		return undef
 	}
 	return n.field.fn(m, args)
