@@ -27,6 +27,8 @@ type Meta struct {
 // length of the match starting at data[s], or -1.
 type matcher interface {
 	matchAt(data []byte, s int, st *scanState) int
+	// scanAll finds every match, for a variant without an atom.
+	scanAll(data []byte, st *scanState, emit func(s, n int))
 }
 
 // variant is one searchable form of a string (a text string with both

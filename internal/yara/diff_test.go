@@ -189,6 +189,7 @@ func TestDifferential(t *testing.T) {
 			}
 			want := yaraResult(t, bin, rulesPath, p)
 			got := ourResult(t, rs, files[name])
+			t.Logf("%s: %v", name, sortedKeys(got))
 			for _, r := range sortedKeys(want, got) {
 				w, wok := want[r]
 				g, gok := got[r]

@@ -260,6 +260,26 @@ func (m *hexMatcher) jump(data []byte, t hexTok, rest []hexTok, pos int, st *sca
 	return -1
 }
 
+// scanAll finds every match of a hex string without an atom, skipping
+// to the places that hold its first byte when that byte is exact.
+func (m *hexMatcher) scanAll(data []byte, st *scanState, emit func(s, n int)) {
+	first := m.toks[0]
+	exact := first.kind == 'b' && first.mask == 0xff
+	for s := 0; s < len(data) && !st.exhausted(); s++ {
+		if exact {
+			i := bytes.IndexByte(data[s:], first.val)
+			if i < 0 {
+				return
+			}
+			st.steps += int64(i/16 + 1)
+			s += i
+		}
+		if n := m.matchAt(data, s, st); n >= 0 {
+			emit(s, n)
+		}
+	}
+}
+
 // compileHex builds the one variant of a hex string. Its atom comes from
 // the fixed-offset part before the first jump or alternative; a string
 // without one there is searched by a bounded full scan.

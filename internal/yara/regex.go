@@ -316,11 +316,38 @@ func compileLatin1(tr trRegex, anchored bool) (*regexp.Regexp, error) {
 	return regexp.Compile(p)
 }
 
+// regexByteCost is the step cost of one byte a regex reads: Go's regexp
+// on a rune reader runs its NFA, slower per byte than the other matchers.
+const regexByteCost = 8
+
 // regexMatcher matches a regex string at a given offset.
 type regexMatcher struct {
-	re       *regexp.Regexp
+	re       *regexp.Regexp // anchored at the start
+	find     *regexp.Regexp // unanchored, for a regex without an atom
 	bol      bool
 	fullword bool
+}
+
+// scanAll finds every match of a regex without an atom: an unanchored
+// search finds the next start, so the data is not retried offset by
+// offset.
+func (m *regexMatcher) scanAll(data []byte, st *scanState, emit func(s, n int)) {
+	for pos := 0; pos < len(data) && !st.exhausted(); {
+		r := &latin1Reader{b: data[pos:]}
+		loc := m.find.FindReaderIndex(r)
+		st.steps += regexByteCost * int64(r.i)
+		if loc == nil {
+			return
+		}
+		s := pos + loc[0]
+		if n := m.matchAt(data, s, st); n >= 0 {
+			emit(s, n)
+		}
+		if m.bol {
+			return
+		}
+		pos = s + 1
+	}
 }
 
 func (m *regexMatcher) matchAt(data []byte, s int, st *scanState) int {
@@ -331,7 +358,7 @@ func (m *regexMatcher) matchAt(data []byte, s int, st *scanState) int {
 	// artificial end of the window.
 	r := &latin1Reader{b: data[s:min(len(data), s+maxRegexMatch+1)]}
 	loc := m.re.FindReaderIndex(r)
-	st.steps += int64(r.i)
+	st.steps += regexByteCost * int64(r.i)
 	if loc == nil || loc[1] == 0 || loc[1] > maxRegexMatch {
 		return -1
 	}
@@ -356,8 +383,12 @@ func compileRegex(d *strDef) ([]variant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("string $%s: %w", d.id, err)
 	}
+	find, err := compileLatin1(tr, false)
+	if err != nil {
+		return nil, fmt.Errorf("string $%s: %w", d.id, err)
+	}
 	a, off := bestAtom(regexPrefix(tr))
-	return []variant{{m: &regexMatcher{re: re, bol: tr.bol, fullword: d.mods.fullword}, atom: a, atomAt: off}}, nil
+	return []variant{{m: &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword}, atom: a, atomAt: off}}, nil
 }
 
 // regexPrefix returns the bytes every match starts with: literals and

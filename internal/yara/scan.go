@@ -13,8 +13,9 @@ const (
 	maxHitsTotal     = 10_000_000
 	maxReported      = 1000 // string matches reported per string in a Match
 	maxMatchData     = 64   // bytes of matched data reported
-	baseSteps        = 1 << 28
-	stepsPerByte     = 64
+	baseSteps        = 1 << 26
+	stepsPerByte     = 16
+	loopStepCost     = 16 // one iteration of a for loop
 	chunkSize        = 1 << 20
 )
 
@@ -42,13 +43,28 @@ type scanState struct {
 	steps  int64
 	budget int64
 	limit  error // the first bound hit
+	ctxErr error // set when ctx was found done
+	stop   bool  // the budget is spent or ctx is done
+	polls  uint
 }
 
+// exhausted reports whether the scan must stop: the step budget is spent
+// or (looked at every 1024 calls) ctx is done.
 func (st *scanState) exhausted() bool {
-	if st.steps > st.budget && st.limit == nil {
-		st.limit = fmt.Errorf("%w: step budget of %d exhausted", ErrLimit, st.budget)
+	if st.stop {
+		return true
 	}
-	return st.steps > st.budget
+	st.polls++
+	if st.polls%1024 == 0 {
+		if err := st.ctx.Err(); err != nil {
+			st.ctxErr, st.stop = err, true
+		}
+	}
+	if st.steps > st.budget {
+		st.limit = fmt.Errorf("%w: step budget of %d exhausted", ErrLimit, st.budget)
+		st.stop = true
+	}
+	return st.stop
 }
 
 var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); return &b }}
@@ -61,11 +77,10 @@ var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); ret
 func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 	st := &scanState{ctx: ctx, hits: make([][]hit, len(r.strs)),
 		budget: baseSteps + stepsPerByte*int64(len(data))}
-	if err := r.prefilter(st, data); err != nil {
-		return nil, err
-	}
-	if err := r.fullScans(st, data); err != nil {
-		return nil, err
+	r.prefilter(st, data)
+	r.fullScans(st, data)
+	if st.ctxErr != nil {
+		return nil, st.ctxErr
 	}
 	for i, hs := range st.hits {
 		st.hits[i] = sortHits(hs)
@@ -74,8 +89,8 @@ func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 		vars: make([]value, maxLoopVars+1), mods: map[string]*modData{}, st: st}
 	var out []Match
 	for i, cr := range r.rules {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if c.st.exhausted() && st.ctxErr != nil {
+			return nil, st.ctxErr
 		}
 		if cr.private || !c.ruleResult(i) {
 			continue
@@ -87,16 +102,17 @@ func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 
 // prefilter walks the atom trie over the lower-cased data, in chunks (so
 // that ctx is honoured), and verifies every candidate.
-func (r *Rules) prefilter(st *scanState, data []byte) error {
+func (r *Rules) prefilter(st *scanState, data []byte) {
 	if r.trie == nil {
-		return nil
+		return
 	}
 	bp := lowerPool.Get().(*[]byte)
 	defer lowerPool.Put(bp)
 	overlap := r.maxAtom - 1
 	for start := 0; start < len(data); start += chunkSize {
 		if err := st.ctx.Err(); err != nil {
-			return err
+			st.ctxErr, st.stop = err, true
+			return
 		}
 		from := max(0, start-overlap)
 		end := min(len(data), start+chunkSize)
@@ -117,10 +133,9 @@ func (r *Rules) prefilter(st *scanState, data []byte) error {
 			return !st.exhausted()
 		})
 		if st.exhausted() {
-			return nil
+			return
 		}
 	}
-	return nil
 }
 
 func (r *Rules) verify(st *scanState, data []byte, ref atomRef, s int) {
@@ -133,22 +148,15 @@ func (r *Rules) verify(st *scanState, data []byte, ref atomRef, s int) {
 	}
 }
 
-// fullScans tries every offset for the variants without an atom.
-func (r *Rules) fullScans(st *scanState, data []byte) error {
+// fullScans searches the whole data for the variants without an atom.
+func (r *Rules) fullScans(st *scanState, data []byte) {
 	for _, ref := range r.scanAll {
-		for s := 0; s < len(data); s++ {
-			if s%4096 == 0 {
-				if err := st.ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if st.exhausted() {
-				return nil
-			}
-			r.verify(st, data, ref, s)
+		if st.exhausted() {
+			return
 		}
+		s := r.strs[ref.str]
+		s.variants[ref.variant].m.scanAll(data, st, func(off, n int) { st.add(s, ref.str, off, n) })
 	}
-	return nil
 }
 
 func (st *scanState) add(s *cstring, i, off, n int) {

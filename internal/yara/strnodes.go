@@ -107,9 +107,8 @@ type quant struct {
 	n    node
 }
 
-// need returns the minimum number of true items out of total, and whether
-// the result must be exactly zero (none). ok is false when the count is
-// undefined.
+// met reports whether trues out of total items satisfy the quantifier;
+// the second result is false when the quantifier's count is undefined.
 func (q quant) met(c *evalCtx, trues, total int64) (bool, bool) {
 	switch q.kind {
 	case "any":
@@ -157,12 +156,13 @@ func (n forOfNode) eval(c *evalCtx) value {
 	saved := c.anon
 	k := int64(0)
 	for _, s := range n.strs {
+		if !c.step(loopStepCost) {
+			c.anon = saved
+			return undef
+		}
 		c.anon = s
 		if n.body.eval(c).truth() {
 			k++
-		}
-		if !c.step(1) {
-			break
 		}
 	}
 	c.anon = saved
@@ -183,38 +183,41 @@ type forInNode struct {
 }
 
 func (n forInNode) eval(c *evalCtx) value {
-	var vals []value
-	var lo, hi int64
 	if n.items != nil {
-		vals = make([]value, len(n.items))
-		for i, it := range n.items {
-			vals[i] = it.eval(c)
+		k := int64(0)
+		for _, it := range n.items {
+			if !c.step(loopStepCost) {
+				return undef
+			}
+			c.vars[n.slot] = it.eval(c)
+			if n.body.eval(c).truth() {
+				k++
+			}
 		}
-	} else {
-		a, b := n.lo.eval(c), n.hi.eval(c)
-		if a.k != kInt || b.k != kInt || a.i > b.i {
+		return n.result(c, k, int64(len(n.items)))
+	}
+	a, b := n.lo.eval(c), n.hi.eval(c)
+	if a.k != kInt || b.k != kInt || a.i > b.i {
+		return undef
+	}
+	k, total := int64(0), int64(0)
+	for v := a.i; ; v++ {
+		if !c.step(loopStepCost) {
 			return undef
 		}
-		lo, hi = a.i, b.i
-	}
-	total := int64(len(vals))
-	if vals == nil {
-		total = hi - lo + 1
-	}
-	k := int64(0)
-	for i := int64(0); i < total; i++ {
-		if !c.step(1) {
-			return undef
-		}
-		if vals != nil {
-			c.vars[n.slot] = vals[i]
-		} else {
-			c.vars[n.slot] = intVal(lo + i)
-		}
+		c.vars[n.slot] = intVal(v)
+		total++
 		if n.body.eval(c).truth() {
 			k++
 		}
+		if v == b.i {
+			break
+		}
 	}
+	return n.result(c, k, total)
+}
+
+func (n forInNode) result(c *evalCtx, k, total int64) value {
 	ok, def := n.q.met(c, k, total)
 	if !def {
 		return undef

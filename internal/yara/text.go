@@ -32,6 +32,16 @@ func (m *textMatcher) matchAt(data []byte, s int, st *scanState) int {
 	return len(m.pat)
 }
 
+// scanAll is never needed for text: every text string has an atom. It
+// exists so that every matcher can run a full scan.
+func (m *textMatcher) scanAll(data []byte, st *scanState, emit func(s, n int)) {
+	for s := 0; s+len(m.pat) <= len(data) && !st.exhausted(); s++ {
+		if n := m.matchAt(data, s, st); n >= 0 {
+			emit(s, n)
+		}
+	}
+}
+
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
