@@ -24,6 +24,16 @@ func byteQuality(c byte) int {
 	return 4
 }
 
+// atomsOf returns the best atom of seq, or none when seq has no exact
+// byte.
+func atomsOf(seq []atomByte) []atom {
+	b, at := bestAtom(seq)
+	if b == nil {
+		return nil
+	}
+	return []atom{{b: b, at: at}}
+}
+
 // bestAtom picks, among the runs of exact bytes of seq, the window of at
 // most atomLen bytes with the best score, and returns it lower-cased with
 // its offset. It returns nil when seq has no exact byte.

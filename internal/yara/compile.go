@@ -32,12 +32,19 @@ type matcher interface {
 }
 
 // variant is one searchable form of a string (a text string with both
-// ascii and wide has two) with its prefilter atom: the match starts atomAt
-// bytes before the atom. A variant without an atom is found by a full scan.
+// ascii and wide has two) with its prefilter atoms: a match holds one of
+// them, and starts its at bytes before it. A variant without atoms is
+// found by a full scan.
 type variant struct {
-	m      matcher
-	atom   []byte
-	atomAt int
+	m     matcher
+	atoms []atom
+}
+
+// atom is a lower-cased literal piece of a string at a fixed offset from
+// the start of its matches.
+type atom struct {
+	b  []byte
+	at int
 }
 
 // cstring is a compiled string.
@@ -221,20 +228,21 @@ func (c *compiler) build() *Rules {
 	var atoms [][]byte
 	for si, s := range c.strs {
 		for vi, v := range s.variants {
-			ref := atomRef{str: si, variant: vi, at: v.atomAt}
-			if len(v.atom) == 0 {
-				rs.scanAll = append(rs.scanAll, ref)
+			if len(v.atoms) == 0 {
+				rs.scanAll = append(rs.scanAll, atomRef{str: si, variant: vi})
 				continue
 			}
-			k, ok := index[string(v.atom)]
-			if !ok {
-				k = len(atoms)
-				index[string(v.atom)] = k
-				atoms = append(atoms, v.atom)
-				rs.byAtom = append(rs.byAtom, nil)
+			for _, a := range v.atoms {
+				k, ok := index[string(a.b)]
+				if !ok {
+					k = len(atoms)
+					index[string(a.b)] = k
+					atoms = append(atoms, a.b)
+					rs.byAtom = append(rs.byAtom, nil)
+				}
+				rs.byAtom[k] = append(rs.byAtom[k], atomRef{str: si, variant: vi, at: a.at})
+				rs.maxAtom = max(rs.maxAtom, len(a.b))
 			}
-			rs.byAtom[k] = append(rs.byAtom[k], ref)
-			rs.maxAtom = max(rs.maxAtom, len(v.atom))
 		}
 	}
 	if len(atoms) > 0 {

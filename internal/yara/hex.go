@@ -3,6 +3,7 @@ package yara
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -280,21 +281,57 @@ func (m *hexMatcher) scanAll(data []byte, st *scanState, emit func(s, n int)) {
 	}
 }
 
-// compileHex builds the one variant of a hex string. Its atom comes from
-// the fixed-offset part before the first jump or alternative; a string
-// without one there is searched by a bounded full scan.
+// compileHex builds the one variant of a hex string. Its atoms come from
+// the part at a fixed offset from the start (bytes and fixed jumps): the
+// best run of exact bytes there, or, when a group of alternatives of
+// fixed-length bytes ends that part and yields better atoms, one atom per
+// alternative. A string without any is searched by a bounded full scan.
 func compileHex(d *strDef) ([]variant, error) {
 	toks, err := parseHex(d.raw)
 	if err != nil {
 		return nil, fmt.Errorf("string $%s: %w", d.id, err)
 	}
 	var seq []atomByte
-	for _, t := range toks {
+	i := 0
+	for ; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == 'j' && t.lo == t.hi && t.lo <= 2*atomLen {
+			for k := 0; k < t.lo; k++ {
+				seq = append(seq, atomByte{})
+			}
+			continue
+		}
 		if t.kind != 'b' {
 			break
 		}
 		seq = append(seq, atomByte{c: t.val, exact: t.mask == 0xff})
 	}
-	a, off := bestAtom(seq)
-	return []variant{{m: &hexMatcher{toks: toks}, atom: a, atomAt: off}}, nil
+	atoms := atomsOf(seq)
+	if i < len(toks) && toks[i].kind == 'a' {
+		if alts := altAtoms(seq, toks[i]); alts != nil && (len(atoms) == 0 || len(atoms[0].b) < 2) {
+			atoms = alts
+		}
+	}
+	return []variant{{m: &hexMatcher{toks: toks}, atoms: atoms}}, nil
+}
+
+// altAtoms returns one atom per alternative of group g following prefix,
+// or nil when an alternative holds more than bytes or yields no atom.
+func altAtoms(prefix []atomByte, g hexTok) []atom {
+	var out []atom
+	for _, alt := range g.alts {
+		seq := slices.Clone(prefix)
+		for _, t := range alt {
+			if t.kind != 'b' {
+				return nil
+			}
+			seq = append(seq, atomByte{c: t.val, exact: t.mask == 0xff})
+		}
+		b, at := bestAtom(seq)
+		if b == nil {
+			return nil
+		}
+		out = append(out, atom{b: b, at: at})
+	}
+	return out
 }

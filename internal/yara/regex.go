@@ -387,8 +387,8 @@ func compileRegex(d *strDef) ([]variant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("string $%s: %w", d.id, err)
 	}
-	a, off := bestAtom(regexPrefix(tr))
-	return []variant{{m: &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword}, atom: a, atomAt: off}}, nil
+	m := &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword}
+	return []variant{{m: m, atoms: atomsOf(regexPrefix(tr))}}, nil
 }
 
 // regexPrefix returns the bytes every match starts with: literals and

@@ -125,6 +125,18 @@ func (q quant) met(c *evalCtx, trues, total int64) (bool, bool) {
 	return trues >= v.i, true
 }
 
+// settled reports whether the outcome is known after trues out of iters
+// items, so that a loop can stop early.
+func (q quant) settled(trues, iters int64) bool {
+	switch q.kind {
+	case "any", "none":
+		return trues >= 1
+	case "all":
+		return trues < iters
+	}
+	return false
+}
+
 // ofNode is `N of (strings)`, optionally `in (lo..hi)` or `at off`.
 type ofNode struct {
 	q    quant
@@ -155,7 +167,7 @@ type forOfNode struct {
 func (n forOfNode) eval(c *evalCtx) value {
 	saved := c.anon
 	k := int64(0)
-	for _, s := range n.strs {
+	for i, s := range n.strs {
 		if !c.step(loopStepCost) {
 			c.anon = saved
 			return undef
@@ -163,6 +175,9 @@ func (n forOfNode) eval(c *evalCtx) value {
 		c.anon = s
 		if n.body.eval(c).truth() {
 			k++
+		}
+		if n.q.settled(k, int64(i+1)) {
+			break
 		}
 	}
 	c.anon = saved
@@ -184,17 +199,21 @@ type forInNode struct {
 
 func (n forInNode) eval(c *evalCtx) value {
 	if n.items != nil {
-		k := int64(0)
+		k, total := int64(0), int64(0)
 		for _, it := range n.items {
 			if !c.step(loopStepCost) {
 				return undef
 			}
 			c.vars[n.slot] = it.eval(c)
+			total++
 			if n.body.eval(c).truth() {
 				k++
 			}
+			if n.q.settled(k, total) {
+				break
+			}
 		}
-		return n.result(c, k, int64(len(n.items)))
+		return n.result(c, k, total)
 	}
 	a, b := n.lo.eval(c), n.hi.eval(c)
 	if a.k != kInt || b.k != kInt || a.i > b.i {
@@ -210,7 +229,7 @@ func (n forInNode) eval(c *evalCtx) value {
 		if n.body.eval(c).truth() {
 			k++
 		}
-		if v == b.i {
+		if v == b.i || n.q.settled(k, total) {
 			break
 		}
 	}

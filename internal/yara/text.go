@@ -103,11 +103,9 @@ func compileText(d *strDef) ([]variant, error) {
 		for i, c := range f {
 			seq[i] = atomByte{c: c, exact: true}
 		}
-		a, off := bestAtom(seq)
 		out = append(out, variant{
-			m:      &textMatcher{pat: pat, nocase: d.mods.nocase, fullword: d.mods.fullword, wide: fm.wide},
-			atom:   a,
-			atomAt: off,
+			m:     &textMatcher{pat: pat, nocase: d.mods.nocase, fullword: d.mods.fullword, wide: fm.wide},
+			atoms: atomsOf(seq),
 		})
 	}
 	return out, nil
