@@ -326,27 +326,48 @@ type regexMatcher struct {
 	find     *regexp.Regexp // unanchored, for a regex without an atom
 	bol      bool
 	fullword bool
+	// ascii is set when the regex can only match ASCII bytes: Go's regexp
+	// then runs on the bytes directly (its faster engines), since a byte
+	// of 0x80 or above, however it decodes, can match nothing.
+	ascii bool
 }
 
-// scanAll finds every match of a regex without an atom: an unanchored
-// search finds the next start, so the data is not retried offset by
-// offset.
+// findIn runs re over b: on the bytes when the regex is ASCII-only, else
+// through a Latin-1 reader. It returns the match and the bytes read.
+func (m *regexMatcher) findIn(re *regexp.Regexp, b []byte) ([]int, int) {
+	if m.ascii {
+		loc := re.FindIndex(b)
+		if loc == nil {
+			return nil, len(b)
+		}
+		return loc, loc[1]
+	}
+	r := &latin1Reader{b: b}
+	return re.FindReaderIndex(r), regexByteCost * r.i
+}
+
+// scanAll finds every match of a regex without an atom in one pass: the
+// unanchored regex finds successive leftmost matches [s, e), searching on
+// from e; every offset where a match starts lies in one of those spans
+// (a start after e would have been found by the search from e), so only
+// the offsets in the spans are tried anchored.
 func (m *regexMatcher) scanAll(data []byte, st *scanState, emit func(s, n int)) {
 	for pos := 0; pos < len(data) && !st.exhausted(); {
-		r := &latin1Reader{b: data[pos:]}
-		loc := m.find.FindReaderIndex(r)
-		st.steps += regexByteCost * int64(r.i)
+		loc, cost := m.findIn(m.find, data[pos:])
+		st.steps += int64(cost)
 		if loc == nil {
 			return
 		}
-		s := pos + loc[0]
-		if n := m.matchAt(data, s, st); n >= 0 {
-			emit(s, n)
+		s, e := pos+loc[0], pos+max(loc[1], loc[0]+1)
+		for t := s; t < e && !st.exhausted(); t++ {
+			if n := m.matchAt(data, t, st); n >= 0 {
+				emit(t, n)
+			}
+			if m.bol {
+				return
+			}
 		}
-		if m.bol {
-			return
-		}
-		pos = s + 1
+		pos = e
 	}
 }
 
@@ -356,9 +377,11 @@ func (m *regexMatcher) matchAt(data []byte, s int, st *scanState) int {
 	}
 	// One byte past the longest match, so that \z cannot match at an
 	// artificial end of the window.
-	r := &latin1Reader{b: data[s:min(len(data), s+maxRegexMatch+1)]}
-	loc := m.re.FindReaderIndex(r)
-	st.steps += regexByteCost * int64(r.i)
+	loc, cost := m.findIn(m.re, data[s:min(len(data), s+maxRegexMatch+1)])
+	if loc == nil {
+		cost = min(cost, 64)
+	}
+	st.steps += int64(cost)
 	if loc == nil || loc[1] == 0 || loc[1] > maxRegexMatch {
 		return -1
 	}
@@ -387,13 +410,48 @@ func compileRegex(d *strDef) ([]variant, error) {
 	if err != nil {
 		return nil, fmt.Errorf("string $%s: %w", d.id, err)
 	}
-	m := &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword}
-	return []variant{{m: m, atoms: atomsOf(regexPrefix(tr))}}, nil
+	m := &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword, ascii: asciiOnly(tr)}
+	return []variant{{m: m, atoms: regexAtoms(tr)}}, nil
 }
 
-// regexPrefix returns the bytes every match starts with: literals and
-// two-case classes (which match either case of a letter).
-func regexPrefix(tr trRegex) []atomByte {
+// asciiOnly reports whether every byte a regex consumes is below 0x80.
+func asciiOnly(tr trRegex) bool {
+	re, err := syntax.Parse(tr.pattern, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	return asciiNode(re)
+}
+
+func asciiNode(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return false
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			if r >= 0x80 {
+				return false
+			}
+		}
+	case syntax.OpCharClass:
+		for _, r := range re.Rune {
+			if r >= 0x80 {
+				return false
+			}
+		}
+	}
+	for _, s := range re.Sub {
+		if !asciiNode(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// regexAtoms returns the atoms of a regex: the best one of the literal
+// bytes every match starts with or, when it starts with alternatives that
+// each start with literal bytes, the best one of each alternative.
+func regexAtoms(tr trRegex) []atom {
 	re, err := syntax.Parse(tr.pattern, syntax.Perl)
 	if err != nil {
 		return nil
@@ -403,12 +461,43 @@ func regexPrefix(tr trRegex) []atomByte {
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
 	}
+	if a := atomsOf(literalPrefix(subs)); len(a) > 0 {
+		return a
+	}
+	first := subs[0]
+	for first.Op == syntax.OpCapture {
+		first = first.Sub[0]
+	}
+	if first.Op != syntax.OpAlternate {
+		return nil
+	}
+	var out []atom
+	for _, alt := range first.Sub {
+		alts := []*syntax.Regexp{alt}
+		if alt.Op == syntax.OpConcat {
+			alts = alt.Sub
+		}
+		a := atomsOf(literalPrefix(alts))
+		if len(a) == 0 {
+			return nil
+		}
+		out = append(out, a...)
+	}
+	return out
+}
+
+// literalPrefix returns the bytes that a concatenation must start with:
+// literals, case-folded ones included, and two-case classes (which match
+// either case of a letter); atoms are compared lower-cased anyway. Go's
+// parser folds [Aa] into a case-folding literal for every ASCII letter but
+// k and s, whose fold orbits hold non-ASCII runes; those stay classes.
+func literalPrefix(subs []*syntax.Regexp) []atomByte {
 	var out []atomByte
 	for _, s := range subs {
 		switch {
-		case s.Op == syntax.OpLiteral && s.Flags&syntax.FoldCase == 0:
+		case s.Op == syntax.OpLiteral:
 			for _, r := range s.Rune {
-				if r > 255 {
+				if r > 255 || (s.Flags&syntax.FoldCase != 0 && r >= 0x80) {
 					return out
 				}
 				out = append(out, atomByte{c: byte(r), exact: true})
