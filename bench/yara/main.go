@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -37,7 +38,14 @@ func main() {
 	rules := flag.String("rules", "", "rule file or directory to scan with")
 	dir := flag.String("dir", "", "directory to scan")
 	sec := flag.Bool("secret", false, "run fourc's secret scanner instead")
+	prof := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var err error
@@ -51,6 +59,7 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "yara-bench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(2)
 	}
 }

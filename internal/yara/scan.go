@@ -14,7 +14,7 @@ const (
 	maxReported      = 1000 // string matches reported per string in a Match
 	maxMatchData     = 64   // bytes of matched data reported
 	baseSteps        = 1 << 26
-	stepsPerByte     = 16
+	stepsPerByte     = 16 // plus one per 4 strings of the rule set
 	loopStepCost     = 16 // one iteration of a for loop
 	chunkSize        = 1 << 20
 )
@@ -76,7 +76,7 @@ var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); ret
 // error wrapping [ErrLimit].
 func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 	st := &scanState{ctx: ctx, hits: make([][]hit, len(r.strs)),
-		budget: baseSteps + stepsPerByte*int64(len(data))}
+		budget: baseSteps + int64(len(data))*(stepsPerByte+int64(len(r.strs))/4)}
 	r.prefilter(st, data)
 	r.fullScans(st, data)
 	if st.ctxErr != nil {
