@@ -64,6 +64,9 @@ type crule struct {
 	meta     []Meta
 	strs     []int
 	cond     node
+	// needsMatch is set when the condition is false unless one of the
+	// rule's strings matched: the scan then skips it cheaply.
+	needsMatch bool
 }
 
 // Rules is a compiled rule set. It is safe for concurrent use.
@@ -202,8 +205,38 @@ func (c *compiler) addRule(r *ruleDef, base int, name token) {
 		c.strs = c.strs[:base]
 		return
 	}
+	cr.needsMatch = needsMatch(cr.cond)
 	c.byName[key] = len(c.rules)
 	c.rules = append(c.rules, cr)
+}
+
+// needsMatch reports whether n can only be true when a string of its rule
+// matched. It is conservative: false when unsure.
+func needsMatch(n node) bool {
+	switch n := n.(type) {
+	case strNode:
+		return n.s != anon
+	case strAtNode:
+		return n.s != anon
+	case strInNode:
+		return n.s != anon && !n.count
+	case ofNode:
+		if n.q.kind == "any" || n.q.kind == "all" {
+			return len(n.strs) > 0
+		}
+		lit, ok := n.q.n.(litNode)
+		return n.q.kind == "n" && ok && lit.v.k == kInt && lit.v.i >= 1
+	case andNode:
+		return needsMatch(n.l) || needsMatch(n.r)
+	case orNode:
+		return needsMatch(n.l) && needsMatch(n.r)
+	case cmpNode:
+		cnt, ok1 := n.l.(strCountNode)
+		lit, ok2 := n.r.(litNode)
+		return ok1 && ok2 && cnt.s != anon && lit.v.k == kInt &&
+			(n.op == ">" && lit.v.i >= 0 || n.op == ">=" && lit.v.i >= 1)
+	}
+	return false
 }
 
 func compileString(d *strDef) ([]variant, error) {

@@ -226,6 +226,15 @@ func (c *evalCtx) module(name string) *modData {
 	return m
 }
 
+func (c *evalCtx) anyHit(strs []int) bool {
+	for _, s := range strs {
+		if len(c.hits[s]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // ruleResult evaluates rule i once: its condition, and the global rules
 // of its namespace.
 func (c *evalCtx) ruleResult(i int) bool {
@@ -235,8 +244,12 @@ func (c *evalCtx) ruleResult(i int) bool {
 	case 2, 3:
 		return false
 	}
-	c.results[i] = 3
 	r := c.rs.rules[i]
+	if r.needsMatch && !c.anyHit(r.strs) {
+		c.results[i] = 2
+		return false
+	}
+	c.results[i] = 3
 	ok := r.cond.eval(c).truth()
 	if ok && !r.global {
 		for _, g := range c.rs.globals[r.ns] {
