@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -38,6 +39,15 @@ type matcher interface {
 type variant struct {
 	m     matcher
 	atoms []atom
+	// key is equal for variants that match the same way: they are
+	// searched and verified once, for every string that has them.
+	key string
+}
+
+// group is a distinct variant and the strings that share it.
+type group struct {
+	m       matcher
+	members []int
 }
 
 // atom is a lower-cased literal piece of a string at a fixed offset from
@@ -76,15 +86,14 @@ type Rules struct {
 	globals map[string][]int // namespace → global rules
 	trie    *ahocorasick.Trie
 	byAtom  [][]atomRef
-	scanAll []atomRef // variants without an atom
+	groups  []group
+	scanAll []int // groups without an atom
 	maxAtom int
 }
 
-// atomRef names one variant of one string.
-type atomRef struct {
-	str, variant int
-	at           int
-}
+// atomRef names the group an atom belongs to and where in its matches
+// the atom lies.
+type atomRef struct{ group, at int }
 
 // Len returns the number of compiled rules, private ones included.
 func (r *Rules) Len() int { return len(r.rules) }
@@ -257,12 +266,24 @@ func (c *compiler) build() *Rules {
 			rs.globals[r.ns] = append(rs.globals[r.ns], i)
 		}
 	}
-	index := map[string]int{}
+	index, groups := map[string]int{}, map[string]int{}
 	var atoms [][]byte
 	for si, s := range c.strs {
-		for vi, v := range s.variants {
+		for _, v := range s.variants {
+			gi, seen := groups[v.key]
+			if !seen {
+				gi = len(rs.groups)
+				groups[v.key] = gi
+				rs.groups = append(rs.groups, group{m: v.m})
+			}
+			if !slices.Contains(rs.groups[gi].members, si) {
+				rs.groups[gi].members = append(rs.groups[gi].members, si)
+			}
+			if seen {
+				continue
+			}
 			if len(v.atoms) == 0 {
-				rs.scanAll = append(rs.scanAll, atomRef{str: si, variant: vi})
+				rs.scanAll = append(rs.scanAll, gi)
 				continue
 			}
 			for _, a := range v.atoms {
@@ -273,7 +294,7 @@ func (c *compiler) build() *Rules {
 					atoms = append(atoms, a.b)
 					rs.byAtom = append(rs.byAtom, nil)
 				}
-				rs.byAtom[k] = append(rs.byAtom[k], atomRef{str: si, variant: vi, at: a.at})
+				rs.byAtom[k] = append(rs.byAtom[k], atomRef{group: gi, at: a.at})
 				rs.maxAtom = max(rs.maxAtom, len(a.b))
 			}
 		}

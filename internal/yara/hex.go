@@ -312,7 +312,7 @@ func compileHex(d *strDef) ([]variant, error) {
 			atoms = alts
 		}
 	}
-	return []variant{{m: &hexMatcher{toks: toks}, atoms: atoms}}, nil
+	return []variant{{m: &hexMatcher{toks: toks}, atoms: atoms, key: fmt.Sprintf("h%v", toks)}}, nil
 }
 
 // altAtoms returns one atom per alternative of group g following prefix,

@@ -411,7 +411,8 @@ func compileRegex(d *strDef) ([]variant, error) {
 		return nil, fmt.Errorf("string $%s: %w", d.id, err)
 	}
 	m := &regexMatcher{re: re, find: find, bol: tr.bol, fullword: d.mods.fullword, ascii: asciiOnly(tr)}
-	return []variant{{m: m, atoms: regexAtoms(tr)}}, nil
+	key := fmt.Sprintf("r%v%v%q", tr.bol, d.mods.fullword, re.String())
+	return []variant{{m: m, atoms: regexAtoms(tr), key: key}}, nil
 }
 
 // asciiOnly reports whether every byte a regex consumes is below 0x80.

@@ -143,19 +143,26 @@ func (r *Rules) verify(st *scanState, data []byte, ref atomRef, s int) {
 	if s < 0 {
 		return
 	}
-	if n := r.strs[ref.str].variants[ref.variant].m.matchAt(data, s, st); n >= 0 {
-		st.add(r.strs[ref.str], ref.str, s, n)
+	g := &r.groups[ref.group]
+	if n := g.m.matchAt(data, s, st); n >= 0 {
+		for _, si := range g.members {
+			st.add(r.strs[si], si, s, n)
+		}
 	}
 }
 
 // fullScans searches the whole data for the variants without an atom.
 func (r *Rules) fullScans(st *scanState, data []byte) {
-	for _, ref := range r.scanAll {
+	for _, gi := range r.scanAll {
 		if st.exhausted() {
 			return
 		}
-		s := r.strs[ref.str]
-		s.variants[ref.variant].m.scanAll(data, st, func(off, n int) { st.add(s, ref.str, off, n) })
+		g := &r.groups[gi]
+		g.m.scanAll(data, st, func(off, n int) {
+			for _, si := range g.members {
+				st.add(r.strs[si], si, off, n)
+			}
+		})
 	}
 }
 

@@ -106,6 +106,7 @@ func compileText(d *strDef) ([]variant, error) {
 		out = append(out, variant{
 			m:     &textMatcher{pat: pat, nocase: d.mods.nocase, fullword: d.mods.fullword, wide: fm.wide},
 			atoms: atomsOf(seq),
+			key:   fmt.Sprintf("t%v%v%v%q", d.mods.nocase, d.mods.fullword, fm.wide, pat),
 		})
 	}
 	return out, nil
