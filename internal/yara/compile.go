@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"strings"
 
 	ahocorasick "github.com/BobuSumisu/aho-corasick"
@@ -88,6 +89,7 @@ type Rules struct {
 	byAtom  [][]atomRef
 	groups  []group
 	scanAll []int // groups without an atom
+	scratch sync.Pool
 	maxAtom int
 }
 
@@ -261,6 +263,7 @@ func compileString(d *strDef) ([]variant, error) {
 // build makes the rule set: the prefilter trie over every atom.
 func (c *compiler) build() *Rules {
 	rs := &Rules{rules: c.rules, strs: c.strs, globals: map[string][]int{}}
+	rs.scratch.New = rs.newScratch
 	for i, r := range c.rules {
 		if r.global {
 			rs.globals[r.ns] = append(rs.globals[r.ns], i)

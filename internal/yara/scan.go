@@ -38,8 +38,9 @@ type StringMatch struct {
 // scanState is the working state of one Scan.
 type scanState struct {
 	ctx    context.Context
-	hits   [][]hit
-	total  int
+	hits    [][]hit
+	touched []int // strings with hits
+	total   int
 	steps  int64
 	budget int64
 	limit  error // the first bound hit
@@ -75,17 +76,22 @@ var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); ret
 // string) it returns the rules that matched on what was found, with an
 // error wrapping [ErrLimit].
 func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
-	st := &scanState{ctx: ctx, hits: make([][]hit, len(r.strs)),
+	sc := r.scratch.Get().(*scratch)
+	st := &scanState{ctx: ctx, hits: sc.hits, touched: sc.touched,
 		budget: baseSteps + int64(len(data))*(stepsPerByte+int64(len(r.strs))/4)}
+	defer func() {
+		sc.touched = st.touched
+		r.putScratch(sc)
+	}()
 	r.prefilter(st, data)
 	r.fullScans(st, data)
 	if st.ctxErr != nil {
 		return nil, st.ctxErr
 	}
-	for i, hs := range st.hits {
-		st.hits[i] = sortHits(hs)
+	for _, i := range st.touched {
+		st.hits[i] = sortHits(st.hits[i])
 	}
-	c := &evalCtx{data: data, rs: r, hits: st.hits, results: make([]int8, len(r.rules)),
+	c := &evalCtx{data: data, rs: r, hits: st.hits, results: sc.results,
 		vars: make([]value, maxLoopVars+1), mods: map[string]*modData{}, st: st}
 	var out []Match
 	for i, cr := range r.rules {
@@ -174,6 +180,9 @@ func (st *scanState) add(s *cstring, i, off, n int) {
 		return
 	}
 	st.total++
+	if len(st.hits[i]) == 0 {
+		st.touched = append(st.touched, i)
+	}
 	st.hits[i] = append(st.hits[i], hit{off: int64(off), n: int32(n)})
 }
 
@@ -204,6 +213,31 @@ func (r *Rules) report(cr *crule, hits [][]hit, data []byte) Match {
 		}
 	}
 	return m
+}
+
+// scratch is the memory of one Scan, pooled per rule set.
+type scratch struct {
+	hits    [][]hit
+	touched []int
+	results []int8
+}
+
+func (r *Rules) newScratch() any {
+	return &scratch{hits: make([][]hit, len(r.strs)), results: make([]int8, len(r.rules))}
+}
+
+// putScratch empties sc and returns it to the pool; a scratch that grew
+// large is dropped.
+func (r *Rules) putScratch(sc *scratch) {
+	for _, i := range sc.touched {
+		if cap(sc.hits[i]) > 1<<16 {
+			return
+		}
+		sc.hits[i] = sc.hits[i][:0]
+	}
+	sc.touched = sc.touched[:0]
+	clear(sc.results)
+	r.scratch.Put(sc)
 }
 
 // evalCtx is the state of evaluating conditions over one scan.
