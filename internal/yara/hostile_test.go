@@ -53,6 +53,28 @@ func TestHostileScans(t *testing.T) {
 	}
 }
 
+// TestHugeAtomTable: a rule set whose atoms would need a prefilter trie
+// over the bound compiles to nothing, with an error, and still scans.
+func TestHugeAtomTable(t *testing.T) {
+	var b strings.Builder
+	n := 0
+	for r := range 12 {
+		fmt.Fprintf(&b, "rule r%d { strings:\n", r)
+		for k := range 10_000 {
+			fmt.Fprintf(&b, "$s%d = { %02X %02X %02X %02X }\n", k, n%251, n/251%251, n/63001%251, (n*7)%256)
+			n++
+		}
+		b.WriteString("condition: any of them }\n")
+	}
+	rs, errs := Compile(Source{Name: "big.yar", Text: []byte(b.String())})
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "prefilter states") || rs.Len() != 0 {
+		t.Fatalf("errs %v, %d rules", errs, rs.Len())
+	}
+	if ms, err := rs.Scan(context.Background(), []byte("x")); err != nil || len(ms) != 0 {
+		t.Fatalf("scan: %v %v", ms, err)
+	}
+}
+
 func TestMatchCap(t *testing.T) {
 	rs := compileOne(t, `rule r { strings: $a = "a" condition: #a > 10 }`)
 	ms, err := scanWithin(t, rs, bytes.Repeat([]byte("a"), 1_200_000), 20*time.Second)
@@ -70,6 +92,10 @@ func TestCancelled(t *testing.T) {
 	cancel()
 	if _, err := rs.Scan(ctx, []byte("aaa")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
+	}
+	// The pooled memory of the cancelled scan must not leak into the next.
+	if got := matched(t, rs, []byte("bbb")); len(got) != 0 {
+		t.Fatalf("matched %v after a cancelled scan", got)
 	}
 }
 
