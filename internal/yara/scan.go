@@ -37,16 +37,16 @@ type StringMatch struct {
 
 // scanState is the working state of one Scan.
 type scanState struct {
-	ctx    context.Context
+	ctx     context.Context
 	hits    [][]hit
 	touched []int // strings with hits
 	total   int
-	steps  int64
-	budget int64
-	limit  error // the first bound hit
-	ctxErr error // set when ctx was found done
-	stop   bool  // the budget is spent or ctx is done
-	polls  uint
+	steps   int64
+	budget  int64
+	limit   error // the first bound hit
+	ctxErr  error // set when ctx was found done
+	stop    bool  // the budget is spent or ctx is done
+	polls   uint
 }
 
 // exhausted reports whether the scan must stop: the step budget is spent
