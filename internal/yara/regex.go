@@ -61,6 +61,10 @@ func translateRegex(body, flags string, nocase bool) (trRegex, error) {
 		}
 	}
 	r.pattern = t.out.String()
+	// Only the dot operator reads the s flag, and the translation writes
+	// every literal dot as \x{2e}: without a dot, /re/s is /re/ (and is
+	// then verified once with it).
+	r.dotall = r.dotall && strings.Contains(r.pattern, ".")
 	return r, nil
 }
 
