@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	ahocorasick "github.com/BobuSumisu/aho-corasick"
 )
 
 // Source is one rule file. Name is the file name used in errors; the
@@ -85,12 +83,11 @@ type Rules struct {
 	rules   []*crule
 	strs    []*cstring
 	globals map[string][]int // namespace → global rules
-	trie    *ahocorasick.Trie
+	ac      *automaton
 	byAtom  [][]atomRef
 	groups  []group
 	scanAll []int // groups without an atom
 	scratch sync.Pool
-	maxAtom int
 }
 
 // atomRef names the group an atom belongs to and where in its matches
@@ -260,8 +257,8 @@ func compileString(d *strDef) ([]variant, error) {
 	return compileText(d)
 }
 
-// build makes the rule set: the prefilter trie over every atom. A rule set
-// too large for it compiles to no rules, with an error.
+// build makes the rule set: the prefilter automaton over every atom. A
+// rule set too large for it compiles to no rules, with an error.
 func (c *compiler) build() *Rules {
 	rs := &Rules{rules: c.rules, strs: c.strs, globals: map[string][]int{}}
 	rs.scratch.New = rs.newScratch
@@ -299,37 +296,20 @@ func (c *compiler) build() *Rules {
 					rs.byAtom = append(rs.byAtom, nil)
 				}
 				rs.byAtom[k] = append(rs.byAtom[k], atomRef{group: gi, at: a.at})
-				rs.maxAtom = max(rs.maxAtom, len(a.b))
 			}
 		}
 	}
-	if states := trieStates(atoms); states > maxTrieStates {
-		c.errs = append(c.errs, fmt.Errorf("the rule set's %d atoms need %d prefilter states, more than %d", len(atoms), states, maxTrieStates))
-		empty := &Rules{globals: map[string][]int{}}
-		empty.scratch.New = empty.newScratch
-		return empty
-	}
 	if len(atoms) > 0 {
-		rs.trie = ahocorasick.NewTrieBuilder().AddPatterns(atoms).Build()
+		ac, err := newAutomaton(atoms)
+		if err != nil {
+			c.errs = append(c.errs, err)
+			empty := &Rules{globals: map[string][]int{}}
+			empty.scratch.New = empty.newScratch
+			return empty
+		}
+		rs.ac = ac
 	}
 	return rs
-}
-
-// maxTrieStates caps the prefilter trie: each state holds a 256-entry
-// transition row of 2 KiB, so the cap bounds it to 256 MiB. A set of 1,000
-// typical rules needs about 7,600 states.
-const maxTrieStates = 1 << 17
-
-// trieStates counts the states a trie of atoms has: one per distinct
-// prefix, and the root.
-func trieStates(atoms [][]byte) int {
-	prefixes := map[string]bool{}
-	for _, a := range atoms {
-		for k := 1; k <= len(a); k++ {
-			prefixes[string(a[:k])] = true
-		}
-	}
-	return len(prefixes) + 1
 }
 
 // ErrLimit is wrapped by the error of a Scan that hit a bound: the step

@@ -53,7 +53,7 @@ func TestHostileScans(t *testing.T) {
 	}
 }
 
-// TestHugeAtomTable: a rule set whose atoms would need a prefilter trie
+// TestHugeAtomTable: a rule set whose atoms would need a prefilter table
 // over the bound compiles to nothing, with an error, and still scans.
 func TestHugeAtomTable(t *testing.T) {
 	var b strings.Builder
@@ -67,7 +67,7 @@ func TestHugeAtomTable(t *testing.T) {
 		b.WriteString("condition: any of them }\n")
 	}
 	rs, errs := Compile(Source{Name: "big.yar", Text: []byte(b.String())})
-	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "prefilter states") || rs.Len() != 0 {
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "prefilter table") || rs.Len() != 0 {
 		t.Fatalf("errs %v, %d rules", errs, rs.Len())
 	}
 	if ms, err := rs.Scan(context.Background(), []byte("x")); err != nil || len(ms) != 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sync"
 )
 
 // Scan bounds.
@@ -68,8 +67,6 @@ func (st *scanState) exhausted() bool {
 	return st.stop
 }
 
-var lowerPool = sync.Pool{New: func() any { b := make([]byte, chunkSize+64); return &b }}
-
 // Scan matches every rule against data (a whole file's bytes, bounded by
 // the caller). It stops when ctx is done, returning ctx's error. When a
 // bound is hit (the step budget, or more than 1,000,000 matches of one
@@ -106,37 +103,28 @@ func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 	return out, st.limit
 }
 
-// prefilter walks the atom trie over the lower-cased data, in chunks (so
-// that ctx is honoured), and verifies every candidate.
+// prefilter runs the atom automaton over the data, in chunks (so that
+// ctx is honoured), and verifies every candidate.
 func (r *Rules) prefilter(st *scanState, data []byte) {
-	if r.trie == nil {
+	if r.ac == nil {
 		return
 	}
-	bp := lowerPool.Get().(*[]byte)
-	defer lowerPool.Put(bp)
-	overlap := r.maxAtom - 1
+	state := int32(0)
 	for start := 0; start < len(data); start += chunkSize {
 		if err := st.ctx.Err(); err != nil {
 			st.ctxErr, st.stop = err, true
 			return
 		}
-		from := max(0, start-overlap)
 		end := min(len(data), start+chunkSize)
-		low := (*bp)[:end-from]
-		for i, c := range data[from:end] {
-			low[i] = lower(c)
-		}
 		st.steps += int64(end-start) / 8
-		r.trie.Walk(low, func(e, n, pattern int64) bool {
-			hitEnd := from + int(e) + 1
-			if hitEnd <= start { // seen by the previous chunk
-				return true
+		state = r.ac.scan(state, data[start:end], start, func(id int32, s0 int) {
+			if st.stop {
+				return
 			}
-			s0 := hitEnd - int(n)
-			for _, ref := range r.byAtom[pattern] {
+			for _, ref := range r.byAtom[id] {
 				r.verify(st, data, ref, s0-ref.at)
 			}
-			return !st.exhausted()
+			st.exhausted()
 		})
 		if st.exhausted() {
 			return
