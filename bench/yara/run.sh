@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Benchmark: fourc's YARA engine (internal/yara) with a generated set of 1,000 rules over a tree,
+# against the yara CLI (`yara -r`, the reference engine, 4.2) with the same rules and the same
+# parallelism, and against fourc's secret scanner alone on the same tree (the target: the rule
+# set must cost less than 2x the secret scan). Not a test: it prints wall time, CPU time, peak
+# RSS, the ratios, and whether both engines matched the same (rule, file) pairs.
+#
+#   bash bench/yara/run.sh [DIR]      # DIR defaults to $(go env GOROOT)/src (~150 MB, ~11,000 files)
+#
+# Env: RUNS (default 3, see ../lib.sh), BENCH_HOME (default: $XDG_CACHE_HOME/fourc-bench) holds
+# the outputs. Needs go, yara (scripts/setup.sh installs it) and GNU time.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+DIR=${1:-$(go env GOROOT)/src}
+BENCH_HOME=${BENCH_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/fourc-bench}
+WORK=$BENCH_HOME/yara
+THREADS=$(nproc)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is missing (apt-get install time)" >&2; exit 2; }
+command -v yara >/dev/null || { echo "bench: yara is missing (scripts/setup.sh installs it)" >&2; exit 2; }
+mkdir -p "$WORK"
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+
+log "building bench/yara"
+(cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/yara-bench" ./bench/yara)
+"$WORK/yara-bench" -gen "$WORK/rules.yar" -n 1000
+log "rules: $(grep -c '^rule ' "$WORK/rules.yar") generated rules, $(grep -c '^    \$s' "$WORK/rules.yar") strings"
+log "input: $DIR ($(du -sh "$DIR" | cut -f1), $(find "$DIR" -type f | wc -l) files); $THREADS threads each"
+settle
+
+# fourc scans with GOMAXPROCS workers (= nproc); yara gets as many threads. Both skip files
+# over 64 MiB (-z for yara).
+measure fourc-yara "$WORK/fourc.txt" env GOMAXPROCS="$THREADS" "$WORK/yara-bench" -rules "$WORK/rules.yar" -dir "$DIR"
+measure yara-cli "$WORK/yara.raw" yara -w -p "$THREADS" -z 67108864 -r "$WORK/rules.yar" "$DIR"
+measure fourc-secret /dev/null env GOMAXPROCS="$THREADS" "$WORK/yara-bench" -secret -dir "$DIR"
+
+sort "$WORK/yara.raw" >"$WORK/yara.txt"
+sed -i '/^$/d' "$WORK/fourc.txt"
+echo
+ratio yara-cli fourc-yara
+awk -v y="$(cpu "$WORK/fourc-yara.time")" -v s="$(cpu "$WORK/fourc-secret.time")" \
+	-v yw="$(seconds "$WORK/fourc-yara.time")" -v sw="$(seconds "$WORK/fourc-secret.time")" 'BEGIN {
+	printf "1,000 rules / secret scan: %.2fx the wall time, %.2fx the CPU (target < 2x)\n", yw / sw, y / s
+}'
+printf 'matches: fourc %d, yara %d (rule, file) pairs; ' "$(wc -l <"$WORK/fourc.txt")" "$(wc -l <"$WORK/yara.txt")"
+if diff -q "$WORK/fourc.txt" "$WORK/yara.txt" >/dev/null; then echo "identical"; else
+	echo "they differ:"
+	diff "$WORK/fourc.txt" "$WORK/yara.txt" | head -20
+fi
