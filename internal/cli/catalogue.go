@@ -174,13 +174,18 @@ func newScanSet(cfg *config.Config, vo vulnOptions, root string, now time.Time, 
 }
 
 // malwareOptions reads the known-bad hash lists of --malware-hashes (or
-// the malware-hashes key of fourc.yaml) for the malware detector.
-func malwareOptions(hashFiles []string) (malware.Options, error) {
+// the malware-hashes key of fourc.yaml) and compiles the rules of
+// --yara-rules for the malware detector. Rules left out are notices.
+func malwareOptions(hashFiles, yaraPaths []string) (malware.Options, []string, error) {
 	hs, err := malware.LoadHashes(hashFiles...)
 	if err != nil {
-		return malware.Options{}, fmt.Errorf("--malware-hashes: %w", err)
+		return malware.Options{}, nil, fmt.Errorf("--malware-hashes: %w", err)
 	}
-	return malware.Options{Hashes: hs}, nil
+	rules, notices, err := loadYaraRules(yaraPaths)
+	if err != nil {
+		return malware.Options{}, nil, err
+	}
+	return malware.Options{Hashes: hs, Rules: rules}, notices, nil
 }
 
 // openVulnScanner opens the vulnerability database (vulndb.OpenForScan:

@@ -23,6 +23,7 @@ type imageOptions struct {
 	noSecrets        bool
 	noMalware        bool
 	malwareHashes    []string
+	yaraRules        []string
 	offline          bool
 }
 
@@ -54,6 +55,7 @@ later layer are still searched for secrets and malware.`,
 	f.BoolVar(&o.noSecrets, "no-secrets", false, "do not search layers and configuration for secrets")
 	f.BoolVar(&o.noMalware, "no-malware", false, "do not search layers and configuration for malware")
 	addMalwareHashesFlag(cmd, &o.malwareHashes)
+	addYaraRulesFlag(cmd, &o.yaraRules)
 	f.BoolVar(&o.offline, "offline", false, "never touch the network: read only image archives and layouts, never a registry")
 	return configured(cmd)
 }
@@ -79,7 +81,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 	if err := checkImageRef(ref, o.offline); err != nil {
 		return err
 	}
-	mo, err := malwareOptions(o.malwareHashes)
+	mo, ruleNotices, err := malwareOptions(o.malwareHashes, o.yaraRules)
 	if err != nil {
 		return err
 	}
@@ -101,7 +103,7 @@ func runImage(cmd *cobra.Command, g *globals, o *imageOptions, ref string) error
 		Target:   ref,
 		Findings: sc.res.Findings,
 		Skipped:  sc.skipped,
-		Notices:  append([]string{dbNotice}, sc.notices...),
+		Notices:  append(append([]string{dbNotice}, ruleNotices...), sc.notices...),
 		Checks:   reg.All(),
 	})
 }

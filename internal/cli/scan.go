@@ -117,6 +117,8 @@ type scanOptions struct {
 	images []string
 	// malwareHashes are known-bad hash lists (--malware-hashes).
 	malwareHashes []string
+	// yaraRules are YARA rule files and directories (--yara-rules).
+	yaraRules []string
 }
 
 func newScanCommand(g *globals) *cobra.Command {
@@ -152,6 +154,7 @@ hook passes them) are scanned as one tree rooted at the current directory.`,
 	cmd.Flags().BoolVar(&o.history, "history", false, "also scan every commit of the git repository at PATH for secrets, deleted ones included")
 	cmd.Flags().StringArrayVar(&o.images, "image", nil, "also scan this container image (registry reference, docker-archive, OCI archive or layout; repeatable) into the report and the posture graph, linked to the workloads that run it; an image that cannot be read is reported as skipped")
 	addMalwareHashesFlag(cmd, &o.malwareHashes)
+	addYaraRulesFlag(cmd, &o.yaraRules)
 	cmd.Flags().StringSliceVar(&o.scanners, "scanners", nil, "run only these scanners: "+strings.Join(scannerNames, ", ")+" (default: all)")
 	addK8sVersionFlag(cmd, &o.k8sVersion)
 	addRuntimeHandlersFlag(cmd, &o.runtimeHandlers)
@@ -220,7 +223,7 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 	if err != nil {
 		return err
 	}
-	mo, err := malwareOptions(o.malwareHashes)
+	mo, ruleNotices, err := malwareOptions(o.malwareHashes, o.yaraRules)
 	if err != nil {
 		return err
 	}
@@ -229,6 +232,7 @@ func scanTree(cmd *cobra.Command, g *globals, o *scanOptions, target, root strin
 		return err
 	}
 	set.notices = append(set.notices, unusedCharts(root, hv)...)
+	set.notices = append(set.notices, ruleNotices...)
 	defer set.Close()
 	checks, err := set.checks(reg, plan.Rules())
 	if err != nil {
