@@ -48,6 +48,7 @@ type RuleSet struct {
 }
 
 type compiledRule struct {
+	rule    Rule
 	meta    check.Meta
 	program cel.Program
 	// body is true when the condition reads requestObject, which is then
@@ -173,7 +174,7 @@ func compileRule(env *cel.Env, r Rule) (compiledRule, error) {
 	if err != nil {
 		return compiledRule{}, err
 	}
-	return compiledRule{meta: m, program: prg, body: strings.Contains(r.Condition, "requestObject")}, nil
+	return compiledRule{rule: r, meta: m, program: prg, body: strings.Contains(r.Condition, "requestObject")}, nil
 }
 
 // fixtures checks the rule against its own examples.
@@ -217,6 +218,18 @@ func (s *RuleSet) Checks() []check.Meta {
 	out := make([]check.Meta, len(s.rules))
 	for i, r := range s.rules {
 		out[i] = r.meta
+	}
+	return out
+}
+
+// Rules returns the rules as written, to compile them with others.
+func (s *RuleSet) Rules() []Rule {
+	if s == nil {
+		return nil
+	}
+	out := make([]Rule, len(s.rules))
+	for i, r := range s.rules {
+		out[i] = r.rule
 	}
 	return out
 }
