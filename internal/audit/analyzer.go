@@ -127,9 +127,17 @@ func New(opts Options) *Analyzer {
 // completed reports whether an event is the one to analyse for its
 // request: the API server writes up to three per request (received,
 // started for long-running ones, complete); only the last carries the
-// response code.
+// final response code. A request whose authentication failed is the
+// exception, as kube-apiserver really logs it: one ResponseStarted event
+// with code 401 and an empty user, and no ResponseComplete.
 func completed(ev *auditv1.Event) bool {
-	return ev.Stage != auditv1.StageRequestReceived && ev.Stage != auditv1.StageResponseStarted
+	switch ev.Stage {
+	case auditv1.StageRequestReceived:
+		return false
+	case auditv1.StageResponseStarted:
+		return code(ev) == 401
+	}
+	return true
 }
 
 // Observe analyses one event for a batch report: hits are aggregated per
