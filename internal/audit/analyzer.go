@@ -233,6 +233,10 @@ func (a *Analyzer) aggregate(h hit, ev *auditv1.Event, pos Position) {
 	}
 }
 
+// NeedsAnnotations reports whether a rule reads the events' annotations,
+// for [ReadOptions.Annotations].
+func (a *Analyzer) NeedsAnnotations() bool { return a.opts.Rules.needsAnnotations() }
+
 // Events returns how many completed requests the analyzer saw.
 func (a *Analyzer) Events() int { return a.events }
 

@@ -99,7 +99,7 @@ func must[T any](v T, err error) T {
 func analyze(t *testing.T, path string, opts Options) []finding.Finding {
 	t.Helper()
 	a := New(opts)
-	_, skipped, err := Read(context.Background(), []string{path}, nil, DefaultMaxLine, a.Observe)
+	_, skipped, err := Read(context.Background(), []string{path}, nil, ReadOptions{}, a.Observe)
 	if err != nil || len(skipped) > 0 {
 		t.Fatalf("reading %s: %v %v", path, err, skipped)
 	}
@@ -199,7 +199,7 @@ func TestRealAPIServer(t *testing.T) {
 
 	// Learn the normal phase; the suspicious one deviates from it.
 	p := NewProfile()
-	if _, _, err := Read(ctx, []string{normal}, nil, DefaultMaxLine, func(ev *auditv1.Event, _ Position) { p.Learn(ev) }); err != nil {
+	if _, _, err := Read(ctx, []string{normal}, nil, ReadOptions{}, func(ev *auditv1.Event, _ Position) { p.Learn(ev) }); err != nil {
 		t.Fatal(err)
 	}
 	if fs := analyze(t, normal, Options{Profile: p}); len(fs) > 0 {

@@ -40,7 +40,7 @@ func analyzeFixture(t *testing.T, path string) ([]finding.Finding, []finding.Ski
 		}
 	}
 	a := New(opts)
-	_, skipped, err := Read(context.Background(), []string{log}, nil, DefaultMaxLine, a.Observe)
+	_, skipped, err := Read(context.Background(), []string{log}, nil, ReadOptions{}, a.Observe)
 	if err != nil {
 		t.Fatal(err)
 	}

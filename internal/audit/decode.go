@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	authnv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,8 +29,13 @@ const maxDepth = 64
 // faster than encoding/json, which needs reflection for the same fields.
 // A line that is not one JSON object is an error; Decode never panics.
 func Decode(line []byte, ev *auditv1.Event) error {
+	d := decoder{}
+	return d.decode(line, ev)
+}
+
+func (d *decoder) decode(line []byte, ev *auditv1.Event) error {
 	*ev = auditv1.Event{}
-	d := decoder{b: line}
+	d.b, d.i = line, 0
 	d.ws()
 	if err := d.object(func(key []byte) error { return d.eventField(key, ev) }); err != nil {
 		return err
@@ -47,6 +53,32 @@ func Decode(line []byte, ev *auditv1.Event) error {
 type decoder struct {
 	b []byte
 	i int
+	// strs interns short strings (verbs, users, namespaces, resources)
+	// across the events of one reader; nil for no interning.
+	strs map[string]string
+	// annotations is false when the caller does not need them.
+	skipAnnotations bool
+}
+
+// Interning bounds: strings up to maxInternLen bytes, up to maxInterned
+// of them per reader.
+const (
+	maxInternLen = 64
+	maxInterned  = 1 << 14
+)
+
+func (d *decoder) intern(b []byte) string {
+	if d.strs == nil || len(b) > maxInternLen {
+		return string(b)
+	}
+	if s, ok := d.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.strs) < maxInterned {
+		d.strs[s] = s
+	}
+	return s
 }
 
 func (d *decoder) errorf(format string, args ...any) error {
@@ -118,28 +150,30 @@ func (d *decoder) object(field func(key []byte) error) error {
 }
 
 // rawString returns the bytes of a string token, quotes included, and
-// moves past it.
+// moves past it. It does not validate the string's content: what it
+// keeps is unquoted by str, which does.
 func (d *decoder) rawString() ([]byte, error) {
 	if d.peek() != '"' {
 		return nil, d.errorf("want a string")
 	}
 	start := d.i
 	d.i++
-	for d.i < len(d.b) {
-		switch d.b[d.i] {
-		case '\\':
-			d.i += 2
-		case '"':
-			d.i++
+	for {
+		j := bytes.IndexByte(d.b[d.i:], '"')
+		if j < 0 {
+			d.i = len(d.b)
+			return nil, d.errorf("unterminated string")
+		}
+		end := d.i + j
+		k := end
+		for k > start+1 && d.b[k-1] == '\\' {
+			k--
+		}
+		d.i = end + 1
+		if (end-k)%2 == 0 {
 			return d.b[start:d.i], nil
-		default:
-			if d.b[d.i] < 0x20 {
-				return nil, d.errorf("control character in a string")
-			}
-			d.i++
 		}
 	}
-	return nil, d.errorf("unterminated string")
 }
 
 // str reads a string value; null is "".
@@ -152,8 +186,8 @@ func (d *decoder) str() (string, error) {
 		return "", err
 	}
 	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), nil
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return d.intern(inner), nil
 	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err != nil {
@@ -261,23 +295,125 @@ func (d *decoder) array(depth int) error {
 }
 
 // stringField reads a string value into one of the event's string-typed
-// fields.
+// fields, interned: for values that repeat (verbs, users, resources).
 func (d *decoder) stringField(dst *string) error {
 	s, err := d.str()
 	*dst = s
 	return err
 }
 
-func (d *decoder) eventField(key []byte, ev *auditv1.Event) error {
+// uniqueField reads a string value that rarely repeats (IDs, URIs,
+// names) without interning it.
+func (d *decoder) uniqueField(dst *string) error {
+	strs := d.strs
+	d.strs = nil
+	s, err := d.str()
+	d.strs = strs
+	*dst = s
+	return err
+}
+
+// eventKeys are the event's keys Decode reads, quoted as in the line.
+var eventKeys = []string{`"level"`, `"auditID"`, `"stage"`, `"requestURI"`, `"verb"`, `"userAgent"`, `"user"`, `"impersonatedUser"`,
+	`"sourceIPs"`, `"objectRef"`, `"responseStatus"`, `"requestObject"`, `"requestReceivedTimestamp"`, `"stageTimestamp"`, `"annotations"`}
+
+var (
+	userKeys   = []string{`"username"`, `"uid"`, `"groups"`}
+	objRefKeys = []string{`"resource"`, `"namespace"`, `"name"`, `"uid"`, `"apiGroup"`, `"apiVersion"`, `"subresource"`}
+	statusKeys = []string{`"code"`, `"reason"`}
+)
+
+// exactKey returns the known key spelled exactly as key, else "": a
+// switch, which compiles to a search without allocation.
+func exactKey(key []byte) string {
 	switch string(key) {
+	case `"level"`:
+		return `"level"`
+	case `"auditID"`:
+		return `"auditID"`
+	case `"stage"`:
+		return `"stage"`
+	case `"requestURI"`:
+		return `"requestURI"`
+	case `"verb"`:
+		return `"verb"`
+	case `"userAgent"`:
+		return `"userAgent"`
+	case `"user"`:
+		return `"user"`
+	case `"impersonatedUser"`:
+		return `"impersonatedUser"`
+	case `"sourceIPs"`:
+		return `"sourceIPs"`
+	case `"objectRef"`:
+		return `"objectRef"`
+	case `"responseStatus"`:
+		return `"responseStatus"`
+	case `"requestObject"`:
+		return `"requestObject"`
+	case `"requestReceivedTimestamp"`:
+		return `"requestReceivedTimestamp"`
+	case `"stageTimestamp"`:
+		return `"stageTimestamp"`
+	case `"annotations"`:
+		return `"annotations"`
+	case `"username"`:
+		return `"username"`
+	case `"uid"`:
+		return `"uid"`
+	case `"groups"`:
+		return `"groups"`
+	case `"resource"`:
+		return `"resource"`
+	case `"namespace"`:
+		return `"namespace"`
+	case `"name"`:
+		return `"name"`
+	case `"apiGroup"`:
+		return `"apiGroup"`
+	case `"apiVersion"`:
+		return `"apiVersion"`
+	case `"subresource"`:
+		return `"subresource"`
+	case `"code"`:
+		return `"code"`
+	case `"reason"`:
+		return `"reason"`
+	}
+	return ""
+}
+
+// canonical returns the known key a key matches without regard to case,
+// as encoding/json matches them, else "". The API server writes exact
+// keys, so this costs a comparison only on unknown keys.
+func canonical(key []byte, known []string) string {
+	if k := exactKey(key); k != "" {
+		return k
+	}
+	if bytes.IndexByte(key, '\\') >= 0 {
+		var unq string
+		if json.Unmarshal(key, &unq) == nil {
+			key = []byte(strconv.Quote(unq))
+		}
+	}
+	for _, k := range known {
+		if len(key) == len(k) && bytes.EqualFold(key, []byte(k)) {
+			return k
+		}
+	}
+	return ""
+}
+
+func (d *decoder) eventField(key []byte, ev *auditv1.Event) error {
+	switch canonical(key, eventKeys) {
 	case `"level"`:
 		return d.stringField((*string)(&ev.Level))
 	case `"auditID"`:
-		return d.stringField((*string)(&ev.AuditID))
+		return d.uniqueField((*string)(&ev.AuditID))
 	case `"stage"`:
 		return d.stringField((*string)(&ev.Stage))
 	case `"requestURI"`:
-		return d.stringField(&ev.RequestURI)
+		return d.uniqueField(&ev.RequestURI)
 	case `"verb"`:
 		return d.stringField(&ev.Verb)
 	case `"userAgent"`:
@@ -286,9 +422,12 @@ func (d *decoder) eventField(key []byte, ev *auditv1.Event) error {
 		return d.user(&ev.User)
 	case `"impersonatedUser"`:
 		if d.literal("null") {
+			ev.ImpersonatedUser = nil
 			return nil
 		}
-		ev.ImpersonatedUser = &authnv1.UserInfo{}
+		if ev.ImpersonatedUser == nil {
+			ev.ImpersonatedUser = &authnv1.UserInfo{}
+		}
 		return d.user(ev.ImpersonatedUser)
 	case `"sourceIPs"`:
 		ips, err := d.strings()
@@ -309,6 +448,9 @@ func (d *decoder) eventField(key []byte, ev *auditv1.Event) error {
 	case `"stageTimestamp"`:
 		return d.time(&ev.StageTimestamp)
 	case `"annotations"`:
+		if d.skipAnnotations {
+			break
+		}
 		return d.annotations(ev)
 	}
 	_, err := d.skip(0)
@@ -316,12 +458,15 @@ func (d *decoder) eventField(key []byte, ev *auditv1.Event) error {
 }
 
 func (d *decoder) user(u *authnv1.UserInfo) error {
+	if d.literal("null") {
+		return nil
+	}
 	return d.object(func(key []byte) error {
-		switch string(key) {
+		switch canonical(key, userKeys) {
 		case `"username"`:
 			return d.stringField(&u.Username)
 		case `"uid"`:
-			return d.stringField(&u.UID)
+			return d.uniqueField(&u.UID)
 		case `"groups"`:
 			g, err := d.strings()
 			u.Groups = g
@@ -334,20 +479,23 @@ func (d *decoder) user(u *authnv1.UserInfo) error {
 
 func (d *decoder) objectRef(ev *auditv1.Event) error {
 	if d.literal("null") {
+		ev.ObjectRef = nil
 		return nil
 	}
-	ref := &auditv1.ObjectReference{}
-	ev.ObjectRef = ref
+	if ev.ObjectRef == nil {
+		ev.ObjectRef = &auditv1.ObjectReference{}
+	}
+	ref := ev.ObjectRef
 	return d.object(func(key []byte) error {
-		switch string(key) {
+		switch canonical(key, objRefKeys) {
 		case `"resource"`:
 			return d.stringField(&ref.Resource)
 		case `"namespace"`:
 			return d.stringField(&ref.Namespace)
 		case `"name"`:
-			return d.stringField(&ref.Name)
+			return d.uniqueField(&ref.Name)
 		case `"uid"`:
-			return d.stringField((*string)(&ref.UID))
+			return d.uniqueField((*string)(&ref.UID))
 		case `"apiGroup"`:
 			return d.stringField(&ref.APIGroup)
 		case `"apiVersion"`:
@@ -362,16 +510,19 @@ func (d *decoder) objectRef(ev *auditv1.Event) error {
 
 func (d *decoder) status(ev *auditv1.Event) error {
 	if d.literal("null") {
+		ev.ResponseStatus = nil
 		return nil
 	}
-	st := &metav1.Status{}
-	ev.ResponseStatus = st
+	if ev.ResponseStatus == nil {
+		ev.ResponseStatus = &metav1.Status{}
+	}
+	st := ev.ResponseStatus
 	return d.object(func(key []byte) error {
 		raw, err := d.skip(1)
 		if err != nil {
 			return err
 		}
-		switch string(key) {
+		switch canonical(key, statusKeys) {
 		case `"code"`:
 			n, err := strconv.ParseInt(string(raw), 10, 32)
 			if err != nil {
@@ -389,7 +540,8 @@ func (d *decoder) status(ev *auditv1.Event) error {
 }
 
 func (d *decoder) time(dst *metav1.MicroTime) error {
-	s, err := d.str()
+	var s string
+	err := d.uniqueField(&s)
 	if err != nil || s == "" {
 		return err
 	}

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -214,10 +215,11 @@ func podRisks(spec map[string]any) []string {
 func detectPrivilegedPod(_ *Analyzer, ev *auditv1.Event, emit emitFunc) {
 	res, sub := resource(ev)
 	path, ok := podSpecPaths[res]
-	if !ok || sub != "" || !writeVerb(ev.Verb) || !allowed(ev) {
+	if !ok || sub != "" || !writeVerb(ev.Verb) || !allowed(ev) || !mentions(ev, "privileged", "hostPath", "hostNetwork", "hostPID", "hostIPC") {
 		return
 	}
-	spec := dig(requestObject(ev), path...)
+	obj := requestObject(ev)
+	spec := dig(obj, path...)
 	if spec == nil {
 		return
 	}
@@ -226,13 +228,25 @@ func detectPrivilegedPod(_ *Analyzer, ev *auditv1.Event, emit emitFunc) {
 		return
 	}
 	r, what := object(ev)
-	if ev.ObjectRef.Name == "" {
-		if n, _ := dig(requestObject(ev), "metadata")["name"].(string); n != "" {
-			r.Name = ev.ObjectRef.Namespace + "/" + n
-			what = fmt.Sprintf("%s %q", strings.ToLower(r.Kind), r.Name)
-		}
+	if n, _ := dig(obj, "metadata")["name"].(string); ev.ObjectRef.Name == "" && n != "" {
+		r.Name = ev.ObjectRef.Namespace + "/" + n
+		what = fmt.Sprintf("%s %q", strings.ToLower(r.Kind), r.Name)
 	}
 	emit(idPrivilegedPod, actor(ev)+"\x00"+r.String(), r, subject(ev), fmt.Sprintf("did %s on %s with %s", ev.Verb, what, strings.Join(risks, ", ")))
+}
+
+// mentions reports whether the request body holds one of the words: a
+// cheap filter before decoding it.
+func mentions(ev *auditv1.Event, words ...string) bool {
+	if ev.RequestObject == nil {
+		return false
+	}
+	for _, w := range words {
+		if bytes.Contains(ev.RequestObject.Raw, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
 
 // detectRBACGrant (FC-RT-005) reads the requestObject of successful
@@ -241,7 +255,7 @@ func detectPrivilegedPod(_ *Analyzer, ev *auditv1.Event, emit emitFunc) {
 // or apiGroups and resources).
 func detectRBACGrant(_ *Analyzer, ev *auditv1.Event, emit emitFunc) {
 	res, _ := resource(ev)
-	if !writeVerb(ev.Verb) || !allowed(ev) {
+	if !rbacResources[res] || !writeVerb(ev.Verb) || !allowed(ev) || !mentions(ev, "cluster-admin", `"*"`) {
 		return
 	}
 	obj := requestObject(ev)
@@ -266,6 +280,8 @@ func detectRBACGrant(_ *Analyzer, ev *auditv1.Event, emit emitFunc) {
 	}
 	emit(idRBACGrant, actor(ev)+"\x00"+r.String(), r, subject(ev), fmt.Sprintf("did %s on %s, which %s", ev.Verb, what, why))
 }
+
+var rbacResources = map[string]bool{"clusterrolebindings": true, "rolebindings": true, "clusterroles": true, "roles": true}
 
 func bindingSubjects(obj map[string]any) string {
 	subs, _ := obj["subjects"].([]any)

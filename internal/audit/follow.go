@@ -22,6 +22,8 @@ type FollowOptions struct {
 	// FromStart reads the file from its beginning; by default only what
 	// is written after Follow starts is read, like tail -F -n0.
 	FromStart bool
+	// Annotations decodes the events' annotations (see [ReadOptions]).
+	Annotations bool
 	// Skipped gets every bad line as it is met.
 	Skipped func(finding.Skipped)
 }
@@ -41,7 +43,7 @@ func Follow(ctx context.Context, path string, stdin io.Reader, opts FollowOption
 	}
 	var st Stats
 	if path == Stdin {
-		_, err := readOne(ctx, path, stdin, opts.MaxLine, &st, sink)
+		_, err := readOne(ctx, path, stdin, ReadOptions{MaxLine: opts.MaxLine, Annotations: opts.Annotations}, &st, sink)
 		return st, err
 	}
 	t := &tail{path: path, opts: opts, stats: &st, sink: sink}
@@ -119,7 +121,7 @@ func (t *tail) openFile(fromStart bool) error {
 
 func (t *tail) reset() {
 	t.lr = newLineReader(t.f, t.opts.MaxLine)
-	t.dec = &lineDecoder{path: t.path, max: t.opts.MaxLine, stats: t.stats}
+	t.dec = newLineDecoder(t.path, t.opts.MaxLine, t.opts.Annotations, t.stats)
 }
 
 // drain reads every complete line written so far.

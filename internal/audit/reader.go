@@ -206,6 +206,17 @@ type Stats struct {
 // eventSink gets every decoded event with its position.
 type eventSink func(ev *auditv1.Event, pos Position)
 
+// ReadOptions tune [Read].
+type ReadOptions struct {
+	// MaxLine is the longest line read as an event (default
+	// DefaultMaxLine).
+	MaxLine int
+	// Annotations decodes the events' annotations, which only user rules
+	// read (see [Analyzer.NeedsAnnotations]); skipping them saves a map
+	// per event.
+	Annotations bool
+}
+
 // lineDecoder turns lines into events, counting and reporting bad ones.
 type lineDecoder struct {
 	path    string
@@ -214,6 +225,11 @@ type lineDecoder struct {
 	skipped []finding.Skipped
 	bad     int
 	ev      auditv1.Event
+	dec     decoder
+}
+
+func newLineDecoder(path string, max int, annotations bool, st *Stats) *lineDecoder {
+	return &lineDecoder{path: path, max: max, stats: st, dec: decoder{strs: map[string]string{}, skipAnnotations: !annotations}}
 }
 
 func (d *lineDecoder) line(n int, line []byte, tooLong bool, sink eventSink) {
@@ -226,7 +242,7 @@ func (d *lineDecoder) line(n int, line []byte, tooLong bool, sink eventSink) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
-	if err := Decode(line, &d.ev); err != nil {
+	if err := d.dec.decode(line, &d.ev); err != nil {
 		d.stats.Malformed++
 		d.skip(n, "malformed audit event: "+err.Error())
 		return
@@ -253,11 +269,14 @@ func (d *lineDecoder) done() []finding.Skipped {
 // Read reads every input in order, one event at a time, and gives each to
 // sink. Bad lines are skipped and reported; an input that cannot be read
 // is reported and the others are read. It stops when ctx is done.
-func Read(ctx context.Context, inputs []string, stdin io.Reader, maxLine int, sink eventSink) (Stats, []finding.Skipped, error) {
+func Read(ctx context.Context, inputs []string, stdin io.Reader, opts ReadOptions, sink eventSink) (Stats, []finding.Skipped, error) {
+	if opts.MaxLine <= 0 {
+		opts.MaxLine = DefaultMaxLine
+	}
 	var st Stats
 	var skipped []finding.Skipped
 	for _, path := range inputs {
-		sk, err := readOne(ctx, path, stdin, maxLine, &st, sink)
+		sk, err := readOne(ctx, path, stdin, opts, &st, sink)
 		skipped = append(skipped, sk...)
 		if ctx.Err() != nil {
 			return st, skipped, ctx.Err()
@@ -269,14 +288,14 @@ func Read(ctx context.Context, inputs []string, stdin io.Reader, maxLine int, si
 	return st, skipped, nil
 }
 
-func readOne(ctx context.Context, path string, stdin io.Reader, maxLine int, st *Stats, sink eventSink) ([]finding.Skipped, error) {
+func readOne(ctx context.Context, path string, stdin io.Reader, opts ReadOptions, st *Stats, sink eventSink) ([]finding.Skipped, error) {
 	r, done, err := open(path, stdin)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	d := &lineDecoder{path: path, max: maxLine, stats: st}
-	lr := newLineReader(r, maxLine)
+	d := newLineDecoder(path, opts.MaxLine, opts.Annotations, st)
+	lr := newLineReader(r, opts.MaxLine)
 	for {
 		line, tooLong, err := lr.next()
 		if err != nil {

@@ -52,8 +52,8 @@ type compiledRule struct {
 	meta    check.Meta
 	program cel.Program
 	// body is true when the condition reads requestObject, which is then
-	// decoded for it.
-	body bool
+	// decoded for it; annotations when it reads annotations.
+	body, annotations bool
 }
 
 // ruleCostLimit bounds one evaluation of one rule on one event.
@@ -174,7 +174,8 @@ func compileRule(env *cel.Env, r Rule) (compiledRule, error) {
 	if err != nil {
 		return compiledRule{}, err
 	}
-	return compiledRule{rule: r, meta: m, program: prg, body: strings.Contains(r.Condition, "requestObject")}, nil
+	return compiledRule{rule: r, meta: m, program: prg, body: strings.Contains(r.Condition, "requestObject"),
+		annotations: strings.Contains(r.Condition, "annotations")}, nil
 }
 
 // fixtures checks the rule against its own examples.
@@ -220,6 +221,19 @@ func (s *RuleSet) Checks() []check.Meta {
 		out[i] = r.meta
 	}
 	return out
+}
+
+// needsAnnotations reports whether a rule reads the events' annotations.
+func (s *RuleSet) needsAnnotations() bool {
+	if s == nil {
+		return false
+	}
+	for _, r := range s.rules {
+		if r.annotations {
+			return true
+		}
+	}
+	return false
 }
 
 // Rules returns the rules as written, to compile them with others.

@@ -211,7 +211,7 @@ func runAudit(cmd *cobra.Command, g *globals, o *outputOptions, ao *auditOptions
 		return err
 	}
 	a := audit.New(opts)
-	st, skipped, err := audit.Read(cmd.Context(), inputs, g.stdin, ao.maxLine, a.Observe)
+	st, skipped, err := audit.Read(cmd.Context(), inputs, g.stdin, audit.ReadOptions{MaxLine: ao.maxLine, Annotations: a.NeedsAnnotations()}, a.Observe)
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func runFollow(cmd *cobra.Command, g *globals, o *outputOptions, ao *auditOption
 		}
 	}
 	warn := func(s finding.Skipped) { fmt.Fprintf(g.stderr, "fourc: skipped %s\n", s) }
-	_, err = audit.Follow(cmd.Context(), args[0], g.stdin, audit.FollowOptions{MaxLine: ao.maxLine, FromStart: ao.fromStart, Skipped: warn}, sink)
+	_, err = audit.Follow(cmd.Context(), args[0], g.stdin, audit.FollowOptions{MaxLine: ao.maxLine, FromStart: ao.fromStart, Annotations: a.NeedsAnnotations(), Skipped: warn}, sink)
 	for _, n := range a.Notices() {
 		fmt.Fprintf(g.stderr, "fourc: %s\n", n)
 	}
@@ -292,7 +292,7 @@ func runLearn(cmd *cobra.Command, g *globals, ao *auditOptions, output string, a
 	if err != nil {
 		return err
 	}
-	st, skipped, err := audit.Read(cmd.Context(), inputs, g.stdin, ao.maxLine, func(ev *auditv1.Event, _ audit.Position) { p.Learn(ev) })
+	st, skipped, err := audit.Read(cmd.Context(), inputs, g.stdin, audit.ReadOptions{MaxLine: ao.maxLine}, func(ev *auditv1.Event, _ audit.Position) { p.Learn(ev) })
 	if err != nil {
 		return err
 	}
