@@ -61,6 +61,11 @@ func run(ctx context.Context, fourc string, n int, dir string, keep bool) error 
 	}
 	fmt.Printf("generated %d events, %.0f MB, in %s\n", n+1, float64(size)/1e6, time.Since(start).Round(time.Millisecond))
 
+	base, err := measure(ctx, fourc, []string{"version"}, "")
+	if err != nil {
+		return fmt.Errorf("fourc version: %w", err)
+	}
+	fmt.Printf("baseline: `fourc version` peak RSS %d MB (the binary's own pages and package initialisation)\n", base.maxRSS/1024)
 	batch, err := measure(ctx, fourc, []string{"k8s", "audit", path, "--format", "json", "--output", os.DevNull}, "")
 	if err != nil {
 		return fmt.Errorf("batch: %w", err)
@@ -81,8 +86,8 @@ type result struct {
 }
 
 func report(mode string, n int, size int64, r result) {
-	fmt.Printf("%-6s  %8.2fs wall  %8.2fs cpu  %9.0f events/s  %6.1f MB/s  peak RSS %4d MB  %d finding lines\n", mode,
-		r.wall.Seconds(), r.cpu.Seconds(), float64(n)/r.wall.Seconds(), float64(size)/1e6/r.wall.Seconds(), r.maxRSS/1024, r.findings)
+	fmt.Printf("%-6s  %7.2fs wall  %6.2fs cpu  %8.0f events/s wall  %8.0f events/cpu-s  %6.1f MB/s  peak RSS %4d MB  %d output lines\n", mode,
+		r.wall.Seconds(), r.cpu.Seconds(), float64(n)/r.wall.Seconds(), float64(n)/r.cpu.Seconds(), float64(size)/1e6/r.wall.Seconds(), r.maxRSS/1024, r.findings)
 }
 
 // measure runs fourc; with a sentinel it reads stdout until a line holds

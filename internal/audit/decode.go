@@ -323,8 +323,8 @@ var (
 	statusKeys = []string{`"code"`, `"reason"`}
 )
 
-// exactKey returns the known key spelled exactly as key, else "": a
-// switch, which compiles to a search without allocation.
+// exactKey returns the known key spelled exactly as key, else "": two
+// switches, which compile to a search without allocation.
 func exactKey(key []byte) string {
 	switch string(key) {
 	case `"level"`:
@@ -357,6 +357,14 @@ func exactKey(key []byte) string {
 		return `"stageTimestamp"`
 	case `"annotations"`:
 		return `"annotations"`
+	}
+	return exactNestedKey(key)
+}
+
+// exactNestedKey is exactKey for the keys of user, objectRef and
+// responseStatus.
+func exactNestedKey(key []byte) string {
+	switch string(key) {
 	case `"username"`:
 		return `"username"`
 	case `"uid"`:
