@@ -45,6 +45,8 @@ type Rule struct {
 // RuleSet is a list of compiled rules. A nil set holds none.
 type RuleSet struct {
 	rules []compiledRule
+	// body is true when a rule reads requestObject.
+	body bool
 }
 
 type compiledRule struct {
@@ -139,6 +141,7 @@ func CompileRules(rules []Rule, file string) (*RuleSet, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		set.rules = append(set.rules, c)
+		set.body = set.body || c.body
 	}
 	return set, nil
 }
@@ -200,7 +203,12 @@ func (c compiledRule) fixtures(r Rule) error {
 }
 
 func (c compiledRule) eval(ev *auditv1.Event) (bool, error) {
-	out, _, err := c.program.Eval(map[string]any{"event": eventInput(ev, c.body)})
+	return c.evalInput(map[string]any{"event": eventInput(ev, c.body)})
+}
+
+// evalInput evaluates the condition on a prepared `event`.
+func (c compiledRule) evalInput(in map[string]any) (bool, error) {
+	out, _, err := c.program.Eval(in)
 	if err != nil {
 		return false, err
 	}
@@ -253,9 +261,10 @@ func (s *RuleSet) match(a *Analyzer, ev *auditv1.Event) []hit {
 	if s == nil {
 		return nil
 	}
+	in := map[string]any{"event": eventInput(ev, s.body)}
 	var out []hit
 	for _, r := range s.rules {
-		ok, err := r.eval(ev)
+		ok, err := r.evalInput(in)
 		if err != nil {
 			a.ruleErr[r.meta.ID]++
 			continue
