@@ -3,9 +3,11 @@ package audit
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,4 +62,23 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: want an FC-RT- ID, layer Cluster and a reference", m.ID)
 		}
 	}
+}
+
+func ids(fs []finding.Finding) []string {
+	var out []string
+	for _, f := range fs {
+		if !slices.Contains(out, f.CheckID) {
+			out = append(out, f.CheckID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func describe(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "\n  %s %s: %s", f.CheckID, f.Resource, f.Message)
+	}
+	return b.String()
 }

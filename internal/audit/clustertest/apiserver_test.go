@@ -1,4 +1,4 @@
-package audit
+package clustertest
 
 import (
 	"bytes"
@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/fourc-dev/fourc/internal/audit"
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/testenv"
 )
@@ -96,10 +97,10 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func analyze(t *testing.T, path string, opts Options) []finding.Finding {
+func analyze(t *testing.T, path string, opts audit.Options) []finding.Finding {
 	t.Helper()
-	a := New(opts)
-	_, skipped, err := Read(context.Background(), []string{path}, nil, ReadOptions{}, a.Observe)
+	a := audit.New(opts)
+	_, skipped, err := audit.Read(context.Background(), []string{path}, nil, audit.ReadOptions{}, a.Observe)
 	if err != nil || len(skipped) > 0 {
 		t.Fatalf("reading %s: %v %v", path, err, skipped)
 	}
@@ -158,18 +159,18 @@ func TestRealAPIServer(t *testing.T) {
 	found := make(chan finding.Finding, 100)
 	followDone := make(chan error, 1)
 	go func() {
-		a := New(Options{})
-		_, err := Follow(followCtx, env.AuditLogPath, nil, FollowOptions{Poll: 50 * time.Millisecond}, func(ev *auditv1.Event, pos Position) {
+		a := audit.New(audit.Options{})
+		_, err := audit.Follow(followCtx, env.AuditLogPath, nil, audit.FollowOptions{Poll: 50 * time.Millisecond}, func(ev *auditv1.Event, pos audit.Position) {
 			for _, f := range a.Stream(ev, pos) {
 				found <- f
 			}
 		})
 		followDone <- err
 	}()
-	time.Sleep(300 * time.Millisecond) // Follow starts at the end of the file
+	time.Sleep(300 * time.Millisecond) // audit.Follow starts at the end of the file
 	_ = eve.CoreV1().RESTClient().Post().Namespace("shop").Resource("pods").Name("api-7d9f8b6c5d-x2k4p").SubResource("exec").
 		Param("command", "sh").Param("stdout", "true").Do(ctx).Error()
-	waitFor(t, found, idExec)
+	waitFor(t, found, "FC-RT-001")
 	suspiciousPhase(ctx, t, env, admin, eve, eveCfg, api, reader)
 	end := l.mark(ctx)
 	stopFollow()
@@ -180,11 +181,11 @@ func TestRealAPIServer(t *testing.T) {
 	normal := l.segment(start, mid, "normal.log")
 	suspicious := l.segment(mid, end, "suspicious.log")
 
-	if fs := analyze(t, normal, Options{}); len(fs) > 0 {
+	if fs := analyze(t, normal, audit.Options{}); len(fs) > 0 {
 		t.Errorf("normal phase: want no findings, got %s", describe(fs))
 	}
-	fs := analyze(t, suspicious, Options{})
-	want := []string{idExec, idSecretRead, idAnonymous, idPrivilegedPod, idRBACGrant, idTokenRequest, idImpersonation, idAuthBurst, idAdmission}
+	fs := analyze(t, suspicious, audit.Options{})
+	want := []string{"FC-RT-001", "FC-RT-002", "FC-RT-003", "FC-RT-004", "FC-RT-005", "FC-RT-006", "FC-RT-007", "FC-RT-009", "FC-RT-010"}
 	for _, id := range want {
 		if !slices.Contains(ids(fs), id) {
 			t.Errorf("suspicious phase: no %s finding; got %s", id, describe(fs))
@@ -192,26 +193,26 @@ func TestRealAPIServer(t *testing.T) {
 	}
 	t.Logf("suspicious phase findings:%s", describe(fs))
 
-	trusted := analyze(t, suspicious, Options{TrustedNetworks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
-	if !slices.Contains(ids(trusted), idUntrustedNet) {
-		t.Errorf("with trusted networks 10.0.0.0/8: no %s finding for requests from 127.0.0.1", idUntrustedNet)
+	trusted := analyze(t, suspicious, audit.Options{TrustedNetworks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	if !slices.Contains(ids(trusted), "FC-RT-008") {
+		t.Errorf("with trusted networks 10.0.0.0/8: no %s finding for requests from 127.0.0.1", "FC-RT-008")
 	}
 
 	// Learn the normal phase; the suspicious one deviates from it.
-	p := NewProfile()
-	if _, _, err := Read(ctx, []string{normal}, nil, ReadOptions{}, func(ev *auditv1.Event, _ Position) { p.Learn(ev) }); err != nil {
+	p := audit.NewProfile()
+	if _, _, err := audit.Read(ctx, []string{normal}, nil, audit.ReadOptions{}, func(ev *auditv1.Event, _ audit.Position) { p.Learn(ev) }); err != nil {
 		t.Fatal(err)
 	}
-	if fs := analyze(t, normal, Options{Profile: p}); len(fs) > 0 {
+	if fs := analyze(t, normal, audit.Options{Profile: p}); len(fs) > 0 {
 		t.Errorf("normal phase against its own profile: want nothing, got %s", describe(fs))
 	}
-	dev := analyze(t, suspicious, Options{Profile: p})
-	for _, id := range []string{idNewSecretRead, idNewAction} {
+	dev := analyze(t, suspicious, audit.Options{Profile: p})
+	for _, id := range []string{"FC-RT-101", "FC-RT-103"} {
 		if !slices.Contains(ids(dev), id) {
 			t.Errorf("deviations: no %s; got %s", id, describe(dev))
 		}
 	}
-	if !hasMessage(dev, idNewSecretRead, `"system:serviceaccount:shop:api"`) {
+	if !hasMessage(dev, "FC-RT-101", `"system:serviceaccount:shop:api"`) {
 		t.Errorf("want FC-RT-101 for service account api listing secrets; got %s", describe(dev))
 	}
 }
@@ -340,7 +341,7 @@ func suspiciousPhase(ctx context.Context, t *testing.T, env *testenv.Cluster, ad
 	}
 
 	bad := must(kubernetes.NewForConfig(&rest.Config{Host: env.Server, BearerToken: "not-a-token", TLSClientConfig: rest.TLSClientConfig{CAFile: env.CAFile}}))
-	for range DefaultBurstThreshold + 2 {
+	for range audit.DefaultBurstThreshold + 2 {
 		_, _ = bad.CoreV1().Secrets("shop").List(ctx, metav1.ListOptions{})
 	}
 }
