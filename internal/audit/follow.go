@@ -43,7 +43,7 @@ func Follow(ctx context.Context, path string, stdin io.Reader, opts FollowOption
 	}
 	var st Stats
 	if path == Stdin {
-		_, err := readOne(ctx, path, stdin, ReadOptions{MaxLine: opts.MaxLine, Annotations: opts.Annotations}, &st, sink)
+		_, err := readOne(ctx, path, stdin, ReadOptions{MaxLine: opts.MaxLine, Annotations: opts.Annotations, live: true}, &st, sink)
 		return st, err
 	}
 	t := &tail{path: path, opts: opts, stats: &st, sink: sink}
@@ -121,7 +121,10 @@ func (t *tail) openFile(fromStart bool) error {
 
 func (t *tail) reset() {
 	t.lr = newLineReader(t.f, t.opts.MaxLine)
-	t.dec = newLineDecoder(t.path, t.opts.MaxLine, t.opts.Annotations, t.stats)
+	if t.dec != nil {
+		t.dec.close()
+	}
+	t.dec = newLineDecoder(t.path, t.opts.MaxLine, t.opts.Annotations, t.stats, t.sink)
 }
 
 // drain reads every complete line written so far.
@@ -129,6 +132,7 @@ func (t *tail) drain(ctx context.Context) error {
 	for ctx.Err() == nil {
 		line, tooLong, err := t.lr.next()
 		if errors.Is(err, io.EOF) {
+			t.dec.flush()
 			t.report()
 			return nil
 		}
@@ -136,8 +140,7 @@ func (t *tail) drain(ctx context.Context) error {
 			return err
 		}
 		t.offset += int64(len(line)) + 1
-		t.dec.line(t.lr.n, line, tooLong, t.sink)
-		t.report()
+		t.dec.line(t.lr.n, line, tooLong)
 	}
 	return nil
 }
@@ -166,7 +169,8 @@ func (t *tail) checkRotation(ctx context.Context) error {
 			return err
 		}
 		if line, tooLong, ok := t.lr.rest(); ok {
-			t.dec.line(t.lr.n, line, tooLong, t.sink)
+			t.dec.line(t.lr.n, line, tooLong)
+			t.dec.flush()
 			t.report()
 		}
 		t.close()
@@ -182,6 +186,10 @@ func (t *tail) checkRotation(ctx context.Context) error {
 }
 
 func (t *tail) close() {
+	if t.dec != nil {
+		t.dec.close()
+		t.dec = nil
+	}
 	if t.f != nil {
 		t.f.Close()
 		t.f = nil

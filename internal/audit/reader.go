@@ -215,40 +215,58 @@ type ReadOptions struct {
 	// read (see [Analyzer.NeedsAnnotations]); skipping them saves a map
 	// per event.
 	Annotations bool
+	// live hands each event over as soon as its line is read, before
+	// waiting for more input (--follow on standard input).
+	live bool
 }
 
 // lineDecoder turns lines into events, counting and reporting bad ones.
+// Lines are decoded in parallel, in batches (see decodeStage), and handed
+// to the sink in their order.
 type lineDecoder struct {
 	path    string
 	max     int
 	stats   *Stats
+	sink    eventSink
 	skipped []finding.Skipped
 	bad     int
-	ev      auditv1.Event
-	dec     decoder
+	stage   *decodeStage
 }
 
-func newLineDecoder(path string, max int, annotations bool, st *Stats) *lineDecoder {
-	return &lineDecoder{path: path, max: max, stats: st, dec: decoder{strs: map[string]string{}, skipAnnotations: !annotations}}
+func newLineDecoder(path string, max int, annotations bool, st *Stats, sink eventSink) *lineDecoder {
+	d := &lineDecoder{path: path, max: max, stats: st, sink: sink}
+	d.stage = newDecodeStage(annotations, d.deliver)
+	return d
 }
 
-func (d *lineDecoder) line(n int, line []byte, tooLong bool, sink eventSink) {
+// line queues one line; its event reaches the sink at the latest at the
+// next flush.
+func (d *lineDecoder) line(n int, line []byte, tooLong bool) { d.stage.add(n, line, tooLong) }
+
+// flush hands every queued line's event to the sink.
+func (d *lineDecoder) flush() { d.stage.flush() }
+
+// close flushes and stops the decoding goroutines.
+func (d *lineDecoder) close() {
+	d.stage.flush()
+	d.stage.stop()
+}
+
+// deliver handles one decoded line, in order.
+func (d *lineDecoder) deliver(n int, ev *auditv1.Event, tooLong, blank bool, err error) {
 	d.stats.Lines++
-	if tooLong {
+	switch {
+	case tooLong:
 		d.stats.TooLong++
 		d.skip(n, fmt.Sprintf("line longer than %d bytes", d.max))
-		return
-	}
-	if len(bytes.TrimSpace(line)) == 0 {
-		return
-	}
-	if err := d.dec.decode(line, &d.ev); err != nil {
+	case blank:
+	case err != nil:
 		d.stats.Malformed++
 		d.skip(n, "malformed audit event: "+err.Error())
-		return
+	default:
+		d.stats.Events++
+		d.sink(ev, Position{Path: d.path, Line: n})
 	}
-	d.stats.Events++
-	sink(&d.ev, Position{Path: d.path, Line: n})
 }
 
 func (d *lineDecoder) skip(n int, reason string) {
@@ -294,21 +312,26 @@ func readOne(ctx context.Context, path string, stdin io.Reader, opts ReadOptions
 		return nil, err
 	}
 	defer done()
-	d := newLineDecoder(path, opts.MaxLine, opts.Annotations, st)
+	d := newLineDecoder(path, opts.MaxLine, opts.Annotations, st, sink)
 	lr := newLineReader(r, opts.MaxLine)
 	for {
 		line, tooLong, err := lr.next()
 		if err != nil {
 			if line, tooLong, ok := lr.rest(); ok {
-				d.line(lr.n, line, tooLong, sink)
+				d.line(lr.n, line, tooLong)
 			}
+			d.close()
 			if errors.Is(err, io.EOF) {
 				return d.done(), nil
 			}
 			return d.done(), err
 		}
-		d.line(lr.n, line, tooLong, sink)
+		d.line(lr.n, line, tooLong)
+		if opts.live && lr.r.Buffered() == 0 {
+			d.flush()
+		}
 		if lr.n%1024 == 0 && ctx.Err() != nil {
+			d.close()
 			return d.done(), ctx.Err()
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -244,5 +245,34 @@ func TestRules(t *testing.T) {
 		if _, err := ReadRules(strings.NewReader(text), "rules.yaml"); err == nil {
 			t.Errorf("%s: want an error", name)
 		}
+	}
+}
+
+// TestFollowStdinIsLive: on standard input each event reaches the sink
+// before more input arrives.
+func TestFollowStdinIsLive(t *testing.T) {
+	r, w := io.Pipe()
+	got := make(chan string, 4)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Follow(context.Background(), Stdin, r, FollowOptions{}, func(ev *auditv1.Event, _ Position) { got <- string(ev.AuditID) })
+		done <- err
+	}()
+	for _, id := range []string{"a", "b"} {
+		if _, err := io.WriteString(w, eventLine(id)+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case g := <-got:
+			if g != id {
+				t.Fatalf("got %q, want %q", g, id)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("event %q not delivered while the input stays open", id)
+		}
+	}
+	w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
