@@ -128,3 +128,19 @@ spec: {type: LoadBalancer, selector: {app: api}, ports: [{port: 443}]}
 		t.Errorf("--manifests: exit %d, stderr %s, stdout %s", code, errs, out)
 	}
 }
+
+// TestAuditFollowIgnoreAndGate: --follow applies the ignore file and
+// --severity to each finding and --fail-on to the run.
+func TestAuditFollowIgnoreAndGate(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, ".fourcignore.yaml", "ignores:\n  - id: FC-RT-001\n    resource: Pod/shop/*\n    reason: break-glass sessions are reviewed\n")
+	in := auditExec + "\n" + auditSecrets + "\n"
+	code, out, errs := runAuditCLI(t, dir, in, "--follow", "-", "--fail-on", "high")
+	if code != 1 || strings.Contains(out, "FC-RT-001") || !strings.Contains(out, `"check_id":"FC-RT-002"`) {
+		t.Errorf("exit %d (want 1), stderr %s, stdout %s", code, errs, out)
+	}
+	code, out, _ = runAuditCLI(t, dir, in, "--follow", "-", "--severity", "critical", "--fail-on", "high")
+	if code != 0 || strings.TrimSpace(out) != "" {
+		t.Errorf("--severity critical: exit %d, stdout %q", code, out)
+	}
+}
