@@ -60,6 +60,7 @@ var heavy = map[string][]string{
 	"k8s.io/client-go":             {"internal/cluster", "internal/testenv", "bench/k8s"},
 	"github.com/aws/aws-sdk-go-v2": {"internal/objectstore"},
 	"helm.sh/helm/v3":              {"internal/render"},
+	"k8s.io/apiserver":             {"internal/audit", "internal/cli"},
 	"sigs.k8s.io/kustomize":        {"internal/render"},
 }
 

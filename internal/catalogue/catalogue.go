@@ -6,6 +6,7 @@
 package catalogue
 
 import (
+	"github.com/fourc-dev/fourc/internal/audit"
 	"github.com/fourc-dev/fourc/internal/check"
 	"github.com/fourc-dev/fourc/internal/cluster"
 	"github.com/fourc-dev/fourc/internal/controlplane"
@@ -42,6 +43,7 @@ func Groups() [][]check.Meta {
 		cluster.Checks(),
 		controlplane.Checks(),
 		probe.Checks(),
+		audit.Checks(),
 		iac.Checks(),
 		objectstore.Checks(),
 		host.Checks(),

@@ -40,6 +40,7 @@ type Config struct {
 	Kubernetes Kubernetes
 	Posture    Posture
 	IaC        IaC
+	Audit      Audit
 	// Limits are the budgets for untrusted input; see docs/limits.md.
 	Limits Limits
 }
@@ -60,6 +61,7 @@ type sections struct {
 	Kubernetes Kubernetes `yaml:"kubernetes"`
 	Posture    Posture    `yaml:"posture"`
 	IaC        IaC        `yaml:"iac"`
+	Audit      Audit      `yaml:"audit"`
 	Limits     Limits     `yaml:"limits"`
 }
 
@@ -79,6 +81,17 @@ type IaC struct {
 	// see docs/iac-rules.md). They are decoded and compiled by the iac
 	// package, which names the line of a mistake.
 	Rules []yaml.Node `yaml:"rules"`
+}
+
+// Audit configures `fourc k8s audit`, the Kubernetes audit-log checks.
+type Audit struct {
+	// Rules are the user's audit rules (a CEL condition over one audit
+	// event; see docs/runtime.md). They are decoded and compiled by the
+	// audit package, which names the line of a mistake.
+	Rules []yaml.Node `yaml:"rules"`
+	// TrustedNetworks are the CIDRs service accounts may send requests
+	// from (FC-RT-008); the --trusted-networks flag adds to them.
+	TrustedNetworks []string `yaml:"trusted-networks"`
 }
 
 // Posture configures the cross-layer analysis.
@@ -186,7 +199,7 @@ func Parse(name string, data []byte) (*Config, error) {
 			return nil, c.wrap(fmt.Errorf("%s: %w", k.Value, err))
 		}
 	}
-	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Limits
+	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Audit, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Audit, sec.Limits
 	return c, nil
 }
 

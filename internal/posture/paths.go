@@ -119,7 +119,7 @@ func builtins() []builtinRule {
 			finding.LayerCluster, "Upgrade the vulnerable packages to their fixed versions; until then, take the workload off the internet or put a filtering proxy in front of it."},
 			exposedVulnerable},
 		{BuiltinRule{"FC-PATH-002", "Internet-exposed workload can read secrets or administer the cluster", finding.SeverityCritical,
-			"The workload is exposed to the internet, mounts its service account token, and that account can read secrets or is bound to cluster-admin: one remote code execution becomes every credential of the namespace or the cluster.",
+			"The workload is exposed to the internet, mounts its service account token, and that account can read secrets or is bound to cluster-admin: one remote code execution becomes every credential of the namespace or the cluster. When the API server's audit log shows exec, attach or port-forward into its pods (FC-RT-001 with a cluster view), that runtime evidence is a step of the path.",
 			finding.LayerCluster, "Give the workload a service account without these permissions (or set automountServiceAccountToken: false), and keep cluster-admin for people, not pods."},
 			exposedPowerful},
 		{BuiltinRule{"FC-PATH-003", "Privileged or host-namespace workload without a NetworkPolicy", finding.SeverityHigh,
@@ -291,6 +291,12 @@ func exposedVulnerable(v *view, m BuiltinRule) []Path {
 	return out
 }
 
+// runtimeExec is the audit-log check of exec, attach and port-forward
+// into a pod (package audit), which names the pod's workload when it
+// knows the cluster: evidence that the code execution an exposed
+// powerful workload invites has happened.
+const runtimeExec = "FC-RT-001"
+
 func exposedPowerful(v *view, m BuiltinRule) []Path {
 	var out []Path
 	for _, w := range v.workloads {
@@ -308,6 +314,10 @@ func exposedPowerful(v *view, m BuiltinRule) []Path {
 		}
 		steps := exposureSteps(v, w)
 		steps = append(steps, step(w, fmt.Sprintf("%s mounts the API token of service account %q in its pods", w.Label(), sa.Name), pick(w.Findings, checks("FC-K8S-006"))))
+		runtime := pick(w.Findings, checks(runtimeExec))
+		if len(runtime) > 0 {
+			steps = append(steps, step(w, "the API server's audit log shows shells or tunnels opened into its pods (exec, attach, port-forward): the code execution this path needs has been seen", runtime))
+		}
 		text := fmt.Sprintf("service account %q %s", sa.Name, power)
 		if via := sa.Attrs["via"]; via != "" {
 			text += " through " + via
@@ -326,6 +336,9 @@ func exposedPowerful(v *view, m BuiltinRule) []Path {
 			}
 		}
 		summary := fmt.Sprintf("%s is reachable from the internet and its service account %s; code execution in the pod is enough to use it.", w.Label(), power)
+		if len(runtime) > 0 {
+			summary += " The audit log shows someone already ran commands in its pods."
+		}
 		out = append(out, newPath(m.ID, w.ID, m.Title, sev, summary, m.Remediation, steps))
 	}
 	return out
