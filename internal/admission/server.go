@@ -379,7 +379,7 @@ func DenyMessage(what string, failOn finding.Severity, violations []finding.Find
 	for i, f := range violations {
 		item := fmt.Sprintf(" [%s] %s (%s): %s. Fix: %s", f.CheckID, f.Title, f.Severity, strings.TrimSuffix(f.Message, "."), f.Remediation)
 		if b.Len()+len(item) > maxMessage {
-			fmt.Fprintf(&b, " … and %d more (%s)", len(violations)-i, checkIDs(violations[i:]))
+			fmt.Fprintf(&b, " … and %d more (%s)", len(violations)-i, truncate(checkIDs(violations[i:]), 200))
 			break
 		}
 		b.WriteString(item)
