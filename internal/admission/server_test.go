@@ -31,7 +31,7 @@ import (
 type staticLookup map[string]*corev1.Namespace
 
 func (l staticLookup) Namespace(name string) *corev1.Namespace { return l[name] }
-func (l staticLookup) Context(string) []runtime.Object        { return nil }
+func (l staticLookup) Context(string) []runtime.Object         { return nil }
 
 func namespaces(modes map[string]Mode) staticLookup {
 	l := staticLookup{}
@@ -393,7 +393,6 @@ func TestReadyz(t *testing.T) {
 		t.Error("synced: want readyz 200")
 	}
 }
-
 
 // counterValue reads a counter.
 func counterValue(c prometheus.Counter) float64 {
