@@ -2,8 +2,12 @@ package admission
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
 	"net"
+	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -292,4 +296,72 @@ func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestRunLive runs the whole process as `fourc k8s admission serve` does:
+// kubeconfig, informers, certificate, policy file; then the policy is
+// changed, and the reload shows in /metrics.
+func TestRunLive(t *testing.T) {
+	c := live(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ca := newTestCA(t)
+	dir := t.TempDir()
+	ca.issue(t, dir, 7)
+	policy := filepath.Join(dir, "policy.yaml")
+	if err := os.WriteFile(policy, []byte("admission:\n  mode: warn\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := LoadPolicy(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listen, metricsAddr := freeAddr(t), freeAddr(t)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, RunOptions{Kubeconfig: c.Kubeconfig, Listen: listen, MetricsAddr: metricsAddr, TLSDir: dir,
+			PolicyFile: policy, PolicyInterval: 100 * time.Millisecond, Timeout: time.Second}, p)
+	}()
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.pool()}}, Timeout: 5 * time.Second}
+	get := func(url string) (int, string) {
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	waitFor(t, 30*time.Second, "/readyz", func() bool { code, _ := get("https://" + listen + "/readyz"); return code == http.StatusOK })
+	if code, _ := get("https://" + listen + "/healthz"); code != http.StatusOK {
+		t.Errorf("healthz %d", code)
+	}
+	if err := os.WriteFile(policy, []byte("fail-on: low\nadmission:\n  mode: enforce\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the policy reload", func() bool {
+		_, body := get("http://" + metricsAddr + "/metrics")
+		return strings.Contains(body, `fourc_admission_policy_reloads_total{result="success"} 1`)
+	})
+	if err := os.WriteFile(policy, []byte("fail-on: sometimes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "the failed reload", func() bool {
+		_, body := get("http://" + metricsAddr + "/metrics")
+		return strings.Contains(body, `fourc_admission_policy_reloads_total{result="error"} 1`)
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

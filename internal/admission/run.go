@@ -88,6 +88,11 @@ func Run(ctx context.Context, o RunOptions, p *Policy) error {
 	defer cancel()
 	c.Start(ctx)
 	go func() {
+		if c.WaitForSync(ctx) {
+			o.Logger.Info("admission informers synced: ready")
+		}
+	}()
+	go func() {
 		if err := cw.Start(ctx); err != nil {
 			o.Logger.Error("watching the TLS certificate", "dir", o.TLSDir, "error", err.Error())
 		}
