@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -61,6 +62,7 @@ func main() {
 func run(n, conc int, mode admission.Mode) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	admission.RouteLibraryLogs(slog.New(slog.DiscardHandler))
 	dir, err := os.MkdirTemp("", "admissionbench-")
 	if err != nil {
 		return err

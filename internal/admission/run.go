@@ -48,9 +48,7 @@ func Run(ctx context.Context, o RunOptions, p *Policy) error {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	// Route controller-runtime's and client-go's logs to ours.
-	ctrllog.SetLogger(logr.FromSlogHandler(o.Logger.Handler()))
-	klog.SetSlogLogger(o.Logger)
+	RouteLibraryLogs(o.Logger)
 	cfg, err := RESTConfig(o.Kubeconfig, o.Context)
 	if err != nil {
 		return err
@@ -114,6 +112,15 @@ func Run(ctx context.Context, o RunOptions, p *Policy) error {
 		err = errors.Join(err, <-errc)
 	}
 	return err
+}
+
+// RouteLibraryLogs sends the logs of controller-runtime (the certificate
+// watcher) and client-go (the informers) to logger. Both libraries hold
+// their logger process-wide; without this, controller-runtime complains
+// on stderr the first time it logs.
+func RouteLibraryLogs(logger *slog.Logger) {
+	ctrllog.SetLogger(logr.FromSlogHandler(logger.Handler()))
+	klog.SetSlogLogger(logger)
 }
 
 func interval(d time.Duration) time.Duration {
