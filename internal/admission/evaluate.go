@@ -68,6 +68,12 @@ func (c *checker) Evaluate(ctx context.Context, obj *kube.Object) ([]finding.Fin
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if _, ok := kube.NewWorkload(obj); !ok {
+		// Attack paths are anchored on workloads: a set without one has
+		// none.
+		finding.Sort(fs)
+		return fs, nil
+	}
 	res := posture.Analyze(posture.Input{Findings: fs, Assets: kube.Assets(set)}, posture.Options{Rules: c.rules})
 	for _, p := range res.Paths {
 		fs = append(fs, finding.Finding{
