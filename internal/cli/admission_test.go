@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fourc-dev/fourc/internal/testenv"
 )
 
 // TestAdmissionServeErrors: mistakes in how the webhook is started are
@@ -66,5 +70,45 @@ func TestAdmissionHelp(t *testing.T) {
 	}
 	if code != 0 {
 		t.Errorf("exit %d", code)
+	}
+}
+
+// TestAdmissionDryRunLive: `fourc k8s admission serve --dry-run` against a
+// real API server lists what the policy would deny, as a table and as
+// JSON, and exits 1.
+func TestAdmissionDryRunLive(t *testing.T) {
+	c := testenv.Start(t)
+	ctx := context.Background()
+	if _, err := c.KubectlApply(ctx, `apiVersion: v1
+kind: Namespace
+metadata: {name: pay, labels: {fourc.dev/admission: enforce}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: pay}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: root, namespace: pay}
+spec:
+  containers: [{name: a, image: nginx:1.27, securityContext: {privileged: true}}]
+`); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, "k8s", "admission", "serve", "--dry-run", "--kubeconfig", c.Kubeconfig, "-A")
+	if code != ExitFindings || !strings.Contains(out, "deny") || !strings.Contains(out, "FC-K8S-101") || !strings.Contains(stderr, "1 of the cluster's objects would have been denied") {
+		t.Errorf("table: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, out, _ = run(t, "k8s", "admission", "serve", "--dry-run", "--kubeconfig", c.Kubeconfig, "-A", "--format", "json")
+	var got struct {
+		Verdicts []struct {
+			Decision, Kind, Namespace, Name string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != ExitFindings {
+		t.Fatalf("json: exit %d, %v\n%s", code, err, out)
+	}
+	if len(got.Verdicts) != 1 || got.Verdicts[0].Name != "root" || got.Verdicts[0].Decision != "deny" {
+		t.Errorf("verdicts %+v", got.Verdicts)
 	}
 }
