@@ -29,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -52,9 +53,22 @@ func main() {
 	n := flag.Int("n", 10000, "requests to send")
 	c := flag.Int("c", 8, "concurrent clients (keep-alive connections)")
 	mode := flag.String("mode", "warn", "the namespace's mode: enforce, warn or audit")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the run (client and server) to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "admissionbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*n, *c, admission.Mode(*mode)); err != nil {
 		fmt.Fprintln(os.Stderr, "admissionbench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
