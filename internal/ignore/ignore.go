@@ -77,15 +77,22 @@ func Load(name string) (*File, error) {
 
 // Parse parses an ignore file's content. Errors name the file and line.
 func Parse(name string, data []byte) (*File, error) {
-	f := &File{Name: name}
 	var doc fileYAML
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("ignore file %q: %w", name, err)
 	}
-	for i := range doc.Ignores {
-		n := &doc.Ignores[i]
+	return ParseEntries(name, doc.Ignores)
+}
+
+// ParseEntries parses ignore entries given as YAML nodes, as another file
+// holds them (the admission policy's exemptions); errors name the file
+// and line.
+func ParseEntries(name string, nodes []yaml.Node) (*File, error) {
+	f := &File{Name: name}
+	for i := range nodes {
+		n := &nodes[i]
 		var e Entry
 		// Strictly: a typo ("reson:", "expire:") must not silently do
 		// nothing; the error names the key's own line.
@@ -112,6 +119,15 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	return f, nil
 }
+
+// Expired reports whether the entry's expiry date has passed as of now: it
+// no longer suppresses anything.
+func (e *Entry) Expired(now time.Time) bool {
+	return !e.expires.IsZero() && !now.Before(e.expires)
+}
+
+// Line is the entry's line in its file.
+func (e *Entry) Line() int { return e.line }
 
 // where names an entry for messages.
 func (f *File) where(e *Entry) string { return fmt.Sprintf("%s:%d", f.Name, e.line) }

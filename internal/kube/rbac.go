@@ -40,6 +40,11 @@ func (s *Set) RBAC() *rbac.Policy {
 // rulesOf returns the effective rules of a Role or ClusterRole: its own,
 // and for a ClusterRole those its aggregation rule selects in the set.
 func rulesOf(o *Object) ([]rbac.Rule, bool) {
+	switch o.Typed.(type) {
+	case *rbacv1.Role, *rbacv1.ClusterRole:
+	default:
+		return nil, false
+	}
 	if bootstrapped(o) {
 		return nil, false
 	}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 )
@@ -18,14 +19,28 @@ import (
 var defaultsJSON []byte
 
 // DefaultClusterRoles returns the API server's default user-facing
-// ClusterRoles.
+// ClusterRoles: copies the caller may change.
 func DefaultClusterRoles() ([]*rbacv1.ClusterRole, error) {
+	roles, err := decodedDefaults()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*rbacv1.ClusterRole, len(roles))
+	for i, r := range roles {
+		out[i] = r.DeepCopy()
+	}
+	return out, nil
+}
+
+// decodedDefaults decodes the embedded ClusterRoles once: every Set of a
+// scan, and every object an admission webhook judges, needs them.
+var decodedDefaults = sync.OnceValues(func() ([]*rbacv1.ClusterRole, error) {
 	var out []*rbacv1.ClusterRole
 	if err := json.Unmarshal(defaultsJSON, &out); err != nil {
 		return nil, fmt.Errorf("decoding the default ClusterRoles: %w", err)
 	}
 	return out, nil
-}
+})
 
 // AddDefaults adds the API server's default ClusterRoles that o does not
 // declare, so that a binding to cluster-admin, admin, edit or view in a
