@@ -14,7 +14,6 @@ import (
 	"github.com/fourc-dev/fourc/internal/finding"
 	"github.com/fourc-dev/fourc/internal/ignore"
 	"github.com/fourc-dev/fourc/internal/posture"
-	"github.com/fourc-dev/fourc/internal/strictyaml"
 )
 
 // Mode is what the webhook does with an object that fails the policy.
@@ -107,20 +106,9 @@ func LoadPolicy(name string) (*Policy, error) {
 	return ParsePolicy(name, data)
 }
 
-// policyKeys are the top-level keys of fourc.yaml a policy reads; its
-// sections (kubernetes, posture, …) are read by config.
-var policyKeys = []string{"admission", "fail-on"}
-
-// admissionYAML is the admission section.
-type admissionYAML struct {
-	Mode       string            `yaml:"mode"`
-	Namespaces map[string]string `yaml:"namespaces"`
-	Checks     struct {
-		Only  []string `yaml:"only"`
-		Never []string `yaml:"never"`
-	} `yaml:"checks"`
-	Exemptions []yaml.Node `yaml:"exemptions"`
-}
+// policyKeys are the top-level keys of fourc.yaml a policy reads besides
+// its sections (admission, kubernetes, posture), which config decodes.
+var policyKeys = []string{"fail-on"}
 
 // ParsePolicy parses a policy file's content. Errors name the file and
 // the line.
@@ -140,14 +128,15 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 	if p.Rules, err = posture.DecodeRules(cfg.Posture.Rules); err != nil {
 		return nil, fmt.Errorf("policy %q: %w", name, err)
 	}
+	if err := p.setAdmission(cfg.Admission); err != nil {
+		return nil, fmt.Errorf("policy %q: %w", name, err)
+	}
 	for _, f := range cfg.Flags {
 		switch f.Key {
 		case "fail-on":
 			err = p.setFailOn(f.Value)
-		case "admission":
-			err = p.setAdmission(f.Value)
 		default:
-			err = fmt.Errorf("key %q is not an admission setting (a policy reads %s and the kubernetes and posture sections)", f.Key, strings.Join(policyKeys, ", "))
+			err = fmt.Errorf("key %q is not an admission setting (a policy reads %s and the admission, kubernetes and posture sections)", f.Key, strings.Join(policyKeys, ", "))
 		}
 		if err != nil {
 			return nil, fmt.Errorf("policy %q line %d: %w", name, f.Line, err)
@@ -165,11 +154,7 @@ func (p *Policy) setFailOn(v *yaml.Node) error {
 	return nil
 }
 
-func (p *Policy) setAdmission(v *yaml.Node) error {
-	var a admissionYAML
-	if err := strictyaml.Decode(v, &a); err != nil {
-		return fmt.Errorf("admission: %w", err)
-	}
+func (p *Policy) setAdmission(a config.Admission) error {
 	if a.Mode != "" {
 		m, err := ParseMode(a.Mode)
 		if err != nil {

@@ -41,6 +41,7 @@ type Config struct {
 	Posture    Posture
 	IaC        IaC
 	Audit      Audit
+	Admission  Admission
 	// Limits are the budgets for untrusted input; see docs/limits.md.
 	Limits Limits
 }
@@ -62,6 +63,7 @@ type sections struct {
 	Posture    Posture    `yaml:"posture"`
 	IaC        IaC        `yaml:"iac"`
 	Audit      Audit      `yaml:"audit"`
+	Admission  Admission  `yaml:"admission"`
 	Limits     Limits     `yaml:"limits"`
 }
 
@@ -92,6 +94,28 @@ type Audit struct {
 	// TrustedNetworks are the CIDRs service accounts may send requests
 	// from (FC-RT-008); the --trusted-networks flag adds to them.
 	TrustedNetworks []string `yaml:"trusted-networks"`
+}
+
+// Admission configures `fourc k8s admission serve`, the admission
+// webhook, whose policy file is a fourc.yaml (see docs/admission.md). The
+// admission package checks the values and names the line of a mistake.
+type Admission struct {
+	// Mode is the default mode: enforce, warn, audit or off.
+	Mode string `yaml:"mode"`
+	// Namespaces map a namespace name or glob to its mode.
+	Namespaces map[string]string `yaml:"namespaces"`
+	// Checks narrow the checks the webhook applies.
+	Checks AdmissionChecks `yaml:"checks"`
+	// Exemptions are ignore entries (a check ID and a resource glob, an
+	// optional expiry).
+	Exemptions []yaml.Node `yaml:"exemptions"`
+}
+
+// AdmissionChecks are the check ID patterns the webhook applies (Only,
+// when set) and never applies (Never).
+type AdmissionChecks struct {
+	Only  []string `yaml:"only"`
+	Never []string `yaml:"never"`
 }
 
 // Posture configures the cross-layer analysis.
@@ -199,7 +223,7 @@ func Parse(name string, data []byte) (*Config, error) {
 			return nil, c.wrap(fmt.Errorf("%s: %w", k.Value, err))
 		}
 	}
-	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Audit, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Audit, sec.Limits
+	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Audit, c.Admission, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Audit, sec.Admission, sec.Limits
 	return c, nil
 }
 

@@ -143,3 +143,22 @@ func TestParseHelm(t *testing.T) {
 		t.Errorf("typo in a chart's settings not reported: %v", err)
 	}
 }
+
+// TestAdmissionSection: one fourc.yaml serves fourc scan and the admission
+// webhook; its admission section is a section, not an unknown key.
+func TestAdmissionSection(t *testing.T) {
+	c, err := Parse("fourc.yaml", []byte("fail-on: high\nadmission:\n  mode: warn\n  namespaces: {payments: enforce}\n  checks: {never: [FC-K8S-020]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckKeys([]string{"fail-on"}); err != nil {
+		t.Fatal(err)
+	}
+	a := c.Admission
+	if a.Mode != "warn" || a.Namespaces["payments"] != "enforce" || !slices.Equal(a.Checks.Never, []string{"FC-K8S-020"}) {
+		t.Errorf("admission section = %+v", a)
+	}
+	if _, err := Parse("fourc.yaml", []byte("admission:\n  moed: warn\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("a misspelt admission key: %v, want an error naming line 2", err)
+	}
+}

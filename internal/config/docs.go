@@ -29,6 +29,7 @@ var sectionDocs = map[string]string{
 	"kubernetes": "the Kubernetes checks: `untrusted-namespace-label`, `key=value` or a bare key meaning `key=true` (default `fourc.dev/untrusted=true`): workloads in namespaces carrying it must set a sandboxed `runtimeClassName` (FC-K8S-015).",
 	"iac":        "the Cloud layer's infrastructure-as-code checks: `rules`, your own rules, a CEL condition over one Terraform, CloudFormation or ARM resource (see [iac-rules.md](iac-rules.md)).",
 	"audit":      "`fourc k8s audit`, the Kubernetes audit-log checks: `rules`, your own rules, a CEL condition over one audit event, and `trusted-networks`, the CIDRs service accounts may send requests from (see [runtime.md](runtime.md#kubernetes-audit-logs)).",
+	"admission":  "`fourc k8s admission serve`, the admission webhook: `mode` (enforce, warn, audit or off), `namespaces` (a name or glob to its mode), `checks.only` and `checks.never` (check ID patterns) and `exemptions` (ignore entries with an expiry; see [admission.md](admission.md)).",
 	"posture":    "the cross-layer analysis: `rules`, your attack-path rules (see [posture.md](posture.md)).",
 	"limits":     "the budgets for untrusted input, by name (see [limits.md](limits.md)): " + "`" + strings.Join(LimitNames(), "`, `") + "`.",
 }
