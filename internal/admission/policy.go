@@ -129,7 +129,7 @@ func ParsePolicy(name string, data []byte) (*Policy, error) {
 		return nil, fmt.Errorf("policy %q: %w", name, err)
 	}
 	if err := p.setAdmission(cfg.Admission); err != nil {
-		return nil, fmt.Errorf("policy %q: %w", name, err)
+		return nil, fmt.Errorf("policy %q%s: %w", name, keyLine(cfg.Admission.Node, err), err)
 	}
 	for _, f := range cfg.Flags {
 		switch f.Key {
@@ -152,6 +152,21 @@ func (p *Policy) setFailOn(v *yaml.Node) error {
 	}
 	p.FailOn = sev
 	return nil
+}
+
+// keyLine is " line N" for the key of the admission section an error
+// names (admission.mode, admission.namespaces, …), else the section's.
+func keyLine(section *yaml.Node, err error) string {
+	if section == nil {
+		return ""
+	}
+	line := section.Line
+	for i := 0; i+1 < len(section.Content); i += 2 {
+		if k := section.Content[i]; strings.HasPrefix(err.Error(), "admission."+k.Value) {
+			line = k.Line
+		}
+	}
+	return fmt.Sprintf(" line %d", line)
 }
 
 func (p *Policy) setAdmission(a config.Admission) error {

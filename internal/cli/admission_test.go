@@ -27,7 +27,7 @@ func TestAdmissionServeErrors(t *testing.T) {
 		{[]string{"--timeout", "0s"}, "invalid --timeout 0s"},
 		{[]string{"--dry-run", "--format", "yaml"}, `invalid --format "yaml"`},
 		{[]string{"--policy", filepath.Join(dir, "missing.yaml")}, "no such file"},
-		{[]string{"--policy", bad}, `line 2: admission.mode: unknown mode "block"`},
+		{[]string{"--policy", bad}, `line 3: admission.mode: unknown mode "block"`},
 		{[]string{"--policy", bad + ".none", "--dry-run"}, "no such file"},
 		{[]string{"--dry-run", "--policy", filepath.Join(dir, "x"), "--kubeconfig", filepath.Join(dir, "nope")}, "no such file"},
 	}

@@ -109,6 +109,8 @@ type Admission struct {
 	// Exemptions are ignore entries (a check ID and a resource glob, an
 	// optional expiry).
 	Exemptions []yaml.Node `yaml:"exemptions"`
+	// Node is the section as written, for errors that name a key's line.
+	Node *yaml.Node `yaml:"-"`
 }
 
 // AdmissionChecks are the check ID patterns the webhook applies (Only,
@@ -221,6 +223,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		one := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{k, v}}
 		if err := strictyaml.Decode(one, &sec); err != nil {
 			return nil, c.wrap(fmt.Errorf("%s: %w", k.Value, err))
+		}
+		if k.Value == "admission" {
+			sec.Admission.Node = v
 		}
 	}
 	c.Secrets, c.Dockerfile, c.Kubernetes, c.Posture, c.IaC, c.Audit, c.Admission, c.Limits = sec.Secrets, sec.Dockerfile, sec.Kubernetes, sec.Posture, sec.IaC, sec.Audit, sec.Admission, sec.Limits
