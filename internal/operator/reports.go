@@ -1,0 +1,128 @@
+package operator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+)
+
+// maxConfigMapBytes keeps a findings ConfigMap under the 1 MiB limit of
+// an object.
+const maxConfigMapBytes = 900 << 10
+
+// reportReconciler keeps one WorkloadReport as the last evaluation wants
+// it: created with an owner reference to its workload, its status
+// rewritten when its digest changes, deleted when its workload is gone.
+type reportReconciler struct {
+	client  client.Client
+	posture *postureReconciler
+	metrics *metrics
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	start := time.Now()
+	err := r.reconcile(ctx, req)
+	r.metrics.duration.WithLabelValues("workloadreport").Observe(time.Since(start).Seconds())
+	r.metrics.reconciles.WithLabelValues("workloadreport", result(err)).Inc()
+	return reconcile.Result{}, err
+}
+
+func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request) error {
+	want, evaluated := r.posture.wanted(req.NamespacedName)
+	var cur WorkloadReport
+	err := r.client.Get(ctx, req.NamespacedName, &cur)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("reading WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	exists := err == nil
+	switch {
+	case want == nil && exists && evaluated && cur.Labels[managedByLabel] == managedBy:
+		// The workload is gone (its owner reference lets the garbage
+		// collector do the same).
+		if err := r.client.Delete(ctx, &cur); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("deleting WorkloadReport %s: %w", req.NamespacedName, err)
+		}
+		return nil
+	case want == nil:
+		return nil
+	case !exists:
+		cur = WorkloadReport{
+			ObjectMeta: metav1.ObjectMeta{Namespace: want.report.Namespace, Name: want.report.Name,
+				Labels: map[string]string{managedByLabel: managedBy, "fourc.dev/workload-kind": want.ref.Kind},
+				OwnerReferences: []metav1.OwnerReference{{APIVersion: want.ref.APIVersion, Kind: want.ref.Kind, Name: want.ref.Name,
+					UID: want.uid}}},
+			Spec: WorkloadReportSpec{Workload: want.ref},
+		}
+		if err := r.client.Create(ctx, &cur); err != nil {
+			return fmt.Errorf("creating WorkloadReport %s: %w", req.NamespacedName, err)
+		}
+	case cur.Status.Digest == want.status.status.Digest:
+		return nil
+	}
+	ref, err := writeOverflow(ctx, r.client, &cur, cur.Namespace, want.status.overflow)
+	if err != nil {
+		return err
+	}
+	cur.Status = WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
+	cur.Status.FindingsRef, cur.Status.UpdatedAt = ref, metav1.Now()
+	if err := r.client.Status().Update(ctx, &cur); err != nil {
+		return fmt.Errorf("updating the status of WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	return nil
+}
+
+// writeOverflow writes findings that do not fit in a report into the
+// ConfigMap "<report>-findings" (owned by the report) and returns the
+// reference to it; nil data writes nothing. Findings beyond the size of
+// a ConfigMap are cut, worst kept.
+func writeOverflow(ctx context.Context, c client.Client, owner client.Object, namespace string, data []byte) (*FindingsRef, error) {
+	if data == nil {
+		return nil, nil
+	}
+	data = fitConfigMap(data)
+	gvk, err := c.GroupVersionKindFor(owner)
+	if err != nil {
+		return nil, err
+	}
+	cm := &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: owner.GetName() + "-findings",
+			Labels: map[string]string{managedByLabel: managedBy},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
+				Name: owner.GetName(), UID: owner.GetUID()}}},
+		Data: map[string]string{findingsKey: string(data)},
+	}
+	err = c.Create(ctx, cm)
+	if apierrors.IsAlreadyExists(err) {
+		err = c.Update(ctx, cm)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing ConfigMap %s/%s: %w", namespace, cm.Name, err)
+	}
+	return &FindingsRef{Namespace: namespace, Name: cm.Name, Key: findingsKey}, nil
+}
+
+// fitConfigMap cuts a JSON list of finding summaries (worst first) until
+// it fits in a ConfigMap.
+func fitConfigMap(data []byte) []byte {
+	if len(data) <= maxConfigMapBytes {
+		return data
+	}
+	var all []FindingSummary
+	if json.Unmarshal(data, &all) != nil {
+		return []byte("[]")
+	}
+	for len(data) > maxConfigMapBytes && len(all) > 0 {
+		n := len(all) * maxConfigMapBytes / len(data)
+		all = all[:min(n, len(all)-1)]
+		data, _ = json.Marshal(all)
+	}
+	return data
+}
