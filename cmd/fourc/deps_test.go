@@ -29,6 +29,7 @@ var rank = map[string]int{
 	"internal/posture":    6,
 	"internal/coverage":   6, // docs/coverage.md: check metadata against the anchor table
 	"internal/report":     7,
+	"internal/operator":   7, // the in-cluster operator: cluster, image and posture under controller-runtime
 	"internal/catalogue":  7,
 	"internal/pipeline":   8,
 	"internal/cli":        9,
@@ -56,11 +57,13 @@ var capabilityDeps = map[string][]string{
 
 // heavy external modules may only be imported by the packages named.
 var heavy = map[string][]string{
-	"github.com/spf13/cobra":       {"internal/cli"},
-	"k8s.io/client-go":             {"internal/cluster", "internal/testenv", "bench/k8s"},
-	"github.com/aws/aws-sdk-go-v2": {"internal/objectstore"},
-	"helm.sh/helm/v3":              {"internal/render"},
-	"sigs.k8s.io/kustomize":        {"internal/render"},
+	"github.com/spf13/cobra":              {"internal/cli"},
+	"k8s.io/client-go":                    {"internal/cluster", "internal/testenv", "internal/operator", "bench/k8s", "bench/operator"},
+	"sigs.k8s.io/controller-runtime":      {"internal/operator", "bench/operator"},
+	"github.com/prometheus/client_golang": {"internal/operator"},
+	"github.com/aws/aws-sdk-go-v2":        {"internal/objectstore"},
+	"helm.sh/helm/v3":                     {"internal/render"},
+	"sigs.k8s.io/kustomize":               {"internal/render"},
 }
 
 func TestDependencyDirection(t *testing.T) {

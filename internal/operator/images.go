@@ -251,17 +251,14 @@ func (r *imageReconciler) parse(ref string) (name.Reference, error) {
 	return nr, nil
 }
 
-// scan scans ref at digest with internal/image.
+// scan scans ref with internal/image, as the scan Job's `fourc image
+// REF` does; the result is kept under digest, which ref resolved to.
 func (r *imageReconciler) scan(ctx context.Context, ref, digest string) (*imageResult, error) {
 	opts := image.Options{Insecure: r.insecure}
 	if db := r.images.database(); db != nil {
 		opts.DB = db
 	}
-	nr, err := r.parse(ref)
-	if err != nil {
-		return nil, err
-	}
-	res, err := image.Scan(ctx, nr.Context().Digest(digest).String(), opts)
+	res, err := image.Scan(ctx, ref, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -91,7 +91,13 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a := analyze(snap, p.kopts, p.images.lookup)
+	// The Pod Security Standards are judged at the cluster's own version
+	// unless the user named one, as `fourc k8s` does.
+	kopts := p.kopts
+	if kopts.KubernetesVersion == "" {
+		kopts.KubernetesVersion = snap.MinorVersion()
+	}
+	a := analyze(snap, kopts, p.images.lookup)
 	p.metrics.observe(a)
 	if err := p.writeCluster(ctx, a); err != nil {
 		return err
