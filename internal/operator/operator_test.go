@@ -218,7 +218,9 @@ func TestInProcessReports(t *testing.T) {
 	}
 
 	rr := report(t, ns, "deployment-risky", nil)
+	t.Logf("risky: %+v score %d images %+v", rr.Status.Counts, rr.Status.Score, rr.Status.Images)
 	hr := report(t, ns, "deployment-hardened", nil)
+	t.Logf("hardened: %+v score %d top %+v", hr.Status.Counts, hr.Status.Score, hr.Status.TopFindings)
 	if got, want := rr.Status.Counts, expected(t, ns, "Deployment", "risky", img); got != want {
 		t.Errorf("risky counts = %+v, want %+v (fourc k8s + fourc image)", got, want)
 	}
