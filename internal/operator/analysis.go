@@ -72,9 +72,13 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup) *an
 		}
 	}
 	delete(refs, "")
+	scanned := 0
 	for ref := range refs {
 		a.images = append(a.images, ref)
 		r, ok := lookup(ref)
+		if ok {
+			scanned++
+		}
 		if !ok || r.Err != "" {
 			continue
 		}
@@ -99,6 +103,7 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup) *an
 		a.workloads[wr.report] = wr
 	}
 	a.posture = clusterStatus(res, fs, len(a.workloads), len(a.images))
+	a.posture.ImagesScanned = scanned
 	a.cluster = buildStatus(fs, res.Overall().Score)
 	return a
 }

@@ -149,6 +149,8 @@ type ClusterPostureStatus struct {
 	AttackPaths  []AttackPath     `json:"attackPaths,omitempty"`
 	Workloads    int              `json:"workloads"`
 	Images       int              `json:"images"`
+	// ImagesScanned counts the images with a scan result (or failure).
+	ImagesScanned int `json:"imagesScanned"`
 }
 
 // ClusterPostureReport is the cluster-wide posture; there is one, named
