@@ -114,6 +114,11 @@ func serve(ctx context.Context, args []string) error {
 	if err := installCRDs(ctx, kc, *crds); err != nil {
 		return err
 	}
+	// The operator's own namespace, as the Helm chart creates it: the
+	// ConfigMap of the cluster report's findings lives there.
+	if err := kc.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "fourc-system"}}); err != nil {
+		return err
+	}
 	start = time.Now()
 	if err := createWorkloads(ctx, kc, host, *n, *images); err != nil {
 		return err

@@ -51,6 +51,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/fourc-dev/fourc/internal/kube"
@@ -177,6 +178,8 @@ func Run(ctx context.Context, opts Options) error {
 	// start-up); client-go's default of 5 per second is far too slow.
 	cfg.QPS, cfg.Burst = 200, 400
 	cfg.UserAgent = "fourc-operator"
+	// controller-runtime's packages log through its global logger.
+	ctrllog.SetLogger(logr.FromSlogHandler(opts.Logger.Handler()))
 	mgr, err := newManager(cfg, opts)
 	if err != nil {
 		return err

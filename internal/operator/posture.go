@@ -99,9 +99,6 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 	}
 	a := analyze(snap, kopts, p.images.lookup)
 	p.metrics.observe(a)
-	if err := p.writeCluster(ctx, a); err != nil {
-		return err
-	}
 	p.images.setDigests(a.digests)
 	var changed []types.NamespacedName
 	p.mu.Lock()
@@ -134,7 +131,9 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 			return nil
 		}
 	}
-	return nil
+	// Last: a failure here (say, no namespace for the findings ConfigMap
+	// yet) must not hold back the workloads' reports.
+	return p.writeCluster(ctx, a)
 }
 
 // send hands obj to a controller's channel source; false when ctx ended.
