@@ -3,6 +3,7 @@ package operator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -41,6 +42,8 @@ type workloadResult struct {
 	uid    types.UID
 	status built
 	images []ImageStatus
+	// input is the hash of what the report was computed from.
+	input string
 }
 
 // analysis is one evaluation of the whole cluster.
@@ -59,7 +62,7 @@ type analysis struct {
 // analyze runs the checks `fourc k8s` runs on a snapshot, adds the image
 // scans known, and computes the posture (attack paths and scores) and
 // every workload's report.
-func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup) *analysis {
+func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup, prev map[types.NamespacedName]*workloadResult) *analysis {
 	fs := cluster.Evaluate(snap, kopts)
 	assets := cluster.Assets(snap)
 	a := &analysis{workloads: map[types.NamespacedName]*workloadResult{}, digests: podDigests(snap.Set)}
@@ -99,7 +102,7 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup) *an
 		byResource[f.Resource] = append(byResource[f.Resource], f)
 	}
 	for _, w := range snap.Set.Workloads {
-		wr := workloadReport(w, byResource[w.Resource()], imgFindings, lookup, a.digests)
+		wr := workloadReport(w, byResource[w.Resource()], imgFindings, lookup, a.digests, prev)
 		a.workloads[wr.report] = wr
 	}
 	a.posture = clusterStatus(res, fs, len(a.workloads), len(a.images))
@@ -143,8 +146,11 @@ func podDigests(set *kube.Set) map[string]string {
 }
 
 // workloadReport is the report of one workload: its own findings and
-// those of the images it runs, scored as posture scores them.
-func workloadReport(w *kube.Workload, own []finding.Finding, imgFindings map[string][]finding.Finding, lookup imageLookup, digests map[string]string) *workloadResult {
+// those of the images it runs, scored as posture scores them. When the
+// previous evaluation saw the same findings and images, its report is
+// reused as it is.
+func workloadReport(w *kube.Workload, own []finding.Finding, imgFindings map[string][]finding.Finding, lookup imageLookup, digests map[string]string,
+	prev map[types.NamespacedName]*workloadResult) *workloadResult {
 	fs := slices.Clone(own)
 	var images []ImageStatus
 	seen := map[string]bool{}
@@ -165,16 +171,36 @@ func workloadReport(w *kube.Workload, own []finding.Finding, imgFindings map[str
 		fs = append(fs, imgFindings[ref]...)
 		images = append(images, st)
 	}
+	key := types.NamespacedName{Namespace: w.Object.Namespace, Name: reportName(w.Kind, w.Name)}
+	in := inputHash(fs, images)
+	if p := prev[key]; p != nil && p.input == in && p.uid == w.Meta().GetUID() {
+		return p
+	}
 	score := posture.Analyze(posture.Input{Findings: fs}, posture.Options{}).Overall().Score
 	b := buildStatus(fs, score)
 	b.status.Digest = digestOf(WorkloadReportStatus{ReportStatus: b.status, Images: images})
 	return &workloadResult{
-		report: types.NamespacedName{Namespace: w.Object.Namespace, Name: reportName(w.Kind, w.Name)},
+		report: key,
 		ref:    WorkloadRef{APIVersion: w.APIVersion, Kind: w.Kind, Name: w.Name},
 		uid:    w.Meta().GetUID(),
 		status: b,
 		images: images,
+		input:  in,
 	}
+}
+
+// inputHash hashes what a workload's report is computed from: the
+// findings' IDs, severities, resources and messages and the images'
+// states.
+func inputHash(fs []finding.Finding, images []ImageStatus) string {
+	h := sha256.New()
+	for _, f := range fs {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\x00%s\x00%s\x00%s\n", f.CheckID, f.Severity, f.Layer, f.Resource, f.Message, f.Fingerprint, f.Remediation)
+	}
+	for _, im := range images {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%+v\n", im.Ref, im.Digest, im.State, im.Counts)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // reportName names a workload's report "<kind>-<name>", lower case; a

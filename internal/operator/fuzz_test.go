@@ -93,7 +93,7 @@ func FuzzAnalyzeWorkload(f *testing.F) {
 		snap := &cluster.Snapshot{Set: kube.NewSet(objs), Counts: map[string]int{}}
 		a := analyze(snap, kube.Options{}, func(string) (*imageResult, bool) {
 			return &imageResult{Digest: "sha256:x", Findings: []finding.Finding{{CheckID: "FC-IMG-001", Severity: finding.SeverityCritical, Fingerprint: "x"}}}, true
-		})
+		}, nil)
 		for _, w := range a.workloads {
 			c := w.status.status.Counts
 			if c.Critical+c.High+c.Medium+c.Low+c.Other != w.status.status.Total {

@@ -56,6 +56,7 @@ type postureReconciler struct {
 
 	mu        sync.Mutex
 	last      time.Time
+	took      time.Duration // the last evaluation's duration
 	evaluated bool
 	results   map[types.NamespacedName]*workloadResult
 }
@@ -63,7 +64,10 @@ type postureReconciler struct {
 // Reconcile implements reconcile.Reconciler.
 func (p *postureReconciler) Reconcile(ctx context.Context, _ reconcile.Request) (reconcile.Result, error) {
 	p.mu.Lock()
-	wait := p.debounce - time.Since(p.last)
+	// At most one evaluation per debounce period, and never more than
+	// one third of the time busy evaluating: a large cluster's
+	// evaluation takes seconds.
+	wait := max(p.debounce, 3*p.took) - time.Since(p.last)
 	if wait > 0 {
 		p.mu.Unlock()
 		return reconcile.Result{RequeueAfter: wait}, nil
@@ -72,7 +76,11 @@ func (p *postureReconciler) Reconcile(ctx context.Context, _ reconcile.Request) 
 	p.mu.Unlock()
 	start := time.Now()
 	err := p.evaluate(ctx)
-	p.metrics.duration.WithLabelValues("posture").Observe(time.Since(start).Seconds())
+	took := time.Since(start)
+	p.mu.Lock()
+	p.took = took
+	p.mu.Unlock()
+	p.metrics.duration.WithLabelValues("posture").Observe(took.Seconds())
 	p.metrics.reconciles.WithLabelValues("posture", result(err)).Inc()
 	return reconcile.Result{}, err
 }
@@ -97,7 +105,10 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 	if kopts.KubernetesVersion == "" {
 		kopts.KubernetesVersion = snap.MinorVersion()
 	}
-	a := analyze(snap, kopts, p.images.lookup)
+	p.mu.Lock()
+	prev := p.results
+	p.mu.Unlock()
+	a := analyze(snap, kopts, p.images.lookup, prev)
 	p.metrics.observe(a)
 	p.images.setDigests(a.digests)
 	var changed []types.NamespacedName
@@ -111,8 +122,9 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 	p.results, p.evaluated = a.workloads, true
 	p.mu.Unlock()
 	// Reports of workloads gone (also while the operator was down).
-	var reports WorkloadReportList
-	if err := p.client.List(ctx, &reports, client.MatchingLabels{managedByLabel: managedBy}); err != nil {
+	reports := &metav1.PartialObjectMetadataList{}
+	reports.SetGroupVersionKind(GroupVersion.WithKind("WorkloadReportList"))
+	if err := p.client.List(ctx, reports, client.MatchingLabels{managedByLabel: managedBy}); err != nil {
 		return fmt.Errorf("listing WorkloadReports from the cache: %w", err)
 	}
 	for _, r := range reports.Items {

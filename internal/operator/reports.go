@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 )
@@ -20,10 +22,15 @@ const maxConfigMapBytes = 900 << 10
 // reportReconciler keeps one WorkloadReport as the last evaluation wants
 // it: created with an owner reference to its workload, its status
 // rewritten when its digest changes, deleted when its workload is gone.
+// Reports are cached as metadata only; the digests last written are
+// kept in memory (after a restart, every report is written once).
 type reportReconciler struct {
 	client  client.Client
 	posture *postureReconciler
 	metrics *metrics
+
+	mu      sync.Mutex
+	written map[types.NamespacedName]string
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -35,14 +42,23 @@ func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request)
 	return reconcile.Result{}, err
 }
 
+// reportMeta is an empty WorkloadReport metadata object, as the cache
+// holds them.
+func reportMeta() *metav1.PartialObjectMetadata {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(GroupVersion.WithKind("WorkloadReport"))
+	return m
+}
+
 func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request) error {
 	want, evaluated := r.posture.wanted(req.NamespacedName)
-	var cur WorkloadReport
-	err := r.client.Get(ctx, req.NamespacedName, &cur)
+	meta := reportMeta()
+	err := r.client.Get(ctx, req.NamespacedName, meta)
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("reading WorkloadReport %s: %w", req.NamespacedName, err)
 	}
 	exists := err == nil
+	cur := WorkloadReport{ObjectMeta: meta.ObjectMeta}
 	switch {
 	case want == nil && exists && evaluated && cur.Labels[managedByLabel] == managedBy:
 		// The workload is gone (its owner reference lets the garbage
@@ -50,6 +66,7 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 		if err := r.client.Delete(ctx, &cur); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("deleting WorkloadReport %s: %w", req.NamespacedName, err)
 		}
+		r.setWritten(req.NamespacedName, "")
 		return nil
 	case want == nil:
 		return nil
@@ -64,19 +81,39 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 		if err := r.client.Create(ctx, &cur); err != nil {
 			return fmt.Errorf("creating WorkloadReport %s: %w", req.NamespacedName, err)
 		}
-	case cur.Status.Digest == want.status.status.Digest:
+	case r.digest(req.NamespacedName) == want.status.status.Digest:
 		return nil
 	}
 	ref, err := writeOverflow(ctx, r.client, &cur, cur.Namespace, want.status.overflow)
 	if err != nil {
 		return err
 	}
+	cur.Spec = WorkloadReportSpec{Workload: want.ref}
 	cur.Status = WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
 	cur.Status.FindingsRef, cur.Status.UpdatedAt = ref, metav1.Now()
 	if err := r.client.Status().Update(ctx, &cur); err != nil {
 		return fmt.Errorf("updating the status of WorkloadReport %s: %w", req.NamespacedName, err)
 	}
+	r.setWritten(req.NamespacedName, want.status.status.Digest)
 	return nil
+}
+
+// digest returns the digest last written to a report.
+func (r *reportReconciler) digest(k types.NamespacedName) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.written[k]
+}
+
+// setWritten records the digest written to a report ("" forgets it).
+func (r *reportReconciler) setWritten(k types.NamespacedName, digest string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if digest == "" {
+		delete(r.written, k)
+		return
+	}
+	r.written[k] = digest
 }
 
 // writeOverflow writes findings that do not fit in a report into the

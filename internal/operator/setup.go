@@ -52,9 +52,9 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 	}
 	if err := ctrl.NewControllerManagedBy(mgr).Named("workloadreport").
 		WithOptions(controller.Options{MaxConcurrentReconciles: reportWorkers}).
-		Watches(&WorkloadReport{}, &handler.EnqueueRequestForObject{}).
+		Watches(&WorkloadReport{}, &handler.EnqueueRequestForObject{}, builder.OnlyMetadata).
 		WatchesRawSource(source.Channel(p.reportEvents, &handler.EnqueueRequestForObject{})).
-		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m}); err != nil {
+		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m, written: map[types.NamespacedName]string{}}); err != nil {
 		return err
 	}
 	if err := setupImages(mgr, opts, p); err != nil {
