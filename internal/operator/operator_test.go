@@ -253,21 +253,7 @@ func TestInProcessReports(t *testing.T) {
 		return nil
 	})
 
-	t.Run("metrics", func(t *testing.T) {
-		body := get(t, "http://"+metricsAddr+"/metrics")
-		for _, m := range []string{"fourc_posture_score{layer=\"all\",namespace=\"inproc\"}", "fourc_findings{layer=\"Cluster\",severity=\"HIGH\"}",
-			"fourc_image_cache_misses_total 1", "fourc_reconcile_total{controller=\"posture\",result=\"ok\"}", "fourc_image_scans_done_total",
-			"controller_runtime_reconcile_total{controller=\"workloadreport\""} {
-			if !strings.Contains(body, m) {
-				t.Errorf("/metrics lacks %s", m)
-			}
-		}
-		for _, p := range []string{"/healthz", "/readyz"} {
-			if got := get(t, "http://"+healthAddr+p); got != "ok" {
-				t.Errorf("%s = %q", p, got)
-			}
-		}
-	})
+	t.Run("metrics", func(t *testing.T) { checkEndpoints(t, metricsAddr, healthAddr) })
 
 	t.Run("update", func(t *testing.T) {
 		var d appsv1.Deployment
@@ -300,6 +286,23 @@ func TestInProcessReports(t *testing.T) {
 			return fmt.Errorf("report still there (%v)", err)
 		})
 	})
+}
+
+// checkEndpoints reads /metrics, /healthz and /readyz.
+func checkEndpoints(t *testing.T, metricsAddr, healthAddr string) {
+	body := get(t, "http://"+metricsAddr+"/metrics")
+	for _, m := range []string{"fourc_posture_score{layer=\"all\",namespace=\"inproc\"}", "fourc_findings{layer=\"Cluster\",severity=\"HIGH\"}",
+		"fourc_image_cache_misses_total 1", "fourc_reconcile_total{controller=\"posture\",result=\"ok\"}", "fourc_image_scans_done_total",
+		"fourc_image_scans{state=\"running\"} 0", "controller_runtime_reconcile_total{controller=\"workloadreport\""} {
+		if !strings.Contains(body, m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if got := get(t, "http://"+healthAddr+p); got != "ok" {
+			t.Errorf("%s = %q", p, got)
+		}
+	}
 }
 
 // get fetches a URL and returns its body.

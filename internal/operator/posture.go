@@ -111,6 +111,12 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 	a := analyze(snap, kopts, p.images.lookup, prev)
 	p.metrics.observe(a)
 	p.images.setDigests(a.digests)
+	// A failure to write the cluster report (say, no namespace for its
+	// findings ConfigMap yet) must not hold back the workloads' reports:
+	// it is returned last. The cluster-wide findings are dropped before
+	// the reports are handed out, which takes a while on a large cluster.
+	clusterErr := p.writeCluster(ctx, a)
+	a.cluster, a.findings = built{}, nil
 	var changed []types.NamespacedName
 	p.mu.Lock()
 	old := p.results
@@ -143,9 +149,7 @@ func (p *postureReconciler) evaluate(ctx context.Context) error {
 			return nil
 		}
 	}
-	// Last: a failure here (say, no namespace for the findings ConfigMap
-	// yet) must not hold back the workloads' reports.
-	return p.writeCluster(ctx, a)
+	return clusterErr
 }
 
 // send hands obj to a controller's channel source; false when ctx ended.

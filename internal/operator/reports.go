@@ -88,14 +88,39 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 	if err != nil {
 		return err
 	}
-	cur.Spec = WorkloadReportSpec{Workload: want.ref}
-	cur.Status = WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
-	cur.Status.FindingsRef, cur.Status.UpdatedAt = ref, metav1.Now()
-	if err := r.client.Status().Update(ctx, &cur); err != nil {
+	st := WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
+	st.FindingsRef, st.UpdatedAt = ref, metav1.Now()
+	// A merge patch: the cache holds no resource version recent enough
+	// to update with, and this controller is the status's only writer.
+	patch, err := statusPatch(st)
+	if err != nil {
+		return fmt.Errorf("patching the status of WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	if err := r.client.Status().Patch(ctx, &cur, client.RawPatch(types.MergePatchType, patch)); err != nil {
 		return fmt.Errorf("updating the status of WorkloadReport %s: %w", req.NamespacedName, err)
 	}
 	r.setWritten(req.NamespacedName, want.status.status.Digest)
 	return nil
+}
+
+// statusPatch is a JSON merge patch that sets a report's status: the
+// optional fields it leaves out are set to null, so that none of the
+// previous status survives.
+func statusPatch(st WorkloadReportStatus) ([]byte, error) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"findingsRef", "findings", "topFindings", "images"} {
+		if _, ok := m[k]; !ok {
+			m[k] = nil
+		}
+	}
+	return json.Marshal(map[string]any{"status": m})
 }
 
 // digest returns the digest last written to a report.

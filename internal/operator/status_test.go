@@ -104,3 +104,18 @@ func TestOverflowConfigMap(t *testing.T) {
 		t.Errorf("owner references %+v", o)
 	}
 }
+
+// TestStatusPatchClears: the merge patch nulls the optional fields a
+// status leaves out, so an inline list replaces a ConfigMap reference
+// and the other way round.
+func TestStatusPatchClears(t *testing.T) {
+	p, err := statusPatch(WorkloadReportStatus{ReportStatus: ReportStatus{Total: 1, TopFindings: []FindingSummary{{ID: "X", Severity: "LOW"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"findingsRef":null`, `"findings":null`, `"images":null`, `"topFindings":[{`} {
+		if !strings.Contains(string(p), want) {
+			t.Errorf("patch %s lacks %s", p, want)
+		}
+	}
+}
