@@ -97,12 +97,19 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup, pre
 	finding.Sort(fs)
 	a.findings = fs
 	res := posture.Analyze(posture.Input{Findings: fs, Assets: assets}, posture.Options{})
-	byResource := map[finding.Resource][]finding.Finding{}
-	for _, f := range fs {
-		byResource[f.Resource] = append(byResource[f.Resource], f)
+	// Indexes, not copies: a large cluster has hundreds of thousands of
+	// findings.
+	byResource := map[finding.Resource][]int32{}
+	for i, f := range fs {
+		byResource[f.Resource] = append(byResource[f.Resource], int32(i))
 	}
 	for _, w := range snap.Set.Workloads {
-		wr := workloadReport(w, byResource[w.Resource()], imgFindings, lookup, a.digests, prev)
+		idx := byResource[w.Resource()]
+		own := make([]finding.Finding, len(idx))
+		for i, j := range idx {
+			own[i] = fs[j]
+		}
+		wr := workloadReport(w, own, imgFindings, lookup, a.digests, prev)
 		a.workloads[wr.report] = wr
 	}
 	a.posture = clusterStatus(res, fs, len(a.workloads), len(a.images))
@@ -145,13 +152,14 @@ func podDigests(set *kube.Set) map[string]string {
 	return out
 }
 
-// workloadReport is the report of one workload: its own findings and
+// workloadReport is the report of one workload: its own findings (a
+// slice it may append to) and
 // those of the images it runs, scored as posture scores them. When the
 // previous evaluation saw the same findings and images, its report is
 // reused as it is.
 func workloadReport(w *kube.Workload, own []finding.Finding, imgFindings map[string][]finding.Finding, lookup imageLookup, digests map[string]string,
 	prev map[types.NamespacedName]*workloadResult) *workloadResult {
-	fs := slices.Clone(own)
+	fs := own
 	var images []ImageStatus
 	seen := map[string]bool{}
 	for c := range w.Containers() {

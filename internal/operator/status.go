@@ -106,10 +106,12 @@ func buildStatus(fs []finding.Finding, score int) built {
 	}
 	data, _ := json.Marshal(all) // plain strings: never fails
 	st := ReportStatus{Counts: counts(fs), Score: score, Total: len(fs)}
-	st.TopFindings = slices.Clone(all[:min(topFindings, len(all))])
+	top := all[:min(topFindings, len(all)):min(topFindings, len(all))]
 	if len(all) <= maxInline && len(data) <= maxInlineBytes {
-		st.Findings = all
+		st.Findings, st.TopFindings = all, top
 		return built{status: st}
 	}
+	// A copy, so that the long list is not kept alive by its head.
+	st.TopFindings = slices.Clone(top)
 	return built{status: st, overflow: data}
 }
