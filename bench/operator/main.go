@@ -42,6 +42,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -368,7 +369,7 @@ func run(ctx context.Context, args []string) error {
 		done <- operator.Run(opCtx, operator.Options{Config: opCfg, ScanMode: operator.ModeInProcess, InsecureRegistry: true,
 			MaxConcurrentScans: *scans, MetricsAddr: "0", HealthAddr: "0"})
 	}()
-	if err := watcher.waitComplete(ctx, n, images, done); err != nil {
+	if err := watcher.waitComplete(ctx, n, done); err != nil {
 		return err
 	}
 	first := time.Since(start)
@@ -387,69 +388,76 @@ func run(ctx context.Context, args []string) error {
 	return <-done
 }
 
-// watcher tells when the operator's reports are complete. It reads the
-// ClusterPostureReport every second and, once that counts every
-// workload and image, the WorkloadReports page by page. Its requests are
-// not counted: they are the benchmark's, not the operator's.
-type watcher struct{ client client.Client }
+// watcher tells when the operator's reports are complete: it watches
+// the WorkloadReports (one long request, started before the operator)
+// and keeps, of each, whether its status has every image scanned. Its
+// requests are not counted: they are the benchmark's, not the
+// operator's.
+type watcher struct {
+	client   client.WithWatch
+	complete map[string]bool
+	count    int
+}
 
 func newWatcher(cfg *rest.Config) (*watcher, error) {
 	scheme, err := operator.Scheme()
 	if err != nil {
 		return nil, err
 	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
-	return &watcher{client: c}, err
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
+	return &watcher{client: c, complete: map[string]bool{}}, err
 }
 
 // waitComplete returns once n WorkloadReports have a status with every
-// image scanned, or when the operator stops.
-func (w *watcher) waitComplete(ctx context.Context, n, images int, done <-chan error) error {
-	for tick := time.NewTicker(time.Second); ; {
+// image scanned, or when the operator stops. A watch the server ends is
+// started again.
+func (w *watcher) waitComplete(ctx context.Context, n int, done <-chan error) error {
+	for {
+		wi, err := w.client.Watch(ctx, &operator.WorkloadReportList{})
+		if err != nil {
+			return err
+		}
+		err = w.follow(ctx, wi, n, done)
+		wi.Stop()
+		if !errors.Is(err, errWatchEnded) {
+			return err
+		}
+	}
+}
+
+var errWatchEnded = errors.New("watch ended")
+
+func (w *watcher) follow(ctx context.Context, wi watch.Interface, n int, done <-chan error) error {
+	last := time.Now()
+	for {
 		select {
 		case err := <-done:
 			return fmt.Errorf("the operator stopped: %v", err)
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-tick.C:
-		}
-		var cpr operator.ClusterPostureReport
-		if err := w.client.Get(ctx, client.ObjectKey{Name: operator.ClusterReportName}, &cpr); err != nil {
-			continue
-		}
-		if cpr.Status.Workloads < n || cpr.Status.ImagesScanned < images {
-			continue
-		}
-		complete, err := w.reportsComplete(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(os.Stderr, "%s: %d of %d reports complete\n", time.Now().Format(time.TimeOnly), complete, n)
-		if complete >= n {
-			return nil
-		}
-	}
-}
-
-// reportsComplete counts the WorkloadReports whose images are all
-// scanned, 500 per page.
-func (w *watcher) reportsComplete(ctx context.Context) (int, error) {
-	complete := 0
-	opts := []client.ListOption{client.Limit(500)}
-	for {
-		var l operator.WorkloadReportList
-		if err := w.client.List(ctx, &l, opts...); err != nil {
-			return 0, err
-		}
-		for _, r := range l.Items {
-			if r.Status.Digest != "" && allScanned(r.Status.Images) {
-				complete++
+		case ev, ok := <-wi.ResultChan():
+			if !ok {
+				return errWatchEnded
+			}
+			r, isReport := ev.Object.(*operator.WorkloadReport)
+			if !isReport {
+				continue
+			}
+			key := r.Namespace + "/" + r.Name
+			now := ev.Type != watch.Deleted && r.Status.Digest != "" && allScanned(r.Status.Images)
+			if now != w.complete[key] {
+				w.complete[key] = now
+				w.count += map[bool]int{true: 1, false: -1}[now]
+			}
+			count := w.count
+			if time.Since(last) > 15*time.Second || count >= n {
+				fmt.Fprintf(os.Stderr, "%s: %d of %d reports complete\n", time.Now().Format(time.TimeOnly), count, n)
+				last = time.Now()
+			}
+			if count >= n {
+				return nil
 			}
 		}
-		if l.Continue == "" {
-			return complete, nil
-		}
-		opts = []client.ListOption{client.Limit(500), client.Continue(l.Continue)}
 	}
 }
 
