@@ -185,8 +185,10 @@ func (r *imageReconciler) Reconcile(ctx context.Context, req reconcile.Request) 
 	if digest == "" {
 		var err error
 		if digest, err = r.resolve(ctx, ref); err != nil {
+			// Shown as failed, and retried with the queue's back-off: a
+			// registry may be down for a while.
 			r.finish(ref, r.images.version(), &imageResult{Digest: "unresolved:" + ref, Err: err.Error()})
-			return reconcile.Result{}, nil
+			return reconcile.Result{}, err
 		}
 	}
 	if _, ok := r.images.cached(ref, digest); ok {
