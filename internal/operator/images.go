@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/fourc-dev/fourc/internal/image"
+	"github.com/fourc-dev/fourc/internal/secret"
 	"github.com/fourc-dev/fourc/internal/vulndb"
 )
 
@@ -169,6 +170,9 @@ func (c *imageCache) database() *vulndb.DB {
 // internal/image. Its controller runs at most --max-concurrent-scans
 // reconciles at a time.
 type imageReconciler struct {
+	// secrets is compiled once: compiling the rules costs more than
+	// scanning a small image.
+	secrets  *secret.Detector
 	images   *imageCache
 	posture  *postureReconciler
 	metrics  *metrics
@@ -256,7 +260,7 @@ func (r *imageReconciler) parse(ref string) (name.Reference, error) {
 // scan scans ref with internal/image, as the scan Job's `fourc image
 // REF` does; the result is kept under digest, which ref resolved to.
 func (r *imageReconciler) scan(ctx context.Context, ref, digest string) (*imageResult, error) {
-	opts := image.Options{Insecure: r.insecure}
+	opts := image.Options{Insecure: r.insecure, Secrets: r.secrets}
 	if db := r.images.database(); db != nil {
 		opts.DB = db
 	}

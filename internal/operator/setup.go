@@ -2,6 +2,7 @@ package operator
 
 import (
 	"context"
+	"fmt"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -15,6 +16,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	"github.com/fourc-dev/fourc/internal/secret"
 )
 
 // reportWorkers is how many WorkloadReports are written at once.
@@ -80,8 +83,12 @@ func setupImages(mgr ctrl.Manager, opts Options, p *postureReconciler) error {
 	b := ctrl.NewControllerManagedBy(mgr).Named("image").
 		WatchesRawSource(source.Channel(p.imageEvents, &handler.EnqueueRequestForObject{}))
 	if opts.ScanMode == ModeInProcess {
+		det, err := secret.NewDetector(secret.Options{})
+		if err != nil {
+			return fmt.Errorf("compiling the secret rules: %w", err)
+		}
 		return b.WithOptions(controller.Options{MaxConcurrentReconciles: opts.MaxConcurrentScans}).
-			Complete(&imageReconciler{images: p.images, posture: p, metrics: p.metrics, insecure: opts.InsecureRegistry})
+			Complete(&imageReconciler{secrets: det, images: p.images, posture: p, metrics: p.metrics, insecure: opts.InsecureRegistry})
 	}
 	// One reconcile at a time: counting the running Jobs and creating
 	// one never race, so the limit holds.
