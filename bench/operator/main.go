@@ -317,9 +317,48 @@ type counter struct {
 	reads atomic.Int64 // GET (get, list, watch)
 	write atomic.Int64 // POST, PUT, PATCH, DELETE
 	watch atomic.Int64
+
+	mu    sync.Mutex
+	kinds map[string]int // "PATCH workloadreports/status", … since the last reset
+}
+
+// kind names a request by method, resource and subresource.
+func kind(r *http.Request) string {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	res := ""
+	for i, p := range parts {
+		if p == "namespaces" && i+2 < len(parts) {
+			continue
+		}
+		if i > 0 && parts[i-1] == "namespaces" && i+1 < len(parts) {
+			continue
+		}
+		if strings.HasSuffix(p, "s") && res == "" && i >= 2 {
+			res = p
+			if i+2 < len(parts) {
+				res += "/" + parts[i+2]
+			}
+		}
+	}
+	return r.Method + " " + res
+}
+
+// breakdown returns the requests by kind since the last call.
+func (c *counter) breakdown() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := c.kinds
+	c.kinds = map[string]int{}
+	return k
 }
 
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	if c.kinds == nil {
+		c.kinds = map[string]int{}
+	}
+	c.kinds[kind(r)]++
+	c.mu.Unlock()
 	switch {
 	case r.URL.Query().Get("watch") == "true":
 		c.watch.Add(1)
@@ -340,7 +379,7 @@ func (c *counter) total() int64 { return c.reads.Load() + c.write.Load() + c.wat
 func run(ctx context.Context, args []string) error {
 	fl := flag.NewFlagSet("run", flag.ExitOnError)
 	dir := fl.String("dir", "", "the serve command's -dir")
-	idle := fl.Duration("idle", 30*time.Second, "how long to watch the operator idle afterwards")
+	idle := fl.Duration("idle", 60*time.Second, "how long to watch the operator idle afterwards")
 	scans := fl.Int("max-concurrent-scans", 4, "in-process scans at once")
 	fl.Parse(args)
 	var n, images int
@@ -377,12 +416,13 @@ func run(ctx context.Context, args []string) error {
 	fmt.Printf("workloads %d, images %d: first full report set in %s\n", n, images, first.Round(time.Second))
 	fmt.Printf("requests to the API server until then: %d (%.1f/s): %d get/list, %d watch, %d writes\n",
 		reqs, float64(reqs)/first.Seconds(), cnt.reads.Load(), cnt.watch.Load(), cnt.write.Load())
+	fmt.Printf("by kind: %v\n", cnt.breakdown())
 	before := cnt.total()
 	select {
 	case <-time.After(*idle):
 	case <-ctx.Done():
 	}
-	fmt.Printf("idle %s afterwards: %d requests (%.2f/s)\n", *idle, cnt.total()-before, float64(cnt.total()-before)/idle.Seconds())
+	fmt.Printf("idle %s afterwards: %d requests (%.2f/s): %v\n", *idle, cnt.total()-before, float64(cnt.total()-before)/idle.Seconds(), cnt.breakdown())
 	fmt.Printf("peak memory: VmHWM %d MB, Go heap peak %d MB\n", vmHWM()>>20, heapPeak.Load()>>20)
 	cancel()
 	return <-done
