@@ -30,6 +30,7 @@ var rank = map[string]int{
 	"internal/coverage":   6, // docs/coverage.md: check metadata against the anchor table
 	"internal/report":     7,
 	"internal/admission":  7, // the webhook: kube's checks, posture's rules, config and ignore's formats
+	"internal/operator":   7, // the in-cluster operator: cluster, image and posture under controller-runtime
 	"internal/catalogue":  7,
 	"internal/pipeline":   8,
 	"internal/cli":        9,
@@ -58,9 +59,9 @@ var capabilityDeps = map[string][]string{
 // heavy external modules may only be imported by the packages named.
 var heavy = map[string][]string{
 	"github.com/spf13/cobra":         {"internal/cli"},
-	"k8s.io/client-go":               {"internal/cluster", "internal/testenv", "internal/admission", "bench/k8s", "bench/admission"},
-	"sigs.k8s.io/controller-runtime": {"internal/admission"},
-	"github.com/prometheus":          {"internal/admission"},
+	"k8s.io/client-go":               {"internal/cluster", "internal/testenv", "internal/admission", "internal/operator", "bench/k8s", "bench/admission", "bench/operator"},
+	"sigs.k8s.io/controller-runtime": {"internal/admission", "internal/operator", "bench/operator"},
+	"github.com/prometheus":          {"internal/admission", "internal/operator"},
 	"github.com/aws/aws-sdk-go-v2":   {"internal/objectstore"},
 	"helm.sh/helm/v3":                {"internal/render"},
 	"k8s.io/apiserver":               {"internal/audit", "internal/cli"},

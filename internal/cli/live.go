@@ -102,7 +102,7 @@ of a folder of manifests with --manifests. Secret values are never read.`,
 	addK8sVersionFlag(cmd, &version)
 	addRuntimeHandlersFlag(cmd, &handlers)
 	helm.addFlags(cmd)
-	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g), newAuditCommand(g, &opts), newAdmissionCommand(g, &opts))
+	cmd.AddCommand(newWhoCanCommand(g, &opts), newProbeCommand(g), newAuditCommand(g, &opts), newAdmissionCommand(g, &opts), newOperatorCommand(g, &opts))
 	return configured(cmd)
 }
 

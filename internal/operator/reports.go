@@ -1,0 +1,190 @@
+package operator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+)
+
+// maxConfigMapBytes keeps a findings ConfigMap under the 1 MiB limit of
+// an object.
+const maxConfigMapBytes = 900 << 10
+
+// reportReconciler keeps one WorkloadReport as the last evaluation wants
+// it: created with an owner reference to its workload, its status
+// rewritten when its digest changes, deleted when its workload is gone.
+// Reports are cached as metadata only; the digests last written are
+// kept in memory (after a restart, every report is written once).
+type reportReconciler struct {
+	client  client.Client
+	posture *postureReconciler
+	metrics *metrics
+
+	mu      sync.Mutex
+	written map[types.NamespacedName]string
+}
+
+// Reconcile implements reconcile.Reconciler.
+func (r *reportReconciler) Reconcile(ctx context.Context, req reconcile.Request) (reconcile.Result, error) {
+	start := time.Now()
+	err := r.reconcile(ctx, req)
+	r.metrics.duration.WithLabelValues("workloadreport").Observe(time.Since(start).Seconds())
+	r.metrics.reconciles.WithLabelValues("workloadreport", result(err)).Inc()
+	return reconcile.Result{}, err
+}
+
+// reportMeta is an empty WorkloadReport metadata object, as the cache
+// holds them.
+func reportMeta() *metav1.PartialObjectMetadata {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(GroupVersion.WithKind("WorkloadReport"))
+	return m
+}
+
+func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request) error {
+	want, evaluated := r.posture.wanted(req.NamespacedName)
+	meta := reportMeta()
+	err := r.client.Get(ctx, req.NamespacedName, meta)
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("reading WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	exists := err == nil
+	cur := WorkloadReport{ObjectMeta: meta.ObjectMeta}
+	switch {
+	case want == nil && exists && evaluated && cur.Labels[managedByLabel] == managedBy:
+		// The workload is gone (its owner reference lets the garbage
+		// collector do the same).
+		if err := r.client.Delete(ctx, &cur); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("deleting WorkloadReport %s: %w", req.NamespacedName, err)
+		}
+		r.setWritten(req.NamespacedName, "")
+		return nil
+	case want == nil:
+		return nil
+	case !exists:
+		cur = WorkloadReport{
+			ObjectMeta: metav1.ObjectMeta{Namespace: want.report.Namespace, Name: want.report.Name,
+				Labels: map[string]string{managedByLabel: managedBy, "fourc.dev/workload-kind": want.ref.Kind},
+				OwnerReferences: []metav1.OwnerReference{{APIVersion: want.ref.APIVersion, Kind: want.ref.Kind, Name: want.ref.Name,
+					UID: want.uid}}},
+			Spec: WorkloadReportSpec{Workload: want.ref},
+		}
+		if err := r.client.Create(ctx, &cur); err != nil {
+			return fmt.Errorf("creating WorkloadReport %s: %w", req.NamespacedName, err)
+		}
+	case r.digest(req.NamespacedName) == want.status.status.Digest:
+		return nil
+	}
+	ref, err := writeOverflow(ctx, r.client, &cur, cur.Namespace, want.status.overflow)
+	if err != nil {
+		return err
+	}
+	st := WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
+	st.FindingsRef, st.UpdatedAt = ref, metav1.Now()
+	// A merge patch: the cache holds no resource version recent enough
+	// to update with, and this controller is the status's only writer.
+	patch, err := statusPatch(st)
+	if err != nil {
+		return fmt.Errorf("patching the status of WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	if err := r.client.Status().Patch(ctx, &cur, client.RawPatch(types.MergePatchType, patch)); err != nil {
+		return fmt.Errorf("updating the status of WorkloadReport %s: %w", req.NamespacedName, err)
+	}
+	r.setWritten(req.NamespacedName, want.status.status.Digest)
+	return nil
+}
+
+// statusPatch is a JSON merge patch that sets a report's status: the
+// optional fields it leaves out are set to null, so that none of the
+// previous status survives.
+func statusPatch(st WorkloadReportStatus) ([]byte, error) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	for _, k := range []string{"findingsRef", "findings", "topFindings", "images"} {
+		if _, ok := m[k]; !ok {
+			m[k] = nil
+		}
+	}
+	return json.Marshal(map[string]any{"status": m})
+}
+
+// digest returns the digest last written to a report.
+func (r *reportReconciler) digest(k types.NamespacedName) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.written[k]
+}
+
+// setWritten records the digest written to a report ("" forgets it).
+func (r *reportReconciler) setWritten(k types.NamespacedName, digest string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if digest == "" {
+		delete(r.written, k)
+		return
+	}
+	r.written[k] = digest
+}
+
+// writeOverflow writes findings that do not fit in a report into the
+// ConfigMap "<report>-findings" (owned by the report) and returns the
+// reference to it; nil data writes nothing. Findings beyond the size of
+// a ConfigMap are cut, worst kept.
+func writeOverflow(ctx context.Context, c client.Client, owner client.Object, namespace string, data []byte) (*FindingsRef, error) {
+	if data == nil {
+		return nil, nil
+	}
+	data = fitConfigMap(data)
+	gvk, err := c.GroupVersionKindFor(owner)
+	if err != nil {
+		return nil, err
+	}
+	cm := &corev1.ConfigMap{
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: owner.GetName() + "-findings",
+			Labels: map[string]string{managedByLabel: managedBy},
+			OwnerReferences: []metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
+				Name: owner.GetName(), UID: owner.GetUID()}}},
+		Data: map[string]string{findingsKey: string(data)},
+	}
+	err = c.Create(ctx, cm)
+	if apierrors.IsAlreadyExists(err) {
+		err = c.Update(ctx, cm)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("writing ConfigMap %s/%s: %w", namespace, cm.Name, err)
+	}
+	return &FindingsRef{Namespace: namespace, Name: cm.Name, Key: findingsKey}, nil
+}
+
+// fitConfigMap cuts a JSON list of finding summaries (worst first) until
+// it fits in a ConfigMap.
+func fitConfigMap(data []byte) []byte {
+	if len(data) <= maxConfigMapBytes {
+		return data
+	}
+	var all []FindingSummary
+	if json.Unmarshal(data, &all) != nil {
+		return []byte("[]")
+	}
+	for len(data) > maxConfigMapBytes && len(all) > 0 {
+		n := len(all) * maxConfigMapBytes / len(data)
+		all = all[:min(n, len(all)-1)]
+		data, _ = json.Marshal(all)
+	}
+	return data
+}
