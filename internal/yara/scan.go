@@ -122,7 +122,9 @@ func (r *Rules) prefilter(st *scanState, data []byte) {
 				return
 			}
 			for _, ref := range r.byAtom[id] {
-				r.verify(st, data, ref, s0-ref.at)
+				if g := &r.groups[ref.group]; !g.lazy || !st.allFound(g.members) {
+					r.verify(st, data, ref, s0-ref.at)
+				}
 			}
 			st.exhausted()
 		})
@@ -160,7 +162,20 @@ func (r *Rules) fullScans(st *scanState, data []byte) {
 	}
 }
 
+// allFound reports whether every string of strs has a match.
+func (st *scanState) allFound(strs []int) bool {
+	for _, s := range strs {
+		if len(st.hits[s]) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (st *scanState) add(s *cstring, i, off, n int) {
+	if s.lazy && len(st.hits[i]) > 0 {
+		return
+	}
 	if len(st.hits[i]) >= maxHitsPerString || st.total >= maxHitsTotal {
 		if st.limit == nil {
 			st.limit = fmt.Errorf("%w: string $%s has more than %d matches; stopped counting", ErrLimit, s.id, len(st.hits[i]))
