@@ -91,6 +91,7 @@ type Rules struct {
 	byAtom  [][]atomRef
 	groups  []group
 	scanAll []int // groups without an atom
+	eager   []int // rules that may match without a match of their strings
 	scratch sync.Pool
 }
 
@@ -342,6 +343,12 @@ func (c *compiler) build() *Rules {
 	for i, r := range c.rules {
 		if r.global {
 			rs.globals[r.ns] = append(rs.globals[r.ns], i)
+		}
+		if !r.needsMatch {
+			rs.eager = append(rs.eager, i)
+		}
+		for _, si := range r.strs {
+			c.strs[si].rule = i
 		}
 	}
 	index, groups := map[string]int{}, map[string]int{}

@@ -91,16 +91,29 @@ func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 	c := &evalCtx{data: data, rs: r, hits: st.hits, results: sc.results,
 		vars: make([]value, maxLoopVars+1), mods: map[string]*modData{}, st: st}
 	var out []Match
-	for i, cr := range r.rules {
+	sc.cands = r.candidates(sc.cands[:0], st.touched)
+	for _, i := range sc.cands {
 		if c.st.exhausted() && st.ctxErr != nil {
 			return nil, st.ctxErr
 		}
+		cr := r.rules[i]
 		if cr.private || !c.ruleResult(i) {
 			continue
 		}
 		out = append(out, r.report(cr, st.hits, data))
 	}
 	return out, st.limit
+}
+
+// candidates appends to dst, in order, the rules that can match: those
+// that need no string match, and those with a string that matched.
+func (r *Rules) candidates(dst, touched []int) []int {
+	dst = append(dst, r.eager...)
+	for _, si := range touched {
+		dst = append(dst, r.strs[si].rule)
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
 // prefilter runs the atom automaton over the data, in chunks (so that
@@ -222,6 +235,7 @@ func (r *Rules) report(cr *crule, hits [][]hit, data []byte) Match {
 type scratch struct {
 	hits    [][]hit
 	touched []int
+	cands   []int // rules to evaluate
 	results []int8
 }
 
