@@ -4,6 +4,7 @@
 //
 //	go run ./bench/yara -gen RULES.yar [-n 1000]     # write the generated rule set
 //	go run ./bench/yara -rules RULES.yar -dir DIR    # scan DIR, print "rule path" per match
+//	go run ./bench/yara -rules RULES.yar -dir DIR -secret-files  # only the files the secret scanner reads
 //	go run ./bench/yara -secret -dir DIR             # fourc's secret scanner alone on DIR
 package main
 
@@ -38,6 +39,7 @@ func main() {
 	rules := flag.String("rules", "", "rule file or directory to scan with")
 	dir := flag.String("dir", "", "directory to scan")
 	sec := flag.Bool("secret", false, "run fourc's secret scanner instead")
+	secFiles := flag.Bool("secret-files", false, "scan only the files the secret scanner reads (it skips vendored trees, lock files and binaries by name)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *prof != "" {
@@ -55,7 +57,7 @@ func main() {
 	case *sec:
 		err = runSecret(ctx, *dir)
 	default:
-		err = runYARA(ctx, *rules, *dir)
+		err = runYARA(ctx, *rules, *dir, *secFiles)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "yara-bench:", err)
@@ -64,9 +66,18 @@ func main() {
 	}
 }
 
-// runYARA scans every regular file of dir with the rules, on GOMAXPROCS
-// workers, and prints one "rule path" line per match, like yara -r.
-func runYARA(ctx context.Context, rulesPath, dir string) error {
+// runYARA scans every regular file of dir (or, with secretFiles, those
+// the secret scanner wants) with the rules, on GOMAXPROCS workers, and
+// prints one "rule path" line per match, like yara -r.
+func runYARA(ctx context.Context, rulesPath, dir string, secretFiles bool) error {
+	wants := func(string) bool { return true }
+	if secretFiles {
+		s, err := secret.NewScanner(secret.Options{})
+		if err != nil {
+			return err
+		}
+		wants = s.Wants
+	}
 	start := time.Now()
 	rs, errs := yara.LoadFiles(rulesPath)
 	for _, e := range errs {
@@ -103,6 +114,9 @@ func runYARA(ctx context.Context, rulesPath, dir string) error {
 	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		if rel, err := filepath.Rel(dir, p); err != nil || !wants(filepath.ToSlash(rel)) {
 			return nil
 		}
 		if info, err := d.Info(); err != nil || info.Size() > maxFile {

@@ -27,6 +27,8 @@ mkdir -p "$WORK"
 
 log "building bench/yara"
 (cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/yara-bench" ./bench/yara)
+log "building fourc"
+(cd "$ROOT" && go build -trimpath -ldflags="-s -w" -o "$WORK/fourc" ./cmd/fourc)
 "$WORK/yara-bench" -gen "$WORK/rules.yar" -n 1000
 log "rules: $(grep -c '^rule ' "$WORK/rules.yar") generated rules, $(grep -c '^    \$s' "$WORK/rules.yar") strings"
 log "input: $DIR ($(du -sh "$DIR" | cut -f1), $(find "$DIR" -type f | wc -l) files); $THREADS threads each"
@@ -37,15 +39,30 @@ settle
 measure fourc-yara "$WORK/fourc.txt" env GOMAXPROCS="$THREADS" "$WORK/yara-bench" -rules "$WORK/rules.yar" -dir "$DIR"
 measure yara-cli "$WORK/yara.raw" yara -w -p "$THREADS" -z 67108864 -r "$WORK/rules.yar" "$DIR"
 measure fourc-secret /dev/null env GOMAXPROCS="$THREADS" "$WORK/yara-bench" -secret -dir "$DIR"
+# The same files on both sides: the secret scanner skips vendored trees, lock files and binaries
+# by name, so the fair yardstick scans the files it reads.
+measure fourc-yara-same "$WORK/fourc-same.txt" env GOMAXPROCS="$THREADS" "$WORK/yara-bench" -rules "$WORK/rules.yar" -dir "$DIR" -secret-files
+# Through the product: fourc scan with the secret scanner, with the malware scanner alone, and
+# with the malware scanner running the rules (--yara-rules).
+measure scan-secret /dev/null "$WORK/fourc" scan "$DIR" --scanners secret -q -f json
+measure scan-malware /dev/null "$WORK/fourc" scan "$DIR" --scanners malware -q -f json
+measure scan-malware-yara /dev/null "$WORK/fourc" scan "$DIR" --scanners malware --yara-rules "$WORK/rules.yar" -q -f json
 
 sort "$WORK/yara.raw" >"$WORK/yara.txt"
 sed -i '/^$/d' "$WORK/fourc.txt"
 echo
 ratio yara-cli fourc-yara
-awk -v y="$(cpu "$WORK/fourc-yara.time")" -v s="$(cpu "$WORK/fourc-secret.time")" \
-	-v yw="$(seconds "$WORK/fourc-yara.time")" -v sw="$(seconds "$WORK/fourc-secret.time")" 'BEGIN {
-	printf "1,000 rules / secret scan: %.2fx the wall time, %.2fx the CPU (target < 2x)\n", yw / sw, y / s
-}'
+# over NAME BASE LABEL : NAME's wall and CPU time as multiples of BASE's.
+over() {
+	awk -v y="$(cpu "$WORK/$1.time")" -v s="$(cpu "$WORK/$2.time")" -v l="$3" \
+		-v yw="$(seconds "$WORK/$1.time")" -v sw="$(seconds "$WORK/$2.time")" 'BEGIN {
+		printf "%s: %.2fx the wall time, %.2fx the CPU (target < 2x)\n", l, yw / sw, y / s
+	}'
+}
+over fourc-yara fourc-secret "1,000 rules, every file / secret scan"
+over fourc-yara-same fourc-secret "1,000 rules, the secret scanner's files / secret scan"
+over scan-malware-yara scan-secret "fourc scan: malware + 1,000 rules / secret"
+over scan-malware scan-secret "fourc scan: malware alone / secret"
 printf 'matches: fourc %d, yara %d (rule, file) pairs; ' "$(wc -l <"$WORK/fourc.txt")" "$(wc -l <"$WORK/yara.txt")"
 if diff -q "$WORK/fourc.txt" "$WORK/yara.txt" >/dev/null; then echo "identical"; else
 	echo "they differ:"
