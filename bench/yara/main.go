@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -93,8 +94,9 @@ func runYARA(ctx context.Context, rulesPath, dir string, secretFiles bool) error
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // reused from file to file, as the engine's scanners do
 			for p := range paths {
-				data, err := os.ReadFile(p)
+				data, err := readFile(p, &buf)
 				if err != nil {
 					continue
 				}
@@ -136,6 +138,28 @@ func runYARA(ctx context.Context, rulesPath, dir string, secretFiles bool) error
 	fmt.Fprintf(os.Stderr, "rules=%d compile=%s files=%d bytes=%d matches=%d duration=%s\n",
 		rs.Len(), compiled.Round(time.Millisecond), files, bytes, len(lines), time.Since(start).Round(time.Millisecond))
 	return err
+}
+
+// readFile reads the file at p whole into *buf, growing it as needed.
+func readFile(p string, buf *[]byte) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	n := int(info.Size())
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	data := (*buf)[:n]
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // runSecret runs fourc's secret scanner alone through the engine, as
