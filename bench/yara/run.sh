@@ -48,16 +48,44 @@ measure scan-secret /dev/null "$WORK/fourc" scan "$DIR" --scanners secret -q -f 
 measure scan-malware /dev/null "$WORK/fourc" scan "$DIR" --scanners malware -q -f json
 measure scan-malware-yara /dev/null "$WORK/fourc" scan "$DIR" --scanners malware --yara-rules "$WORK/rules.yar" -q -f json
 
+# alternate NAME=CMD... : runs each command once per round, $RUNS rounds (default 3), so that
+# all of them see the same load on a shared machine, and prints the median wall and CPU time of
+# each; the ratios below use these medians.
+alternate() {
+	local runs=${RUNS:-3} i spec name
+	for ((i = 1; i <= runs; i++)); do
+		for spec in "$@"; do
+			name=${spec%%=*}
+			/usr/bin/time -v -o "$WORK/alt.$name.$i" bash -c "${spec#*=}" >/dev/null 2>&1 || true
+		done
+	done
+	for spec in "$@"; do
+		name=${spec%%=*}
+		printf '%-18s median wall %6.2fs   median cpu %6.2fs\n' "$name" \
+			"$(for ((i = 1; i <= runs; i++)); do seconds "$WORK/alt.$name.$i"; done | sort -n | awk -v m=$(((runs + 1) / 2)) 'NR == m')" \
+			"$(for ((i = 1; i <= runs; i++)); do cpu "$WORK/alt.$name.$i"; done | sort -n | awk -v m=$(((runs + 1) / 2)) 'NR == m')"
+	done | tee "$WORK/alt.txt"
+	rm -f "$WORK"/alt.*.*
+}
+echo
+log "alternating the runs the ratios compare"
+B=$WORK/yara-bench F=$WORK/fourc R=$WORK/rules.yar
+alternate "fourc-secret=GOMAXPROCS=$THREADS $B -secret -dir $DIR" \
+	"fourc-yara=GOMAXPROCS=$THREADS $B -rules $R -dir $DIR" \
+	"fourc-yara-same=GOMAXPROCS=$THREADS $B -rules $R -dir $DIR -secret-files" \
+	"scan-secret=$F scan $DIR --scanners secret -q -f json" \
+	"scan-malware=$F scan $DIR --scanners malware -q -f json" \
+	"scan-malware-yara=$F scan $DIR --scanners malware --yara-rules $R -q -f json"
+
 sort "$WORK/yara.raw" >"$WORK/yara.txt"
 sed -i '/^$/d' "$WORK/fourc.txt"
 echo
 ratio yara-cli fourc-yara
-# over NAME BASE LABEL : NAME's wall and CPU time as multiples of BASE's.
+# over NAME BASE LABEL : NAME's median wall and CPU time (from alternate) as multiples of BASE's.
 over() {
-	awk -v y="$(cpu "$WORK/$1.time")" -v s="$(cpu "$WORK/$2.time")" -v l="$3" \
-		-v yw="$(seconds "$WORK/$1.time")" -v sw="$(seconds "$WORK/$2.time")" 'BEGIN {
-		printf "%s: %.2fx the wall time, %.2fx the CPU (target < 2x)\n", l, yw / sw, y / s
-	}'
+	awk -v a="$1" -v b="$2" -v l="$3" '$1 == a { aw = $4; ac = $7 } $1 == b { bw = $4; bc = $7 }
+		END { sub("s", "", aw); sub("s", "", ac); sub("s", "", bw); sub("s", "", bc)
+			printf "%s: %.2fx the wall time, %.2fx the CPU (target < 2x)\n", l, aw / bw, ac / bc }' "$WORK/alt.txt"
 }
 over fourc-yara fourc-secret "1,000 rules, every file / secret scan"
 over fourc-yara-same fourc-secret "1,000 rules, the secret scanner's files / secret scan"
