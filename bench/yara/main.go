@@ -4,6 +4,7 @@
 //
 //	go run ./bench/yara -gen RULES.yar [-n 1000]     # write the generated rule set
 //	go run ./bench/yara -rules RULES.yar -dir DIR    # scan DIR, print "rule path" per match
+//	go run ./bench/yara -rules RULES.yar -dir DIR -secret-files  # only the files the secret scanner reads
 //	go run ./bench/yara -secret -dir DIR             # fourc's secret scanner alone on DIR
 package main
 
@@ -11,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -38,6 +40,7 @@ func main() {
 	rules := flag.String("rules", "", "rule file or directory to scan with")
 	dir := flag.String("dir", "", "directory to scan")
 	sec := flag.Bool("secret", false, "run fourc's secret scanner instead")
+	secFiles := flag.Bool("secret-files", false, "scan only the files the secret scanner reads (it skips vendored trees, lock files and binaries by name)")
 	prof := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
 	if *prof != "" {
@@ -55,7 +58,7 @@ func main() {
 	case *sec:
 		err = runSecret(ctx, *dir)
 	default:
-		err = runYARA(ctx, *rules, *dir)
+		err = runYARA(ctx, *rules, *dir, *secFiles)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "yara-bench:", err)
@@ -64,9 +67,18 @@ func main() {
 	}
 }
 
-// runYARA scans every regular file of dir with the rules, on GOMAXPROCS
-// workers, and prints one "rule path" line per match, like yara -r.
-func runYARA(ctx context.Context, rulesPath, dir string) error {
+// runYARA scans every regular file of dir (or, with secretFiles, those
+// the secret scanner wants) with the rules, on GOMAXPROCS workers, and
+// prints one "rule path" line per match, like yara -r.
+func runYARA(ctx context.Context, rulesPath, dir string, secretFiles bool) error {
+	wants := func(string) bool { return true }
+	if secretFiles {
+		s, err := secret.NewScanner(secret.Options{})
+		if err != nil {
+			return err
+		}
+		wants = s.Wants
+	}
 	start := time.Now()
 	rs, errs := yara.LoadFiles(rulesPath)
 	for _, e := range errs {
@@ -82,8 +94,9 @@ func runYARA(ctx context.Context, rulesPath, dir string) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // reused from file to file, as the engine's scanners do
 			for p := range paths {
-				data, err := os.ReadFile(p)
+				data, err := readFile(p, &buf)
 				if err != nil {
 					continue
 				}
@@ -105,6 +118,9 @@ func runYARA(ctx context.Context, rulesPath, dir string) error {
 		if err != nil || !d.Type().IsRegular() {
 			return nil
 		}
+		if rel, err := filepath.Rel(dir, p); err != nil || !wants(filepath.ToSlash(rel)) {
+			return nil
+		}
 		if info, err := d.Info(); err != nil || info.Size() > maxFile {
 			return nil
 		}
@@ -122,6 +138,28 @@ func runYARA(ctx context.Context, rulesPath, dir string) error {
 	fmt.Fprintf(os.Stderr, "rules=%d compile=%s files=%d bytes=%d matches=%d duration=%s\n",
 		rs.Len(), compiled.Round(time.Millisecond), files, bytes, len(lines), time.Since(start).Round(time.Millisecond))
 	return err
+}
+
+// readFile reads the file at p whole into *buf, growing it as needed.
+func readFile(p string, buf *[]byte) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	n := int(info.Size())
+	if cap(*buf) < n {
+		*buf = make([]byte, n)
+	}
+	data := (*buf)[:n]
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // runSecret runs fourc's secret scanner alone through the engine, as

@@ -47,6 +47,7 @@ type variant struct {
 type group struct {
 	m       matcher
 	members []int
+	lazy    bool // every member is lazy: verify until they all matched
 }
 
 // atom is a lower-cased literal piece of a string at a fixed offset from
@@ -62,6 +63,9 @@ type cstring struct {
 	rule     int
 	private  bool
 	variants []variant
+	// lazy is set when the rule's condition only asks whether the string
+	// matched (`$a`, `N of`): the scan stops at its first match.
+	lazy bool
 }
 
 // crule is a compiled rule.
@@ -87,6 +91,7 @@ type Rules struct {
 	byAtom  [][]atomRef
 	groups  []group
 	scanAll []int // groups without an atom
+	eager   []int // rules that may match without a match of their strings
 	scratch sync.Pool
 }
 
@@ -214,6 +219,11 @@ func (c *compiler) addRule(r *ruleDef, base int, name token) {
 		return
 	}
 	cr.needsMatch = needsMatch(cr.cond)
+	full := map[int]bool{}
+	known := countedStrings(cr.cond, full)
+	for _, si := range cr.strs {
+		c.strs[si].lazy = known && !full[si]
+	}
 	c.byName[key] = len(c.rules)
 	c.rules = append(c.rules, cr)
 }
@@ -247,6 +257,74 @@ func needsMatch(n node) bool {
 	return false
 }
 
+// countedStrings adds to full the strings whose matches n needs beyond
+// whether they matched: counts, offsets, lengths, and every string of a
+// `for ... of` loop. It returns false for a node it does not know, when
+// every string must be treated as counted.
+func countedStrings(n node, full map[int]bool) bool {
+	walk := func(ns ...node) bool {
+		for _, x := range ns {
+			if x != nil && !countedStrings(x, full) {
+				return false
+			}
+		}
+		return true
+	}
+	switch n := n.(type) {
+	case litNode, filesizeNode, entrypointNode, ruleRefNode, varNode, strNode:
+		return true
+	case ofNode:
+		return walk(n.q.n)
+	case forOfNode:
+		for _, s := range n.strs {
+			full[s] = true
+		}
+		return walk(n.q.n, n.body)
+	case strAtNode:
+		full[n.s] = true
+		return walk(n.off)
+	case strInNode:
+		full[n.s] = true
+		return walk(n.lo, n.hi)
+	case strCountNode:
+		full[n.s] = true
+		return true
+	case strOffNode:
+		full[n.s] = true
+		return walk(n.idx)
+	}
+	return countedChildren(n, walk)
+}
+
+// countedChildren walks the children of the nodes that hold no string.
+func countedChildren(n node, walk func(...node) bool) bool {
+	switch n := n.(type) {
+	case andNode:
+		return walk(n.l, n.r)
+	case orNode:
+		return walk(n.l, n.r)
+	case cmpNode:
+		return walk(n.l, n.r)
+	case strOpNode:
+		return walk(n.l, n.r)
+	case arithNode:
+		return walk(n.l, n.r)
+	case notNode:
+		return walk(n.x)
+	case negNode:
+		return walk(n.x)
+	case matchesNode:
+		return walk(n.x)
+	case intReadNode:
+		return walk(n.off)
+	case modNode:
+		return walk(n.args...)
+	case forInNode:
+		return walk(n.q.n, n.lo, n.hi, n.body) && walk(n.items...)
+	}
+	return false
+}
+
 func compileString(d *strDef) ([]variant, error) {
 	switch d.kind {
 	case 'h':
@@ -266,6 +344,12 @@ func (c *compiler) build() *Rules {
 		if r.global {
 			rs.globals[r.ns] = append(rs.globals[r.ns], i)
 		}
+		if !r.needsMatch {
+			rs.eager = append(rs.eager, i)
+		}
+		for _, si := range r.strs {
+			c.strs[si].rule = i
+		}
 	}
 	index, groups := map[string]int{}, map[string]int{}
 	var atoms [][]byte
@@ -280,6 +364,7 @@ func (c *compiler) build() *Rules {
 			if !slices.Contains(rs.groups[gi].members, si) {
 				rs.groups[gi].members = append(rs.groups[gi].members, si)
 			}
+			rs.groups[gi].lazy = s.lazy && (!seen || rs.groups[gi].lazy)
 			if seen {
 				continue
 			}

@@ -91,16 +91,29 @@ func (r *Rules) Scan(ctx context.Context, data []byte) ([]Match, error) {
 	c := &evalCtx{data: data, rs: r, hits: st.hits, results: sc.results,
 		vars: make([]value, maxLoopVars+1), mods: map[string]*modData{}, st: st}
 	var out []Match
-	for i, cr := range r.rules {
+	sc.cands = r.candidates(sc.cands[:0], st.touched)
+	for _, i := range sc.cands {
 		if c.st.exhausted() && st.ctxErr != nil {
 			return nil, st.ctxErr
 		}
+		cr := r.rules[i]
 		if cr.private || !c.ruleResult(i) {
 			continue
 		}
 		out = append(out, r.report(cr, st.hits, data))
 	}
 	return out, st.limit
+}
+
+// candidates appends to dst, in order, the rules that can match: those
+// that need no string match, and those with a string that matched.
+func (r *Rules) candidates(dst, touched []int) []int {
+	dst = append(dst, r.eager...)
+	for _, si := range touched {
+		dst = append(dst, r.strs[si].rule)
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
 // prefilter runs the atom automaton over the data, in chunks (so that
@@ -122,7 +135,9 @@ func (r *Rules) prefilter(st *scanState, data []byte) {
 				return
 			}
 			for _, ref := range r.byAtom[id] {
-				r.verify(st, data, ref, s0-ref.at)
+				if g := &r.groups[ref.group]; !g.lazy || !st.allFound(g.members) {
+					r.verify(st, data, ref, s0-ref.at)
+				}
 			}
 			st.exhausted()
 		})
@@ -160,7 +175,20 @@ func (r *Rules) fullScans(st *scanState, data []byte) {
 	}
 }
 
+// allFound reports whether every string of strs has a match.
+func (st *scanState) allFound(strs []int) bool {
+	for _, s := range strs {
+		if len(st.hits[s]) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (st *scanState) add(s *cstring, i, off, n int) {
+	if s.lazy && len(st.hits[i]) > 0 {
+		return
+	}
 	if len(st.hits[i]) >= maxHitsPerString || st.total >= maxHitsTotal {
 		if st.limit == nil {
 			st.limit = fmt.Errorf("%w: string $%s has more than %d matches; stopped counting", ErrLimit, s.id, len(st.hits[i]))
@@ -207,6 +235,7 @@ func (r *Rules) report(cr *crule, hits [][]hit, data []byte) Match {
 type scratch struct {
 	hits    [][]hit
 	touched []int
+	cands   []int // rules to evaluate
 	results []int8
 }
 

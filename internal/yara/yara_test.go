@@ -76,7 +76,7 @@ func TestFeatures(t *testing.T) {
 }
 
 func TestMatchDetails(t *testing.T) {
-	rs := compileOne(t, `rule a : t { meta: k = "v" n = 5 strings: $a = "ab" $p = "b" private condition: all of them }`)
+	rs := compileOne(t, `rule a : t { meta: k = "v" n = 5 strings: $a = "ab" $p = "b" private condition: #a == 2 and all of them }`)
 	ms, err := rs.Scan(context.Background(), []byte("xxabab"))
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("got %v, %v", ms, err)
@@ -87,6 +87,13 @@ func TestMatchDetails(t *testing.T) {
 	}
 	if len(m.Strings) != 2 || m.Strings[0].Offset != 2 || m.Strings[1].Offset != 4 || string(m.Strings[0].Data) != "ab" {
 		t.Errorf("bad strings %+v", m.Strings)
+	}
+	// A string whose count and offsets the condition does not use is
+	// reported once: the scan stops verifying it at its first match.
+	rs = compileOne(t, `rule a { strings: $a = "ab" condition: any of them }`)
+	ms, err = rs.Scan(context.Background(), []byte("xxabab"))
+	if err != nil || len(ms) != 1 || len(ms[0].Strings) != 1 || ms[0].Strings[0].Offset != 2 {
+		t.Errorf("lazy string: got %+v, %v", ms, err)
 	}
 }
 
