@@ -116,14 +116,6 @@ func (c *compiler) ruleIndex(ns, name string) (int, bool) {
 	return i, ok
 }
 
-// Compile parses and compiles YARA sources. A rule that uses an
-// unsupported feature is left out with an error naming the file, line and
-// rule; the rest compile. A syntax error fails only its file. The errors
-// list both.
-func Compile(srcs ...Source) (*Rules, []error) {
-	return compileWith(nil, srcs...)
-}
-
 // includeFunc resolves an include directive of the file named from; nil
 // refuses includes.
 type includeFunc func(from, name string) (Source, error)

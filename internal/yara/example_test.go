@@ -3,12 +3,20 @@ package yara_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/fourc-dev/fourc/internal/yara"
 )
 
 func Example() {
-	rules, errs := yara.Compile(yara.Source{Name: "demo.yar", Text: []byte(`
+	dir, err := os.MkdirTemp("", "rules")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	err = os.WriteFile(filepath.Join(dir, "demo.yar"), []byte(`
 rule shell_dropper : linux {
   meta:
     score = 70
@@ -17,7 +25,12 @@ rule shell_dropper : linux {
     $dl = { 77 67 65 74 20 [1-8] 68 74 74 70 }   // "wget " ... "http"
   condition:
     all of them and filesize < 1MB
-}`)})
+}`), 0o644)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rules, errs := yara.LoadFiles(dir)
 	if len(errs) > 0 {
 		fmt.Println(errs)
 		return

@@ -14,8 +14,10 @@ import (
 const maxRuleFiles = 10_000
 
 // LoadFiles reads .yar and .yara files, and the ones found (recursively)
-// in directories, and compiles them like [Compile]. A file larger than
-// 16 MiB is refused. An include directive is resolved only to a file in
+// in directories, and compiles them: a rule that uses an unsupported
+// feature is left out with an error naming the file, line and rule, the
+// rest compile; a syntax error fails only its file. The errors list both.
+// A file larger than 16 MiB is refused. An include directive is resolved only to a file in
 // the directory of the file that includes it or below: an absolute path or
 // one that leaves that directory is refused.
 func LoadFiles(paths ...string) (*Rules, []error) {
