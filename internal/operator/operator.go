@@ -92,6 +92,12 @@ type Options struct {
 	// cluster-scoped reports live; empty means $POD_NAMESPACE, else
 	// "fourc-system".
 	JobNamespace string
+	// ScanServiceAccount and NodeScanServiceAccount are the service
+	// accounts image and node Jobs run as (their token is not mounted);
+	// empty means $FOURC_SCAN_SERVICE_ACCOUNT and
+	// $FOURC_NODE_SCAN_SERVICE_ACCOUNT, else the namespace's default.
+	ScanServiceAccount     string
+	NodeScanServiceAccount string
 	// DBPath is the vulnerability database in-process scans match
 	// against; empty means no matching (packages and configuration only).
 	DBPath string
@@ -128,6 +134,12 @@ func (o *Options) defaults() error {
 	}
 	if o.JobNamespace == "" {
 		o.JobNamespace = "fourc-system"
+	}
+	if o.ScanServiceAccount == "" {
+		o.ScanServiceAccount = os.Getenv("FOURC_SCAN_SERVICE_ACCOUNT")
+	}
+	if o.NodeScanServiceAccount == "" {
+		o.NodeScanServiceAccount = os.Getenv("FOURC_NODE_SCAN_SERVICE_ACCOUNT")
 	}
 	if o.Debounce <= 0 {
 		o.Debounce = DefaultDebounce

@@ -75,7 +75,7 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 			return nil
 		})).
 		Complete(&nodeReconciler{client: mgr.GetClient(), metrics: m, logs: opts.Logs, namespace: opts.JobNamespace,
-			scanImage: opts.ScanImage, max: opts.MaxConcurrentScans})
+			scanImage: opts.ScanImage, serviceAccount: opts.NodeScanServiceAccount, max: opts.MaxConcurrentScans})
 }
 
 // setupImages registers the image controller of the scan mode.
@@ -100,5 +100,5 @@ func setupImages(mgr ctrl.Manager, opts Options, p *postureReconciler) error {
 			return nil
 		})).
 		Complete(&jobReconciler{client: mgr.GetClient(), images: p.images, posture: p, metrics: p.metrics, logs: opts.Logs,
-			namespace: opts.JobNamespace, scanImage: opts.ScanImage, max: opts.MaxConcurrentScans})
+			namespace: opts.JobNamespace, scanImage: opts.ScanImage, serviceAccount: opts.ScanServiceAccount, max: opts.MaxConcurrentScans})
 }
