@@ -57,7 +57,8 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 		WithOptions(controller.Options{MaxConcurrentReconciles: reportWorkers}).
 		Watches(&WorkloadReport{}, &handler.EnqueueRequestForObject{}, builder.OnlyMetadata).
 		WatchesRawSource(source.Channel(p.reportEvents, &handler.EnqueueRequestForObject{})).
-		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m, written: map[types.NamespacedName]string{}}); err != nil {
+		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m, namespace: opts.JobNamespace,
+			written: map[types.NamespacedName]string{}, overflowed: map[types.NamespacedName]bool{}}); err != nil {
 		return err
 	}
 	if err := setupImages(mgr, opts, p); err != nil {
