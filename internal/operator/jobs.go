@@ -123,7 +123,9 @@ func (r *jobReconciler) start(ctx context.Context, ref, key string) (reconcile.R
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if n >= r.max {
+	// The cache may not hold the Jobs just created yet: the Jobs this
+	// process started and has not collected count too.
+	if n = max(n, r.images.runningCount(ref)); n >= r.max {
 		return reconcile.Result{RequeueAfter: jobRequeue}, nil
 	}
 	job := imageJob(r.namespace, r.scanImage, ref, key)
