@@ -63,6 +63,8 @@ metrics are served on --metrics-addr, /healthz and /readyz on
 	f.StringSliceVar(&opts.Namespaces, "namespaces", nil, "watch only these namespaces (default: all)")
 	f.BoolVar(&opts.NodeScans, "node-scans", false, "audit every node with fourc host in a Job pinned to it")
 	f.StringVar(&opts.JobNamespace, "job-namespace", "", "namespace of the scan Jobs and leader election (default: $POD_NAMESPACE, else fourc-system)")
+	f.StringVar(&opts.ScanServiceAccount, "scan-service-account", "", "service account of the image scan Jobs (default: $FOURC_SCAN_SERVICE_ACCOUNT)")
+	f.StringVar(&opts.NodeScanServiceAccount, "node-scan-service-account", "", "service account of the node scan Jobs (default: $FOURC_NODE_SCAN_SERVICE_ACCOUNT)")
 	f.StringVar(&opts.DBPath, "db", "", "vulnerability database for in-process scans (default: $FOURC_DB or the user cache directory, when present)")
 	f.BoolVar(&opts.InsecureRegistry, "insecure-registry", false, "allow plain HTTP to registries (in-process scans)")
 	f.DurationVar(&debounce, "debounce", operator.DefaultDebounce, "shortest time between two cluster-wide evaluations")

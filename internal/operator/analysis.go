@@ -76,11 +76,17 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup, pre
 	}
 	delete(refs, "")
 	scanned := 0
+	// Scans finish while the evaluation runs: every result is looked up
+	// once, so that a workload's image state and its image findings come
+	// from the same result (a report "scanned" without the scan's
+	// findings would be rewritten by the next evaluation).
+	results := map[string]*imageResult{}
 	for ref := range refs {
 		a.images = append(a.images, ref)
 		r, ok := lookup(ref)
 		if ok {
 			scanned++
+			results[ref] = r
 		}
 		if !ok || r.Err != "" {
 			continue
@@ -97,6 +103,7 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup, pre
 	finding.Sort(fs)
 	a.findings = fs
 	res := posture.Analyze(posture.Input{Findings: fs, Assets: assets}, posture.Options{})
+	frozen := func(ref string) (*imageResult, bool) { r, ok := results[ref]; return r, ok }
 	// Indexes, not copies: a large cluster has hundreds of thousands of
 	// findings.
 	byResource := map[finding.Resource][]int32{}
@@ -109,7 +116,7 @@ func analyze(snap *cluster.Snapshot, kopts kube.Options, lookup imageLookup, pre
 		for i, j := range idx {
 			own[i] = fs[j]
 		}
-		wr := workloadReport(w, own, imgFindings, lookup, a.digests, prev)
+		wr := workloadReport(w, own, imgFindings, frozen, a.digests, prev)
 		a.workloads[wr.report] = wr
 	}
 	a.posture = clusterStatus(res, fs, len(a.workloads), len(a.images))

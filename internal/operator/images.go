@@ -65,6 +65,18 @@ func (c *imageCache) lookup(ref string) (*imageResult, bool) {
 	return r, ok
 }
 
+// runningCount is how many scans of references other than ref were
+// started and are not done.
+func (c *imageCache) runningCount(ref string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.running)
+	if c.running[ref] {
+		n--
+	}
+	return n
+}
+
 // setDigests records the digests running Pods report.
 func (c *imageCache) setDigests(d map[string]string) {
 	c.mu.Lock()

@@ -62,7 +62,10 @@ type jobReconciler struct {
 	logs      LogSource
 	namespace string
 	scanImage string
-	max       int
+	// serviceAccount is the scan Jobs' service account ("" for the
+	// default).
+	serviceAccount string
+	max            int
 }
 
 // Reconcile implements reconcile.Reconciler; the request's name is the
@@ -120,10 +123,13 @@ func (r *jobReconciler) start(ctx context.Context, ref, key string) (reconcile.R
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if n >= r.max {
+	// The cache may not hold the Jobs just created yet: the Jobs this
+	// process started and has not collected count too.
+	if n = max(n, r.images.runningCount(ref)); n >= r.max {
 		return reconcile.Result{RequeueAfter: jobRequeue}, nil
 	}
 	job := imageJob(r.namespace, r.scanImage, ref, key)
+	job.Spec.Template.Spec.ServiceAccountName = r.serviceAccount
 	if err := r.client.Create(ctx, job); client.IgnoreAlreadyExists(err) != nil {
 		return reconcile.Result{}, fmt.Errorf("creating Job %s/%s to scan %q: %w", job.Namespace, job.Name, ref, err)
 	}

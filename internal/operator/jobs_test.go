@@ -70,7 +70,7 @@ func TestJobMode(t *testing.T) {
 	namespace(t, jobNS)
 	logs := &cannedLogs{}
 	start(t, Options{ScanMode: ModeJob, ScanImage: "ghcr.io/fourc-dev/fourc:test", MaxConcurrentScans: 2, Namespaces: []string{ns},
-		JobNamespace: jobNS, Logs: logs})
+		JobNamespace: jobNS, Logs: logs, ScanServiceAccount: "fourc-scan"})
 	images := []string{"registry.example/a:1", "registry.example/b:1", "registry.example/c:1", "registry.example/d:1"}
 	for i, img := range images {
 		if err := kc.Create(ctx, deployment(ns, fmt.Sprintf("app%d", i), img)); err != nil {
@@ -145,6 +145,9 @@ func checkImageJob(t *testing.T, job *batchv1.Job) {
 	if psc := spec.SecurityContext; psc == nil || !*psc.RunAsNonRoot || *psc.RunAsUser == 0 {
 		t.Errorf("pod security context %+v, want non-root", psc)
 	}
+	if spec.ServiceAccountName != "fourc-scan" {
+		t.Errorf("service account %q, want --scan-service-account's fourc-scan", spec.ServiceAccountName)
+	}
 	if *spec.AutomountServiceAccountToken || spec.RestartPolicy != corev1.RestartPolicyNever {
 		t.Errorf("token mounted or restart policy %s", spec.RestartPolicy)
 	}
@@ -162,6 +165,7 @@ func TestNodeScans(t *testing.T) {
 		t.Fatal(err)
 	}
 	logs := &cannedLogs{}
+	t.Setenv("FOURC_NODE_SCAN_SERVICE_ACCOUNT", "fourc-node-scan")
 	start(t, Options{ScanMode: ModeInProcess, NodeScans: true, ScanImage: "ghcr.io/fourc-dev/fourc:test", MaxConcurrentScans: 1,
 		Namespaces: []string{"nothing-here"}, JobNamespace: jobNS, Logs: logs})
 	var job batchv1.Job
@@ -174,6 +178,9 @@ func TestNodeScans(t *testing.T) {
 		return nil
 	})
 	spec := job.Spec.Template.Spec
+	if spec.ServiceAccountName != "fourc-node-scan" || spec.AutomountServiceAccountToken == nil || *spec.AutomountServiceAccountToken {
+		t.Errorf("service account %q (token %v), want $FOURC_NODE_SCAN_SERVICE_ACCOUNT's fourc-node-scan without token", spec.ServiceAccountName, spec.AutomountServiceAccountToken)
+	}
 	if spec.NodeName != node.Name {
 		t.Errorf("nodeName %q, want %q", spec.NodeName, node.Name)
 	}

@@ -101,7 +101,9 @@ func freeAddr(t *testing.T) string {
 // start runs an operator until the test ends.
 func start(t *testing.T, opts Options) {
 	t.Helper()
-	opts.Config = env.RESTConfig()
+	if opts.Config == nil {
+		opts.Config = env.RESTConfig()
+	}
 	if opts.MetricsAddr == "" {
 		opts.MetricsAddr = "0"
 	}

@@ -29,7 +29,10 @@ type nodeReconciler struct {
 	logs      LogSource
 	namespace string
 	scanImage string
-	max       int
+	// serviceAccount is the node Jobs' service account ("" for the
+	// default).
+	serviceAccount string
+	max            int
 }
 
 // Reconcile implements reconcile.Reconciler; the request is the Node.
@@ -137,6 +140,7 @@ func (r *nodeReconciler) start(ctx context.Context, node *corev1.Node) (reconcil
 		return reconcile.Result{RequeueAfter: jobRequeue}, nil
 	}
 	job := nodeJob(r.namespace, r.scanImage, node)
+	job.Spec.Template.Spec.ServiceAccountName = r.serviceAccount
 	if err := r.client.Create(ctx, job); client.IgnoreAlreadyExists(err) != nil {
 		return reconcile.Result{}, fmt.Errorf("creating Job %s/%s to scan node %q: %w", job.Namespace, job.Name, node.Name, err)
 	}

@@ -39,8 +39,10 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -92,6 +94,12 @@ type Options struct {
 	// cluster-scoped reports live; empty means $POD_NAMESPACE, else
 	// "fourc-system".
 	JobNamespace string
+	// ScanServiceAccount and NodeScanServiceAccount are the service
+	// accounts image and node Jobs run as (their token is not mounted);
+	// empty means $FOURC_SCAN_SERVICE_ACCOUNT and
+	// $FOURC_NODE_SCAN_SERVICE_ACCOUNT, else the namespace's default.
+	ScanServiceAccount     string
+	NodeScanServiceAccount string
 	// DBPath is the vulnerability database in-process scans match
 	// against; empty means no matching (packages and configuration only).
 	DBPath string
@@ -128,6 +136,12 @@ func (o *Options) defaults() error {
 	}
 	if o.JobNamespace == "" {
 		o.JobNamespace = "fourc-system"
+	}
+	if o.ScanServiceAccount == "" {
+		o.ScanServiceAccount = os.Getenv("FOURC_SCAN_SERVICE_ACCOUNT")
+	}
+	if o.NodeScanServiceAccount == "" {
+		o.NodeScanServiceAccount = os.Getenv("FOURC_NODE_SCAN_SERVICE_ACCOUNT")
 	}
 	if o.Debounce <= 0 {
 		o.Debounce = DefaultDebounce
@@ -195,7 +209,14 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("reading the API server's version: %w", err)
 	}
-	if err := setup(mgr, opts, v.GitVersion); err != nil {
+	secretsOK, err := mayWatchSecrets(ctx, cs, opts.Namespaces)
+	if err != nil {
+		return err
+	}
+	if !secretsOK {
+		opts.Logger.Warn("may not list and watch Secrets: secret-based checks are not evaluated (grant operator.secretMetadata to evaluate them)")
+	}
+	if err := setup(mgr, opts, v.GitVersion, secretsOK); err != nil {
 		return err
 	}
 	opts.Logger.Info("operator starting", "scanMode", opts.ScanMode, "namespaces", opts.Namespaces, "server", cfg.Host)
@@ -249,4 +270,26 @@ func newManager(cfg *rest.Config, opts Options) (ctrl.Manager, error) {
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// mayWatchSecrets asks the API server (SelfSubjectAccessReview) whether
+// the operator may list and watch Secrets in every namespace it watches.
+func mayWatchSecrets(ctx context.Context, cs kubernetes.Interface, namespaces []string) (bool, error) {
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	for _, ns := range namespaces {
+		for _, verb := range []string{"list", "watch"} {
+			r := &authorizationv1.SelfSubjectAccessReview{Spec: authorizationv1.SelfSubjectAccessReviewSpec{
+				ResourceAttributes: &authorizationv1.ResourceAttributes{Namespace: ns, Verb: verb, Resource: "secrets"}}}
+			res, err := cs.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, r, metav1.CreateOptions{})
+			if err != nil {
+				return false, fmt.Errorf("asking whether the operator may %s Secrets: %w", verb, err)
+			}
+			if !res.Status.Allowed {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }

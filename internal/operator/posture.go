@@ -32,6 +32,10 @@ const (
 	scanLabel = "fourc.dev/scan"
 )
 
+// secretsNotEvaluated is the ClusterPostureReport's note when the
+// operator may not list and watch Secrets.
+const secretsNotEvaluated = "secrets: list/watch forbidden (operator.secretMetadata off); secret-based checks (long-lived service-account tokens, values in last-applied annotations) not evaluated"
+
 // clusterKey is the one queue key of the posture controller: every
 // change anywhere enqueues it, and the queue collapses a burst into one.
 var clusterKey = reconcile.Request{NamespacedName: types.NamespacedName{Name: ClusterReportName}}
@@ -53,6 +57,9 @@ type postureReconciler struct {
 	imageEvents  chan event.GenericEvent
 	// retrigger is how image scans ask for a new evaluation.
 	retrigger chan event.GenericEvent
+	// noSecrets is set when the operator may not list and watch
+	// Secrets: their checks are not evaluated.
+	noSecrets bool
 
 	mu        sync.Mutex
 	last      time.Time
@@ -95,7 +102,7 @@ func result(err error) string {
 
 // evaluate is one cluster-wide evaluation.
 func (p *postureReconciler) evaluate(ctx context.Context) error {
-	snap, err := snapshot(ctx, p.client, p.version)
+	snap, err := snapshot(ctx, p.client, p.version, !p.noSecrets)
 	if err != nil {
 		return err
 	}
@@ -182,6 +189,9 @@ func (p *postureReconciler) trigger() {
 func (p *postureReconciler) writeCluster(ctx context.Context, a *analysis) error {
 	st := a.posture
 	st.ReportStatus = a.cluster.status
+	if p.noSecrets {
+		st.NotEvaluated = append(st.NotEvaluated, secretsNotEvaluated)
+	}
 	st.Digest = ""
 	st.Digest = digestOf(st)
 	var cur ClusterPostureReport

@@ -2,6 +2,8 @@ package operator
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -19,6 +21,10 @@ import (
 // an object.
 const maxConfigMapBytes = 900 << 10
 
+// reportAnnotation names, on an overflow ConfigMap, the report whose
+// findings it holds: "<Kind>:<namespace>/<name>".
+const reportAnnotation = "fourc.dev/report"
+
 // reportReconciler keeps one WorkloadReport as the last evaluation wants
 // it: created with an owner reference to its workload, its status
 // rewritten when its digest changes, deleted when its workload is gone.
@@ -29,8 +35,14 @@ type reportReconciler struct {
 	posture *postureReconciler
 	metrics *metrics
 
+	// namespace is the operator's own, where overflow ConfigMaps live.
+	namespace string
+
 	mu      sync.Mutex
 	written map[types.NamespacedName]string
+	// overflowed are the reports whose findings were last written to a
+	// ConfigMap.
+	overflowed map[types.NamespacedName]bool
 }
 
 // Reconcile implements reconcile.Reconciler.
@@ -67,7 +79,7 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 			return fmt.Errorf("deleting WorkloadReport %s: %w", req.NamespacedName, err)
 		}
 		r.setWritten(req.NamespacedName, "")
-		return nil
+		return r.dropOverflow(ctx, req.NamespacedName)
 	case want == nil:
 		return nil
 	case !exists:
@@ -84,9 +96,14 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 	case r.digest(req.NamespacedName) == want.status.status.Digest:
 		return nil
 	}
-	ref, err := writeOverflow(ctx, r.client, &cur, cur.Namespace, want.status.overflow)
+	ref, err := writeOverflow(ctx, r.client, &cur, r.namespace, want.status.overflow)
 	if err != nil {
 		return err
+	}
+	if ref == nil {
+		if err := r.dropOverflow(ctx, req.NamespacedName); err != nil {
+			return err
+		}
 	}
 	st := WorkloadReportStatus{ReportStatus: want.status.status, Images: want.images}
 	st.FindingsRef, st.UpdatedAt = ref, metav1.Now()
@@ -100,7 +117,46 @@ func (r *reportReconciler) reconcile(ctx context.Context, req reconcile.Request)
 		return fmt.Errorf("updating the status of WorkloadReport %s: %w", req.NamespacedName, err)
 	}
 	r.setWritten(req.NamespacedName, want.status.status.Digest)
+	if ref != nil {
+		r.mu.Lock()
+		r.overflowed[req.NamespacedName] = true
+		r.mu.Unlock()
+	}
 	return nil
+}
+
+// dropOverflow deletes the overflow ConfigMap of a report, if this
+// operator wrote one.
+func (r *reportReconciler) dropOverflow(ctx context.Context, k types.NamespacedName) error {
+	r.mu.Lock()
+	had := r.overflowed[k]
+	delete(r.overflowed, k)
+	r.mu.Unlock()
+	if !had {
+		return nil
+	}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: r.namespace, Name: overflowName(k.Namespace, k.Name)}}
+	if err := r.client.Delete(ctx, cm); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("deleting ConfigMap %s/%s: %w", cm.Namespace, cm.Name, err)
+	}
+	return nil
+}
+
+// overflowName names the overflow ConfigMap of a report:
+// "<report>-findings" for a cluster-scoped report,
+// "<namespace>.<report>-findings" for a namespaced one (the ConfigMaps
+// of every namespace share the operator's), cut and suffixed with a
+// hash when too long.
+func overflowName(namespace, name string) string {
+	n := name + "-findings"
+	if namespace != "" {
+		n = namespace + "." + n
+	}
+	if len(n) <= 253 {
+		return n
+	}
+	sum := sha256.Sum256([]byte(n))
+	return n[:236] + "-" + hex.EncodeToString(sum[:8])
 }
 
 // statusPatch is a JSON merge patch that sets a report's status: the
@@ -141,10 +197,12 @@ func (r *reportReconciler) setWritten(k types.NamespacedName, digest string) {
 	r.written[k] = digest
 }
 
-// writeOverflow writes findings that do not fit in a report into the
-// ConfigMap "<report>-findings" (owned by the report) and returns the
-// reference to it; nil data writes nothing. Findings beyond the size of
-// a ConfigMap are cut, worst kept.
+// writeOverflow writes findings that do not fit in a report into a
+// ConfigMap of the operator's namespace (see [overflowName]) and returns
+// the reference to it; nil data writes nothing. Findings beyond the size
+// of a ConfigMap are cut, worst kept. The ConfigMap of a cluster-scoped
+// report is owned by it; that of a namespaced report cannot be (an owner
+// is in the same namespace), so the report controller deletes it.
 func writeOverflow(ctx context.Context, c client.Client, owner client.Object, namespace string, data []byte) (*FindingsRef, error) {
 	if data == nil {
 		return nil, nil
@@ -155,11 +213,14 @@ func writeOverflow(ctx context.Context, c client.Client, owner client.Object, na
 		return nil, err
 	}
 	cm := &corev1.ConfigMap{
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: owner.GetName() + "-findings",
-			Labels: map[string]string{managedByLabel: managedBy},
-			OwnerReferences: []metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
-				Name: owner.GetName(), UID: owner.GetUID()}}},
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: overflowName(owner.GetNamespace(), owner.GetName()),
+			Labels:      map[string]string{managedByLabel: managedBy},
+			Annotations: map[string]string{reportAnnotation: gvk.Kind + ":" + client.ObjectKeyFromObject(owner).String()}},
 		Data: map[string]string{findingsKey: string(data)},
+	}
+	if owner.GetNamespace() == "" {
+		cm.OwnerReferences = []metav1.OwnerReference{{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind,
+			Name: owner.GetName(), UID: owner.GetUID()}}
 	}
 	err = c.Create(ctx, cm)
 	if apierrors.IsAlreadyExists(err) {

@@ -30,14 +30,16 @@ var notScan = predicate.NewPredicateFuncs(func(o client.Object) bool { return o.
 // setup registers the controllers with the manager: posture (every
 // watched kind → one key), workloadreport, image (in-process scans or
 // scan Jobs) and, with NodeScans, node.
-func setup(mgr ctrl.Manager, opts Options, version string) error {
+// secretsOK says whether the operator may list and watch Secrets; when
+// it may not, Secrets are not watched.
+func setup(mgr ctrl.Manager, opts Options, version string, secretsOK bool) error {
 	m := newMetrics()
 	images := newImageCache(opts.DBPath, opts.JobNamespace, m)
 	p := &postureReconciler{
 		client: mgr.GetClient(), version: version, kopts: opts.KubeOptions, debounce: opts.Debounce,
 		images: images, metrics: m, log: opts.Logger,
 		reportEvents: make(chan event.GenericEvent, 1024), imageEvents: make(chan event.GenericEvent, 1024),
-		retrigger: make(chan event.GenericEvent, 1),
+		retrigger: make(chan event.GenericEvent, 1), noSecrets: !secretsOK,
 	}
 	toCluster := handler.EnqueueRequestsFromMapFunc(func(context.Context, client.Object) []reconcile.Request {
 		return []reconcile.Request{clusterKey}
@@ -47,8 +49,10 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 	for _, w := range watchedKinds() {
 		b = b.Watches(w.object, toCluster, builder.WithPredicates(notScan))
 	}
-	b = b.WatchesMetadata(&corev1.Secret{}, toCluster).
-		Watches(&corev1.Node{}, toCluster).
+	if secretsOK {
+		b = b.WatchesMetadata(&corev1.Secret{}, toCluster)
+	}
+	b = b.Watches(&corev1.Node{}, toCluster).
 		WatchesRawSource(source.Channel(p.retrigger, toCluster))
 	if err := b.Complete(p); err != nil {
 		return err
@@ -57,7 +61,8 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 		WithOptions(controller.Options{MaxConcurrentReconciles: reportWorkers}).
 		Watches(&WorkloadReport{}, &handler.EnqueueRequestForObject{}, builder.OnlyMetadata).
 		WatchesRawSource(source.Channel(p.reportEvents, &handler.EnqueueRequestForObject{})).
-		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m, written: map[types.NamespacedName]string{}}); err != nil {
+		Complete(&reportReconciler{client: mgr.GetClient(), posture: p, metrics: m, namespace: opts.JobNamespace,
+			written: map[types.NamespacedName]string{}, overflowed: map[types.NamespacedName]bool{}}); err != nil {
 		return err
 	}
 	if err := setupImages(mgr, opts, p); err != nil {
@@ -75,7 +80,7 @@ func setup(mgr ctrl.Manager, opts Options, version string) error {
 			return nil
 		})).
 		Complete(&nodeReconciler{client: mgr.GetClient(), metrics: m, logs: opts.Logs, namespace: opts.JobNamespace,
-			scanImage: opts.ScanImage, max: opts.MaxConcurrentScans})
+			scanImage: opts.ScanImage, serviceAccount: opts.NodeScanServiceAccount, max: opts.MaxConcurrentScans})
 }
 
 // setupImages registers the image controller of the scan mode.
@@ -100,5 +105,5 @@ func setupImages(mgr ctrl.Manager, opts Options, p *postureReconciler) error {
 			return nil
 		})).
 		Complete(&jobReconciler{client: mgr.GetClient(), images: p.images, posture: p, metrics: p.metrics, logs: opts.Logs,
-			namespace: opts.JobNamespace, scanImage: opts.ScanImage, max: opts.MaxConcurrentScans})
+			namespace: opts.JobNamespace, scanImage: opts.ScanImage, serviceAccount: opts.ScanServiceAccount, max: opts.MaxConcurrentScans})
 }

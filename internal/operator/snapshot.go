@@ -93,7 +93,8 @@ const lastAppliedDataMark = "fourc.dev/last-applied-data"
 // the same object model, so that cluster.Evaluate and cluster.Assets run
 // unchanged. Cached objects are read without copying: the checks only
 // read them.
-func snapshot(ctx context.Context, c client.Reader, version string) (*cluster.Snapshot, error) {
+// Without withSecrets (the operator may not list them), it has none.
+func snapshot(ctx context.Context, c client.Reader, version string, withSecrets bool) (*cluster.Snapshot, error) {
 	snap := &cluster.Snapshot{Version: version, Counts: map[string]int{}}
 	var objs []*kube.Object
 	for _, w := range watchedKinds() {
@@ -118,8 +119,10 @@ func snapshot(ctx context.Context, c client.Reader, version string) (*cluster.Sn
 		snap.Counts[w.resource] = len(items)
 	}
 	var err error
-	if snap.Secrets, err = secrets(ctx, c); err != nil {
-		return nil, err
+	if withSecrets {
+		if snap.Secrets, err = secrets(ctx, c); err != nil {
+			return nil, err
+		}
 	}
 	if snap.Nodes, err = nodes(ctx, c); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -70,11 +71,13 @@ func TestReportName(t *testing.T) {
 }
 
 // TestOverflowConfigMap: a report with too many findings references a
-// ConfigMap it owns, which the API server accepts.
+// ConfigMap in the operator's namespace (never the workload's), which
+// the API server accepts.
 func TestOverflowConfigMap(t *testing.T) {
 	ctx := context.Background()
-	const ns = "overflow"
+	const ns, opNS = "overflow", "overflow-operator"
 	namespace(t, ns)
+	namespace(t, opNS)
 	rep := &WorkloadReport{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "deployment-big"},
 		Spec: WorkloadReportSpec{Workload: WorkloadRef{APIVersion: "apps/v1", Kind: "Deployment", Name: "big"}}}
 	if err := kc.Create(ctx, rep); err != nil {
@@ -82,9 +85,12 @@ func TestOverflowConfigMap(t *testing.T) {
 	}
 	b := buildStatus(manyFindings(2000), 10)
 	for range 2 { // the second write updates the ConfigMap
-		ref, err := writeOverflow(ctx, kc, rep, ns, b.overflow)
+		ref, err := writeOverflow(ctx, kc, rep, opNS, b.overflow)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want := (FindingsRef{Namespace: opNS, Name: "overflow.deployment-big-findings", Key: findingsKey}); *ref != want {
+			t.Errorf("reference %+v, want %+v", *ref, want)
 		}
 		rep.Status.ReportStatus = b.status
 		rep.Status.FindingsRef, rep.Status.Digest, rep.Status.UpdatedAt = ref, "d", metav1.Now()
@@ -93,15 +99,18 @@ func TestOverflowConfigMap(t *testing.T) {
 		}
 	}
 	var cm corev1.ConfigMap
-	if err := kc.Get(ctx, types.NamespacedName{Namespace: ns, Name: "deployment-big-findings"}, &cm); err != nil {
+	if err := kc.Get(ctx, types.NamespacedName{Namespace: ns, Name: "deployment-big-findings"}, &cm); !apierrors.IsNotFound(err) {
+		t.Errorf("a ConfigMap in the workload's namespace: %v", err)
+	}
+	if err := kc.Get(ctx, types.NamespacedName{Namespace: opNS, Name: "overflow.deployment-big-findings"}, &cm); err != nil {
 		t.Fatal(err)
 	}
 	var got []FindingSummary
 	if err := json.Unmarshal([]byte(cm.Data[findingsKey]), &got); err != nil || len(got) != 2000 {
 		t.Errorf("ConfigMap holds %d findings (%v)", len(got), err)
 	}
-	if o := cm.OwnerReferences; len(o) != 1 || o[0].UID != rep.UID || o[0].Kind != "WorkloadReport" {
-		t.Errorf("owner references %+v", o)
+	if o := cm.OwnerReferences; len(o) != 0 || cm.Annotations[reportAnnotation] != "WorkloadReport:overflow/deployment-big" {
+		t.Errorf("owner references %+v (an owner in another namespace is invalid), annotations %v", o, cm.Annotations)
 	}
 }
 

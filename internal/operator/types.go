@@ -151,6 +151,9 @@ type ClusterPostureStatus struct {
 	Images       int              `json:"images"`
 	// ImagesScanned counts the images with a scan result (or failure).
 	ImagesScanned int `json:"imagesScanned"`
+	// NotEvaluated names what the operator may not read (say, Secrets
+	// without operator.secretMetadata) and so the checks it skipped.
+	NotEvaluated []string `json:"notEvaluated,omitempty"`
 }
 
 // ClusterPostureReport is the cluster-wide posture; there is one, named
