@@ -132,9 +132,6 @@ func describe(fs []finding.Finding) string {
 // profile learned on the normal phase finds the deviations. Findings of
 // --follow arrive while the log grows.
 func TestRealAPIServer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a real API server")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	env := testenv.Start(t, testenv.WithAuditPolicy(auditPolicy), testenv.WithAnonymousAuth(true))
